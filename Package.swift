@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "standby",
+    products: [
+        .executable(name: "standby", targets: ["standby"]),
+        .library(name: "StandbyKit", targets: ["StandbyKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Debian's libyaml, found through pkg-config.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        // The only code that touches libyaml: a pull reader of located YAML events.
+        // It knows nothing of specs.
+        .target(name: "YAMLReader", dependencies: ["CYAML"]),
+        // The engine: spec model, decoding, validation, compiling, planning, rendering.
+        // No terminal code, no exit calls.
+        .target(name: "StandbyKit", dependencies: ["YAMLReader"]),
+        // The command line: argument parsing, files, colours, exit status.
+        .executableTarget(
+            name: "standby",
+            dependencies: [
+                "StandbyKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "YAMLReaderTests", dependencies: ["YAMLReader"]),
+        .testTarget(
+            name: "StandbyKitTests",
+            dependencies: [
+                "StandbyKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "standbyTests", dependencies: ["StandbyKit"]),
+    ]
+)

@@ -1,0 +1,131 @@
+extension DiagnosticCode {
+    /// The machine's memory is less than the monitor plus every OS's allocation.
+    public static let machineOvercommitted: Self = "machine-overcommitted"
+    /// A job cannot start: its OS is short and the pool above the reserve cannot cover it.
+    public static let jobCannotStart: Self = "job-cannot-start"
+}
+
+/// Stage: spec → start-up resource tables (MODEL.md, "Compiling").
+///
+/// Per machine, the initial table holds one region per OS, the monitor's area and
+/// the pool; then each job starts, OS by OS in document order: it is carved from
+/// its OS's free memory, after the OS has asked the pool for what it lacks
+/// (never taking the pool below the machine's reserve).
+public enum Compiler {
+    /// Compiles every machine. Problems (a machine overcommitted at boot, a job
+    /// that cannot start) are errors located at the machine or the job; a job that
+    /// cannot start is left out and the jobs after it still start, so one run
+    /// reports every such job.
+    public static func compile(_ spec: Spec) -> (CompiledSpec?, Diagnostics) {
+        var diagnostics = Diagnostics()
+        var machines: [CompiledMachine] = []
+        machines.reserveCapacity(spec.machines.count)
+        for machine in spec.machines {
+            if let compiled = compile(machine, policies: spec.policies, into: &diagnostics) {
+                machines.append(compiled)
+            }
+        }
+        if diagnostics.hasErrors { return (nil, diagnostics) }
+        return (CompiledSpec(spec: spec, machines: machines), diagnostics)
+    }
+
+    /// The initial table of a machine, or `nil` (with an error) when the OSes and
+    /// the monitor do not fit in its memory.
+    static func initialTable(
+        _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
+    ) -> [Region]? {
+        var regions: [Region] = []
+        regions.reserveCapacity(machine.oses.count + 2 + machine.oses.reduce(0) { $0 + $1.jobs.count })
+        var used = machine.monitor
+        var overflow = false
+        for os in machine.oses {
+            regions.append(
+                Region(
+                    name: os.name, kind: .os, size: os.memory, owner: os.name,
+                    onFault: policies.osArea == .keep ? os.name : monitorName))
+            let (sum, o) = used.addingReportingOverflow(os.memory)
+            overflow = overflow || o
+            used = sum
+        }
+        guard !overflow, used <= machine.memory else {
+            diagnostics.error(
+                .machineOvercommitted,
+                "machine '\(machine.name)' has \(Size.describe(machine.memory)) but the monitor and its OSes take "
+                    + (overflow ? "more than 8 EiB" : Size.describe(used)),
+                at: machine.location,
+                notes: [.init("lower the OSes' allocations or raise the machine's memory")])
+            return nil
+        }
+        regions.append(
+            Region(name: monitorName, kind: .monitor, size: machine.monitor, owner: monitorName, onFault: monitorName))
+        regions.append(
+            Region(
+                name: unallocatedName, kind: .unallocated, size: machine.memory - used, owner: monitorName,
+                onFault: monitorName))
+        return regions
+    }
+
+    static func compile(
+        _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
+    ) -> CompiledMachine? {
+        guard let initial = initialTable(machine, policies: policies, into: &diagnostics) else { return nil }
+        var regions = initial
+        var steps: [StartStep] = []
+        let poolIndex = { (regions: [Region]) in regions.count - 1 }
+        for (o, os) in machine.oses.enumerated() {
+            for (j, job) in os.jobs.enumerated() {
+                // Region `o` is the OS's own area: OS regions come first, in order.
+                let free = regions[o].size - os.kernel
+                var expansion = 0
+                if free < job.memory {
+                    expansion = job.memory - free
+                    let pool = regions[poolIndex(regions)].size
+                    let available = max(0, pool - machine.reserve)
+                    if available < expansion {
+                        diagnostics.append(cannotStart(job, on: os, in: machine, short: expansion, available: available, pool: pool))
+                        continue
+                    }
+                }
+                regions[o].size += expansion - job.memory
+                regions[poolIndex(regions)].size -= expansion
+                regions.insert(jobRegion(job, on: os, machine: machine), at: poolIndex(regions))
+                steps.append(StartStep(os: o, job: j, expansion: expansion))
+            }
+        }
+        return CompiledMachine(machine: machine, initial: initial, steps: steps, final: regions)
+    }
+
+    /// The region a started job occupies: owned by its OS; on fault it goes to its
+    /// standby when it is hot-standby, to the monitor otherwise.
+    static func jobRegion(_ job: Job, on os: OS, machine: Machine) -> Region {
+        let target = job.failoverTarget(on: os)
+        let onFault: String
+        if let target {
+            onFault = target.machine == nil || target.machine == machine.name ? target.os : target.description
+        } else {
+            onFault = monitorName
+        }
+        return Region(name: job.name, kind: .job, size: job.memory, owner: os.name, onFault: onFault)
+    }
+
+    private static func cannotStart(
+        _ job: Job, on os: OS, in machine: Machine, short: Int, available: Int, pool: Int
+    ) -> Diagnostic {
+        var notes: [Diagnostic.Note] = []
+        let missing = short - available
+        if machine.reserve > 0 && pool > available {
+            notes.append(
+                .init(
+                    "the pool holds \(Size.describe(pool)), of which the reserve of \(Size.describe(machine.reserve)) may not be used at start-up"
+                ))
+        }
+        notes.append(
+            .init(
+                "give '\(os.name)' \(Size.describe(missing)) more at boot, raise machine '\(machine.name)''s memory by \(Size.describe(missing)), or lower its reserve",
+                at: os.location))
+        return .error(
+            .jobCannotStart,
+            "job '\(job.name)' cannot start: '\(os.name)' needs \(Size.describe(short)) more and the pool can give \(Size.describe(available))",
+            at: job.location, notes: notes)
+    }
+}

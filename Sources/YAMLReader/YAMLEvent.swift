@@ -1,0 +1,138 @@
+/// A position in the source text: 1-based line and 1-based column.
+///
+/// Columns count Unicode scalars (characters as libyaml counts them), not bytes,
+/// so a column matches what an editor shows for the line.
+public struct YAMLMark: Hashable, Comparable, Sendable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (a: YAMLMark, b: YAMLMark) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// How a scalar was written. Only a plain scalar can be a number, a boolean or null.
+public enum YAMLScalarStyle: UInt8, Sendable {
+    case plain, singleQuoted, doubleQuoted, literal, folded
+
+    /// `true` for every style but plain.
+    public var isQuoted: Bool { self != .plain }
+}
+
+/// The YAML core schema tags the reader accepts (`!!str`, `!!int`, …).
+/// Every other tag is an error: a spec is data, never objects of some language.
+public enum YAMLTag: UInt8, Sendable {
+    case str, int, float, bool, null, map, seq
+}
+
+/// One located node event of the document.
+///
+/// The reader hides stream and document boundaries, replays aliases and resolves
+/// `<<` merge keys, so a consumer sees only scalars and collection starts and ends,
+/// followed by a single ``Kind/documentEnd``. Within a mapping, events alternate
+/// key (always a scalar) and value.
+public struct YAMLEvent: Sendable {
+    public enum Kind: UInt8, Sendable {
+        case scalar, sequenceStart, sequenceEnd, mappingStart, mappingEnd, documentEnd
+    }
+
+    public var kind: Kind
+    /// Where the node starts (for an alias: where the anchored node starts).
+    public var mark: YAMLMark
+    /// The scalar's text; empty for other kinds.
+    public var value: String
+    public var style: YAMLScalarStyle
+    /// An explicit core tag, or `nil` when the node has none (or the non-specific `!`).
+    public var tag: YAMLTag?
+
+    public init(
+        kind: Kind, mark: YAMLMark, value: String = "", style: YAMLScalarStyle = .plain,
+        tag: YAMLTag? = nil
+    ) {
+        self.kind = kind
+        self.mark = mark
+        self.value = value
+        self.style = style
+        self.tag = tag
+    }
+
+    /// `true` for a scalar, sequence start or mapping start: the first event of a node.
+    public var startsNode: Bool {
+        kind == .scalar || kind == .sequenceStart || kind == .mappingStart
+    }
+}
+
+/// Why reading stopped. Every error carries the position it refers to.
+public struct YAMLError: Error, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// libyaml's scanner or parser rejected the text.
+        case syntax
+        /// The bytes are not valid UTF-8 (or are UTF-16/32).
+        case encoding
+        /// The input is larger than ``YAMLLimits/maxInputBytes``.
+        case inputTooLarge
+        /// Collections nest deeper than ``YAMLLimits/maxDepth``.
+        case tooDeep
+        /// Aliases expand to more than ``YAMLLimits/maxAliasExpansion`` nodes.
+        case aliasBudget
+        /// An alias names no anchor defined before it.
+        case undefinedAlias
+        /// The same key appears twice in one mapping.
+        case duplicateKey
+        /// A mapping key is not a scalar.
+        case complexKey
+        /// A `<<` merge key whose value is not a mapping or a list of mappings.
+        case invalidMerge
+        /// A second document (`---`) follows the first.
+        case multipleDocuments
+        /// A tag other than the YAML core schema's.
+        case unsupportedTag
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var mark: YAMLMark
+    /// An extra sentence suggesting the fix, when one is obvious.
+    public var hint: String?
+    /// A second position the error refers to (the first occurrence of a duplicate key).
+    public var related: YAMLMark?
+
+    public init(
+        _ kind: Kind, _ message: String, at mark: YAMLMark, hint: String? = nil,
+        related: YAMLMark? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+        self.related = related
+    }
+}
+
+/// Bounds on what the reader accepts, so hostile input fails fast instead of
+/// exhausting time or memory.
+public struct YAMLLimits: Sendable, Equatable {
+    /// Largest input in bytes. Default 256 MiB: ten times a 150,000-job fleet spec.
+    public var maxInputBytes: Int
+    /// Deepest nesting of collections. Default 64; a spec needs 8. Checked on every
+    /// start event, before libyaml's flow scanner can slow down on deep nesting.
+    public var maxDepth: Int
+    /// Most nodes that aliases may expand to in total. Default 1,000,000: a
+    /// "billion laughs" input stops here within milliseconds.
+    public var maxAliasExpansion: Int
+
+    public init(
+        maxInputBytes: Int = 256 << 20, maxDepth: Int = 64, maxAliasExpansion: Int = 1_000_000
+    ) {
+        self.maxInputBytes = maxInputBytes
+        self.maxDepth = maxDepth
+        self.maxAliasExpansion = maxAliasExpansion
+    }
+
+    public static let `default` = YAMLLimits()
+}
