@@ -122,12 +122,14 @@ public struct YAMLLimits: Sendable, Equatable {
     /// Deepest nesting of collections. Default 64; a spec needs 8. Checked on every
     /// start event, before libyaml's flow scanner can slow down on deep nesting.
     public var maxDepth: Int
-    /// Most nodes that aliases may expand to in total. Default 1,000,000: a
-    /// "billion laughs" input stops here within milliseconds.
+    /// Most nodes that aliases (and `<<` merges) may expand to in total, or the
+    /// input's size in bytes when that is larger, so a spec that merges defaults into
+    /// every job scales with its own size. Default 100,000: a "billion laughs"
+    /// input stops here within milliseconds.
     public var maxAliasExpansion: Int
 
     public init(
-        maxInputBytes: Int = 256 << 20, maxDepth: Int = 64, maxAliasExpansion: Int = 1_000_000
+        maxInputBytes: Int = 256 << 20, maxDepth: Int = 64, maxAliasExpansion: Int = 100_000
     ) {
         self.maxInputBytes = maxInputBytes
         self.maxDepth = maxDepth

@@ -257,7 +257,13 @@ public final class YAMLReader {
         let problem = p.problem.map { String(cString: $0) } ?? "unknown error"
         switch p.error {
         case YAML_READER_ERROR:
-            let mark = markOfByte(Int(p.problem_offset))
+            // libyaml points at the offending octet; point at the start of its sequence.
+            var offset = min(Int(p.problem_offset), inputCount)
+            if problem.contains("trailing") {
+                while offset > 0 && input[offset - 1] & 0xC0 == 0x80 { offset -= 1 }
+                if offset > 0 && input[offset - 1] >= 0xC0 { offset -= 1 }
+            }
+            let mark = markOfByte(offset)
             let message =
                 problem.contains("UTF-8") || problem.contains("octet")
                 ? "the input is not valid UTF-8 (\(problem))"
@@ -426,10 +432,10 @@ public final class YAMLReader {
                 hint: "define '&\(name)' on a node above this line")
         }
         aliasExpanded += range.count
-        if aliasExpanded > limits.maxAliasExpansion {
+        let budget = max(limits.maxAliasExpansion, inputCount)
+        if aliasExpanded > budget {
             throw YAMLError(
-                .aliasBudget,
-                "aliases expand to more than \(limits.maxAliasExpansion) nodes", at: mark)
+                .aliasBudget, "aliases expand to more than \(budget) nodes", at: mark)
         }
         if let top = frames.indices.last {
             let frame = frames[top]

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct Validate: ParsableCommand {}
+struct Compile: ParsableCommand {}
+struct Plan: ParsableCommand {}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import StandbyKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Exit statuses, as the README documents them (sysexits.h where one fits).
+enum ExitStatus: Int32 {
+    case ok = 0
+    /// The spec has errors (or warnings, with `--strict`).
+    case specErrors = 1
+    /// The spec is valid but some fault is not covered.
+    case uncovered = 2
+    /// Bad command line (ArgumentParser's own validation errors use it too).
+    case usage = 64
+    /// A spec could not be read.
+    case inputUnreadable = 66
+    /// The output could not be written.
+    case outputFailed = 74
+}
+
+/// A failure that ends a command with a message on standard error and a status.
+struct CommandFailure: Error {
+    var status: ExitStatus
+    var message: String
+    init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
+@main
+struct Standby: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "standby",
+        abstract: "Plan memory for hot-standby virtual-machine systems.",
+        discussion: """
+            Reads a YAML spec of machines, OSes, jobs and fault policies; checks it \
+            (validate), builds the start-up resource table (compile), and simulates \
+            every single fault to size the standbys and the pool (plan).
+
+            Exit status: 0 fine, 1 the spec has errors, 2 the spec is valid but some \
+            fault is not covered, 64 usage, 66 input unreadable, 74 output not written.
+            """,
+        version: "0.1.0",
+        subcommands: [Validate.self, Compile.self, Plan.self]
+    )
+}
+
+/// Runs a command body, turning failures into a message and an exit status.
+func runCommand(_ body: () throws(CommandFailure) -> ExitStatus) throws -> Never {
+    // A closed pipe (`| head`) must end the run quietly, not kill it with SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    let status: ExitStatus
+    do {
+        status = try body()
+    } catch {
+        var err = StandardError()
+        err.write("standby: error: \(error.message)\n")
+        status = error.status
+    }
+    exit(status.rawValue)
+}

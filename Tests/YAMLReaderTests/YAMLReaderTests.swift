@@ -1,0 +1,255 @@
+import Testing
+
+@testable import YAMLReader
+
+/// Reads every event of `text` into a compact trace: `{` `}` for mappings, `[` `]`
+/// for sequences, scalars as their value, each with its line:column.
+func trace(_ text: String, limits: YAMLLimits = .default) throws(YAMLError) -> [String] {
+    let reader = YAMLReader(bytes: Array(text.utf8), limits: limits)
+    var out: [String] = []
+    while true {
+        let e = try reader.next()
+        let at = "@\(e.mark.line):\(e.mark.column)"
+        switch e.kind {
+        case .documentEnd: return out
+        case .mappingStart: out.append("{" + at)
+        case .mappingEnd: out.append("}")
+        case .sequenceStart: out.append("[" + at)
+        case .sequenceEnd: out.append("]")
+        case .scalar: out.append(e.value + at)
+        }
+    }
+}
+
+/// The scalars and brackets only, without positions.
+func shape(_ text: String) throws(YAMLError) -> String {
+    try trace(text).map { $0.split(separator: "@").first.map(String.init) ?? $0 }.joined(separator: " ")
+}
+
+func error(_ text: String, limits: YAMLLimits = .default) -> YAMLError? {
+    do {
+        _ = try trace(text, limits: limits)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
+    let reader = YAMLReader(bytes: bytes, limits: limits)
+    do {
+        while try reader.next().kind != .documentEnd {}
+        return nil
+    } catch {
+        return error
+    }
+}
+
+@Suite struct Positions {
+    @Test func marksAreOneBased() throws {
+        #expect(try trace("a: 1\nb:\n  - x\n") == ["{@1:1", "a@1:1", "1@1:4", "b@2:1", "[@3:3", "x@3:5", "]", "}"])
+    }
+
+    @Test func columnsCountCharactersNotBytes() throws {
+        #expect(try trace("é: ü\nk: v\n").contains("ü@1:4"))
+    }
+
+    @Test func byteOrderMarkDoesNotShiftColumns() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a: 1\n".utf8)
+        let reader = YAMLReader(bytes: bytes)
+        _ = try reader.next()
+        let key = try reader.next()
+        #expect(key.value == "a" && key.mark == YAMLMark(line: 1, column: 1))
+    }
+
+    @Test func crlfLineEnds() throws {
+        #expect(try trace("a: 1\r\nb: 2\r\n") == ["{@1:1", "a@1:1", "1@1:4", "b@2:1", "2@2:4", "}"])
+    }
+
+    @Test func scalarStylesAndTags() throws {
+        let reader = YAMLReader(bytes: Array("- 'a'\n- \"b\"\n- !!str 1\n- c\n".utf8))
+        _ = try reader.next()
+        let a = try reader.next(), b = try reader.next(), c = try reader.next(), d = try reader.next()
+        #expect(a.style == .singleQuoted && b.style == .doubleQuoted)
+        #expect(c.tag == .str && c.value == "1")
+        #expect(d.style == .plain && d.tag == nil)
+    }
+}
+
+@Suite struct EmptyInput {
+    @Test func emptyBytesAreAnEmptyDocument() throws {
+        #expect(try trace("") == [])
+    }
+
+    @Test func commentsOnly() throws {
+        #expect(try trace("# nothing\n\n") == [])
+    }
+}
+
+@Suite struct Aliases {
+    @Test func aliasReplaysTheAnchoredNode() throws {
+        #expect(try shape("a: &x [1, 2]\nb: *x\n") == "{ a [ 1 2 ] b [ 1 2 ] }")
+    }
+
+    @Test func aliasKeepsTheAnchorsPositions() throws {
+        let t = try trace("a: &x 5\nb: *x\n")
+        #expect(t == ["{@1:1", "a@1:1", "5@1:4", "b@2:1", "5@1:4", "}"])
+    }
+
+    @Test func nestedAnchors() throws {
+        #expect(try shape("a: &o {b: &i [1]}\nc: *i\nd: *o\n") == "{ a { b [ 1 ] } c [ 1 ] d { b [ 1 ] } }")
+    }
+
+    @Test func undefinedAlias() {
+        #expect(error("a: *nope\n")?.kind == .undefinedAlias)
+    }
+
+    @Test func billionLaughsHitsTheBudget() {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 {
+            text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let clock = ContinuousClock()
+        var e: YAMLError?
+        let elapsed = clock.measure { e = error(text) }
+        #expect(e?.kind == .aliasBudget)
+        #expect(elapsed < .seconds(1))
+    }
+}
+
+@Suite struct MergeKeys {
+    @Test func mergedKeysComeAfterExplicitOnes() throws {
+        #expect(try shape("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n") == "{ base { x 1 y 2 } m { y 3 x 1 } }")
+    }
+
+    @Test func explicitKeyBeforeMergeWins() throws {
+        #expect(try shape("base: &b {x: 1}\nm: {x: 9, <<: *b}\n") == "{ base { x 1 } m { x 9 } }")
+    }
+
+    @Test func listOfMergesFirstWins() throws {
+        #expect(
+            try shape("a: &a {x: 1}\nb: &b {x: 2, y: 2}\nm:\n  <<: [*a, *b]\n")
+                == "{ a { x 1 } b { x 2 y 2 } m { x 1 y 2 } }")
+    }
+
+    @Test func inlineMergeMapping() throws {
+        #expect(try shape("m:\n  <<: {x: 1}\n  z: 0\n") == "{ m { z 0 x 1 } }")
+    }
+
+    @Test func anchoredMappingWithMergeReplaysMerged() throws {
+        #expect(try shape("a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: *b\n") == "{ a { x 1 } b { y 2 x 1 } c { y 2 x 1 } }")
+    }
+
+    @Test func mergeOfScalarIsAnError() {
+        let e = error("a: &a 1\nm:\n  <<: *a\n")
+        #expect(e?.kind == .invalidMerge)
+        #expect(e?.mark == YAMLMark(line: 3, column: 7))
+    }
+
+    @Test func quotedLessLessIsAnOrdinaryKey() throws {
+        #expect(try shape("m: {'<<': 1}\n") == "{ m { << 1 } }")
+    }
+}
+
+@Suite struct Rejections {
+    @Test func duplicateKeys() {
+        let e = error("a: 1\nb: 2\na: 3\n")
+        #expect(e?.kind == .duplicateKey)
+        #expect(e?.mark == YAMLMark(line: 3, column: 1))
+        #expect(e?.related == YAMLMark(line: 1, column: 1))
+    }
+
+    @Test func duplicateKeysInLargeMappings() {
+        var text = ""
+        for i in 0..<100 { text += "k\(i): \(i)\n" }
+        text += "k42: again\n"
+        #expect(error(text)?.kind == .duplicateKey)
+    }
+
+    @Test func complexKey() {
+        #expect(error("? [a]\n: 1\n")?.kind == .complexKey)
+    }
+
+    @Test func secondDocument() {
+        let e = error("a: 1\n---\nb: 2\n")
+        #expect(e?.kind == .multipleDocuments)
+        #expect(e?.mark.line == 2)
+    }
+
+    @Test func foreignTag() {
+        let e = error("a: !!python/object:os.system x\n")
+        #expect(e?.kind == .unsupportedTag)
+        #expect(e?.mark == YAMLMark(line: 1, column: 4))
+        #expect(e?.message.contains("!!python/object:os.system") == true)
+    }
+
+    @Test func localTag() {
+        #expect(error("a: !custom x\n")?.kind == .unsupportedTag)
+    }
+
+    @Test func invalidUTF8() {
+        let e = errorBytes(Array("a: 1\nb: ".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        #expect(e?.kind == .encoding)
+        #expect(e?.mark == YAMLMark(line: 2, column: 4))
+    }
+
+    @Test func utf16() {
+        #expect(errorBytes([0xFF, 0xFE, 0x61, 0x00])?.kind == .encoding)
+    }
+
+    @Test func tooLarge() {
+        let e = error("a: 12345\n", limits: YAMLLimits(maxInputBytes: 4))
+        #expect(e?.kind == .inputTooLarge)
+    }
+
+    @Test func tabIndentationGetsAHint() {
+        let e = error("a:\n\tb: 1\n")
+        #expect(e?.kind == .syntax)
+        #expect(e?.hint?.contains("tabs") == true)
+    }
+
+    @Test func syntaxErrorPosition() {
+        let e = error("a: [1, 2\nb: 3\n")
+        #expect(e?.kind == .syntax)
+        #expect(e != nil && e!.mark.line >= 2)
+    }
+
+    @Test func errorsAreSticky() {
+        let reader = YAMLReader(bytes: Array("a: [".utf8))
+        var first: YAMLError?
+        do { while try reader.next().kind != .documentEnd {} } catch { first = error }
+        #expect(first != nil)
+        #expect(throws: YAMLError.self) { try reader.next() }
+    }
+}
+
+@Suite struct Depth {
+    @Test func deepFlowNestingStopsEarly() {
+        let text = String(repeating: "[", count: 1_000_000)
+        let clock = ContinuousClock()
+        var e: YAMLError?
+        let elapsed = clock.measure { e = error(text) }
+        #expect(e?.kind == .tooDeep)
+        #expect(e?.mark == YAMLMark(line: 1, column: 65))
+        #expect(elapsed < .seconds(1))
+    }
+
+    @Test func deepBlockNesting() {
+        var text = ""
+        for i in 0..<10_000 { text += String(repeating: " ", count: i) + "k:\n" }
+        #expect(error(text)?.kind == .tooDeep)
+    }
+
+    @Test func limitIsConfigurable() throws {
+        #expect(error("[[[1]]]", limits: YAMLLimits(maxDepth: 2))?.kind == .tooDeep)
+        #expect(try shape("[[[1]]]") == "[ [ [ 1 ] ] ]")
+    }
+
+    @Test func skipIsIterative() throws {
+        let reader = YAMLReader(bytes: Array("a: [[1, [2]], {b: c}]\nd: 4\n".utf8))
+        _ = try reader.next()
+        _ = try reader.next()
+        try reader.skip(after: try reader.next())
+        #expect(try reader.next().value == "d")
+    }
+}
