@@ -9,11 +9,20 @@ public struct Spec: Sendable, Hashable {
     public var version: Int
     public var policies: Policies
     public var machines: [Machine]
+    /// Where the `machines` list is written, when it was read from a file.
+    public var machinesLocation: SourceLocation?
+    /// Where `policies.faults` is written; `nil` when it was left to its default.
+    public var faultsLocation: SourceLocation?
 
-    public init(version: Int = 1, policies: Policies = Policies(), machines: [Machine]) {
+    public init(
+        version: Int = 1, policies: Policies = Policies(), machines: [Machine],
+        machinesLocation: SourceLocation? = nil, faultsLocation: SourceLocation? = nil
+    ) {
         self.version = version
         self.policies = policies
         self.machines = machines
+        self.machinesLocation = machinesLocation
+        self.faultsLocation = faultsLocation
     }
 }
 
@@ -158,10 +167,18 @@ public struct Machine: Sendable, Hashable {
     public var oses: [OS]
     /// Where the machine's `name` is written (the mapping's start when it has none).
     public var location: SourceLocation
+    /// Where the `memory`, `monitor`, `reserve` values and the `oses` list are
+    /// written, when read from a file (`nil` for a default or a spec built in code).
+    public var memoryLocation: SourceLocation?
+    public var monitorLocation: SourceLocation?
+    public var reserveLocation: SourceLocation?
+    public var osesLocation: SourceLocation?
 
     public init(
         name: String, memory: Int, monitor: Int, granule: Int = 1 << 20, reserve: Int = 0,
-        oses: [OS], location: SourceLocation = .start
+        oses: [OS], location: SourceLocation = .start,
+        memoryLocation: SourceLocation? = nil, monitorLocation: SourceLocation? = nil,
+        reserveLocation: SourceLocation? = nil, osesLocation: SourceLocation? = nil
     ) {
         self.name = name
         self.memory = memory
@@ -170,6 +187,10 @@ public struct Machine: Sendable, Hashable {
         self.reserve = reserve
         self.oses = oses
         self.location = location
+        self.memoryLocation = memoryLocation
+        self.monitorLocation = monitorLocation
+        self.reserveLocation = reserveLocation
+        self.osesLocation = osesLocation
     }
 }
 
@@ -213,11 +234,16 @@ public struct OS: Sendable, Hashable {
     public var standby: OSReference?
     /// Started in this order.
     public var jobs: [Job]
+    /// Where the OS's `name` is written (the mapping's start when it has none).
     public var location: SourceLocation
+    /// Where the `memory` and `kernel` values are written, when read from a file.
+    public var memoryLocation: SourceLocation?
+    public var kernelLocation: SourceLocation?
 
     public init(
         name: String, role: OSRole, memory: Int, kernel: Int, standby: OSReference? = nil,
-        jobs: [Job] = [], location: SourceLocation = .start
+        jobs: [Job] = [], location: SourceLocation = .start,
+        memoryLocation: SourceLocation? = nil, kernelLocation: SourceLocation? = nil
     ) {
         self.name = name
         self.role = role
@@ -226,6 +252,8 @@ public struct OS: Sendable, Hashable {
         self.standby = standby
         self.jobs = jobs
         self.location = location
+        self.memoryLocation = memoryLocation
+        self.kernelLocation = kernelLocation
     }
 }
 
@@ -241,12 +269,20 @@ public struct Job: Sendable, Hashable {
     public var standby: OSReference?
     /// The effective action per severity: the job's own `policy` over the spec's `job_fault`.
     public var policy: JobFaultPolicy
+    /// Where the job's `name` is written (the mapping's start when it has none).
     public var location: SourceLocation
+    /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
+    /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
+    public var memoryLocation: SourceLocation?
+    public var hotStandbyLocation: SourceLocation?
+    public var standbyMemoryLocation: SourceLocation?
 
     public init(
         name: String, memory: Int, hotStandby: Bool = false, standbyMemory: Int? = nil,
         standby: OSReference? = nil, policy: JobFaultPolicy = JobFaultPolicy(),
-        location: SourceLocation = .start
+        location: SourceLocation = .start,
+        memoryLocation: SourceLocation? = nil, hotStandbyLocation: SourceLocation? = nil,
+        standbyMemoryLocation: SourceLocation? = nil
     ) {
         self.name = name
         self.memory = memory
@@ -255,6 +291,9 @@ public struct Job: Sendable, Hashable {
         self.standby = standby
         self.policy = policy
         self.location = location
+        self.memoryLocation = memoryLocation
+        self.hotStandbyLocation = hotStandbyLocation
+        self.standbyMemoryLocation = standbyMemoryLocation
     }
 
     /// Where this job fails over when it runs on `os`: its own standby, else the OS's.

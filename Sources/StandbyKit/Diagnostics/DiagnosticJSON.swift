@@ -1,0 +1,62 @@
+extension DiagnosticRenderer {
+    /// Renders the problems of several files as one JSON document
+    /// (`schemas/diagnostics.schema.json`):
+    ///
+    /// ```json
+    /// {"diagnostics": [{"code", "column", "file", "line", "message", "notes": [...], "severity"}],
+    ///  "error_count": 1, "files": [{"error_count", "path", "valid", "warning_count"}],
+    ///  "format_version": "1.0", "warning_count": 0}
+    /// ```
+    ///
+    /// Diagnostics are listed file by file, each file's in source order.
+    public static func renderJSON(
+        _ files: [(path: String, diagnostics: Diagnostics)], to out: inout some TextOutputStream
+    ) {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("diagnostics")
+        json.beginArray()
+        for (path, diagnostics) in files {
+            for d in diagnostics.sorted {
+                json.beginObject()
+                json.field("code", d.code.rawValue)
+                json.field("column", d.location.column)
+                json.field("file", path)
+                json.field("line", d.location.line)
+                json.field("message", d.message)
+                json.key("notes")
+                json.beginArray()
+                for note in d.notes {
+                    json.beginObject()
+                    if let l = note.location {
+                        json.field("column", l.column)
+                        json.field("line", l.line)
+                    }
+                    json.field("message", note.message)
+                    json.endObject()
+                }
+                json.endArray()
+                json.field("severity", d.severity.rawValue)
+                json.endObject()
+            }
+            json.flush(to: &out)
+        }
+        json.endArray()
+        json.field("error_count", files.reduce(0) { $0 + $1.diagnostics.errorCount })
+        json.key("files")
+        json.beginArray()
+        for (path, diagnostics) in files {
+            json.beginObject()
+            json.field("error_count", diagnostics.errorCount)
+            json.field("path", path)
+            json.field("valid", !diagnostics.hasErrors)
+            json.field("warning_count", diagnostics.warningCount)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("format_version", jsonFormatVersion)
+        json.field("warning_count", files.reduce(0) { $0 + $1.diagnostics.warningCount })
+        json.endObject()
+        json.flush(to: &out)
+    }
+}

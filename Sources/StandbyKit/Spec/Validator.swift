@@ -1,0 +1,338 @@
+/// Stage: decoded spec → the problems that span entities (MODEL.md, "The spec").
+///
+/// The decoder checks each value on its own; the validator checks how they fit
+/// together: names unique where they become region names, references that
+/// resolve to standby OSes, hot-standby jobs that have somewhere to go, and
+/// sizes that fit in their machine. Every rule runs, so one run reports every
+/// problem; arithmetic on sizes is overflow-checked (a sum past 2^63−1 is
+/// reported as too large, never trapped).
+public enum Validator {
+    /// Every cross-entity problem of `spec`. The spec is usable only when there is
+    /// no error among them.
+    public static func validate(_ spec: Spec) -> Diagnostics {
+        var validation = Validation(spec: spec)
+        validation.run()
+        return validation.diagnostics
+    }
+}
+
+/// One validation: the spec, lookup tables built once, and the findings.
+private struct Validation {
+    let spec: Spec
+    var diagnostics = Diagnostics()
+
+    /// Machine name → index of its first machine.
+    var machineIndex: [String: Int] = [:]
+    /// Per machine: name → the first OS or job of that name.
+    var names: [[String: Entry]] = []
+    /// Per machine, per OS: whether some hot-standby job fails over to it.
+    var used: [[Bool]] = []
+    /// Whether some hot-standby job fails over to a standby on another machine.
+    var crossMachine = false
+
+    enum Entry {
+        case os(Int)
+        case job(os: Int, job: Int)
+    }
+
+    init(spec: Spec) {
+        self.spec = spec
+    }
+
+    mutating func run() {
+        if spec.machines.isEmpty {
+            diagnostics.error(
+                .noMachines, "the spec lists no machines", at: spec.machinesLocation ?? .start,
+                notes: [.init("add a machine with its memory, monitor and OSes under 'machines:'")])
+        }
+        policies()
+        indexNames()
+        for m in spec.machines.indices { sizes(of: m) }
+        for m in spec.machines.indices { references(of: m) }
+        unusedStandbys()
+        if spec.policies.faults.contains(.machine) && !crossMachine {
+            diagnostics.warning(
+                .machineFaultsUncoverable,
+                "'machine' faults are simulated but no hot-standby job has a standby on another machine",
+                at: spec.faultsLocation ?? .start,
+                notes: [
+                    .init("every machine case will lose all its jobs: give a job a standby such as 'standby: other-machine/os', or remove 'machine' from 'faults'")
+                ])
+        }
+    }
+
+    private mutating func policies() {
+        if spec.policies.faults.isEmpty {
+            diagnostics.warning(
+                .noFaults, "'faults' is empty, so no fault is simulated", at: spec.faultsLocation ?? .start,
+                notes: [.init("remove 'faults' for the default [os, job, standby, memory]")])
+        }
+    }
+
+    // MARK: - Names
+
+    private mutating func indexNames() {
+        names.reserveCapacity(spec.machines.count)
+        for (m, machine) in spec.machines.enumerated() {
+            if let first = machineIndex[machine.name] {
+                diagnostics.error(
+                    .duplicateName, "machine name '\(machine.name)' is used twice", at: machine.location,
+                    notes: [.init("first used here; machine names are unique", at: spec.machines[first].location)])
+            } else {
+                machineIndex[machine.name] = m
+            }
+            if machine.oses.isEmpty {
+                diagnostics.error(
+                    .noOSes, "machine '\(machine.name)' has no OSes", at: machine.osesLocation ?? machine.location,
+                    notes: [.init("add at least one OS under 'oses:', or remove the machine")])
+            }
+            var table: [String: Entry] = [:]
+            table.reserveCapacity(machine.oses.count + machine.oses.reduce(0) { $0 + $1.jobs.count })
+            for (o, os) in machine.oses.enumerated() {
+                add(os.name, as: .os(o), at: os.location, kind: "OS", machine: m, into: &table)
+            }
+            for (o, os) in machine.oses.enumerated() {
+                for (j, job) in os.jobs.enumerated() {
+                    add(job.name, as: .job(os: o, job: j), at: job.location, kind: "job", machine: m, into: &table)
+                }
+            }
+            names.append(table)
+            used.append([Bool](repeating: false, count: machine.oses.count))
+        }
+    }
+
+    private mutating func add(
+        _ name: String, as entry: Entry, at location: SourceLocation, kind: String, machine m: Int,
+        into table: inout [String: Entry]
+    ) {
+        if name == monitorName || name == unallocatedName {
+            diagnostics.error(
+                .reservedName, "an \(kind == "OS" ? "OS" : "job") may not be named '\(name)'", at: location,
+                notes: [
+                    .init("'\(monitorName)' and '\(unallocatedName)' name the monitor's area and the pool in the resource table; rename it")
+                ])
+        }
+        guard let first = table[name] else {
+            table[name] = entry
+            return
+        }
+        let machine = spec.machines[m]
+        let firstLocation = self.location(of: first, in: m)
+        let message: String
+        switch (first, entry) {
+        case (.os, .os): message = "OS name '\(name)' is used twice on machine '\(machine.name)'"
+        case (.job, .job): message = "job name '\(name)' is used twice on machine '\(machine.name)'"
+        default: message = "'\(name)' names both an OS and a job on machine '\(machine.name)'"
+        }
+        diagnostics.error(
+            .duplicateName, message, at: location,
+            notes: [
+                .init("first used here; OS and job names are unique within a machine, as both name regions of its table", at: firstLocation)
+            ])
+    }
+
+    private func location(of entry: Entry, in m: Int) -> SourceLocation {
+        switch entry {
+        case .os(let o): spec.machines[m].oses[o].location
+        case .job(let o, let j): spec.machines[m].oses[o].jobs[j].location
+        }
+    }
+
+    // MARK: - Sizes
+
+    private mutating func sizes(of m: Int) {
+        let machine = spec.machines[m]
+        let what = "machine '\(machine.name)'"
+        for os in machine.oses where os.kernel > os.memory {
+            diagnostics.error(
+                .kernelExceedsMemory,
+                "OS '\(os.name)' has \(Size.describe(os.memory)) but its kernel takes \(Size.describe(os.kernel))",
+                at: os.kernelLocation ?? os.location,
+                notes: [.init("raise the OS's 'memory' to at least its kernel, or lower 'kernel'", at: os.memoryLocation)])
+        }
+        if machine.reserve > machine.memory {
+            diagnostics.error(
+                .reserveExceedsMemory,
+                "the reserve of \(Size.describe(machine.reserve)) is more than \(what)'s \(Size.describe(machine.memory))",
+                at: machine.reserveLocation ?? machine.location,
+                notes: [.init("lower 'reserve': it is the part of the pool kept for failover")])
+        }
+        if machine.monitor > machine.memory {
+            diagnostics.error(
+                .monitorExceedsMemory,
+                "the monitor's \(Size.describe(machine.monitor)) is more than \(what)'s \(Size.describe(machine.memory))",
+                at: machine.monitorLocation ?? machine.location,
+                notes: [.init("lower 'monitor' or raise the machine's 'memory'", at: machine.memoryLocation)])
+            return
+        }
+        var used = machine.monitor
+        var overflow = false
+        for os in machine.oses {
+            let (sum, o) = used.addingReportingOverflow(os.memory)
+            overflow = overflow || o
+            used = sum
+        }
+        if overflow || used > machine.memory {
+            // Same wording as the compiler's check, which this one runs ahead of.
+            diagnostics.error(
+                .machineOvercommitted,
+                "\(what) has \(Size.describe(machine.memory)) but the monitor and its OSes take "
+                    + (overflow ? "more than 8 EiB" : Size.describe(used)),
+                at: machine.location,
+                notes: [.init("lower the OSes' allocations or raise the machine's memory", at: machine.memoryLocation)])
+            return
+        }
+        let pool = machine.memory - used
+        if machine.reserve > pool && machine.reserve <= machine.memory {
+            diagnostics.warning(
+                .reserveExceedsPool,
+                "the reserve of \(Size.describe(machine.reserve)) is more than the \(Size.describe(pool)) pool left at boot on \(what)",
+                at: machine.reserveLocation ?? machine.location,
+                notes: [
+                    .init("no job can ever expand its OS from the pool; lower 'reserve' or the OSes' allocations")
+                ])
+        }
+    }
+
+    // MARK: - References and standbys
+
+    private mutating func references(of m: Int) {
+        let machine = spec.machines[m]
+        for (o, os) in machine.oses.enumerated() {
+            var osTarget: (machine: Int, os: Int)?
+            if let reference = os.standby {
+                if os.role == .standby {
+                    diagnostics.warning(
+                        .standbyOnStandbyOS,
+                        "'standby' on standby OS '\(os.name)' has no effect", at: reference.location,
+                        notes: [.init("only an active OS's hot-standby jobs fail over; remove it")])
+                }
+                osTarget = resolve(reference, from: m, os: o, job: nil)
+            }
+            for job in os.jobs {
+                var jobTarget: (machine: Int, os: Int)?
+                if let reference = job.standby {
+                    jobTarget = resolve(reference, from: m, os: o, job: job)
+                }
+                let hotStandbyAt = job.hotStandbyLocation ?? job.location
+                guard job.hotStandby else {
+                    if let at = job.standbyMemoryLocation {
+                        diagnostics.warning(
+                            .ignoredStandbyMemory,
+                            "'standby_memory' has no effect: job '\(job.name)' is not hot-standby", at: at,
+                            notes: [.init("set 'hot_standby: true' on the job, or remove 'standby_memory'")])
+                    }
+                    if let reference = job.standby {
+                        diagnostics.warning(
+                            .ignoredJobStandby, "'standby' has no effect: job '\(job.name)' is not hot-standby",
+                            at: reference.location,
+                            notes: [.init("set 'hot_standby: true' on the job, or remove 'standby'")])
+                    }
+                    continue
+                }
+                if os.role == .standby {
+                    diagnostics.error(
+                        .hotStandbyOnStandbyOS,
+                        "hot-standby job '\(job.name)' runs on standby OS '\(os.name)'", at: hotStandbyAt,
+                        notes: [
+                            .init("hot-standby jobs belong on active OSes; move the job, or remove 'hot_standby' to keep it as a resident job")
+                        ])
+                    continue
+                }
+                if job.standby == nil && os.standby == nil {
+                    diagnostics.error(
+                        .hotStandbyWithoutStandby,
+                        "hot-standby job '\(job.name)' has no standby to fail over to", at: hotStandbyAt,
+                        notes: [
+                            .init("set 'standby:' on OS '\(os.name)' or on the job, naming a standby OS", at: os.location)
+                        ])
+                    continue
+                }
+                if let target = job.standby == nil ? osTarget : jobTarget {
+                    used[target.machine][target.os] = true
+                    if target.machine != m { crossMachine = true }
+                }
+            }
+        }
+    }
+
+    /// The OS `reference` names, if it is a standby OS; otherwise reports why not.
+    private mutating func resolve(
+        _ reference: OSReference, from m: Int, os o: Int, job: Job?
+    ) -> (machine: Int, os: Int)? {
+        let at = reference.location
+        let here = spec.machines[m]
+        var target = m
+        if let name = reference.machine, name != here.name {
+            guard let index = machineIndex[name] else {
+                var notes: [Diagnostic.Note] = []
+                if let guess = Names.suggestion(for: name, among: spec.machines.lazy.map(\.name)) {
+                    notes.append(.init("did you mean '\(guess)/\(reference.os)'?"))
+                }
+                notes.append(.init(listing("machines", spec.machines.lazy.map(\.name))))
+                diagnostics.error(
+                    .unknownReference, "'\(reference)' names no machine '\(name)'", at: at, notes: notes)
+                return nil
+            }
+            target = index
+        }
+        let machine = spec.machines[target]
+        let entry = names[target][reference.os]
+        guard case .os(let t) = entry else {
+            var notes: [Diagnostic.Note] = []
+            if case .job(let jo, _) = entry {
+                notes.append(.init("'\(reference.os)' is a job on OS '\(machine.oses[jo].name)', not an OS"))
+            }
+            let oses = machine.oses.lazy.filter { $0.role == .standby }.map(\.name)
+            if let guess = Names.suggestion(for: reference.os, among: machine.oses.lazy.map(\.name)) {
+                let prefix = target == m ? "" : "\(machine.name)/"
+                notes.append(.init("did you mean '\(prefix)\(guess)'?"))
+            }
+            notes.append(.init(listing("standby OSes of machine '\(machine.name)'", oses)))
+            diagnostics.error(
+                .unknownReference,
+                "'\(reference)' names no OS on machine '\(machine.name)'", at: at, notes: notes)
+            return nil
+        }
+        let targetOS = machine.oses[t]
+        if target == m && t == o {
+            let message =
+                job.map { "job '\($0.name)' names its own OS '\(targetOS.name)' as its standby" }
+                ?? "OS '\(targetOS.name)' names itself as its standby"
+            diagnostics.error(
+                .selfReference, message, at: at,
+                notes: [.init("a job fails over to another OS: name a standby OS")])
+            return nil
+        }
+        if targetOS.role != .standby {
+            diagnostics.error(
+                .referenceNotStandby, "'\(reference)' is an active OS, not a standby", at: at,
+                notes: [
+                    .init("name an OS with 'role: standby', or make '\(targetOS.name)' one", at: targetOS.location)
+                ])
+            return nil
+        }
+        return (target, t)
+    }
+
+    /// "the standby OSes of machine 'm' are 'a' and 'b'", shortened for long lists.
+    private func listing(_ what: String, _ names: some Collection<String>) -> String {
+        if names.isEmpty { return "there are no \(what)" }
+        let shown = names.prefix(8)
+        let more = names.count - shown.count
+        return "the \(what): \(Names.list(Array(shown), conjunction: "and"))"
+            + (more > 0 ? " and \(more) more" : "")
+    }
+
+    private mutating func unusedStandbys() {
+        for (m, machine) in spec.machines.enumerated() {
+            for (o, os) in machine.oses.enumerated() where os.role == .standby && !used[m][o] {
+                diagnostics.warning(
+                    .unusedStandby, "standby OS '\(os.name)' protects no job", at: os.location,
+                    notes: [
+                        .init("name it in 'standby:' of an active OS with hot-standby jobs, or remove it to save its memory")
+                    ])
+            }
+        }
+    }
+}

@@ -1,5 +1,0 @@
-import ArgumentParser
-
-struct Validate: ParsableCommand {}
-struct Compile: ParsableCommand {}
-struct Plan: ParsableCommand {}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import StandbyKit
+import YAMLReader
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+enum DiagnosticsFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension Size.Unit: ExpressibleByArgument {}
+
+/// How specs are read and problems shown; shared by every command.
+struct InputOptions: ParsableArguments {
+    @Option(help: "How to show problems: text (swiftc style) or json.")
+    var diagnosticsFormat: DiagnosticsFormat = .text
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Option(help: "Colour problems: auto (only on a terminal, never with NO_COLOR or TERM=dumb), always, never.")
+    var color: ColorChoice = .auto
+
+    @Option(help: ArgumentHelp("Refuse specs larger than this many bytes.", valueName: "bytes"))
+    var maxInputBytes: Int = YAMLLimits.default.maxInputBytes
+
+    @Option(help: ArgumentHelp("Refuse collections nested deeper than this.", valueName: "levels"))
+    var maxDepth: Int = YAMLLimits.default.maxDepth
+
+    @Option(
+        help: ArgumentHelp(
+            "Refuse aliases and merges expanding to more nodes than this (or than the input's size in bytes, if larger).",
+            valueName: "nodes"))
+    var maxAliasNodes: Int = YAMLLimits.default.maxAliasExpansion
+
+    mutating func validate() throws {
+        guard maxInputBytes > 0 else { throw ValidationError("--max-input-bytes must be above 0") }
+        guard maxDepth > 0 else { throw ValidationError("--max-depth must be above 0") }
+        guard maxAliasNodes >= 0 else { throw ValidationError("--max-alias-nodes must not be negative") }
+    }
+
+    var limits: YAMLLimits {
+        YAMLLimits(maxInputBytes: maxInputBytes, maxDepth: maxDepth, maxAliasExpansion: maxAliasNodes)
+    }
+
+    /// Whether problems on standard error get colour.
+    var colorStandardError: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+            return isatty(2) == 1
+        }
+    }
+
+    /// Whether these diagnostics stop the command.
+    func fails(_ diagnostics: Diagnostics) -> Bool {
+        diagnostics.hasErrors || (strict && diagnostics.warningCount > 0)
+    }
+
+    /// Shows a file's problems on standard error, in the chosen format.
+    func report(_ diagnostics: Diagnostics, in source: SourceFile) {
+        guard !diagnostics.isEmpty || diagnosticsFormat == .json else { return }
+        var err = StandardError()
+        switch diagnosticsFormat {
+        case .text:
+            DiagnosticRenderer.renderText(
+                diagnostics.sorted, in: source, color: colorStandardError, to: &err)
+        case .json:
+            DiagnosticRenderer.renderJSON([(source.path, diagnostics)], to: &err)
+        }
+    }
+}
+
+/// Where and how a report is written.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file (whole or not at all); '-' for standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "Unit for sizes in text and Markdown (JSON and CSV are always bytes).")
+    var unit: Size.Unit = .auto
+
+    /// Opens the sink, renders into it, and commits it.
+    func write(_ render: (inout SinkStream) -> Void) throws(CommandFailure) {
+        let sink: OutputSink
+        if let output, output != "-" {
+            sink = try OutputSink.file(output)
+        } else {
+            sink = .standardOutput()
+        }
+        var stream = SinkStream(sink: sink)
+        render(&stream)
+        try sink.commit()
+    }
+}

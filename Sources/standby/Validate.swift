@@ -1,0 +1,54 @@
+import ArgumentParser
+import StandbyKit
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check specs and report every problem with its line and column.",
+        discussion: """
+            Decodes, validates and compiles each spec, so a spec that passes here also \
+            compiles. Problems go to standard error (text) or standard output (with \
+            --diagnostics-format json, one document for all files); a line per file \
+            sums up the result on standard output in text mode.
+            """)
+
+    @Argument(help: ArgumentHelp("Spec files; '-' reads standard input.", valueName: "file"))
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+
+    func run() throws {
+        try runCommand { () throws(CommandFailure) -> ExitStatus in
+            var results: [(String, Diagnostics)] = []
+            var unreadable = false
+            var failed = false
+            var out = SinkStream(sink: .standardOutput())
+            for path in files {
+                let source: SourceFile
+                do throws(CommandFailure) {
+                    source = try readSource(path, maxBytes: input.limits.maxInputBytes)
+                } catch {
+                    var err = StandardError()
+                    err.write("standby: error: \(error.message)\n")
+                    unreadable = true
+                    continue
+                }
+                let (_, diagnostics) = Pipeline.compile(source, limits: input.limits)
+                failed = failed || input.fails(diagnostics)
+                switch input.diagnosticsFormat {
+                case .text:
+                    input.report(diagnostics, in: source)
+                    out.write(DiagnosticRenderer.summary(diagnostics, path: source.path) + "\n")
+                case .json:
+                    results.append((source.path, diagnostics))
+                }
+            }
+            if input.diagnosticsFormat == .json {
+                DiagnosticRenderer.renderJSON(results, to: &out)
+            }
+            try out.sink.commit()
+            if unreadable { return .inputUnreadable }
+            return failed ? .specErrors : .ok
+        }
+    }
+}
