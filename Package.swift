@@ -41,6 +41,6 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "standbyTests", dependencies: ["StandbyKit"]),
+        .testTarget(name: "standbyTests", dependencies: ["standby"]),
     ]
 )
