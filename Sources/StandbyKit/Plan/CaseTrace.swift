@@ -203,7 +203,8 @@ extension PlanIndex {
             }
         }
         let before = affected.sorted().map { m in
-            CaseTable(machine: machine(m).name, memory: machine(m).machine.memory, lost: false, regions: machine(m).final)
+            CaseTable(
+                machine: machine(m).name, memory: machine(m).machine.memory, lost: false, regions: machine(m).final)
         }
         var working = before.map(WorkingTable.init)
         for event in events {

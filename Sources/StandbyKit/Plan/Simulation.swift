@@ -41,7 +41,10 @@ struct Receiver: Sendable {
 
 /// A hot-standby job no memory brings back.
 struct Unrecoverable: Sendable {
-    enum Reason: Sendable { case standbyDown(OSID), stoppedByPolicy, noStandby }
+    enum Reason: Sendable {
+        case standbyDown(OSID)
+        case stoppedByPolicy, noStandby
+    }
     var job: JobID
     var reason: Reason
 }
