@@ -1,0 +1,898 @@
+/// Stage: plan → a report (`standby plan`), and one case's tables → a report
+/// (`standby plan --case ID`).
+///
+/// Plan formats:
+/// - `text`: leads with the answer — whether every case is covered and what the
+///   fluid layout saves against the duplicate one (the static total too) — then
+///   the fleet's figures when there is more than one machine, then per machine:
+///   its standbys (allocated, minimum, the actives each protects), its actives
+///   (footprint, protecting standbys), its figures (footprint, reserve minimum,
+///   the three totals, savings), the cases that are not covered with why and
+///   what would cover them, the cases where a standby is down and jobs run
+///   unprotected, and every case in one aligned table. Sizes in the chosen unit.
+/// - `markdown`: the same content with `##` and `###` headings and tables.
+/// - `json`: the stable plan document (`format_version` 1.0, MODEL.md's "Stable
+///   output contract", described by `schemas/plan.schema.json`); sizes in bytes,
+///   keys sorted. Every case has `severity` and `action`: a string for a `job`
+///   case, `null` for every other kind, so all cases have the same keys.
+/// - `csv`: RFC 4180, header
+///   `machine,case,kind,target,severity,covered,shortfall_bytes,pool_draw_bytes,lost_jobs`,
+///   one record per case. `severity` is empty except for `job` cases, `covered` is
+///   `true` or `false`, and `lost_jobs` holds the lost jobs joined with `;` (no
+///   valid name holds a `;`), empty when none is lost.
+/// - `html`: the page written by ``HTMLReport``.
+///
+/// Case formats (``renderCase(_:format:unit:to:)``): the tables of the machines
+/// the case affects before the fault (the final start-up tables), each step the
+/// monitor takes, and the tables after the last step.
+/// - `text` and `markdown`: the tables as `standby compile` draws them, the steps
+///   as a numbered list.
+/// - `json`: `schemas/case.schema.json`: `case`, `machines[]` (each with its
+///   `before` and `after` regions) and `steps[]`.
+/// - `csv`: RFC 4180, header `case,table,machine,region,kind,size_bytes,owner,on_fault`,
+///   one record per region of each table; `table` is `before` or `after`. The
+///   steps are in the other formats only: CSV holds one table per export.
+/// - `html`: the Markdown report (a case has no HTML page of its own).
+///
+/// Output is deterministic: the same plan, format and unit always give the same
+/// bytes. The JSON and CSV writers stream: they hold at most one case at a time,
+/// so a fleet's ~300,000 cases need no more memory than the plan itself.
+public enum PlanRenderer {
+    /// Writes the report of a plan. `compiled` is the spec the plan was made from:
+    /// it gives each machine's granule and reserve and the spec's policies.
+    public static func render(
+        _ plan: Plan, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
+        to out: inout some TextOutputStream
+    ) {
+        switch format {
+        case .text: renderText(plan, compiled: compiled, unit: unit, to: &out)
+        case .markdown: renderMarkdown(plan, compiled: compiled, unit: unit, to: &out)
+        case .json: renderJSON(plan, to: &out)
+        case .csv: renderCSV(plan, to: &out)
+        case .html: PendingHTMLReport.render(plan, compiled: compiled, to: &out)
+        }
+    }
+
+    /// Writes one case step by step: the tables before the fault, each step, the
+    /// tables after it.
+    public static func renderCase(
+        _ trace: CaseTrace, format: OutputFormat, unit: Size.Unit, to out: inout some TextOutputStream
+    ) {
+        switch format {
+        case .text: renderCaseText(trace, unit: unit, to: &out)
+        case .markdown, .html: renderCaseMarkdown(trace, unit: unit, to: &out)
+        case .json: renderCaseJSON(trace, to: &out)
+        case .csv: renderCaseCSV(trace, to: &out)
+        }
+    }
+
+    /// The header of the plan CSV export (the stable output contract).
+    public static let csvHeader = [
+        "machine", "case", "kind", "target", "severity", "covered", "shortfall_bytes", "pool_draw_bytes", "lost_jobs",
+    ]
+
+    /// The header of the case CSV export.
+    public static let caseCSVHeader = [
+        "case", "table", "machine", "region", "kind", "size_bytes", "owner", "on_fault",
+    ]
+
+    /// What joins the jobs of one CSV field (`lost_jobs`). Names hold only
+    /// letters, digits, `.`, `_`, `-` and `/`, so it never occurs inside one.
+    public static let csvListSeparator = ";"
+
+    // MARK: - Sentences shared by text and Markdown
+
+    /// `no — 1 of 7 cases is not covered`, `yes — all 7 cases are covered`.
+    static func coverage(total: Int, uncovered: Int) -> String {
+        if total == 0 { return "yes — no case was simulated" }
+        if uncovered == 0 { return total == 1 ? "yes — the only case is covered" : "yes — all \(total) cases are covered" }
+        return "no — \(uncovered) of \(total) \(total == 1 ? "case" : "cases") \(uncovered == 1 ? "is" : "are") not covered"
+    }
+
+    /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`.
+    static func savingsSentence(
+        fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit
+    ) -> String {
+        var text = "fluid \(Size.format(fluid, unit: unit)) vs duplicate \(Size.format(duplicate, unit: unit)): "
+        if savings >= 0 {
+            text += "saves \(Size.format(savings, unit: unit)) (\(percent) %)"
+        } else {
+            // The magnitude of Int.min does not fit an Int; no plan comes near it.
+            text += "costs \(Size.format(savings == Int.min ? Int.max : -savings, unit: unit)) more (\(percent) %)"
+        }
+        return text + "; static \(Size.format(staticTotal, unit: unit))"
+    }
+
+    static func faultList(_ faults: [FaultKind]) -> String {
+        faults.isEmpty ? "none" : faults.map(\.rawValue).joined(separator: ", ")
+    }
+
+    static func list(_ names: [String], empty: String = "-") -> String {
+        names.isEmpty ? empty : names.joined(separator: ", ")
+    }
+
+    /// The figures of a machine or of the fleet, as label and value.
+    static func figures(
+        footprint: Int, reserveMinimum: Int, pool: Int?, fluid: Int, duplicate: Int, static staticTotal: Int,
+        savings: Int, percent: RoundedPercent, unit: Size.Unit
+    ) -> [(label: String, value: String, note: String)] {
+        var rows: [(String, String, String)] = [
+            ("footprint", Size.format(footprint, unit: unit), "the active OSes with their jobs"),
+            ("reserve minimum", Size.format(reserveMinimum, unit: unit), "pool memory failover needs at start-up"),
+        ]
+        if let pool {
+            rows.append(("pool after start-up", Size.format(pool, unit: unit), "unallocated in the final table"))
+        }
+        rows += [
+            ("fluid total", Size.format(fluid, unit: unit), "standbys at their minimum, the reserve minimum"),
+            ("duplicate total", Size.format(duplicate, unit: unit), "each standby mirrors its largest active"),
+            ("static total", Size.format(staticTotal, unit: unit), "each standby sized for its copies"),
+            ("savings", Size.format(savings, unit: unit), "\(percent) % of the duplicate total"),
+        ]
+        return rows
+    }
+
+    static func machineFigures(_ m: MachinePlan, unit: Size.Unit) -> [(label: String, value: String, note: String)] {
+        figures(
+            footprint: m.footprint, reserveMinimum: m.reserveMinimum, pool: m.pool, fluid: m.fluidTotal,
+            duplicate: m.duplicateTotal, static: m.staticTotal, savings: m.savings, percent: m.savingsPercent,
+            unit: unit)
+    }
+
+    static func fleetFigures(_ t: FleetTotals, unit: Size.Unit) -> [(label: String, value: String, note: String)] {
+        figures(
+            footprint: t.footprint, reserveMinimum: t.reserveMinimum, pool: nil, fluid: t.fluidTotal,
+            duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings, percent: t.savingsPercent,
+            unit: unit)
+    }
+
+    /// Why a case is not covered and what would cover it: one headline and its
+    /// detail lines, in the order text and Markdown print them.
+    ///
+    /// `name` is applied to every name in the sentences (Markdown escapes them),
+    /// so that the sentences themselves pass unchanged.
+    static func explanation(
+        _ c: FaultCase, pool poolPolicy: Bool, unit: Size.Unit, name: (String) -> String = { $0 }
+    ) -> (headline: String, details: [String]) {
+        let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
+        func names(_ list: [String]) -> String { list.map(name).joined(separator: ", ") }
+        var parts: [String] = []
+        if c.shortfall > 0 { parts.append("\(size(c.shortfall)) short") }
+        if !c.unrecoverable.isEmpty {
+            let n = c.unrecoverable.count
+            parts.append("\(n) \(n == 1 ? "job" : "jobs") no memory can bring back")
+        }
+        var details: [String] = []
+        for shortage in c.shortages {
+            // Standbys are named on the shortage's machine; show them as the case's
+            // own names are shown: plain on the case's machine, qualified elsewhere.
+            func qualify(_ standby: String) -> String {
+                name(shortage.machine == c.machine ? standby : "\(shortage.machine)/\(standby)")
+            }
+            for s in shortage.standbys {
+                var line = "\(qualify(s.standby)): its copies need \(size(s.need)); it had \(size(s.free)) free"
+                line += " and was handed \(size(s.handed)); "
+                line += poolPolicy
+                    ? "the pool gave it \(size(s.drawn)) of the \(size(s.missing)) it lacked"
+                    : "it lacked \(size(s.missing)) and may not draw from the pool (pool: false)"
+                if !s.shortJobs.isEmpty {
+                    line += "; \(names(s.shortJobs)) could not start"
+                }
+                details.append(line)
+            }
+            details.append(
+                "pool of \(name(shortage.machine)): held \(size(shortage.held)) (\(size(shortage.released)) of it "
+                    + "released by the fault), gave \(size(shortage.draw)); \(size(shortage.shortfall)) short")
+            var fixes: [String] = []
+            if let required = shortage.requiredPool {
+                fixes.append(
+                    "a pool of \(size(required)) on \(name(shortage.machine)) after start-up (reserve: \(size(required)), "
+                        + "machine memory +\(size(shortage.shortfall)))")
+            }
+            if !shortage.standbys.isEmpty {
+                let raised = shortage.standbys.map { "\(qualify($0.standby)) at \(size($0.coveringAllocation))" }
+                let growth = shortage.standbys.reduce(0) { satAdd($0, $1.missing) }
+                fixes.append(raised.joined(separator: " and ") + " (machine memory +\(size(growth)))")
+            }
+            if !fixes.isEmpty {
+                details.append("would be covered by " + fixes.joined(separator: ", or "))
+            }
+        }
+        for u in c.unrecoverable {
+            switch u.reason {
+            case .standbyDown(let standby):
+                details.append("\(name(u.job)): its standby \(name(standby)) stops in the same fault")
+            case .stoppedByPolicy:
+                details.append("\(name(u.job)): its fault policy stops it")
+            case .noStandby:
+                details.append("\(name(u.job)): its standby names no OS of the spec")
+            }
+        }
+        let headline = parts.isEmpty ? name(c.id) : "\(name(c.id)): " + parts.joined(separator: "; ")
+        return (headline, details)
+    }
+
+    /// `A runs unprotected (128 MiB)`.
+    static func unprotectedSentence(_ c: FaultCase, unit: Size.Unit, name: (String) -> String = { $0 }) -> String {
+        "\(c.unprotectedJobs.map(name).joined(separator: ", ")) \(c.unprotectedJobs.count == 1 ? "runs" : "run") unprotected "
+            + "(\(Size.format(c.unprotectedMemory, unit: unit)))"
+    }
+
+    /// The cells of one row of the cases table.
+    static func caseCells(_ c: FaultCase, unit: Size.Unit, empty: String) -> [String] {
+        [
+            c.id, c.covered ? "yes" : "no", Size.format(c.shortfall, unit: unit), Size.format(c.poolDraw, unit: unit),
+            list(c.lostJobs, empty: empty), list(c.takenOver, empty: empty),
+        ]
+    }
+
+    static let caseColumns = ["case", "covered", "shortfall", "pool draw", "lost jobs", "taken over"]
+
+    /// Per machine, its compiled form, looked up once.
+    static func compiledMachines(_ compiled: CompiledSpec) -> [String: CompiledMachine] {
+        var byName: [String: CompiledMachine] = [:]
+        for machine in compiled.machines where byName[machine.name] == nil { byName[machine.name] = machine }
+        return byName
+    }
+
+    static func summary(_ m: MachinePlan, _ compiled: CompiledMachine?, unit: Size.Unit) -> String {
+        if let compiled { return CompileRenderer.machineSummary(compiled.machine, unit: unit) }
+        return "\(Size.format(m.memory, unit: unit)), monitor \(Size.format(m.monitor, unit: unit))"
+    }
+
+    // MARK: - Text
+
+    static func renderText(_ plan: Plan, compiled: CompiledSpec, unit: Size.Unit, to out: inout some TextOutputStream) {
+        let t = plan.totals
+        var total = 0
+        var uncovered = 0
+        for m in plan.machines {
+            total += m.cases.count
+            for c in m.cases where !c.covered { uncovered += 1 }
+        }
+        out.write("covered: \(coverage(total: total, uncovered: uncovered))\n")
+        out.write(
+            savingsSentence(
+                fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
+                percent: t.savingsPercent, unit: unit) + "\n")
+        out.write("faults: \(faultList(plan.faults))\n")
+        if plan.machines.count > 1 {
+            out.write("\nfleet of \(plan.machines.count) machines:\n")
+            writeFigures(fleetFigures(t, unit: unit), to: &out)
+        }
+        let byName = compiledMachines(compiled)
+        for m in plan.machines {
+            out.write("\nmachine \(m.name): \(summary(m, byName[m.name], unit: unit))\n")
+            if plan.machines.count > 1 {
+                let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
+                out.write("  covered: \(coverage(total: m.cases.count, uncovered: bad))\n")
+            }
+            writeMachineText(m, pool: compiled.spec.policies.pool, unit: unit, to: &out)
+        }
+    }
+
+    static func writeMachineText(_ m: MachinePlan, pool: Bool, unit: Size.Unit, to out: inout some TextOutputStream) {
+        out.write("\n")
+        if m.standbys.isEmpty {
+            out.write("  no standby OS\n")
+        } else {
+            writeTable(
+                ["standby", "allocated", "minimum", "protects"], rightAligned: [false, true, true, false],
+                rows: m.standbys.map {
+                    [$0.name, Size.format($0.allocated, unit: unit), Size.format($0.minimum, unit: unit),
+                     list($0.protects)]
+                }, to: &out)
+        }
+        out.write("\n")
+        if m.actives.isEmpty {
+            out.write("  no active OS\n")
+        } else {
+            writeTable(
+                ["active", "footprint", "protected by"], rightAligned: [false, true, false],
+                rows: m.actives.map { [$0.name, Size.format($0.footprint, unit: unit), list($0.protectedBy)] },
+                to: &out)
+        }
+        out.write("\n")
+        writeFigures(machineFigures(m, unit: unit), to: &out)
+        if !m.unrecoverableJobs.isEmpty {
+            out.write("  no memory can bring back: \(list(m.unrecoverableJobs))\n")
+        }
+
+        var first = true
+        for c in m.cases where !c.covered {
+            if first { out.write("\nnot covered:\n") }
+            first = false
+            let (headline, details) = explanation(c, pool: pool, unit: unit)
+            out.write("  \(headline)\n")
+            for line in details { out.write("    \(line)\n") }
+        }
+        first = true
+        for c in m.cases where !c.unprotectedJobs.isEmpty {
+            if first { out.write("\nwhile a standby is down:\n") }
+            first = false
+            out.write("  \(c.id): \(unprotectedSentence(c, unit: unit))\n")
+        }
+
+        guard !m.cases.isEmpty else {
+            out.write("\nno case simulated\n")
+            return
+        }
+        // Two passes over the cases, formatting each row twice, rather than holding
+        // every row's cells: a machine can have hundreds of thousands of cases.
+        var widths = caseColumns.map(\.count)
+        for c in m.cases {
+            for (i, cell) in caseCells(c, unit: unit, empty: "-").enumerated() {
+                widths[i] = max(widths[i], min(cell.count, i == 4 ? maxListWidth : Int.max))
+            }
+        }
+        let right = [false, false, true, true, false, false]
+        out.write("\n")
+        out.write(tableRow(caseColumns, widths: widths, rightAligned: right))
+        for c in m.cases {
+            out.write(tableRow(caseCells(c, unit: unit, empty: "-"), widths: widths, rightAligned: right))
+        }
+    }
+
+    /// The widest the lost-jobs column grows: an OS with many ordinary jobs loses
+    /// them all in one case, and that one cell must not push the last column of
+    /// every other row far to the right. A longer cell overflows its column.
+    static let maxListWidth = 40
+
+    /// An aligned table, two spaces in, two between columns; the last column is
+    /// not padded, so no line ends in a space.
+    static func writeTable(
+        _ header: [String], rightAligned: [Bool], rows: [[String]], to out: inout some TextOutputStream
+    ) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        out.write(tableRow(header, widths: widths, rightAligned: rightAligned))
+        for row in rows { out.write(tableRow(row, widths: widths, rightAligned: rightAligned)) }
+    }
+
+    static func tableRow(_ cells: [String], widths: [Int], rightAligned: [Bool]) -> String {
+        var line = " "
+        for (i, cell) in cells.enumerated() {
+            let width = i < widths.count ? widths[i] : 0
+            let right = i < rightAligned.count && rightAligned[i]
+            let last = i == cells.count - 1
+            let gap = String(repeating: " ", count: max(0, width - cell.count))
+            line += " "
+            line += right ? gap + cell : (last ? cell : cell + gap)
+            if !last { line += " " }
+        }
+        return line + "\n"
+    }
+
+    /// `label  value  note` lines, values right-aligned.
+    static func writeFigures(
+        _ rows: [(label: String, value: String, note: String)], to out: inout some TextOutputStream
+    ) {
+        let labelWidth = rows.map(\.label.count).max() ?? 0
+        let valueWidth = rows.map(\.value.count).max() ?? 0
+        for row in rows {
+            let label = row.label + String(repeating: " ", count: labelWidth - row.label.count)
+            let value = String(repeating: " ", count: valueWidth - row.value.count) + row.value
+            out.write("  \(label)  \(value)  \(row.note)\n")
+        }
+    }
+
+    // MARK: - Markdown
+
+    static func renderMarkdown(
+        _ plan: Plan, compiled: CompiledSpec, unit: Size.Unit, to out: inout some TextOutputStream
+    ) {
+        let md = CompileRenderer.markdown
+        let t = plan.totals
+        var total = 0
+        var uncovered = 0
+        for m in plan.machines {
+            total += m.cases.count
+            for c in m.cases where !c.covered { uncovered += 1 }
+        }
+        out.write("**Covered: \(coverage(total: total, uncovered: uncovered)).**\n\n")
+        let savings = savingsSentence(
+            fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
+            percent: t.savingsPercent, unit: unit)
+        out.write(capitalized(savings) + ".\n\n")
+        out.write("Faults simulated: \(faultList(plan.faults)).\n")
+        if plan.machines.count > 1 {
+            out.write("\n## Fleet of \(plan.machines.count) machines\n\n")
+            writeMarkdownFigures(fleetFigures(t, unit: unit), to: &out)
+        }
+        let byName = compiledMachines(compiled)
+        let pool = compiled.spec.policies.pool
+        for m in plan.machines {
+            out.write("\n## Machine \(md(m.name))\n\n")
+            out.write("Memory \(md(summary(m, byName[m.name], unit: unit))).\n")
+            if plan.machines.count > 1 {
+                let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
+                out.write("\nCovered: \(coverage(total: m.cases.count, uncovered: bad)).\n")
+            }
+
+            out.write("\n### Standbys\n\n")
+            if m.standbys.isEmpty {
+                out.write("No standby OS.\n")
+            } else {
+                out.write("| standby | allocated | minimum | protects |\n|---|--:|--:|---|\n")
+                for s in m.standbys {
+                    out.write(
+                        "| \(md(s.name)) | \(Size.format(s.allocated, unit: unit)) | "
+                            + "\(Size.format(s.minimum, unit: unit)) | \(md(list(s.protects, empty: ""))) |\n")
+                }
+            }
+            out.write("\n### Actives\n\n")
+            if m.actives.isEmpty {
+                out.write("No active OS.\n")
+            } else {
+                out.write("| active | footprint | protected by |\n|---|--:|---|\n")
+                for a in m.actives {
+                    out.write(
+                        "| \(md(a.name)) | \(Size.format(a.footprint, unit: unit)) | "
+                            + "\(md(list(a.protectedBy, empty: ""))) |\n")
+                }
+            }
+            out.write("\n### Figures\n\n")
+            writeMarkdownFigures(machineFigures(m, unit: unit), to: &out)
+            if !m.unrecoverableJobs.isEmpty {
+                out.write("\nNo memory can bring back: \(md(list(m.unrecoverableJobs))).\n")
+            }
+
+            var first = true
+            for c in m.cases where !c.covered {
+                if first { out.write("\n### Not covered\n\n") }
+                first = false
+                let (headline, details) = explanation(c, pool: pool, unit: unit, name: md)
+                out.write("- **\(headline)**\n")
+                for line in details { out.write("  - \(line)\n") }
+            }
+            first = true
+            for c in m.cases where !c.unprotectedJobs.isEmpty {
+                if first { out.write("\n### While a standby is down\n\n") }
+                first = false
+                out.write("- \(md(c.id)): \(unprotectedSentence(c, unit: unit, name: md))\n")
+            }
+
+            out.write("\n### Cases\n\n")
+            if m.cases.isEmpty {
+                out.write("No case simulated.\n")
+                continue
+            }
+            out.write("| case | covered | shortfall | pool draw | lost jobs | taken over |\n")
+            out.write("|---|---|--:|--:|---|---|\n")
+            for c in m.cases {
+                out.write("| " + caseCells(c, unit: unit, empty: "").map(md).joined(separator: " | ") + " |\n")
+            }
+        }
+    }
+
+    static func writeMarkdownFigures(
+        _ rows: [(label: String, value: String, note: String)], to out: inout some TextOutputStream
+    ) {
+        out.write("| figure | size | meaning |\n|---|--:|---|\n")
+        for row in rows { out.write("| \(row.label) | \(row.value) | \(row.note) |\n") }
+    }
+
+    private static func capitalized(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        return first.uppercased() + text.dropFirst()
+    }
+
+    // MARK: - JSON
+
+    static func renderJSON(_ plan: Plan, to out: inout some TextOutputStream) {
+        var json = JSONWriter()
+        var total = 0
+        var uncovered = 0
+        for m in plan.machines {
+            total += m.cases.count
+            for c in m.cases where !c.covered { uncovered += 1 }
+        }
+        json.beginObject()
+        json.field("covered", uncovered == 0)
+        json.key("faults")
+        json.beginArray()
+        for kind in plan.faults { json.string(kind.rawValue) }
+        json.endArray()
+        json.field("format_version", jsonFormatVersion)
+        json.key("machines")
+        json.beginArray()
+        for m in plan.machines {
+            writeMachineJSON(m, into: &json, to: &out)
+        }
+        json.endArray()
+        let t = plan.totals
+        json.key("totals")
+        json.beginObject()
+        json.field("case_count", total)
+        json.field("duplicate_total_bytes", t.duplicateTotal)
+        json.field("fluid_total_bytes", t.fluidTotal)
+        json.field("footprint_bytes", t.footprint)
+        json.field("machine_count", plan.machines.count)
+        json.field("reserve_minimum_bytes", t.reserveMinimum)
+        json.field("savings_bytes", t.savings)
+        json.key("savings_percent")
+        json.decimal(t.savingsPercent.tenths, decimals: 1)
+        json.field("static_total_bytes", t.staticTotal)
+        json.field("uncovered_case_count", uncovered)
+        json.endObject()
+        json.endObject()
+        json.flush(to: &out)
+    }
+
+    static func writeMachineJSON(_ m: MachinePlan, into json: inout JSONWriter, to out: inout some TextOutputStream) {
+        json.beginObject()
+        json.key("actives")
+        json.beginArray()
+        for a in m.actives {
+            json.beginObject()
+            json.field("footprint_bytes", a.footprint)
+            json.field("name", a.name)
+            writeStrings("protected_by", a.protectedBy, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("cases")
+        json.beginArray()
+        var covered = true
+        for c in m.cases {
+            covered = covered && c.covered
+            writeCaseJSON(c, into: &json)
+            // One case at a time: a fleet's cases run to hundreds of megabytes.
+            json.flush(to: &out)
+        }
+        json.endArray()
+        json.field("covered", covered)
+        json.field("duplicate_total_bytes", m.duplicateTotal)
+        json.field("fluid_total_bytes", m.fluidTotal)
+        json.field("footprint_bytes", m.footprint)
+        json.field("memory_bytes", m.memory)
+        json.field("monitor_bytes", m.monitor)
+        json.field("name", m.name)
+        json.field("pool_bytes", m.pool)
+        json.field("reserve_minimum_bytes", m.reserveMinimum)
+        json.field("savings_bytes", m.savings)
+        json.key("savings_percent")
+        json.decimal(m.savingsPercent.tenths, decimals: 1)
+        json.key("standbys")
+        json.beginArray()
+        for s in m.standbys {
+            json.beginObject()
+            json.field("allocated_bytes", s.allocated)
+            json.field("kernel_bytes", s.kernel)
+            json.field("minimum_bytes", s.minimum)
+            json.field("name", s.name)
+            writeStrings("protects", s.protects, into: &json)
+            json.field("resident_bytes", s.resident)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("static_total_bytes", m.staticTotal)
+        writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
+        json.endObject()
+        json.flush(to: &out)
+    }
+
+    static func writeCaseJSON(_ c: FaultCase, into json: inout JSONWriter) {
+        json.beginObject()
+        json.key("action")
+        if let action = c.action { json.string(action.rawValue) } else { json.null() }
+        json.field("covered", c.covered)
+        json.field("id", c.id)
+        json.field("kind", c.kind.rawValue)
+        writeStrings("lost_jobs", c.lostJobs, into: &json)
+        json.field("pool_draw_bytes", c.poolDraw)
+        json.key("severity")
+        if let severity = c.severity { json.string(severity.rawValue) } else { json.null() }
+        json.key("shortages")
+        json.beginArray()
+        for s in c.shortages {
+            json.beginObject()
+            json.field("draw_bytes", s.draw)
+            json.field("held_bytes", s.held)
+            json.field("machine", s.machine)
+            json.field("released_bytes", s.released)
+            json.key("required_pool_bytes")
+            if let required = s.requiredPool { json.int(required) } else { json.null() }
+            json.field("shortfall_bytes", s.shortfall)
+            json.key("standbys")
+            json.beginArray()
+            for st in s.standbys {
+                json.beginObject()
+                json.field("covering_allocation_bytes", st.coveringAllocation)
+                json.field("drawn_bytes", st.drawn)
+                json.field("free_bytes", st.free)
+                json.field("handed_bytes", st.handed)
+                json.field("missing_bytes", st.missing)
+                json.field("need_bytes", st.need)
+                writeStrings("short_jobs", st.shortJobs, into: &json)
+                json.field("standby", st.standby)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.field("shortfall_bytes", c.shortfall)
+        writeStrings("taken_over", c.takenOver, into: &json)
+        json.field("target", c.target)
+        writeStrings("unprotected_jobs", c.unprotectedJobs, into: &json)
+        json.field("unprotected_memory_bytes", c.unprotectedMemory)
+        json.key("unrecoverable")
+        json.beginArray()
+        for u in c.unrecoverable {
+            json.beginObject()
+            json.field("job", u.job)
+            switch u.reason {
+            case .standbyDown(let standby):
+                json.field("reason", "standby_down")
+                json.field("standby", standby)
+            case .stoppedByPolicy:
+                json.field("reason", "stopped_by_policy")
+                json.key("standby")
+                json.null()
+            case .noStandby:
+                json.field("reason", "no_standby")
+                json.key("standby")
+                json.null()
+            }
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    static func writeStrings(_ key: String, _ values: [String], into json: inout JSONWriter) {
+        json.key(key)
+        json.beginArray()
+        for value in values { json.string(value) }
+        json.endArray()
+    }
+
+    // MARK: - CSV
+
+    static func renderCSV(_ plan: Plan, to out: inout some TextOutputStream) {
+        var csv = CSVWriter()
+        csv.row(csvHeader, to: &out)
+        for m in plan.machines {
+            for c in m.cases {
+                csv.field(m.name)
+                csv.field(c.id)
+                csv.field(c.kind.rawValue)
+                csv.field(c.target)
+                csv.field(c.severity?.rawValue ?? "")
+                csv.field(c.covered ? "true" : "false")
+                csv.field(c.shortfall)
+                csv.field(c.poolDraw)
+                csv.field(c.lostJobs.joined(separator: csvListSeparator))
+                csv.endRow(to: &out)
+            }
+        }
+    }
+
+    // MARK: - One case
+
+    /// A step as a sentence, sizes in `unit`; the machine is named only when the
+    /// case touches more than one.
+    static func stepDescription(
+        _ event: CaseEvent, unit: Size.Unit, machinePrefix: Bool, name: (String) -> String = { $0 }
+    ) -> String {
+        let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
+        let text: String
+        switch event.named(name) {
+        case .cutOff(_, let region, let bytes): text = "cut off \(size(bytes)) of \(region): it cannot be read"
+        case .handOver(_, let region, let bytes, let standby): text = "hand \(region) (\(size(bytes))) to \(standby)"
+        case .release(_, let region, let bytes): text = "return \(region) (\(size(bytes))) to the pool"
+        case .mergeIntoOS(_, let region, let os): text = "stop \(region) and merge its region into \(os)"
+        case .draw(_, let standby, let bytes): text = "give \(standby) \(size(bytes)) from the pool"
+        case .startCopy(_, let standby, let copy, let bytes): text = "start \(copy) on \(standby) (\(size(bytes)))"
+        case .cannotStart(_, let standby, let copy, let bytes):
+            text = "\(copy) cannot start on \(standby): \(size(bytes)) not free"
+        case .loseMachine: text = "the machine fails, all its memory is gone"
+        }
+        return machinePrefix ? "\(name(event.machine)): \(text)" : text
+    }
+
+    static func renderCaseText(_ trace: CaseTrace, unit: Size.Unit, to out: inout some TextOutputStream) {
+        out.write("case \(trace.caseID)\n")
+        for table in trace.before {
+            out.write("\nmachine \(table.machine) before the fault (the final start-up table):\n")
+            CompileRenderer.writeTextTable(table.regions, unit: unit, to: &out)
+        }
+        let prefix = trace.before.count > 1
+        if trace.events.isEmpty {
+            out.write("\nsteps: none; nothing moves\n")
+        } else {
+            out.write("\nsteps:\n")
+            let width = String(trace.events.count).count
+            for (i, event) in trace.events.enumerated() {
+                let number = String(i + 1)
+                out.write(
+                    "  " + String(repeating: " ", count: width - number.count) + number + ". "
+                        + stepDescription(event, unit: unit, machinePrefix: prefix) + "\n")
+            }
+        }
+        for table in trace.after {
+            let note = table.lost ? " (the machine is lost)" : ""
+            out.write("\nmachine \(table.machine) after the fault\(note):\n")
+            CompileRenderer.writeTextTable(table.regions, unit: unit, to: &out)
+        }
+    }
+
+    static func renderCaseMarkdown(_ trace: CaseTrace, unit: Size.Unit, to out: inout some TextOutputStream) {
+        let md = CompileRenderer.markdown
+        out.write("## Case \(md(trace.caseID))\n")
+        func table(_ regions: [Region]) {
+            out.write("| region | size | owner | on fault |\n|---|---|---|---|\n")
+            for r in regions {
+                out.write(
+                    "| \(md(r.name)) | \(Size.format(r.size, unit: unit)) | \(md(r.owner)) | \(md(r.onFault)) |\n")
+            }
+        }
+        for t in trace.before {
+            out.write("\n### Machine \(md(t.machine)) before the fault\n\nThe final start-up table.\n\n")
+            table(t.regions)
+        }
+        out.write("\n### Steps\n\n")
+        if trace.events.isEmpty { out.write("None: nothing moves.\n") }
+        let prefix = trace.before.count > 1
+        for (i, event) in trace.events.enumerated() {
+            out.write("\(i + 1). \(stepDescription(event, unit: unit, machinePrefix: prefix, name: md))\n")
+        }
+        for t in trace.after {
+            out.write("\n### Machine \(md(t.machine)) after the fault\n\n")
+            if t.lost { out.write("The machine is lost.\n\n") }
+            table(t.regions)
+        }
+    }
+
+    static func renderCaseJSON(_ trace: CaseTrace, to out: inout some TextOutputStream) {
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("case", trace.caseID)
+        json.field("format_version", jsonFormatVersion)
+        json.key("machines")
+        json.beginArray()
+        for (i, before) in trace.before.enumerated() {
+            // `after` lists the same machines in the same order as `before`.
+            let after = i < trace.after.count ? trace.after[i] : before
+            json.beginObject()
+            writeRegions("after", after.regions, into: &json, to: &out)
+            writeRegions("before", before.regions, into: &json, to: &out)
+            json.field("lost", after.lost)
+            json.field("memory_bytes", before.memory)
+            json.field("name", before.machine)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("steps")
+        json.beginArray()
+        for (i, event) in trace.events.enumerated() {
+            json.beginObject()
+            switch event {
+            case .cutOff(_, let region, let bytes):
+                json.field("action", "cut_off")
+                stepFields(event, index: i, os: nil, region: region, bytes: bytes, standby: nil, into: &json)
+            case .handOver(_, let region, let bytes, let standby):
+                json.field("action", "hand_over")
+                stepFields(event, index: i, os: nil, region: region, bytes: bytes, standby: standby, into: &json)
+            case .release(_, let region, let bytes):
+                json.field("action", "release")
+                stepFields(event, index: i, os: nil, region: region, bytes: bytes, standby: nil, into: &json)
+            case .mergeIntoOS(_, let region, let os):
+                json.field("action", "merge_into_os")
+                stepFields(event, index: i, os: os, region: region, bytes: nil, standby: nil, into: &json)
+            case .draw(_, let standby, let bytes):
+                json.field("action", "draw")
+                stepFields(event, index: i, os: nil, region: nil, bytes: bytes, standby: standby, into: &json)
+            case .startCopy(_, let standby, let copy, let bytes):
+                json.field("action", "start_copy")
+                json.field("copy", copy)
+                stepFields(event, index: i, os: nil, region: nil, bytes: bytes, standby: standby, into: &json)
+            case .cannotStart(_, let standby, let copy, let bytes):
+                json.field("action", "cannot_start")
+                json.field("copy", copy)
+                stepFields(event, index: i, os: nil, region: nil, bytes: bytes, standby: standby, into: &json)
+            case .loseMachine:
+                json.field("action", "lose_machine")
+                stepFields(event, index: i, os: nil, region: nil, bytes: nil, standby: nil, into: &json)
+            }
+            json.endObject()
+            json.flush(to: &out)
+        }
+        json.endArray()
+        json.endObject()
+        json.flush(to: &out)
+    }
+
+    /// The members of a step after `action` and `copy`, in key order.
+    private static func stepFields(
+        _ event: CaseEvent, index: Int, os: String?, region: String?, bytes: Int?, standby: String?,
+        into json: inout JSONWriter
+    ) {
+        json.field("description", event.description)
+        json.field("index", index + 1)
+        json.field("machine", event.machine)
+        if let os { json.field("os", os) }
+        if let region { json.field("region", region) }
+        if let bytes { json.field("size_bytes", bytes) }
+        if let standby { json.field("standby", standby) }
+    }
+
+    private static func writeRegions(
+        _ key: String, _ regions: [Region], into json: inout JSONWriter, to out: inout some TextOutputStream
+    ) {
+        json.key(key)
+        json.beginArray()
+        for region in regions {
+            json.beginObject()
+            json.field("kind", region.kind.rawValue)
+            json.field("name", region.name)
+            json.field("on_fault", region.onFault)
+            json.field("owner", region.owner)
+            json.field("size_bytes", region.size)
+            json.endObject()
+            json.flush(to: &out)
+        }
+        json.endArray()
+    }
+
+    static func renderCaseCSV(_ trace: CaseTrace, to out: inout some TextOutputStream) {
+        var csv = CSVWriter()
+        csv.row(caseCSVHeader, to: &out)
+        for (label, tables) in [("before", trace.before), ("after", trace.after)] {
+            for table in tables {
+                for region in table.regions {
+                    csv.field(trace.caseID)
+                    csv.field(label)
+                    csv.field(table.machine)
+                    csv.field(region.name)
+                    csv.field(region.kind.rawValue)
+                    csv.field(region.size)
+                    csv.field(region.owner)
+                    csv.field(region.onFault)
+                    csv.endRow(to: &out)
+                }
+            }
+        }
+    }
+}
+
+extension CaseEvent {
+    /// The same step with `transform` applied to every name in it.
+    fileprivate func named(_ transform: (String) -> String) -> CaseEvent {
+        switch self {
+        case .cutOff(let m, let r, let b): .cutOff(machine: transform(m), region: transform(r), bytes: b)
+        case .handOver(let m, let r, let b, let s):
+            .handOver(machine: transform(m), region: transform(r), bytes: b, standby: transform(s))
+        case .release(let m, let r, let b): .release(machine: transform(m), region: transform(r), bytes: b)
+        case .mergeIntoOS(let m, let r, let o): .mergeIntoOS(machine: transform(m), region: transform(r), os: transform(o))
+        case .draw(let m, let s, let b): .draw(machine: transform(m), standby: transform(s), bytes: b)
+        case .startCopy(let m, let s, let c, let b):
+            .startCopy(machine: transform(m), standby: transform(s), copy: transform(c), bytes: b)
+        case .cannotStart(let m, let s, let c, let b):
+            .cannotStart(machine: transform(m), standby: transform(s), copy: transform(c), bytes: b)
+        case .loseMachine(let m): .loseMachine(machine: transform(m))
+        }
+    }
+}
+
+// TEMPORARY: stands in for the HTML report until Report/HTMLReport.swift exists;
+// delete it then, together with the `PendingHTMLReport` call in `render`.
+private enum PendingHTMLReport {
+    static func render(_ plan: Plan, compiled: CompiledSpec, to out: inout some TextOutputStream) {
+        out.write("<!doctype html>\n<meta charset=\"utf-8\">\n<title>standby plan</title>\n<pre>\n")
+        var text = ""
+        PlanRenderer.renderText(plan, compiled: compiled, unit: .auto, to: &text)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out.write("&amp;")
+            case "<": out.write("&lt;")
+            case ">": out.write("&gt;")
+            default: out.write(String(scalar))
+            }
+        }
+        out.write("</pre>\n")
+    }
+}
