@@ -46,7 +46,7 @@ struct Standby: ParsableCommand {
             fault is not covered, 64 usage, 66 input unreadable, 74 output not written.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, CompileCommand.self]
+        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self]
     )
 }
 

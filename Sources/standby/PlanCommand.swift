@@ -1,0 +1,80 @@
+import ArgumentParser
+import StandbyKit
+
+extension FaultKind: ExpressibleByArgument {}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Simulate every single fault: coverage, minimum standby memory and reserve, savings.",
+        discussion: """
+            Exits 0 when every simulated case is covered and 2 when some case is not \
+            (the report is complete either way); 1 when the spec has errors.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"))
+    var spec: String
+
+    @Option(help: "Output format: text, json, csv, markdown or html.")
+    var format: OutputFormat = .text
+
+    @Option(
+        help: ArgumentHelp(
+            "Fault kinds to simulate, comma-separated (os, job, standby, memory, machine); default: the spec's policies.faults.",
+            valueName: "kinds"))
+    var faults: String?
+
+    @Option(
+        name: .customLong("case"),
+        help: ArgumentHelp(
+            "Show the full table after one case, step by step (an id such as vms50/os/active).", valueName: "id"))
+    var caseID: String?
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var input: InputOptions
+
+    /// The kinds named by `--faults`, in FaultKind order, without repeats.
+    func faultKinds() throws -> [FaultKind]? {
+        guard let faults else { return nil }
+        var kinds = Set<FaultKind>()
+        for part in faults.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = String(part.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+            guard let kind = FaultKind(rawValue: name) else {
+                throw ValidationError(
+                    "'\(name)' is not a fault kind; use \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kinds.insert(kind)
+        }
+        return FaultKind.allCases.filter(kinds.contains)
+    }
+
+    func validate() throws {
+        _ = try faultKinds()
+        if caseID != nil && format == .html {
+            throw ValidationError("--case shows one table; use text, json, csv or markdown")
+        }
+    }
+
+    func run() throws {
+        let kinds = try faultKinds()
+        try runCommand { () throws(CommandFailure) -> ExitStatus in
+            let compiled = try compileSpec(spec, input: input)
+            let plan = Planner.plan(compiled, faults: kinds)
+            if let caseID {
+                guard let trace = Planner.trace(caseID: caseID, in: compiled, plan: plan) else {
+                    let known = plan.cases.prefix(5).map(\.id).joined(separator: ", ")
+                    throw CommandFailure(
+                        .usage, "no case '\(caseID)' in this plan; case ids look like \(known)")
+                }
+                try output.write { out in
+                    PlanRenderer.renderCase(trace, format: format, unit: output.unit, to: &out)
+                }
+                return plan.faultCase(id: caseID)?.covered == false ? .uncovered : .ok
+            }
+            try output.write { out in
+                PlanRenderer.render(plan, compiled: compiled, format: format, unit: output.unit, to: &out)
+            }
+            return plan.covered ? .ok : .uncovered
+        }
+    }
+}
