@@ -39,14 +39,24 @@ public final class YAMLReader {
     private var frames: [Frame] = []
     private var depth = 0
 
-    // Aliases being replayed: ranges of `recordLog`, innermost last.
-    private var replays: [(next: Int, end: Int)] = []
+    // Aliases being replayed, innermost last.
+    private var replays: [(events: [YAMLEvent], next: Int)] = []
     private var aliasExpanded = 0
 
-    // Anchors: the events of each anchored node, as a range of `recordLog`.
-    private var recordLog: [YAMLEvent] = []
-    private var anchors: [String: Range<Int>] = [:]
-    private var openAnchors: [(name: String, start: Int, depth: Int)] = []
+    // Anchors: the events of each anchored node.
+    private var anchors: [String: [YAMLEvent]] = [:]
+    private var openAnchors: [OpenAnchor] = []
+
+    /// An anchored node being recorded. It records only the events emitted at the
+    /// capture level it was opened at: the inline mapping under a `<<` key is
+    /// captured and emitted again, merged, at the end of its mapping, and must be
+    /// recorded once, as merged.
+    private struct OpenAnchor {
+        var name: String
+        var events: [YAMLEvent] = []
+        var depth: Int
+        var captureLevel: Int
+    }
 
     // Inline mappings under a `<<` key, collected instead of emitted.
     private var captures: [Capture] = []
@@ -141,8 +151,8 @@ public final class YAMLReader {
     private func produce() throws(YAMLError) {
         let raw: Raw
         if let top = replays.last {
-            let event = recordLog[top.next]
-            if top.next + 1 == top.end {
+            let event = top.events[top.next]
+            if top.next + 1 == top.events.count {
                 replays.removeLast()
             } else {
                 replays[replays.count - 1].next += 1
@@ -288,7 +298,8 @@ public final class YAMLReader {
     private func markOfByte(_ offset: Int) -> YAMLMark {
         var line = 1
         var column = 1
-        var i = 0
+        // A byte order mark is not a character of the first line.
+        var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
         let end = min(offset, inputCount)
         while i < end {
             let b = input[i]
@@ -304,7 +315,7 @@ public final class YAMLReader {
     }
 
     private func byte(atLine line: Int, column: Int) -> UInt8? {
-        var i = 0
+        var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
         var l = 1
         while l < line && i < inputCount {
             if input[i] == 0x0A { l += 1 }
@@ -426,12 +437,12 @@ public final class YAMLReader {
     }
 
     private func alias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
-        guard let range = anchors[name] else {
+        guard let recorded = anchors[name], let first = recorded.first else {
             throw YAMLError(
                 .undefinedAlias, "alias '*\(name)' names no anchor defined before it", at: mark,
                 hint: "define '&\(name)' on a node above this line")
         }
-        aliasExpanded += range.count
+        aliasExpanded += recorded.count
         let budget = max(limits.maxAliasExpansion, inputCount)
         if aliasExpanded > budget {
             throw YAMLError(
@@ -440,19 +451,18 @@ public final class YAMLReader {
         if let top = frames.indices.last {
             let frame = frames[top]
             if frame.kind == .mergeList || (frame.kind == .mapping && frame.mergeValueNext) {
-                guard recordLog[range.lowerBound].kind == .mappingStart else {
+                guard first.kind == .mappingStart else {
                     throw invalidMerge(at: mark)
                 }
                 if frame.kind == .mapping {
                     frames[top].mergeValueNext = false
                     frames[top].expectingKey = true
                 }
-                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(
-                    Array(recordLog[range]))
+                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(recorded)
                 return
             }
         }
-        replays.append((range.lowerBound, range.upperBound))
+        replays.append((recorded, 0))
     }
 
     /// Emits the merged entries whose keys the mapping does not have, first source first.
@@ -501,17 +511,19 @@ public final class YAMLReader {
             break
         }
         if let anchor {
-            openAnchors.append((anchor, recordLog.count, depth))
+            openAnchors.append(OpenAnchor(name: anchor, depth: depth, captureLevel: captures.count))
         }
         if !openAnchors.isEmpty {
-            recordLog.append(event)
+            for i in openAnchors.indices where openAnchors[i].captureLevel == captures.count {
+                openAnchors[i].events.append(event)
+            }
             // Close every anchor whose node just ended (a scalar ends where it starts).
             while let open = openAnchors.last,
-                event.kind == .scalar && open.depth == depth && open.start == recordLog.count - 1
+                event.kind == .scalar && open.depth == depth && open.events.count == 1
                     || (event.kind == .mappingEnd || event.kind == .sequenceEnd)
                         && open.depth == depth + 1
             {
-                anchors[open.name] = open.start..<recordLog.count
+                anchors[open.name] = open.events
                 openAnchors.removeLast()
             }
         }

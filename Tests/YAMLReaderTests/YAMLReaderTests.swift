@@ -140,6 +140,14 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
         #expect(try shape("a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: *b\n") == "{ a { x 1 } b { y 2 x 1 } c { y 2 x 1 } }")
     }
 
+    @Test func anchoredMappingWithInlineMergeReplaysOnce() throws {
+        #expect(try shape("- &m {name: a, <<: {memory: 1}}\n- *m\n") == "[ { name a memory 1 } { name a memory 1 } ]")
+    }
+
+    @Test func anchorInsideInlineMerge() throws {
+        #expect(try shape("m: {<<: &d {x: 1}}\nn: *d\n") == "{ m { x 1 } n { x 1 } }")
+    }
+
     @Test func mergeOfScalarIsAnError() {
         let e = error("a: &a 1\nm:\n  <<: *a\n")
         #expect(e?.kind == .invalidMerge)
@@ -191,6 +199,12 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
         let e = errorBytes(Array("a: 1\nb: ".utf8) + [0xC3, 0x28] + Array("\n".utf8))
         #expect(e?.kind == .encoding)
         #expect(e?.mark == YAMLMark(line: 2, column: 4))
+    }
+
+    @Test func invalidUTF8AfterAByteOrderMark() {
+        let e = errorBytes([0xEF, 0xBB, 0xBF] + Array("a: ".utf8) + [0xC3, 0x28])
+        #expect(e?.kind == .encoding)
+        #expect(e?.mark == YAMLMark(line: 1, column: 4))
     }
 
     @Test func utf16() {

@@ -3,31 +3,33 @@
 //
 // Every bar is one `<svg>` whose viewBox is `HTMLBars.width` units wide. A
 // layout bar's full width is the machine's memory, so a region of `b` bytes is
-// `b × width / memory` units wide; a value bar's full `HTMLBars.valueWidth` is
+// `b × width / memory` units wide; a value chart's `HTMLBars.valueWidth` is
 // the largest value it compares. Each drawn `<rect>` carries its exact byte
 // count in `data-bytes`, and each `<svg>` the byte count of its full scale in
-// `data-scale` and the units that stand for it in `data-span`, so anyone can
-// check a width against its bytes.
+// `data-scale` (a value chart also the units that stand for it, in
+// `data-span`), so anyone can check a width against its bytes.
 
 /// Geometry and markup of the report's bars.
 enum HTMLBars {
-    /// The viewBox width of every bar, in SVG units.
-    static let width = 10_000
-    /// The share of a value bar's width the longest value takes; the rest holds
-    /// its label.
-    static let valueWidth = 7_000
-    /// Height of one bar.
-    static let barHeight = 260
-    /// Height of one row of a value chart (a bar and the gap under it).
-    static let rowHeight = 300
+    /// The viewBox width of every chart, in SVG units (about a pixel each on
+    /// a wide screen).
+    static let width = 1_000
+    /// The share of a value chart's width the largest value takes; the rest
+    /// holds its label.
+    static let valueWidth = 700
+    /// Height of one layout bar.
+    static let barHeight = 26
+    /// Height of a value chart's bar, and of its row with the gap under it.
+    static let valueHeight = 22
+    static let rowHeight = 30
     /// Font size of labels, in SVG units.
-    static let fontSize = 130
+    static let fontSize = 13
     /// Rough advance of one character of a label (sans-serif averages about
     /// 0.6 em), used only to decide whether a label fits inside its rect.
-    static let charWidth = 80
-    /// Tables with more rows than this are drawn with their job regions grouped
-    /// (per owner and fate), so that a machine with hundreds of jobs stays a
-    /// few kilobytes per bar; every region is still counted in its group.
+    static let charWidth = 7
+    /// Machines whose start-up table has more rows than this are drawn and
+    /// tabled in groups (see ``HTMLReport``), so that a machine with hundreds
+    /// of jobs stays a few kilobytes; every region is still counted in its group.
     static let groupingThreshold = 40
 
     /// `bytes × span / total`, rounded half up, in exact integer arithmetic
@@ -43,7 +45,7 @@ enum HTMLBars {
     }
 }
 
-/// How a region was changed by a case: drawn as a pattern over the owner's colour.
+/// What a case did to memory: drawn as a pattern over the region's colour.
 enum BarMark: String {
     /// A copy a standby started in memory handed over to it (diagonal hatch).
     case moved = "mv"
@@ -51,17 +53,9 @@ enum BarMark: String {
     case released = "rl"
     /// Memory that cannot be read any more (cross-hatch).
     case lost = "ls"
-
-    var meaning: String {
-        switch self {
-        case .moved: "taken over by a standby"
-        case .released: "returned to the pool by the fault"
-        case .lost: "cannot be read"
-        }
-    }
 }
 
-/// One rect of a layout bar: a region, or a group of job regions.
+/// One rect of a layout bar: a region, or a group of regions drawn as one.
 struct BarSegment {
     /// The region's name; for a group, its first region's name.
     var name: String
@@ -69,59 +63,109 @@ struct BarSegment {
     var bytes: Int
     /// CSS class of the fill.
     var fill: String
+    /// A pattern over the whole rect.
     var mark: BarMark?
-    /// Tooltip detail after the owner, e.g. `fails over to standby`.
+    /// A pattern over the first `bytes` of the rect only (the part of the pool
+    /// a fault released).
+    var partMark: (bytes: Int, mark: BarMark)?
+    /// Tooltip detail, e.g. `fails over to standby`.
     var detail: String
-    /// The detail a group of such regions shares (groups drop per-region
-    /// details such as each job's destination).
-    var groupDetail: String
-    /// Job regions may be grouped in large tables.
-    var isJob: Bool
+    /// Segments with the same key are drawn as one, at the place of the first;
+    /// `nil` draws the region alone.
+    var key: String?
     /// Regions in the segment (1 unless grouped).
     var count = 1
     /// The last region's name of a group.
     var lastName = ""
+    /// The owners of a group's regions, in order of appearance.
+    var owners: [String]
+    /// How a group of regions is named.
+    var group = Group.jobs
+    /// The name in the label drawn inside the rect, when not ``name``.
+    var labelName: String?
 
-    /// `name` for a region, `first … last (n jobs)` for a group.
+    /// How a group of regions is named in its tooltip and label.
+    enum Group {
+        /// `first … last (n jobs)`, labelled `n jobs`.
+        case jobs
+        /// An OS's own area and its jobs: `a0 and its 25 jobs`, labelled `a0`.
+        case owner
+        /// What a case left alone: `131 regions left alone`, labelled `unchanged`.
+        case unchanged
+        /// Lost parts: `lost parts of 26 regions`, labelled `lost`.
+        case lost
+    }
+
+    init(
+        name: String, owner: String, bytes: Int, fill: String, mark: BarMark? = nil, detail: String = "",
+        key: String? = nil
+    ) {
+        self.name = name
+        self.owner = owner
+        self.bytes = bytes
+        self.fill = fill
+        self.mark = mark
+        self.detail = detail
+        self.key = key
+        self.owners = [owner]
+    }
+
+    /// `name`, or the group's name (see ``Group``).
     var title: String {
-        count == 1 ? name : "\(name) … \(lastName) (\(count) jobs)"
+        guard count > 1 else { return name }
+        switch group {
+        case .jobs: return "\(name) … \(lastName) (\(count) jobs)"
+        case .owner: return "\(name) and its \(count - 1) jobs"
+        case .unchanged: return "\(count) regions left alone"
+        case .lost: return "lost parts of \(count) regions"
+        }
+    }
+
+    /// The owner as a tooltip names it; a region named after its owner (an
+    /// OS's own area, the monitor's) does not repeat it.
+    private var ownerText: String {
+        if owners.count > 1 { return " (\(owners.joined(separator: ", ")))" }
+        return name == owner ? "" : " (\(owner))"
     }
 
     /// A short label drawn inside the rect when it fits.
     var label: String {
-        count == 1 ? "\(name) \(Size.describe(bytes))" : "\(count) jobs \(Size.describe(bytes))"
+        guard count > 1 else { return "\(labelName ?? name) \(Size.describe(bytes))" }
+        switch group {
+        case .jobs: return "\(count) jobs \(Size.describe(bytes))"
+        case .owner: return "\(name) \(Size.describe(bytes))"
+        case .unchanged: return "unchanged \(Size.describe(bytes))"
+        case .lost: return "lost \(Size.describe(bytes))"
+        }
     }
 
-    var shownDetail: String { count == 1 ? detail : groupDetail }
-
-    /// `title · owner · size[ · detail]` for the rect's tooltip.
+    /// `title (owner) size[, detail]`: the rect's tooltip.
     var tooltip: String {
-        let d = shownDetail
-        return "\(title) · \(owner) · \(Size.describe(bytes))" + (d.isEmpty ? "" : " · \(d)")
+        "\(title)\(ownerText) \(Size.describe(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
     }
 
-    /// The entry in the bar's text alternative: `name size (owner[, detail])`.
-    var alternative: String {
-        let d = shownDetail
-        return "\(title) \(Size.describe(bytes)) (\(owner)" + (d.isEmpty ? ")" : ", \(d))")
+    /// `title size[, detail]`: the segment's entry in the bar's text
+    /// alternative (the tooltip adds the owner).
+    var brief: String {
+        "\(title) \(Size.describe(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
     }
 
-    /// Segments of large tables, with job regions of the same owner, mark and
-    /// shared detail merged into one segment at the place of the first.
-    static func grouped(_ segments: [BarSegment], regionCount: Int) -> [BarSegment] {
-        guard regionCount > HTMLBars.groupingThreshold else { return segments }
+    /// Segments with the same key merged into one at the place of the first.
+    static func grouped(_ segments: [BarSegment]) -> [BarSegment] {
         var out: [BarSegment] = []
         var groupAt: [String: Int] = [:]
         for s in segments {
-            guard s.isJob else {
+            guard let key = s.key else {
                 out.append(s)
                 continue
             }
-            let key = "\(s.owner)\u{0}\(s.mark?.rawValue ?? "")\u{0}\(s.groupDetail)"
             if let i = groupAt[key] {
                 out[i].count += 1
                 out[i].bytes = satAdd(out[i].bytes, s.bytes)
                 out[i].lastName = s.name
+                // A group's name says what it is: "n regions left alone".
+                if s.group == .unchanged { out[i].detail = "" }
+                if !out[i].owners.contains(s.owner) { out[i].owners.append(s.owner) }
             } else {
                 groupAt[key] = out.count
                 out.append(s)
@@ -134,43 +178,56 @@ struct BarSegment {
 extension HTMLBars {
     /// A layout bar: the segments side by side, `total` bytes the full width.
     /// Zero-byte segments are listed in the text alternative but not drawn.
+    /// With `labels`, segments wide enough get their name and size written in.
     static func layoutBar(
-        _ segments: [BarSegment], total: Int, title: String, caseID: String, into h: inout String
+        _ segments: [BarSegment], total: Int, title: String, caseID: String, labels: Bool,
+        into h: inout String
     ) {
         h += "<svg class=\"bar\" viewBox=\"0 0 \(width) \(barHeight)\" role=\"img\" data-case=\""
         h += HTMLReport.escape(caseID)
-        h += "\" data-scale=\"\(total)\" data-span=\"\(width)\"><title>"
+        h += "\" data-scale=\"\(total)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
-        h += HTMLReport.escape(segments.map(\.alternative).joined(separator: "; "))
+        h += HTMLReport.escape(segments.map(\.brief).joined(separator: "; "))
         h += "</desc>"
         var cumulative = 0
         var x = 0
-        var labels = ""
+        var texts = ""
         for s in segments where s.bytes > 0 {
+            let start = cumulative
             cumulative = satAdd(cumulative, s.bytes)
             // Each edge is placed from the exact running sum, so rounding never
             // accumulates along the bar.
             let end = units(cumulative, of: total, span: width)
             let w = end - x
-            h += "<rect x=\"\(x)\" width=\"\(w)\" height=\"\(barHeight)\" class=\"\(s.fill)\" data-bytes=\"\(s.bytes)\"><title>"
+            // The height comes from the stylesheet (`.bar rect`): one attribute
+            // less on each of a fleet's hundred thousand rects.
+            h += "<rect x=\"\(x)\" width=\"\(w)\" class=\"\(s.fill)\" data-bytes=\"\(s.bytes)\"><title>"
             h += HTMLReport.escape(s.tooltip)
             h += "</title></rect>"
+            // Patterns are paths over the rect, so that the rect keeps the
+            // owner's colour and the only tooltip.
             if let mark = s.mark {
-                // The pattern is a path over the rect, so the rect keeps the
-                // owner's colour and the only tooltip.
                 h += "<path class=\"\(mark.rawValue)\" d=\"M\(x) 0h\(w)v\(barHeight)h-\(w)z\"/>"
             }
-            let label = s.label
-            if w >= label.count * charWidth + 2 * charWidth {
-                labels += "<text x=\"\(x + charWidth)\" y=\"\(barHeight / 2 + fontSize * 35 / 100)\" class=\"t\(HTMLStyle.isDark(s.fill) ? " d" : "")\">"
-                labels += HTMLReport.escape(label)
-                labels += "</text>"
+            if let part = s.partMark, part.bytes > 0 {
+                let pw = units(satAdd(start, min(part.bytes, s.bytes)), of: total, span: width) - x
+                if pw > 0 { h += "<path class=\"\(part.mark.rawValue)\" d=\"M\(x) 0h\(pw)v\(barHeight)h-\(pw)z\"/>" }
+            }
+            if labels {
+                let label = s.label
+                if w >= (label.count + 2) * charWidth {
+                    // Over a pattern, a light halo keeps the text readable.
+                    let style = s.mark != nil ? " h" : HTMLStyle.isDark(s.fill) ? " d" : ""
+                    texts += "<text x=\"\(x + charWidth)\" y=\"\(barHeight / 2 + fontSize * 35 / 100)\" class=\"t\(style)\">"
+                    texts += HTMLReport.escape(label)
+                    texts += "</text>"
+                }
             }
             x = end
         }
         // Labels after every rect, so that no neighbour's rect covers them.
-        h += labels
+        h += texts
         h += "</svg>\n"
     }
 
@@ -186,8 +243,7 @@ extension HTMLBars {
     /// wide, each bar labelled on its right with its name and size.
     static func valueChart(_ values: [Value], title: String, into h: inout String) {
         let scale = max(1, values.map(\.bytes).max() ?? 1)
-        let height = values.count * rowHeight
-        h += "<svg class=\"val\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" data-scale=\"\(scale)\" data-span=\"\(valueWidth)\"><title>"
+        h += "<svg class=\"val\" viewBox=\"0 0 \(width) \(values.count * rowHeight)\" role=\"img\" data-scale=\"\(scale)\" data-span=\"\(valueWidth)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
         h += HTMLReport.escape(values.map { "\($0.label) \(Size.describe($0.bytes))" }.joined(separator: "; "))
@@ -195,11 +251,11 @@ extension HTMLBars {
         for (i, v) in values.enumerated() {
             let y = i * rowHeight
             let w = units(v.bytes, of: scale, span: valueWidth)
-            let text = "\(v.label) \(Size.describe(v.bytes))"
-            h += "<rect y=\"\(y)\" width=\"\(w)\" height=\"\(barHeight - 40)\" class=\"\(v.fill)\" data-bytes=\"\(v.bytes)\"><title>"
-            h += HTMLReport.escape(text)
-            h += "</title></rect><text x=\"\(w + charWidth)\" y=\"\(y + (barHeight - 40) / 2 + fontSize * 35 / 100)\" class=\"t\">"
-            h += HTMLReport.escape(text)
+            let text = HTMLReport.escape("\(v.label) \(Size.describe(v.bytes))")
+            h += "<rect y=\"\(y)\" width=\"\(w)\" height=\"\(valueHeight)\" class=\"\(v.fill)\" data-bytes=\"\(v.bytes)\"><title>"
+            h += text
+            h += "</title></rect><text x=\"\(w + charWidth)\" y=\"\(y + valueHeight / 2 + fontSize * 35 / 100)\" class=\"t\">"
+            h += text
             h += "</text>"
         }
         h += "</svg>\n"

@@ -49,7 +49,7 @@ public enum PlanRenderer {
         case .markdown: renderMarkdown(plan, compiled: compiled, unit: unit, to: &out)
         case .json: renderJSON(plan, to: &out)
         case .csv: renderCSV(plan, to: &out)
-        case .html: PendingHTMLReport.render(plan, compiled: compiled, to: &out)
+        case .html: HTMLReport.render(plan, compiled: compiled, to: &out)
         }
     }
 
@@ -117,16 +117,16 @@ public enum PlanRenderer {
         savings: Int, percent: RoundedPercent, unit: Size.Unit
     ) -> [(label: String, value: String, note: String)] {
         var rows: [(String, String, String)] = [
-            ("footprint", Size.format(footprint, unit: unit), "the active OSes with their jobs"),
-            ("reserve minimum", Size.format(reserveMinimum, unit: unit), "pool memory failover needs at start-up"),
+            ("footprint", Size.format(footprint, unit: unit), "active OSes with their jobs"),
+            ("reserve minimum", Size.format(reserveMinimum, unit: unit), "pool that failover needs after start-up"),
         ]
         if let pool {
             rows.append(("pool after start-up", Size.format(pool, unit: unit), "unallocated in the final table"))
         }
         rows += [
-            ("fluid total", Size.format(fluid, unit: unit), "standbys at their minimum, the reserve minimum"),
-            ("duplicate total", Size.format(duplicate, unit: unit), "each standby mirrors its largest active"),
-            ("static total", Size.format(staticTotal, unit: unit), "each standby sized for its copies"),
+            ("fluid total", Size.format(fluid, unit: unit), "monitor + footprint + standby minimums + reserve minimum"),
+            ("duplicate total", Size.format(duplicate, unit: unit), "monitor + footprint + standbys mirroring their actives"),
+            ("static total", Size.format(staticTotal, unit: unit), "monitor + footprint + standbys sized for their copies"),
             ("savings", Size.format(savings, unit: unit), "\(percent) % of the duplicate total"),
         ]
         return rows
@@ -295,26 +295,26 @@ public enum PlanRenderer {
         out.write("\n")
         writeFigures(machineFigures(m, unit: unit), to: &out)
         if !m.unrecoverableJobs.isEmpty {
-            out.write("  no memory can bring back: \(list(m.unrecoverableJobs))\n")
+            out.write("\n  jobs no memory can bring back: \(list(m.unrecoverableJobs))\n")
         }
 
         var first = true
         for c in m.cases where !c.covered {
-            if first { out.write("\nnot covered:\n") }
+            if first { out.write("\n  not covered:\n") }
             first = false
             let (headline, details) = explanation(c, pool: pool, unit: unit)
-            out.write("  \(headline)\n")
-            for line in details { out.write("    \(line)\n") }
+            out.write("    \(headline)\n")
+            for line in details { out.write("      \(line)\n") }
         }
         first = true
         for c in m.cases where !c.unprotectedJobs.isEmpty {
-            if first { out.write("\nwhile a standby is down:\n") }
+            if first { out.write("\n  while a standby is down:\n") }
             first = false
-            out.write("  \(c.id): \(unprotectedSentence(c, unit: unit))\n")
+            out.write("    \(c.id): \(unprotectedSentence(c, unit: unit))\n")
         }
 
         guard !m.cases.isEmpty else {
-            out.write("\nno case simulated\n")
+            out.write("\n  no case simulated\n")
             return
         }
         // Two passes over the cases, formatting each row twice, rather than holding
@@ -352,17 +352,35 @@ public enum PlanRenderer {
     }
 
     static func tableRow(_ cells: [String], widths: [Int], rightAligned: [Bool]) -> String {
-        var line = " "
+        var line = ""
+        line.reserveCapacity(2 + widths.reduce(0) { $0 + $1 + 2 })
+        line += " "
         for (i, cell) in cells.enumerated() {
             let width = i < widths.count ? widths[i] : 0
             let right = i < rightAligned.count && rightAligned[i]
             let last = i == cells.count - 1
-            let gap = String(repeating: " ", count: max(0, width - cell.count))
+            let gap = max(0, width - cell.count)
             line += " "
-            line += right ? gap + cell : (last ? cell : cell + gap)
+            if right { appendSpaces(gap, to: &line) }
+            line += cell
+            if !right && !last { appendSpaces(gap, to: &line) }
             if !last { line += " " }
         }
-        return line + "\n"
+        line += "\n"
+        return line
+    }
+
+    private static let blanks = String(repeating: " ", count: 64)
+
+    /// Pads from a constant string: building padding a character at a time was
+    /// most of the time a fleet's text report took.
+    private static func appendSpaces(_ count: Int, to line: inout String) {
+        var left = count
+        while left > 0 {
+            let chunk = min(left, 64)
+            line.append(contentsOf: blanks.prefix(chunk))
+            left -= chunk
+        }
     }
 
     /// `label  value  note` lines, values right-aligned.
@@ -436,7 +454,7 @@ public enum PlanRenderer {
             out.write("\n### Figures\n\n")
             writeMarkdownFigures(machineFigures(m, unit: unit), to: &out)
             if !m.unrecoverableJobs.isEmpty {
-                out.write("\nNo memory can bring back: \(md(list(m.unrecoverableJobs))).\n")
+                out.write("\nJobs no memory can bring back: \(md(list(m.unrecoverableJobs))).\n")
             }
 
             var first = true
@@ -875,24 +893,5 @@ extension CaseEvent {
             .cannotStart(machine: transform(m), standby: transform(s), copy: transform(c), bytes: b)
         case .loseMachine(let m): .loseMachine(machine: transform(m))
         }
-    }
-}
-
-// TEMPORARY: stands in for the HTML report until Report/HTMLReport.swift exists;
-// delete it then, together with the `PendingHTMLReport` call in `render`.
-private enum PendingHTMLReport {
-    static func render(_ plan: Plan, compiled: CompiledSpec, to out: inout some TextOutputStream) {
-        out.write("<!doctype html>\n<meta charset=\"utf-8\">\n<title>standby plan</title>\n<pre>\n")
-        var text = ""
-        PlanRenderer.renderText(plan, compiled: compiled, unit: .auto, to: &text)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.write("&amp;")
-            case "<": out.write("&lt;")
-            case ">": out.write("&gt;")
-            default: out.write(String(scalar))
-            }
-        }
-        out.write("</pre>\n")
     }
 }

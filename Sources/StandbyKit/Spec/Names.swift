@@ -10,16 +10,21 @@ public enum Names {
 
     /// Why `name` is not a valid name, as a phrase ("starts with '-'"), or `nil` when it is.
     public static func problem(with name: String) -> String? {
-        let bytes = name.utf8
-        guard let first = bytes.first else { return "is empty" }
-        if !isAlphanumeric(first) {
-            return "starts with \(quoted(name.unicodeScalars.first))"
+        var name = name
+        let bad = name.withUTF8 { bytes -> Int? in
+            for (offset, b) in bytes.enumerated()
+            where !(isAlphanumeric(b) || (offset > 0 && (b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")))) {
+                return offset
+            }
+            return nil
         }
-        for (offset, b) in bytes.enumerated() where !(isAlphanumeric(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) {
-            let scalar = String(decoding: bytes.dropFirst(offset), as: UTF8.self).unicodeScalars.first
-            return "holds \(quoted(scalar)), which a name may not"
+        if name.isEmpty { return "is empty" }
+        if let bad {
+            let scalar = String(decoding: name.utf8.dropFirst(bad), as: UTF8.self).unicodeScalars.first
+            return bad == 0
+                ? "starts with \(quoted(scalar))" : "holds \(quoted(scalar)), which a name may not"
         }
-        if bytes.count > maxLength { return "is \(bytes.count) characters long, more than \(maxLength)" }
+        if name.utf8.count > maxLength { return "is \(name.utf8.count) characters long, more than \(maxLength)" }
         return nil
     }
 
@@ -28,15 +33,12 @@ public enum Names {
 
     /// Splits `os` or `machine/os`; `nil` when the text is neither, with both parts valid names.
     public static func reference(_ text: String) -> (machine: String?, os: String)? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1 where isValid(text):
-            return (nil, text)
-        case 2 where isValid(String(parts[0])) && isValid(String(parts[1])):
-            return (String(parts[0]), String(parts[1]))
-        default:
-            return nil
+        guard let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) else {
+            return isValid(text) ? (nil, text) : nil
         }
+        let machine = String(text[..<slash])
+        let os = String(text[text.index(after: slash)...])
+        return isValid(machine) && isValid(os) ? (machine, os) : nil
     }
 
     private static func isAlphanumeric(_ b: UInt8) -> Bool {

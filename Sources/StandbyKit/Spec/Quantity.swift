@@ -130,12 +130,32 @@ public enum Quantity {
         return .success(Int(total))
     }
 
+    /// The multiplier of a suffix: a switch on its bytes, as this runs for every size.
     private static func lookUp(_ suffix: UnsafeBufferPointer<UInt8>) -> UInt64? {
         guard suffix.count <= 3 else { return nil }
-        for entry in suffixes where entry.suffix.utf8.elementsEqual(suffix) {
-            return entry.multiplier
+        let power: Int
+        switch suffix[0] {
+        case UInt8(ascii: "K"), UInt8(ascii: "k"): power = 1
+        case UInt8(ascii: "M"): power = 2
+        case UInt8(ascii: "G"): power = 3
+        case UInt8(ascii: "T"): power = 4
+        case UInt8(ascii: "P"): power = 5
+        case UInt8(ascii: "E"): power = 6
+        default: return nil
         }
-        return nil
+        let binary: Bool
+        switch (suffix.count, suffix.count > 1 ? suffix[1] : 0, suffix.count > 2 ? suffix[2] : 0) {
+        case (1, _, _): binary = false
+        case (2, UInt8(ascii: "i"), _): binary = true
+        case (2, UInt8(ascii: "B"), _): binary = false
+        case (3, UInt8(ascii: "i"), UInt8(ascii: "B")): binary = true
+        default: return nil
+        }
+        // Decimal kilo is a lower-case 'k'; binary kibi an upper-case 'K'.
+        if power == 1 && (suffix[0] == UInt8(ascii: "K")) != binary { return nil }
+        var multiplier: UInt64 = 1
+        for _ in 0..<power { multiplier *= binary ? 1024 : 1000 }
+        return multiplier
     }
 
     /// What an unknown suffix probably meant: `256m`, `256mi`, `256Mo` → `256Mi` or `256M`.

@@ -361,9 +361,8 @@ struct SpecDecoding {
                 try unknownKey(key, value: value, in: "a machine", valid: SpecKeys.machine)
             }
         }
-        let what = name.map { "machine '\($0.value)'" } ?? "a machine"
         for (bit, key, example) in Self.requiredMachineKeys where !seen.contains(bit) {
-            missingKey(key, in: what, at: start, example: example)
+            missingKey(key, in: name.map { "machine '\($0.value)'" } ?? "a machine", at: start, example: example)
         }
         guard let name, var memory, var monitor, var oses else { return nil }
         if seen.contains(3) && granule == nil || seen.contains(4) && reserve == nil {
@@ -381,15 +380,17 @@ struct SpecDecoding {
             valid = roundUp(&oses[o].memory, at: oses[o].memoryLocation, to: g, key: "memory") && valid
             valid = roundUp(&oses[o].kernel, at: oses[o].kernelLocation, to: g, key: "kernel") && valid
             for j in oses[o].jobs.indices {
-                let job = oses[o].jobs[j]
-                valid = roundUp(&oses[o].jobs[j].memory, at: job.memoryLocation, to: g, key: "memory") && valid
-                if job.standbyMemoryLocation == nil {
+                // Read the locations alone: copying the whole job would retain its strings.
+                let memoryAt = oses[o].jobs[j].memoryLocation
+                let standbyMemoryAt = oses[o].jobs[j].standbyMemoryLocation
+                valid = roundUp(&oses[o].jobs[j].memory, at: memoryAt, to: g, key: "memory") && valid
+                if standbyMemoryAt == nil {
                     oses[o].jobs[j].standbyMemory = oses[o].jobs[j].memory
                 } else {
                     valid =
                         roundUp(
-                            &oses[o].jobs[j].standbyMemory, at: job.standbyMemoryLocation, to: g,
-                            key: "standby_memory") && valid
+                            &oses[o].jobs[j].standbyMemory, at: standbyMemoryAt, to: g, key: "standby_memory")
+                        && valid
                 }
             }
         }
@@ -449,9 +450,8 @@ struct SpecDecoding {
                 try unknownKey(key, value: value, in: "an OS", valid: SpecKeys.os)
             }
         }
-        let what = name.map { "OS '\($0.value)'" } ?? "an OS"
         for (bit, key, example) in Self.requiredOSKeys where !seen.contains(bit) {
-            missingKey(key, in: what, at: start, example: example)
+            missingKey(key, in: name.map { "OS '\($0.value)'" } ?? "an OS", at: start, example: example)
         }
         guard valid, let name, let role, let memory, let kernel, let jobs else { return nil }
         return OS(
@@ -516,9 +516,10 @@ struct SpecDecoding {
                 try unknownKey(key, value: value, in: "a job", valid: SpecKeys.job)
             }
         }
-        let what = name.map { "job '\($0.value)'" } ?? "a job"
-        if !nameSeen { missingKey("name", in: what, at: start, example: "name: A") }
-        if !memorySeen { missingKey("memory", in: what, at: start, example: "memory: 128Mi") }
+        if !nameSeen { missingKey("name", in: "a job", at: start, example: "name: A") }
+        if !memorySeen {
+            missingKey("memory", in: name.map { "job '\($0.value)'" } ?? "a job", at: start, example: "memory: 128Mi")
+        }
         guard valid, let name, let memory else { return nil }
         if light != nil || severe != nil {
             overrides.append((jobCount, light, severe))
@@ -702,12 +703,13 @@ struct SpecDecoding {
     private mutating func enumValue<E: RawRepresentable & CaseIterable>(
         _ value: YAMLEvent, _ type: E.Type, key: String, item: Bool = false
     ) throws(YAMLError) -> E? where E.RawValue == String {
-        let allowed = E.allCases.map(\.rawValue)
         guard
             try expectScalar(
-                value, key: key, expected: "one of \(Names.list(allowed))", allowed: [.str], item: item)
+                value, key: key, expected: "one of \(Names.list(E.allCases.map(\.rawValue)))", allowed: [.str],
+                item: item)
         else { return nil }
         if let e = E(rawValue: value.value) { return e }
+        let allowed = E.allCases.map(\.rawValue)
         var notes: [Diagnostic.Note] = []
         if let guess = Names.suggestion(for: value.value, among: allowed) {
             notes.append(.init("did you mean '\(guess)'?"))
@@ -750,13 +752,15 @@ struct SpecDecoding {
     /// `true` when `value` is a scalar that is not null and carries no tag but
     /// `allowed`; otherwise reports `wrong-type` and skips the node.
     private mutating func expectScalar(
-        _ value: YAMLEvent, key: String, expected: String, allowed: [YAMLTag], item: Bool = false
+        _ value: YAMLEvent, key: String, expected: @autoclosure () -> String, allowed: TagSet,
+        item: Bool = false
     ) throws(YAMLError) -> Bool {
-        let subject = item ? "an item of '\(key)'" : "'\(key)'"
+        // Built only when reporting: this runs for every scalar of the spec.
+        var subject: String { item ? "an item of '\(key)'" : "'\(key)'" }
         if value.kind == .scalar && !isNull(value) {
-            if let tag = value.tag, !allowed.contains(tag) {
+            if let tag = value.tag, !allowed.contains(TagSet(tag)) {
                 diagnostics.error(
-                    .wrongType, "\(subject) must be \(expected), not a value tagged '!!\(tag)'",
+                    .wrongType, "\(subject) must be \(expected()), not a value tagged '!!\(tag)'",
                     at: SourceLocation(value.mark), notes: [.init("remove the tag")])
                 return false
             }
@@ -765,14 +769,14 @@ struct SpecDecoding {
                 && (value.value == "true" || value.value == "false")
             {
                 diagnostics.error(
-                    .wrongType, "\(subject) must be \(expected), not a boolean",
+                    .wrongType, "\(subject) must be \(expected()), not a boolean",
                     at: SourceLocation(value.mark),
                     notes: [.init("quote it to write the text '\(value.value)'")])
                 return false
             }
             return true
         }
-        try wrongType(value, "\(subject) must be \(expected), not \(describe(value))")
+        try wrongType(value, "\(subject) must be \(expected()), not \(describe(value))")
         return false
     }
 
@@ -803,7 +807,7 @@ struct SpecDecoding {
         _ key: String, in what: String, at start: YAMLEvent, example: String
     ) {
         diagnostics.error(
-            .missingKey, "\(what) has no '\(key)'", at: SourceLocation(start.mark),
+            .missingKey, "missing key '\(key)' in \(what)", at: SourceLocation(start.mark),
             notes: [.init("add it, as in '\(example)'")])
     }
 
@@ -813,8 +817,15 @@ struct SpecDecoding {
         guard event.kind == .scalar else { return false }
         if event.tag == .null { return true }
         guard event.tag == nil && event.style == .plain else { return false }
-        switch event.value {
-        case "", "~", "null", "Null", "NULL": return true
+        let utf8 = event.value.utf8
+        // Most scalars are sizes and names: rule them out by their first byte.
+        switch utf8.first {
+        case nil: return true
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
+            switch event.value {
+            case "~", "null", "Null", "NULL": return true
+            default: return false
+            }
         default: return false
         }
     }
@@ -840,6 +851,25 @@ struct SpecDecoding {
 
 extension YAMLEvent {
     fileprivate var location: SourceLocation { SourceLocation(mark) }
+}
+
+/// The core tags a scalar may carry where a value is expected: a bit set, so
+/// that checking one costs no allocation.
+struct TagSet: OptionSet {
+    let rawValue: UInt8
+    static let str = TagSet(rawValue: 1)
+    static let int = TagSet(rawValue: 2)
+    static let bool = TagSet(rawValue: 4)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+    init(_ tag: YAMLTag) {
+        switch tag {
+        case .str: self = .str
+        case .int: self = .int
+        case .bool: self = .bool
+        default: self = TagSet(rawValue: 0x80)
+        }
+    }
 }
 
 /// Which keys of one mapping were seen, as bits: no allocation per mapping.

@@ -76,7 +76,7 @@ private struct Validation {
         for (m, machine) in spec.machines.enumerated() {
             if let first = machineIndex[machine.name] {
                 diagnostics.error(
-                    .duplicateName, "machine name '\(machine.name)' is used twice", at: machine.location,
+                    .duplicateName, "the machine name '\(machine.name)' is used twice", at: machine.location,
                     notes: [.init("first used here; machine names are unique", at: spec.machines[first].location)])
             } else {
                 machineIndex[machine.name] = m
@@ -120,8 +120,8 @@ private struct Validation {
         let firstLocation = self.location(of: first, in: m)
         let message: String
         switch (first, entry) {
-        case (.os, .os): message = "OS name '\(name)' is used twice on machine '\(machine.name)'"
-        case (.job, .job): message = "job name '\(name)' is used twice on machine '\(machine.name)'"
+        case (.os, .os): message = "the OS name '\(name)' is used twice on machine '\(machine.name)'"
+        case (.job, .job): message = "the job name '\(name)' is used twice on machine '\(machine.name)'"
         default: message = "'\(name)' names both an OS and a job on machine '\(machine.name)'"
         }
         diagnostics.error(
@@ -146,7 +146,7 @@ private struct Validation {
         for os in machine.oses where os.kernel > os.memory {
             diagnostics.error(
                 .kernelExceedsMemory,
-                "OS '\(os.name)' has \(Size.describe(os.memory)) but its kernel takes \(Size.describe(os.kernel))",
+                "the kernel of OS '\(os.name)' takes \(Size.describe(os.kernel)), more than its \(Size.describe(os.memory)) of memory",
                 at: os.kernelLocation ?? os.location,
                 notes: [.init("raise the OS's 'memory' to at least its kernel, or lower 'kernel'", at: os.memoryLocation)])
         }
@@ -202,12 +202,14 @@ private struct Validation {
             var osTarget: (machine: Int, os: Int)?
             if let reference = os.standby {
                 if os.role == .standby {
+                    // Not resolved: the key has no effect, and one warning says so.
                     diagnostics.warning(
                         .standbyOnStandbyOS,
                         "'standby' on standby OS '\(os.name)' has no effect", at: reference.location,
                         notes: [.init("only an active OS's hot-standby jobs fail over; remove it")])
+                } else {
+                    osTarget = resolve(reference, from: m, os: o, job: nil)
                 }
-                osTarget = resolve(reference, from: m, os: o, job: nil)
             }
             for job in os.jobs {
                 var jobTarget: (machine: Int, os: Int)?
@@ -298,7 +300,7 @@ private struct Validation {
         if target == m && t == o {
             let message =
                 job.map { "job '\($0.name)' names its own OS '\(targetOS.name)' as its standby" }
-                ?? "OS '\(targetOS.name)' names itself as its standby"
+                ?? "the standby of OS '\(targetOS.name)' is the OS itself"
             diagnostics.error(
                 .selfReference, message, at: at,
                 notes: [.init("a job fails over to another OS: name a standby OS")])

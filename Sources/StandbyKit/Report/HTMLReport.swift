@@ -1,0 +1,645 @@
+/// Stage: plan → the capacity report as one self-contained HTML page
+/// (`standby plan --format html`).
+///
+/// The page needs nothing but itself: the stylesheet is inline, every chart is
+/// inline SVG, there is no script, no font and no address to fetch. It shows,
+/// from the top:
+///
+/// - the fleet's headline: whether every simulated case is covered, the fluid,
+///   duplicate and static totals as bars on one scale, and the savings;
+/// - a legend of colours (by owner) and patterns (what a case did to memory);
+/// - with more than one machine, an overview table, one row per machine linking
+///   to its section, sorted by cases not covered (most first), then savings
+///   (largest first), then document order;
+/// - per machine, a `<details>` section (open when the spec has one machine):
+///   its headline and totals; the memory layout after start-up and after each
+///   `os` and `memory` case, one bar per state, each the machine's memory wide;
+///   each standby's minimum against its allocation; every case not covered
+///   with its reasons and what would cover it; the full case table.
+///
+/// Geometry is exact: a region of `b` bytes on a machine of `M` bytes is
+/// `b × 1000 / M` viewBox units wide, computed in 128-bit integers and rounded
+/// to whole units, each edge from the exact running sum; every drawn `rect`
+/// carries `data-bytes`, and every chart its scale (`data-scale`).
+///
+/// A machine whose start-up table has more than ``HTMLBars/groupingThreshold``
+/// rows is *large*, and is drawn and tabled in groups so that a fleet of
+/// 1,000 machines with 150,000 jobs stays under 25 MB: after start-up, each OS
+/// with its jobs is one rect; after a case, what the case left alone is one
+/// rect (first), and the copies and lost parts are one rect per owner; its job
+/// cases are one row per outcome, listing the jobs that have it; and lists of
+/// jobs that are exactly the failed OS's hot-standby or ordinary jobs are said
+/// in words. Bars of small machines show every region, labelled when it fits.
+///
+/// Every name from the spec is HTML-escaped. Output is deterministic: the same
+/// plan and compiled spec always give the same bytes. The page is written
+/// machine by machine: at most one machine's markup is held at a time.
+public enum HTMLReport {
+    /// Writes the page for `plan`, which must come from `compiled`: the bars
+    /// replay cases on its tables.
+    public static func render(_ plan: Plan, compiled: CompiledSpec, to out: inout some TextOutputStream) {
+        HTMLPage(plan: plan, compiled: compiled).render(to: &out)
+    }
+
+    /// `text` safe in HTML content and in double- or single-quoted attributes:
+    /// `&`, `<`, `>`, `"` and `'` as character references.
+    static func escape(_ text: String) -> String {
+        // Names are plain ASCII almost always: skip the copy when nothing needs escaping.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The machines' indices in overview order: cases not covered, most first;
+    /// then savings in bytes, largest first; then document order.
+    static func overviewOrder(_ machines: [MachinePlan]) -> [Int] {
+        let uncovered = machines.map { $0.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) } }
+        return machines.indices.sorted { a, b in
+            if uncovered[a] != uncovered[b] { return uncovered[a] > uncovered[b] }
+            if machines[a].savings != machines[b].savings { return machines[a].savings > machines[b].savings }
+            return a < b
+        }
+    }
+
+    /// The id of a machine's section; the overview links to `#` and this.
+    static func sectionID(_ machine: String) -> String { "m-" + machine }
+}
+
+/// The page being written: the plan, its compiled spec, and a tracer that
+/// replays the cases drawn as bars.
+struct HTMLPage {
+    let plan: Plan
+    let compiled: CompiledSpec
+    let tracer: CaseTracer
+    /// Machine name → index in `plan.machines`, for shortages on other machines.
+    let planIndex: [String: Int]
+
+    init(plan: Plan, compiled: CompiledSpec) {
+        self.plan = plan
+        self.compiled = compiled
+        self.tracer = CaseTracer(compiled)
+        var index: [String: Int] = [:]
+        for (i, m) in plan.machines.enumerated() where index[m.name] == nil { index[m.name] = i }
+        self.planIndex = index
+    }
+
+    func render(to out: inout some TextOutputStream) {
+        var h = ""
+        h.reserveCapacity(1 << 16)
+        head(&h)
+        fleet(&h)
+        if plan.machines.count > 1 { overview(&h) }
+        out.write(h)
+        h.removeAll(keepingCapacity: true)
+        h += "<main>\n"
+        for (i, machine) in plan.machines.enumerated() {
+            self.machine(machine, compiled: compiledMachine(i, machine.name), into: &h)
+            out.write(h)
+            h.removeAll(keepingCapacity: true)
+        }
+        h += "</main>\n</body>\n</html>\n"
+        out.write(h)
+    }
+
+    /// The compiled machine of `plan.machines[i]`: the planner keeps document
+    /// order, so the same index, unless the two do not match.
+    private func compiledMachine(_ i: Int, _ name: String) -> CompiledMachine? {
+        if i < compiled.machines.count, compiled.machines[i].name == name { return compiled.machines[i] }
+        return compiled.machines.first { $0.name == name }
+    }
+
+    // MARK: - Top of the page
+
+    private func head(_ h: inout String) {
+        h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        h += "<title>"
+        h += plan.machines.count == 1
+            ? "Capacity report: \(esc(plan.machines[0].name))" : "Capacity report: \(plan.machines.count) machines"
+        h += "</title>\n<style>\n"
+        h += HTMLStyle.css
+        h += "\n</style>\n</head>\n<body>\n"
+    }
+
+    private func fleet(_ h: inout String) {
+        let cases = plan.machines.reduce(0) { $0 + $1.cases.count }
+        let uncovered = plan.machines.reduce(0) { $0 + $1.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) } }
+        let short = plan.machines.reduce(0) { $0 + ($1.cases.allSatisfy(\.covered) ? 0 : 1) }
+        let t = plan.totals
+        let count = plan.machines.count
+        h += "<header>\n<h1>Capacity report</h1>\n"
+        h += "<p>\(count) machine\(count == 1 ? "" : "s"), \(cases) case\(cases == 1 ? "" : "s") simulated"
+        h += " (faults: \(plan.faults.map(\.rawValue).joined(separator: ", ")); each case is one fault alone).</p>\n"
+        if uncovered == 0 {
+            h += "<p class=\"ok\">Covered: every simulated case is covered.</p>\n"
+        } else {
+            h += "<p class=\"bad\">Not covered: \(uncovered) of \(cases) cases"
+            h += count == 1 ? "" : ", on \(short) of \(count) machines"
+            h += ".</p>\n"
+        }
+        h += "<p>Fluid total <b>\(Size.describe(t.fluidTotal))</b> against duplicate \(Size.describe(t.duplicateTotal))"
+        h += " and static \(Size.describe(t.staticTotal)): \(savingsSentence(t.savings, t.savingsPercent))."
+        h += " The fluid total includes a reserve minimum of \(Size.describe(t.reserveMinimum)) in the pools.</p>\n"
+        let memory = plan.machines.reduce(0) { satAdd($0, $1.memory) }
+        HTMLBars.valueChart(
+            totalsValues(memory: memory, fluid: t.fluidTotal, duplicate: t.duplicateTotal, staticTotal: t.staticTotal),
+            title: count == 1 ? "Totals" : "Fleet totals", into: &h)
+        h += "<p class=\"note\">Fluid: standbys at their minimum, memory handed over at failover. "
+        h += "Duplicate: each standby as large as the largest active it protects. "
+        h += "Static: each standby sized for its copies, no hand-over. Sizes in binary units (1 MiB = 2<sup>20</sup> bytes).</p>\n"
+        HTMLStyle.legend(into: &h)
+        h += "<p class=\"note\">Each bar is its machine's memory wide; hover a region for its name, owner and size. "
+        if count > 1 { h += "Machine sections are folded: open one from the overview or by its name. " }
+        h += "The page needs no script. Printing unfolds every section in browsers that can "
+        h += "(those supporting <code>::details-content</code>, such as Chromium 131 and later); "
+        h += "others print the sections that are open, so open those you want on paper first.</p>\n"
+        h += "</header>\n"
+    }
+
+    private func overview(_ h: inout String) {
+        h += "<section id=\"overview\">\n<h2>Machines</h2>\n<table class=\"ov\">\n"
+        h += "<caption>Sorted by cases not covered (most first), then savings (largest first), then document order.</caption>\n"
+        h += "<thead><tr><th scope=\"col\">Machine</th><th scope=\"col\">Not covered</th><th scope=\"col\">Cases</th>"
+        h += "<th scope=\"col\">Fluid</th><th scope=\"col\">Duplicate</th><th scope=\"col\">Static</th>"
+        h += "<th scope=\"col\">Savings</th><th scope=\"col\">Savings %</th><th scope=\"col\">Reserve minimum</th></tr></thead>\n<tbody>\n"
+        for i in HTMLReport.overviewOrder(plan.machines) {
+            let m = plan.machines[i]
+            let uncovered = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
+            // End tags of cells and rows are optional in HTML; a fleet has a row per machine.
+            h += uncovered > 0 ? "<tr class=\"n\">" : "<tr>"
+            h += "<td><a href=\"#\(esc(HTMLReport.sectionID(m.name)))\">\(esc(m.name))</a><td>\(uncovered)<td>\(m.cases.count)"
+            h += "<td>\(Size.describe(m.fluidTotal))<td>\(Size.describe(m.duplicateTotal))<td>\(Size.describe(m.staticTotal))"
+            h += "<td>\(Size.describe(m.savings))<td>\(m.savingsPercent) %<td>\(Size.describe(m.reserveMinimum))\n"
+        }
+        h += "</tbody>\n</table>\n</section>\n"
+    }
+
+    // MARK: - One machine
+
+    private func machine(_ m: MachinePlan, compiled cm: CompiledMachine?, into h: inout String) {
+        let single = plan.machines.count == 1
+        let uncovered = m.cases.filter { !$0.covered }
+        h += "<details class=\"m\" id=\"\(esc(HTMLReport.sectionID(m.name)))\"\(single ? " open" : "")><summary><h2>\(esc(m.name))</h2> "
+        h += uncovered.isEmpty
+            ? "<span class=\"ok\">covered</span>"
+            : "<span class=\"bad\">\(uncovered.count) of \(m.cases.count) cases not covered</span>"
+        h += " · fluid \(Size.describe(m.fluidTotal)) · duplicate \(Size.describe(m.duplicateTotal))"
+        h += " · \(savingsSentence(m.savings, m.savingsPercent))</summary>\n"
+        h += "<p>Memory \(Size.describe(m.memory)) · monitor \(Size.describe(m.monitor))"
+        h += " · footprint of the actives \(Size.describe(m.footprint)) · pool after start-up \(Size.describe(m.pool))"
+        h += " · reserve minimum \(Size.describe(m.reserveMinimum)) · static total \(Size.describe(m.staticTotal)).</p>\n"
+        HTMLBars.valueChart(
+            totalsValues(memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
+            title: "\(m.name): totals", into: &h)
+        if let cm { layout(m, cm, into: &h) }
+        standbys(m, into: &h)
+        notCovered(m, uncovered, into: &h)
+        caseTable(m, cm, open: single, into: &h)
+        h += "</details>\n"
+    }
+
+    /// Fill class per owner: active and standby OSes take their shades in turn.
+    private func fills(_ cm: CompiledMachine) -> [String: String] {
+        var fills: [String: String] = [:]
+        var actives = 0
+        var standbys = 0
+        for os in cm.machine.oses where fills[os.name] == nil {
+            switch os.role {
+            case .active:
+                fills[os.name] = HTMLStyle.activeFills[actives % HTMLStyle.activeFills.count]
+                actives += 1
+            case .standby:
+                fills[os.name] = HTMLStyle.standbyFills[standbys % HTMLStyle.standbyFills.count]
+                standbys += 1
+            }
+        }
+        return fills
+    }
+
+    private func fill(_ r: Region, _ fills: [String: String]) -> String {
+        switch r.kind {
+        case .monitor: HTMLStyle.monitorFill
+        case .unallocated: HTMLStyle.poolFill
+        case .os, .job: fills[r.owner] ?? HTMLStyle.monitorFill
+        }
+    }
+
+    private func layout(_ m: MachinePlan, _ cm: CompiledMachine, into h: inout String) {
+        let fills = fills(cm)
+        h += "<h3>Memory layout</h3>\n<p class=\"owners\">Owners: "
+        h += cm.machine.oses.map { os in
+            "<span class=\"\(fills[os.name] ?? HTMLStyle.monitorFill)\">■</span> \(esc(os.name)) (\(os.role.rawValue))"
+        }.joined(separator: ", ")
+        h += ", <span class=\"mo\">■</span> monitor, <span class=\"po\">□</span> pool.</p>\n"
+
+        let large = cm.final.count > HTMLBars.groupingThreshold
+        let startSegments = cm.final.map { r in startSegment(r, fill: fill(r, fills), large: large) }
+        h += "<p class=\"cap\">After start-up, the state every case starts from:</p>\n"
+        HTMLBars.layoutBar(
+            BarSegment.grouped(startSegments), total: m.memory, title: "\(m.name) after start-up",
+            caseID: "\(m.name)/start-up", labels: true, into: &h)
+
+        for c in m.cases where c.kind == .os || c.kind == .memory {
+            guard let trace = tracer.trace(c), let table = trace.after.first(where: { $0.machine == m.name }) else {
+                continue
+            }
+            h += "<p class=\"cap\">After <code>\(esc(c.id))</code>: "
+            h += c.covered ? "covered" : "<span class=\"bad\">not covered</span>, short \(Size.describe(c.shortfall))"
+            h += remoteNote(trace, machine: m.name)
+            h += "</p>\n"
+            var segments = BarSegment.grouped(
+                caseSegments(table, trace: trace, failed: c.target, fills: fills, large: large))
+            // What the case left alone goes first, so that every case bar of a
+            // large machine reads the same way: unchanged, then what changed.
+            if let i = segments.firstIndex(where: { $0.group == .unchanged }), i > 0 {
+                segments.insert(segments.remove(at: i), at: 0)
+            }
+            HTMLBars.layoutBar(
+                segments, total: table.memory,
+                title: "\(m.name) after the \(c.kind.rawValue) fault of \(c.target)", caseID: c.id, labels: !large,
+                into: &h)
+        }
+    }
+
+    /// A region of the start-up table. In a large table, each OS's own area
+    /// and its job regions are drawn as one segment.
+    private func startSegment(_ r: Region, fill: String, large: Bool) -> BarSegment {
+        switch r.kind {
+        case .os:
+            var s = BarSegment(
+                name: r.name, owner: r.owner, bytes: r.size, fill: fill, detail: large ? "" : "own area",
+                key: large ? r.owner : nil)
+            s.group = .owner
+            return s
+        case .monitor:
+            return BarSegment(name: r.name, owner: r.owner, bytes: r.size, fill: fill)
+        case .unallocated:
+            var s = BarSegment(name: r.name, owner: r.owner, bytes: r.size, fill: fill)
+            s.labelName = "pool"
+            return s
+        case .job:
+            let detail = r.onFault == monitorName ? "returns to the pool on a fault" : "fails over to \(r.onFault)"
+            return BarSegment(
+                name: r.name, owner: r.owner, bytes: r.size, fill: fill, detail: large ? "" : detail,
+                key: large ? r.owner : nil)
+        }
+    }
+
+    /// The regions of a machine's table after a case, marked with what the case
+    /// did: copies started in handed-over memory, lost parts, and the share of
+    /// the pool the fault released. In a large table, the regions the case left
+    /// alone are drawn as one segment, and the job regions it touched are
+    /// grouped per owner and fate.
+    private func caseSegments(
+        _ table: CaseTable, trace: CaseTrace, failed: String, fills: [String: String], large: Bool
+    ) -> [BarSegment] {
+        var copies: Set<String> = []
+        var touched: Set<String> = [failed]
+        var received: [String: Int] = [:]
+        var released = 0
+        for event in trace.events where event.machine == table.machine {
+            switch event {
+            case .startCopy(_, let standby, let copy, _):
+                copies.insert(copy)
+                touched.insert(standby)
+            case .handOver(_, let region, let bytes, let standby):
+                received[standby] = satAdd(received[standby] ?? 0, bytes)
+                touched.insert(region)
+                touched.insert(standby)
+            case .draw(_, let standby, let bytes):
+                received[standby] = satAdd(received[standby] ?? 0, bytes)
+                touched.insert(standby)
+            case .release(_, let region, let bytes):
+                released = satAdd(released, bytes)
+                touched.insert(region)
+            case .cutOff(_, let region, _):
+                touched.insert(region)
+            case .mergeIntoOS(_, let region, let os):
+                touched.insert(region)
+                touched.insert(os)
+            case .cannotStart(_, let standby, _, _):
+                touched.insert(standby)
+            case .loseMachine:
+                break
+            }
+        }
+        var out: [BarSegment] = []
+        out.reserveCapacity(table.regions.count)
+        for r in table.regions {
+            let f = fill(r, fills)
+            func segment(_ detail: String, mark: BarMark? = nil, key: String? = nil) -> BarSegment {
+                BarSegment(
+                    name: r.name, owner: r.owner, bytes: r.size, fill: f, mark: mark, detail: detail,
+                    key: large ? key : nil)
+            }
+            if r.name.hasSuffix(lostSuffix) {
+                var s = segment("cannot be read", mark: .lost, key: "\(r.owner)\u{0}lost")
+                s.group = .lost
+                out.append(s)
+                continue
+            }
+            // The monitor's area never changes in a case: it joins what the case left alone.
+            if large && !touched.contains(r.name) && r.kind != .unallocated {
+                var s = BarSegment(
+                    name: r.name, owner: r.owner, bytes: r.size, fill: "un", detail: "unchanged", key: "\u{0}unchanged")
+                s.group = .unchanged
+                out.append(s)
+                continue
+            }
+            switch r.kind {
+            case .job:
+                out.append(
+                    copies.contains(r.name)
+                        ? segment(large ? "copies" : "copy started on \(r.owner)",
+                            mark: .moved, key: "\(r.owner)\u{0}copy")
+                        : segment("", key: "\(r.owner)\u{0}job"))
+            case .os:
+                if r.name == failed {
+                    out.append(segment("stopped"))
+                } else if let bytes = received[r.name] {
+                    out.append(segment("was handed \(Size.describe(bytes))"))
+                } else {
+                    out.append(segment("own area"))
+                }
+            case .monitor:
+                out.append(segment(""))
+            case .unallocated:
+                // Which bytes of the pool a standby drew is not defined; the
+                // drawing shows the fault's release as what remains of it, at
+                // the start of the pool.
+                var s = segment("")
+                s.labelName = "pool"
+                let fromFault = min(released, r.size)
+                if fromFault > 0 {
+                    s.partMark = (fromFault, .released)
+                    s.detail = "\(Size.describe(fromFault)) of it returned by the fault"
+                }
+                out.append(s)
+            }
+        }
+        return out
+    }
+
+    /// `; copies also start on m1/sb0 (3, 96 MiB)` for copies started on other
+    /// machines, whose bars are not drawn here.
+    private func remoteNote(_ trace: CaseTrace, machine: String) -> String {
+        var order: [String] = []
+        var started: [String: (count: Int, bytes: Int)] = [:]
+        var failed: [String: Int] = [:]
+        for event in trace.events where event.machine != machine {
+            switch event {
+            case .startCopy(let m, let s, _, let bytes):
+                let key = "\(m)/\(s)"
+                if started[key] == nil && failed[key] == nil { order.append(key) }
+                let old = started[key] ?? (0, 0)
+                started[key] = (old.count + 1, satAdd(old.bytes, bytes))
+            case .cannotStart(let m, let s, _, _):
+                let key = "\(m)/\(s)"
+                if started[key] == nil && failed[key] == nil { order.append(key) }
+                failed[key, default: 0] += 1
+            default: break
+            }
+        }
+        guard !order.isEmpty else { return "" }
+        let parts = order.map { key -> String in
+            var text = esc(key) + " ("
+            if let s = started[key] { text += "\(s.count) started, \(Size.describe(s.bytes))" }
+            if let f = failed[key] { text += (started[key] == nil ? "" : "; ") + "\(f) could not start" }
+            return text + ")"
+        }
+        return "; copies on other machines: " + parts.joined(separator: ", ")
+    }
+
+    // MARK: - Standbys
+
+    private func standbys(_ m: MachinePlan, into h: inout String) {
+        guard !m.standbys.isEmpty else { return }
+        h += "<h3>Standbys: minimum against allocation</h3>\n"
+        var values: [HTMLBars.Value] = []
+        for s in m.standbys {
+            values.append(HTMLBars.Value(label: "\(s.name) allocated", bytes: s.allocated, fill: "du"))
+            values.append(HTMLBars.Value(label: "\(s.name) minimum", bytes: s.minimum, fill: "fl"))
+        }
+        HTMLBars.valueChart(values, title: "\(m.name): standby minimum against allocation", into: &h)
+        h += "<ul class=\"short\">\n"
+        for s in m.standbys {
+            let beyond = s.minimum - satAdd(s.kernel, s.resident)
+            h += "<li><b>\(esc(s.name))</b>: minimum \(Size.describe(s.minimum)) = kernel \(Size.describe(s.kernel))"
+            h += " + resident jobs \(Size.describe(s.resident)) + \(Size.describe(max(0, beyond))) beyond what is handed to it"
+            h += "; allocated \(Size.describe(s.allocated))"
+            if s.minimum < s.allocated {
+                h += " (\(Size.describe(s.allocated - s.minimum)) more than it needs)"
+            } else if s.minimum > s.allocated {
+                h += " (\(Size.describe(s.minimum - s.allocated)) less than it needs without the pool)"
+            }
+            h += s.protects.isEmpty
+                ? "; protects no active OS.</li>\n"
+                : "; protects \(s.protects.map(esc).joined(separator: ", ")).</li>\n"
+        }
+        h += "</ul>\n"
+    }
+
+    // MARK: - Cases
+
+    private func notCovered(_ m: MachinePlan, _ cases: [FaultCase], into h: inout String) {
+        h += "<h3>Cases not covered (\(cases.count))</h3>\n"
+        if cases.isEmpty {
+            h += "<p>Every case of \(esc(m.name)) is covered.</p>\n"
+        } else {
+            h += "<ul class=\"short\">\n"
+            for c in cases { h += "<li>" + reasons(c) + "</li>\n" }
+            h += "</ul>\n"
+        }
+        if !m.unrecoverableJobs.isEmpty {
+            h += "<p>Hot-standby jobs that no memory can bring back in some case (left out of the reserve minimum): "
+            h += m.unrecoverableJobs.map(esc).joined(separator: ", ") + ".</p>\n"
+        }
+    }
+
+    /// Why a case is not covered and what would cover it, as sentences.
+    private func reasons(_ c: FaultCase) -> String {
+        var text = "<b><code>\(esc(c.id))</code></b>: "
+        text += c.shortfall > 0 ? "short \(Size.describe(c.shortfall))." : "not covered."
+        for s in c.shortages {
+            let onOther = s.machine != c.machine
+            text += " "
+            text += onOther ? "On \(esc(s.machine)), the pool" : "The pool"
+            text += " held \(Size.describe(s.held)) (\(Size.describe(s.released)) of it released by the fault)"
+            text += " and gave \(Size.describe(s.draw)); \(Size.describe(s.shortfall)) still missing."
+            for st in s.standbys {
+                text += " <b>\(esc(st.standby))</b> needed \(Size.describe(st.need)) for its copies, had \(Size.describe(st.free)) free,"
+                text += " was handed \(Size.describe(st.handed)) and drew \(Size.describe(st.drawn)): \(Size.describe(st.missing)) missing"
+                text += st.shortJobs.isEmpty ? "." : "; could not start \(st.shortJobs.map(esc).joined(separator: ", "))."
+            }
+            var covers: [String] = []
+            if let pool = s.requiredPool {
+                covers.append(
+                    "a pool of \(Size.describe(pool)) after start-up on \(esc(s.machine))"
+                        + " (for instance <code>reserve:</code> of that much, with the machine's memory raised to match)")
+            }
+            let raises = s.standbys.map { st in
+                "\(esc(st.standby)) allocated \(Size.describe(st.coveringAllocation))"
+                    + " instead of \(Size.describe(st.coveringAllocation - st.missing))"
+            }
+            if !raises.isEmpty { covers.append(raises.joined(separator: " and ")) }
+            if !covers.isEmpty { text += " Covered with " + covers.joined(separator: ", or ") + "." }
+        }
+        for u in c.unrecoverable {
+            text += " <b>\(esc(u.job))</b> cannot run again: "
+            switch u.reason {
+            case .standbyDown(let s): text += "its standby \(esc(s)) stops in the same fault."
+            case .stoppedByPolicy: text += "its policy stops it at this severity."
+            case .noStandby: text += "its standby names no OS of the spec."
+            }
+        }
+        return text
+    }
+
+    /// The case table: every case one per row. For a large machine (more than
+    /// ``HTMLBars/groupingThreshold`` regions), job cases, two per job, are
+    /// instead one row per outcome: the light and the severe fault's outcome
+    /// and the jobs that have it; and a list of jobs that is exactly all the
+    /// hot-standby or all the ordinary jobs of the failed OS, or the jobs a
+    /// stopped standby protects, is said in words with its count. A fleet's
+    /// hundreds of thousands of job cases so stay readable and small. Zero
+    /// sizes and empty lists are left blank, and optional end tags are left
+    /// out, for the same reason.
+    private func caseTable(_ m: MachinePlan, _ cm: CompiledMachine?, open: Bool, into h: inout String) {
+        let large = (cm?.final.count ?? 0) > HTMLBars.groupingThreshold
+        // Per OS, its hot-standby and its ordinary jobs in document order, as
+        // the case lists name them.
+        var kinds: [String: (hot: [String], ordinary: [String])] = [:]
+        if large, let cm {
+            for os in cm.machine.oses where kinds[os.name] == nil {
+                kinds[os.name] = (os.jobs.filter(\.hotStandby).map(\.name), os.jobs.filter { !$0.hotStandby }.map(\.name))
+            }
+        }
+        func list(_ names: [String], of c: FaultCase) -> String {
+            if large, c.kind == .os || c.kind == .memory, let k = kinds[c.target], names.count > 1 {
+                if names == k.hot { return "all \(names.count) hot-standby jobs of \(esc(c.target))" }
+                if names == k.ordinary { return "all \(names.count) ordinary jobs of \(esc(c.target))" }
+            }
+            return names.map(esc).joined(separator: ", ")
+        }
+        h += "<details class=\"cases\"\(open ? " open" : "")><summary>All \(m.cases.count) cases of \(esc(m.name))</summary>\n"
+        let rows = large ? m.cases.filter { $0.kind != .job } : m.cases
+        if !rows.isEmpty {
+            h += "<table class=\"ct\">\n<caption>Blank: none.</caption>\n"
+            h += "<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Covered</th><th scope=\"col\">Action</th>"
+            h += "<th scope=\"col\">Shortfall</th><th scope=\"col\">Pool draw</th><th scope=\"col\">Taken over</th>"
+            h += "<th scope=\"col\">Lost</th><th scope=\"col\">Unprotected</th></tr></thead>\n<tbody>\n"
+            for c in rows {
+                h += c.covered ? "<tr><td>" : "<tr class=\"n\"><td>"
+                h += esc(c.id)
+                h += c.covered ? "<td>yes<td>" : "<td>no<td>"
+                h += c.action?.rawValue ?? ""
+                h += "<td>\(blankSize(c.shortfall))<td>\(blankSize(c.poolDraw))<td>"
+                h += list(c.takenOver, of: c)
+                h += "<td>"
+                h += list(c.lostJobs, of: c)
+                h += "<td>"
+                if !c.unprotectedJobs.isEmpty {
+                    h += large
+                        ? "\(c.unprotectedJobs.count) jobs that fail over to \(esc(c.target))"
+                        : c.unprotectedJobs.map(esc).joined(separator: ", ")
+                    h += " (\(Size.describe(c.unprotectedMemory)))"
+                }
+                h += "\n"
+            }
+            h += "</tbody>\n</table>\n"
+        }
+        if large { jobOutcomes(m, into: &h) }
+        h += "</details>\n"
+    }
+
+    /// Job cases of a large machine, one row per pair of outcomes (light,
+    /// severe) in order of first appearance, with the jobs that have it.
+    private func jobOutcomes(_ m: MachinePlan, into h: inout String) {
+        var order: [String] = []
+        var groups: [String: (light: String, severe: String, covered: Bool, jobs: [String])] = [:]
+        // Job cases come light then severe for each job, jobs in document order.
+        var pending: (job: String, light: FaultCase?, severe: FaultCase?)?
+        func flush() {
+            guard let p = pending else { return }
+            let light = p.light.map(jobOutcome) ?? ""
+            let severe = p.severe.map(jobOutcome) ?? ""
+            let covered = (p.light?.covered ?? true) && (p.severe?.covered ?? true)
+            let key = light + "\u{0}" + severe
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (light, severe, covered, [])
+            }
+            groups[key]?.jobs.append(p.job)
+        }
+        for c in m.cases where c.kind == .job {
+            if pending?.job != c.target {
+                flush()
+                pending = (c.target, nil, nil)
+            }
+            if c.severity == .severe { pending?.severe = c } else { pending?.light = c }
+        }
+        flush()
+        guard !order.isEmpty else { return }
+        h += "<table class=\"jt\">\n<caption>Job faults, grouped by outcome: the case ids are "
+        h += "<code>\(esc(m.name))/job/JOB/light</code> and <code>\(esc(m.name))/job/JOB/severe</code>.</caption>\n"
+        h += "<thead><tr><th scope=\"col\">Light</th><th scope=\"col\">Severe</th><th scope=\"col\">Jobs</th></tr></thead>\n<tbody>\n"
+        for key in order {
+            guard let g = groups[key] else { continue }
+            h += g.covered ? "<tr><td>" : "<tr class=\"n\"><td>"
+            h += g.light + "<td>" + g.severe
+            h += "<td>\(g.jobs.count): " + g.jobs.map(esc).joined(separator: ", ") + "\n"
+        }
+        h += "</tbody>\n</table>\n"
+    }
+
+    /// What a job case does, in a few words: `restart`, `failover, taken over`,
+    /// `stop, lost`, `failover: not covered, short 64 MiB, lost`.
+    private func jobOutcome(_ c: FaultCase) -> String {
+        var text = esc(c.action?.rawValue ?? "")
+        var parts: [String] = []
+        if !c.covered { parts.append(c.shortfall > 0 ? "not covered, short \(Size.describe(c.shortfall))" : "not covered") }
+        if !c.takenOver.isEmpty { parts.append("taken over") }
+        if c.poolDraw > 0 { parts.append("\(Size.describe(c.poolDraw)) from the pool") }
+        if !c.lostJobs.isEmpty { parts.append("lost") }
+        if c.action == .failover && c.covered && c.takenOver.isEmpty && c.lostJobs.isEmpty {
+            // An ordinary job has nowhere to fail over to.
+            parts.append("restarts in place")
+        }
+        if !parts.isEmpty { text += (c.covered ? ", " : ": ") + parts.joined(separator: ", ") }
+        return text
+    }
+
+    private func blankSize(_ bytes: Int) -> String { bytes == 0 ? "" : Size.describe(bytes) }
+
+    // MARK: - Shared pieces
+
+    private func totalsValues(memory: Int, fluid: Int, duplicate: Int, staticTotal: Int) -> [HTMLBars.Value] {
+        [
+            HTMLBars.Value(label: "memory", bytes: memory, fill: "me"),
+            HTMLBars.Value(label: "fluid", bytes: fluid, fill: "fl"),
+            HTMLBars.Value(label: "duplicate", bytes: duplicate, fill: "du"),
+            HTMLBars.Value(label: "static", bytes: staticTotal, fill: "st"),
+        ]
+    }
+
+    private func savingsSentence(_ savings: Int, _ percent: RoundedPercent) -> String {
+        if savings > 0 { return "fluid saves \(Size.describe(savings)) (\(percent) %) against duplicate" }
+        if savings < 0 { return "fluid costs \(Size.describe(savings == Int.min ? Int.max : -savings)) more than duplicate" }
+        return "fluid saves nothing against duplicate"
+    }
+
+    private func esc(_ s: String) -> String { HTMLReport.escape(s) }
+}
