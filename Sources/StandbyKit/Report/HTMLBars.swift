@@ -32,6 +32,9 @@ enum HTMLBars {
     /// of jobs stays a few kilobytes; every region is still counted in its group.
     static let groupingThreshold = 40
 
+    /// The baseline that centres a label's capital letters in a bar of `height`.
+    static func baseline(_ height: Int) -> Int { height / 2 + fontSize * 35 / 100 }
+
     /// `bytes × span / total`, rounded half up, in exact integer arithmetic
     /// (128-bit intermediate); `bytes` is clamped to `0...total`, so the result
     /// is within `0...span`. 0 when `total` is not above 0.
@@ -219,7 +222,7 @@ extension HTMLBars {
                 if w >= (label.count + 2) * charWidth {
                     // Over a pattern, a light halo keeps the text readable.
                     let style = s.mark != nil ? " h" : HTMLStyle.isDark(s.fill) ? " d" : ""
-                    texts += "<text x=\"\(x + charWidth)\" y=\"\(barHeight / 2 + fontSize * 35 / 100)\" class=\"t\(style)\">"
+                    texts += "<text x=\"\(x + charWidth)\" y=\"\(baseline(barHeight))\" class=\"t\(style)\">"
                     texts += HTMLReport.escape(label)
                     texts += "</text>"
                 }
@@ -243,7 +246,8 @@ extension HTMLBars {
     /// wide, each bar labelled on its right with its name and size.
     static func valueChart(_ values: [Value], title: String, into h: inout String) {
         let scale = max(1, values.map(\.bytes).max() ?? 1)
-        h += "<svg class=\"val\" viewBox=\"0 0 \(width) \(values.count * rowHeight)\" role=\"img\" data-scale=\"\(scale)\" data-span=\"\(valueWidth)\"><title>"
+        h += "<svg class=\"val\" viewBox=\"0 0 \(width) \(values.count * rowHeight)\" role=\"img\""
+        h += " data-scale=\"\(scale)\" data-span=\"\(valueWidth)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
         h += HTMLReport.escape(values.map { "\($0.label) \(Size.describe($0.bytes))" }.joined(separator: "; "))
@@ -252,9 +256,10 @@ extension HTMLBars {
             let y = i * rowHeight
             let w = units(v.bytes, of: scale, span: valueWidth)
             let text = HTMLReport.escape("\(v.label) \(Size.describe(v.bytes))")
-            h += "<rect y=\"\(y)\" width=\"\(w)\" height=\"\(valueHeight)\" class=\"\(v.fill)\" data-bytes=\"\(v.bytes)\"><title>"
+            h += "<rect y=\"\(y)\" width=\"\(w)\" height=\"\(valueHeight)\" class=\"\(v.fill)\""
+            h += " data-bytes=\"\(v.bytes)\"><title>"
             h += text
-            h += "</title></rect><text x=\"\(w + charWidth)\" y=\"\(y + valueHeight / 2 + fontSize * 35 / 100)\" class=\"t\">"
+            h += "</title></rect><text x=\"\(w + charWidth)\" y=\"\(y + baseline(valueHeight))\" class=\"t\">"
             h += text
             h += "</text>"
         }

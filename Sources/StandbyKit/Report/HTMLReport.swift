@@ -84,16 +84,12 @@ struct HTMLPage {
     let plan: Plan
     let compiled: CompiledSpec
     let tracer: CaseTracer
-    /// Machine name → index in `plan.machines`, for shortages on other machines.
-    let planIndex: [String: Int]
 
     init(plan: Plan, compiled: CompiledSpec) {
         self.plan = plan
         self.compiled = compiled
+        // Indexes the spec once, so that each traced case costs only its own tables.
         self.tracer = CaseTracer(compiled)
-        var index: [String: Int] = [:]
-        for (i, m) in plan.machines.enumerated() where index[m.name] == nil { index[m.name] = i }
-        self.planIndex = index
     }
 
     func render(to out: inout some TextOutputStream) {
@@ -159,7 +155,8 @@ struct HTMLPage {
             title: count == 1 ? "Totals" : "Fleet totals", into: &h)
         h += "<p class=\"note\">Fluid: standbys at their minimum, memory handed over at failover. "
         h += "Duplicate: each standby as large as the largest active it protects. "
-        h += "Static: each standby sized for its copies, no hand-over. Sizes in binary units (1 MiB = 2<sup>20</sup> bytes).</p>\n"
+        h += "Static: each standby sized for its copies, no hand-over. "
+        h += "Sizes in binary units (1 MiB = 2<sup>20</sup> bytes).</p>\n"
         HTMLStyle.legend(into: &h)
         h += "<p class=\"note\">Each bar is its machine's memory wide; hover a region for its name, owner and size. "
         if count > 1 { h += "Machine sections are folded: open one from the overview or by its name. " }
@@ -171,17 +168,20 @@ struct HTMLPage {
 
     private func overview(_ h: inout String) {
         h += "<section id=\"overview\">\n<h2>Machines</h2>\n<table class=\"ov\">\n"
-        h += "<caption>Sorted by cases not covered (most first), then savings (largest first), then document order.</caption>\n"
+        h += "<caption>Sorted by cases not covered (most first), then savings (largest first), "
+        h += "then document order.</caption>\n"
         h += "<thead><tr><th scope=\"col\">Machine</th><th scope=\"col\">Not covered</th><th scope=\"col\">Cases</th>"
         h += "<th scope=\"col\">Fluid</th><th scope=\"col\">Duplicate</th><th scope=\"col\">Static</th>"
-        h += "<th scope=\"col\">Savings</th><th scope=\"col\">Savings %</th><th scope=\"col\">Reserve minimum</th></tr></thead>\n<tbody>\n"
+        h += "<th scope=\"col\">Savings</th><th scope=\"col\">Savings %</th>"
+        h += "<th scope=\"col\">Reserve minimum</th></tr></thead>\n<tbody>\n"
         for i in HTMLReport.overviewOrder(plan.machines) {
             let m = plan.machines[i]
             let uncovered = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
             // End tags of cells and rows are optional in HTML; a fleet has a row per machine.
             h += uncovered > 0 ? "<tr class=\"n\">" : "<tr>"
-            h += "<td><a href=\"#\(esc(HTMLReport.sectionID(m.name)))\">\(esc(m.name))</a><td>\(uncovered)<td>\(m.cases.count)"
-            h += "<td>\(Size.describe(m.fluidTotal))<td>\(Size.describe(m.duplicateTotal))<td>\(Size.describe(m.staticTotal))"
+            h += "<td><a href=\"#\(esc(HTMLReport.sectionID(m.name)))\">\(esc(m.name))</a>"
+            h += "<td>\(uncovered)<td>\(m.cases.count)<td>\(Size.describe(m.fluidTotal))"
+            h += "<td>\(Size.describe(m.duplicateTotal))<td>\(Size.describe(m.staticTotal))"
             h += "<td>\(Size.describe(m.savings))<td>\(m.savingsPercent) %<td>\(Size.describe(m.reserveMinimum))\n"
         }
         h += "</tbody>\n</table>\n</section>\n"
@@ -192,17 +192,21 @@ struct HTMLPage {
     private func machine(_ m: MachinePlan, compiled cm: CompiledMachine?, into h: inout String) {
         let single = plan.machines.count == 1
         let uncovered = m.cases.filter { !$0.covered }
-        h += "<details class=\"m\" id=\"\(esc(HTMLReport.sectionID(m.name)))\"\(single ? " open" : "")><summary><h2>\(esc(m.name))</h2> "
+        h += "<details class=\"m\" id=\"\(esc(HTMLReport.sectionID(m.name)))\"\(single ? " open" : "")>"
+        h += "<summary><h2>\(esc(m.name))</h2> "
         h += uncovered.isEmpty
             ? "<span class=\"ok\">covered</span>"
             : "<span class=\"bad\">\(uncovered.count) of \(m.cases.count) cases not covered</span>"
         h += " · fluid \(Size.describe(m.fluidTotal)) · duplicate \(Size.describe(m.duplicateTotal))"
         h += " · \(savingsSentence(m.savings, m.savingsPercent))</summary>\n"
         h += "<p>Memory \(Size.describe(m.memory)) · monitor \(Size.describe(m.monitor))"
-        h += " · footprint of the actives \(Size.describe(m.footprint)) · pool after start-up \(Size.describe(m.pool))"
-        h += " · reserve minimum \(Size.describe(m.reserveMinimum)) · static total \(Size.describe(m.staticTotal)).</p>\n"
+        h += " · footprint of the actives \(Size.describe(m.footprint))"
+        h += " · pool after start-up \(Size.describe(m.pool))"
+        h += " · reserve minimum \(Size.describe(m.reserveMinimum))"
+        h += " · static total \(Size.describe(m.staticTotal)).</p>\n"
         HTMLBars.valueChart(
-            totalsValues(memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
+            totalsValues(
+                memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
             title: "\(m.name): totals", into: &h)
         if let cm { layout(m, cm, into: &h) }
         standbys(m, into: &h)
@@ -241,7 +245,8 @@ struct HTMLPage {
         let fills = fills(cm)
         h += "<h3>Memory layout</h3>\n<p class=\"owners\">Owners: "
         h += cm.machine.oses.map { os in
-            "<span class=\"\(fills[os.name] ?? HTMLStyle.monitorFill)\">■</span> \(esc(os.name)) (\(os.role.rawValue))"
+            let fill = fills[os.name] ?? HTMLStyle.monitorFill
+            return "<span class=\"\(fill)\">■</span> \(esc(os.name)) (\(os.role.rawValue))"
         }.joined(separator: ", ")
         h += ", <span class=\"mo\">■</span> monitor, <span class=\"po\">□</span> pool.</p>\n"
 
@@ -393,8 +398,8 @@ struct HTMLPage {
         return out
     }
 
-    /// `; copies also start on m1/sb0 (3, 96 MiB)` for copies started on other
-    /// machines, whose bars are not drawn here.
+    /// `; copies on other machines: m2/sb0 (3 started, 192 MiB)` for copies
+    /// started (or not) on other machines, whose bars are not drawn here.
     private func remoteNote(_ trace: CaseTrace, machine: String) -> String {
         var order: [String] = []
         var started: [String: (count: Int, bytes: Int)] = [:]
@@ -438,7 +443,8 @@ struct HTMLPage {
         for s in m.standbys {
             let beyond = s.minimum - satAdd(s.kernel, s.resident)
             h += "<li><b>\(esc(s.name))</b>: minimum \(Size.describe(s.minimum)) = kernel \(Size.describe(s.kernel))"
-            h += " + resident jobs \(Size.describe(s.resident)) + \(Size.describe(max(0, beyond))) beyond what is handed to it"
+            h += " + resident jobs \(Size.describe(s.resident))"
+            h += " + \(Size.describe(max(0, beyond))) beyond what is handed to it"
             h += "; allocated \(Size.describe(s.allocated))"
             if s.minimum < s.allocated {
                 h += " (\(Size.describe(s.allocated - s.minimum)) more than it needs)"
@@ -480,15 +486,18 @@ struct HTMLPage {
             text += " held \(Size.describe(s.held)) (\(Size.describe(s.released)) of it released by the fault)"
             text += " and gave \(Size.describe(s.draw)); \(Size.describe(s.shortfall)) still missing."
             for st in s.standbys {
-                text += " <b>\(esc(st.standby))</b> needed \(Size.describe(st.need)) for its copies, had \(Size.describe(st.free)) free,"
-                text += " was handed \(Size.describe(st.handed)) and drew \(Size.describe(st.drawn)): \(Size.describe(st.missing)) missing"
-                text += st.shortJobs.isEmpty ? "." : "; could not start \(st.shortJobs.map(esc).joined(separator: ", "))."
+                text += " <b>\(esc(st.standby))</b> needed \(Size.describe(st.need)) for its copies,"
+                text += " had \(Size.describe(st.free)) free, was handed \(Size.describe(st.handed))"
+                text += " and drew \(Size.describe(st.drawn)): \(Size.describe(st.missing)) missing"
+                text += st.shortJobs.isEmpty
+                    ? "." : "; could not start \(st.shortJobs.map(esc).joined(separator: ", "))."
             }
             var covers: [String] = []
             if let pool = s.requiredPool {
                 covers.append(
                     "a pool of \(Size.describe(pool)) after start-up on \(esc(s.machine))"
-                        + " (for instance <code>reserve:</code> of that much, with the machine's memory raised to match)")
+                        + " (for instance <code>reserve:</code> of that much,"
+                        + " with the machine's memory raised to match)")
             }
             let raises = s.standbys.map { st in
                 "\(esc(st.standby)) allocated \(Size.describe(st.coveringAllocation))"
@@ -524,7 +533,9 @@ struct HTMLPage {
         var kinds: [String: (hot: [String], ordinary: [String])] = [:]
         if large, let cm {
             for os in cm.machine.oses where kinds[os.name] == nil {
-                kinds[os.name] = (os.jobs.filter(\.hotStandby).map(\.name), os.jobs.filter { !$0.hotStandby }.map(\.name))
+                kinds[os.name] = (
+                    os.jobs.filter(\.hotStandby).map(\.name), os.jobs.filter { !$0.hotStandby }.map(\.name)
+                )
             }
         }
         func list(_ names: [String], of c: FaultCase) -> String {
@@ -534,7 +545,8 @@ struct HTMLPage {
             }
             return names.map(esc).joined(separator: ", ")
         }
-        h += "<details class=\"cases\"\(open ? " open" : "")><summary>All \(m.cases.count) cases of \(esc(m.name))</summary>\n"
+        h += "<details class=\"cases\"\(open ? " open" : "")>"
+        h += "<summary>All \(m.cases.count) cases of \(esc(m.name))</summary>\n"
         let rows = large ? m.cases.filter { $0.kind != .job } : m.cases
         if !rows.isEmpty {
             h += "<table class=\"ct\">\n<caption>Blank: none.</caption>\n"
@@ -595,7 +607,8 @@ struct HTMLPage {
         guard !order.isEmpty else { return }
         h += "<table class=\"jt\">\n<caption>Job faults, grouped by outcome: the case ids are "
         h += "<code>\(esc(m.name))/job/JOB/light</code> and <code>\(esc(m.name))/job/JOB/severe</code>.</caption>\n"
-        h += "<thead><tr><th scope=\"col\">Light</th><th scope=\"col\">Severe</th><th scope=\"col\">Jobs</th></tr></thead>\n<tbody>\n"
+        h += "<thead><tr><th scope=\"col\">Light</th><th scope=\"col\">Severe</th>"
+        h += "<th scope=\"col\">Jobs</th></tr></thead>\n<tbody>\n"
         for key in order {
             guard let g = groups[key] else { continue }
             h += g.covered ? "<tr><td>" : "<tr class=\"n\"><td>"
@@ -610,7 +623,9 @@ struct HTMLPage {
     private func jobOutcome(_ c: FaultCase) -> String {
         var text = esc(c.action?.rawValue ?? "")
         var parts: [String] = []
-        if !c.covered { parts.append(c.shortfall > 0 ? "not covered, short \(Size.describe(c.shortfall))" : "not covered") }
+        if !c.covered {
+            parts.append(c.shortfall > 0 ? "not covered, short \(Size.describe(c.shortfall))" : "not covered")
+        }
         if !c.takenOver.isEmpty { parts.append("taken over") }
         if c.poolDraw > 0 { parts.append("\(Size.describe(c.poolDraw)) from the pool") }
         if !c.lostJobs.isEmpty { parts.append("lost") }
@@ -637,7 +652,10 @@ struct HTMLPage {
 
     private func savingsSentence(_ savings: Int, _ percent: RoundedPercent) -> String {
         if savings > 0 { return "fluid saves \(Size.describe(savings)) (\(percent) %) against duplicate" }
-        if savings < 0 { return "fluid costs \(Size.describe(savings == Int.min ? Int.max : -savings)) more than duplicate" }
+        if savings < 0 {
+            // A fleet's savings saturate at Int.min, whose negation does not fit.
+            return "fluid costs \(Size.describe(savings == Int.min ? Int.max : -savings)) more than duplicate"
+        }
         return "fluid saves nothing against duplicate"
     }
 

@@ -23,7 +23,8 @@ enum HTMLStyle {
     static let css = """
         :root{color-scheme:light;--ink:#1a1a1a;--muted:#555;--line:#bbb}
         *{box-sizing:border-box}
-        body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:#fff;margin:0 auto;padding:1rem 1.5rem 3rem;max-width:1200px}
+        body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+        color:var(--ink);background:#fff;margin:0 auto;padding:1rem 1.5rem 3rem;max-width:1200px}
         h1{font-size:1.6rem;margin:.5rem 0}
         h2{font-size:1.25rem;margin:0}
         h3{font-size:1.05rem;margin:1.4rem 0 .4rem}
@@ -70,7 +71,8 @@ enum HTMLStyle {
         caption{text-align:left;color:var(--muted);padding:.2rem 0}
         th,td{border-bottom:1px solid #ddd;padding:.15rem .5rem;text-align:left;vertical-align:top}
         th{border-bottom:2px solid #888}
-        .ct td:nth-child(4),.ct td:nth-child(5),.ov td+td{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .ct td:nth-child(4),.ct td:nth-child(5),.ov td+td{
+        text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tr.n td{font-weight:600}
         ul.short{padding-left:1.2rem}
         ul.short li{margin:.35rem 0}
@@ -105,16 +107,19 @@ enum HTMLStyle {
         let columns = 4
         let rowHeight = 30
         let rows = (items.count + columns - 1) / columns
-        h += "<svg class=\"leg\" viewBox=\"0 0 \(HTMLBars.width) \(rows * rowHeight)\" role=\"img\"><title>Legend</title>"
+        h += "<svg class=\"leg\" viewBox=\"0 0 \(HTMLBars.width) \(rows * rowHeight)\" role=\"img\">"
+        h += "<title>Legend</title>"
         h += "<desc>Regions are coloured by owner: active OSes take four shades of blue from dark to light in turn, "
-        h += "in document order; standby OSes two shades of orange; the monitor dark grey; the pool white with an outline. "
+        h += "in document order; standby OSes two shades of orange; the monitor dark grey; "
+        h += "the pool white with an outline. "
         h += "Patterns over a region: diagonal hatch, a copy a standby started in memory handed over to it; "
         h += "dots, memory the fault returned to the pool; red cross-hatch, memory that cannot be read. "
         h += "In tables of more than \(HTMLBars.groupingThreshold) regions, job regions are grouped per owner, and "
         h += "the regions a case leaves alone are drawn as one segment, light grey with vertical lines.</desc>"
         h += "<defs>"
         h += "<pattern id=\"p-mv\" width=\"9\" height=\"9\" patternUnits=\"userSpaceOnUse\">"
-        h += "<path d=\"M-1 1l2-2M0 9L9 0M8 10l2-2\" stroke=\"#000\" stroke-width=\"1.6\" stroke-opacity=\".6\"/></pattern>"
+        h += "<path d=\"M-1 1l2-2M0 9L9 0M8 10l2-2\" stroke=\"#000\" stroke-width=\"1.6\" stroke-opacity=\".6\"/>"
+        h += "</pattern>"
         h += "<pattern id=\"p-rl\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
         h += "<circle cx=\"4\" cy=\"4\" r=\"1.4\" fill=\"#333\"/></pattern>"
         h += "<pattern id=\"p-ls\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\">"
@@ -122,7 +127,8 @@ enum HTMLStyle {
         h += "<path d=\"M0 0L10 10M10 0L0 10\" stroke=\"#fff\" stroke-width=\"1.8\"/>"
         h += "<path d=\"M0 0L10 10M10 0L0 10\" stroke=\"#c00000\" stroke-width=\"1\"/></pattern>"
         h += "<pattern id=\"p-un\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
-        h += "<path d=\"M0 0h6v6h-6z\" fill=\"#ececec\"/><path d=\"M3 0v6\" stroke=\"#aaa\" stroke-width=\"1\"/></pattern>"
+        h += "<path d=\"M0 0h6v6h-6z\" fill=\"#ececec\"/>"
+        h += "<path d=\"M3 0v6\" stroke=\"#aaa\" stroke-width=\"1\"/></pattern>"
         h += "</defs>"
         let cell = HTMLBars.width / columns
         let swatch = 16

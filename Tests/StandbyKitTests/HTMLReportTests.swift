@@ -1,0 +1,425 @@
+import Foundation
+import Testing
+
+@testable import StandbyKit
+
+private let Mi = 1 << 20
+
+/// The HTML capacity report: bar geometry against the tables' bytes, case ids,
+/// self-containment, escaping, determinism, and the fleet overview's order.
+@Suite struct HTMLReportTests {
+    // MARK: - Fixtures
+
+    static let repoRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// examples/patent-fig4.yaml, compiled through the pipeline, and its plan.
+    static func workedExample() throws -> (CompiledSpec, Plan) {
+        let path = repoRoot.appendingPathComponent("examples/patent-fig4.yaml").path
+        let data = try #require(FileManager.default.contents(atPath: path), "cannot read \(path)")
+        let (compiled, diagnostics) = Pipeline.compile(SourceFile(path: path, bytes: Array(data)))
+        #expect(!diagnostics.hasErrors)
+        let spec = try #require(compiled)
+        return (spec, Planner.plan(spec))
+    }
+
+    static func render(_ plan: Plan, _ compiled: CompiledSpec) -> String {
+        var out = ""
+        HTMLReport.render(plan, compiled: compiled, to: &out)
+        return out
+    }
+
+    /// A fleet of 20 machines built in code, the worked example's shape with the
+    /// pool, the hot-standby job's size and the number of actives varied, so
+    /// that machines differ in cases not covered and in savings, and some tie.
+    /// A copy needs half its job's memory, so the reserve minimum (and with it
+    /// the savings) follows the job's size, and a `memory` case is covered
+    /// when the pool holds that half.
+    static func fleet() throws -> (CompiledSpec, Plan) {
+        var machines: [Machine] = []
+        for i in 0..<20 {
+            let actives = 1 + i % 3
+            let hot = (64 + (i % 4) * 32) * Mi
+            let pool = (i % 5) * 48 * Mi
+            var oses: [OS] = []
+            for a in 0..<actives {
+                oses.append(
+                    OS(
+                        name: "act\(a)", role: .active, memory: 32 * Mi + hot, kernel: 32 * Mi,
+                        standby: OSReference(os: "sb"),
+                        jobs: [
+                            Job(name: "hot\(a)", memory: hot, hotStandby: true, standbyMemory: hot / 2),
+                            Job(name: "plain\(a)", memory: 16 * Mi),
+                        ]))
+            }
+            oses.append(OS(name: "sb", role: .standby, memory: 32 * Mi, kernel: 32 * Mi))
+            let used = 32 * Mi + actives * (48 * Mi + hot) + 32 * Mi
+            machines.append(Machine(name: "vm-\(i)", memory: used + pool, monitor: 32 * Mi, oses: oses))
+        }
+        let (compiled, diagnostics) = Compiler.compile(Spec(machines: machines))
+        #expect(!diagnostics.hasErrors, "\(diagnostics)")
+        let spec = try #require(compiled)
+        return (spec, Planner.plan(spec))
+    }
+
+    // MARK: - A small parser for what the renderer writes
+
+    struct Rect {
+        var x: Int
+        var width: Int
+        var bytes: Int
+        var title: String
+        var fill: String
+    }
+
+    struct Chart {
+        var open: String
+        var body: String
+        var scale: Int
+        var span: Int
+        var caseID: String?
+        var rects: [Rect]
+    }
+
+    /// The value of `name="…"` in a start tag.
+    static func attribute(_ name: String, in tag: Substring) -> String? {
+        guard let start = tag.range(of: " \(name)=\"") else { return nil }
+        let rest = tag[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// Every `<svg>` of the page with its drawn rects.
+    static func charts(_ html: String) -> [Chart] {
+        var charts: [Chart] = []
+        var rest = html[...]
+        while let start = rest.range(of: "<svg ") {
+            guard let end = rest[start.lowerBound...].range(of: "</svg>") else { break }
+            let svg = rest[start.lowerBound..<end.upperBound]
+            rest = rest[end.upperBound...]
+            let open = svg[..<(svg.firstIndex(of: ">") ?? svg.endIndex)]
+            var rects: [Rect] = []
+            var r = svg[...]
+            while let rs = r.range(of: "<rect ") {
+                let tagEnd = r[rs.lowerBound...].firstIndex(of: ">") ?? r.endIndex
+                let tag = r[rs.lowerBound..<tagEnd]
+                let after = r[tagEnd...]
+                var title = ""
+                if after.hasPrefix("><title>"), let t = after.range(of: "</title>") {
+                    title = String(after[after.index(after.startIndex, offsetBy: 8)..<t.lowerBound])
+                }
+                rects.append(
+                    Rect(
+                        x: Int(attribute("x", in: tag) ?? "0") ?? -1,
+                        width: Int(attribute("width", in: tag) ?? "") ?? -1,
+                        bytes: Int(attribute("data-bytes", in: tag) ?? "") ?? -1,
+                        title: title, fill: attribute("class", in: tag) ?? ""))
+                r = r[tagEnd...]
+            }
+            charts.append(
+                Chart(
+                    open: String(open), body: String(svg),
+                    scale: Int(attribute("data-scale", in: open) ?? "") ?? 0,
+                    // Layout bars leave out `data-span`: it is always the full width.
+                    span: Int(attribute("data-span", in: open) ?? "") ?? HTMLBars.width,
+                    caseID: attribute("data-case", in: open), rects: rects))
+        }
+        return charts
+    }
+
+    /// `bytes × span / scale`, exactly, as a Double for comparing against a width.
+    static func expectedWidth(_ bytes: Int, _ chart: Chart) -> Double {
+        Double(bytes) * Double(chart.span) / Double(chart.scale)
+    }
+
+    // MARK: - Tests
+
+    @Test func barsMatchTheTablesBytes() throws {
+        let (compiled, plan) = try Self.workedExample()
+        let html = Self.render(plan, compiled)
+        let charts = Self.charts(html)
+        let machine = try #require(compiled.machines.first)
+        let memory = machine.machine.memory
+        #expect(memory == 256 * Mi)
+
+        // Every rect of every chart is as wide as its bytes on the chart's scale,
+        // within the rounding of its two edges.
+        for chart in charts where !chart.rects.isEmpty {
+            #expect(chart.scale > 0 && chart.span > 0, "\(chart.open)")
+            for rect in chart.rects {
+                #expect(rect.bytes >= 0 && rect.width >= 0, "\(rect)")
+                let expected = Self.expectedWidth(rect.bytes, chart)
+                #expect(abs(Double(rect.width) - expected) <= 1.0, "\(rect) in \(chart.open)")
+            }
+        }
+
+        let layouts = charts.filter { $0.caseID != nil }
+        // Start-up plus one bar per `os` and `memory` case.
+        let drawnCases = plan.cases.filter { $0.kind == .os || $0.kind == .memory }
+        #expect(layouts.map { $0.caseID ?? "" } == ["vms50/start-up"] + drawnCases.map(\.id))
+        for bar in layouts {
+            // Every bar is the machine's memory wide, edge to edge, without gaps.
+            #expect(bar.scale == memory)
+            #expect(bar.span == HTMLBars.width)
+            #expect(bar.rects.reduce(0) { $0 + $1.bytes } == memory, "\(bar.caseID ?? "")")
+            var x = 0
+            for rect in bar.rects {
+                #expect(rect.x == x, "\(rect)")
+                x += rect.width
+            }
+            #expect(x == HTMLBars.width)
+        }
+
+        // After start-up: MODEL.md's state C, region by region (the empty pool is not drawn).
+        let startUp = try #require(layouts.first)
+        #expect(startUp.rects.map(\.bytes) == machine.final.map(\.size).filter { $0 > 0 })
+        #expect(startUp.rects.map(\.bytes) == [32, 32, 32, 128, 32].map { $0 * Mi })
+        #expect(startUp.rects.map { $0.title.prefix { $0 != " " } } == ["active", "standby", "monitor", "A", "B"])
+
+        // After each case: the traced table's regions, one rect each.
+        let tracer = CaseTracer(compiled)
+        for c in drawnCases {
+            let bar = try #require(layouts.first { $0.caseID == c.id })
+            let table = try #require(tracer.trace(c)?.after.first { $0.machine == c.machine })
+            let expected = table.regions.filter { $0.size > 0 }
+            #expect(bar.rects.map(\.bytes) == expected.map(\.size), "\(c.id)")
+            for (rect, region) in zip(bar.rects, expected) {
+                #expect(rect.title.hasPrefix(region.name + " "), "\(rect.title) for \(region.name)")
+            }
+        }
+
+        // The `os` case: A's copy runs on the standby in the memory handed to it,
+        // and B's region is back in the pool (MODEL.md, "When active fails").
+        let os = try #require(layouts.first { $0.caseID == "vms50/os/active" })
+        #expect(os.rects.map(\.bytes) == [32, 32, 32, 128, 32].map { $0 * Mi })
+        #expect(os.body.contains("<title>A (standby) 128 MiB, copy started on standby</title>"))
+        #expect(os.body.contains("<title>unallocated (monitor) 32 MiB, 32 MiB of it returned by the fault</title>"))
+        #expect(os.body.contains("<path class=\"mv\" d=\"M375 0h500v26h-500z\"/>"))
+        #expect(os.body.contains("<path class=\"rl\" d=\"M875 0h125v26h-125z\"/>"))
+        // The `memory` case: nothing of active's regions can be read.
+        let memoryCase = try #require(layouts.first { $0.caseID == "vms50/memory/active" })
+        #expect(memoryCase.body.contains("<title>A (lost) (active) 128 MiB, cannot be read</title>"))
+        #expect(memoryCase.body.components(separatedBy: "<path class=\"ls\"").count - 1 == 3)
+
+        // The headline bars: fluid 384 MiB, duplicate 416 MiB, static 384 MiB.
+        let totals = try #require(
+            charts.first { $0.open.contains("class=\"val\"") && $0.body.contains("vms50: totals") })
+        #expect(totals.rects.map(\.bytes) == [256, 384, 416, 384].map { $0 * Mi })
+        #expect(totals.scale == 416 * Mi)
+    }
+
+    @Test func showsEveryCaseAndWhyOneIsNotCovered() throws {
+        let (compiled, plan) = try Self.workedExample()
+        let html = Self.render(plan, compiled)
+        #expect(!plan.cases.isEmpty)
+        for c in plan.cases {
+            #expect(html.contains(HTMLReport.escape(c.id)), "\(c.id)")
+        }
+        // The memory case is the one not covered: 128 MiB short, and a pool of
+        // 128 MiB, or a standby of 160 MiB, would cover it.
+        #expect(html.contains("<span class=\"bad\">1 of 7 cases not covered</span>"))
+        #expect(html.contains("<b><code>vms50/memory/active</code></b>: short 128 MiB."))
+        #expect(html.contains("could not start A."))
+        #expect(html.contains("a pool of 128 MiB after start-up on vms50"))
+        #expect(html.contains("standby allocated 160 MiB instead of 32 MiB"))
+        #expect(html.contains("fluid saves 32 MiB (7.7 %) against duplicate"))
+        // One machine: its section and its case table are open.
+        #expect(html.contains("<details class=\"m\" id=\"m-vms50\" open>"))
+        #expect(html.contains("<details class=\"cases\" open>"))
+        #expect(!html.contains("id=\"overview\""))
+    }
+
+    @Test func isSelfContainedAndAccessible() throws {
+        let (compiled, plan) = try Self.workedExample()
+        let html = Self.render(plan, compiled)
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
+        #expect(html.hasSuffix("</html>\n"))
+        #expect(!html.contains("http://"))
+        #expect(!html.contains("https://"))
+        #expect(!html.lowercased().contains("<script"))
+        #expect(!html.contains("<link"))
+        #expect(!html.contains("@import"))
+        #expect(!html.contains("@font-face"))
+        // Every address is a fragment of this page.
+        for attr in ["src=\"", "href=\"", "xlink:href=\""] {
+            var rest = html[...]
+            while let r = rest.range(of: attr) {
+                rest = rest[r.upperBound...]
+                #expect(rest.hasPrefix("#"), "\(attr)\(rest.prefix(40))")
+            }
+        }
+        var rest = html[...]
+        while let r = rest.range(of: "url(") {
+            rest = rest[r.upperBound...]
+            #expect(rest.hasPrefix("#"), "url(\(rest.prefix(40))")
+        }
+        // Every chart is an image with a name and a text alternative; every
+        // drawn rect has its bytes and a tooltip.
+        let charts = Self.charts(html)
+        #expect(charts.count >= 6)
+        for chart in charts {
+            #expect(chart.open.contains("role=\"img\""), "\(chart.open)")
+            #expect(chart.body.contains("<title>") && chart.body.contains("<desc>"), "\(chart.open)")
+            let rects = chart.body.components(separatedBy: "<rect ").count - 1
+            #expect(rects == chart.rects.count)
+            for rect in chart.rects {
+                #expect(rect.bytes >= 0 && !rect.title.isEmpty, "\(rect)")
+            }
+        }
+        // The start-up bar's text alternative lists its regions and sizes.
+        let startUp = try #require(charts.first { $0.caseID == "vms50/start-up" })
+        #expect(
+            startUp.body.contains(
+                "<desc>active 32 MiB, own area; standby 32 MiB, own area; monitor 32 MiB; "
+                    + "A 128 MiB, fails over to standby; B 32 MiB, returns to the pool on a fault; "
+                    + "unallocated 0 B</desc>"))
+        #expect(html.contains("@media print"))
+    }
+
+    @Test func escapesEveryCharacterHTMLGivesAMeaning() {
+        #expect(HTMLReport.escape("vms50") == "vms50")
+        #expect(HTMLReport.escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;")
+        #expect(HTMLReport.escape("<script>alert('x')</script>") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
+        #expect(HTMLReport.escape("&amp;") == "&amp;amp;")
+        #expect(HTMLReport.escape("") == "")
+        #expect(HTMLReport.escape("é<ü") == "é&lt;ü")
+    }
+
+    @Test func isDeterministic() throws {
+        let (compiled, plan) = try Self.workedExample()
+        #expect(Self.render(plan, compiled) == Self.render(plan, compiled))
+        let (fleetCompiled, fleetPlan) = try Self.fleet()
+        #expect(Self.render(fleetPlan, fleetCompiled) == Self.render(fleetPlan, fleetCompiled))
+    }
+
+    @Test func unitsAreExactAndRoundHalfUp() {
+        #expect(HTMLBars.units(128 * Mi, of: 256 * Mi, span: 10_000) == 5_000)
+        #expect(HTMLBars.units(1, of: 3, span: 10_000) == 3_333)
+        #expect(HTMLBars.units(2, of: 3, span: 10_000) == 6_667)
+        #expect(HTMLBars.units(1, of: 20_000, span: 10_000) == 1)
+        #expect(HTMLBars.units(0, of: 5, span: 10_000) == 0)
+        #expect(HTMLBars.units(5, of: 0, span: 10_000) == 0)
+        // No overflow near the top of the range; bytes beyond the total clamp.
+        #expect(HTMLBars.units(Int.max, of: Int.max, span: 10_000) == 10_000)
+        #expect(HTMLBars.units(Int.max / 2, of: Int.max, span: 10_000) == 5_000)
+        #expect(HTMLBars.units(Int.max, of: 10, span: 10_000) == 10_000)
+    }
+
+    @Test func overviewIsSortedAsDocumentedAndLinksResolve() throws {
+        let (compiled, plan) = try Self.fleet()
+        let html = Self.render(plan, compiled)
+        #expect(
+            html.contains(
+                "Sorted by cases not covered (most first), then savings (largest first), then document order."))
+
+        // The overview's rows, in page order.
+        let start = try #require(html.range(of: "<section id=\"overview\">"))
+        let end = try #require(html[start.upperBound...].range(of: "</section>"))
+        let overview = html[start.upperBound..<end.lowerBound]
+        var names: [String] = []
+        var rest = overview[...]
+        while let r = rest.range(of: "<a href=\"#m-") {
+            rest = rest[r.upperBound...]
+            names.append(String(rest.prefix { $0 != "\"" }))
+        }
+        #expect(names.count == plan.machines.count)
+        #expect(Set(names) == Set(plan.machines.map(\.name)))
+
+        let byName = Dictionary(uniqueKeysWithValues: plan.machines.enumerated().map { ($1.name, ($0, $1)) })
+        func key(_ name: String) -> (uncovered: Int, savings: Int, order: Int) {
+            guard let (i, m) = byName[name] else { return (0, 0, 0) }
+            return (m.cases.filter { !$0.covered }.count, m.savings, i)
+        }
+        for (a, b) in zip(names, names.dropFirst()) {
+            let (ka, kb) = (key(a), key(b))
+            let inOrder =
+                ka.uncovered > kb.uncovered
+                || (ka.uncovered == kb.uncovered
+                    && (ka.savings > kb.savings || (ka.savings == kb.savings && ka.order < kb.order)))
+            #expect(inOrder, "\(a) \(ka) before \(b) \(kb)")
+        }
+        // The fleet is varied enough for the order to mean something: machines
+        // differ in cases not covered, and tie on it with different savings.
+        let keys = names.map(key)
+        #expect(Set(keys.map(\.uncovered)).count >= 2)
+        #expect(
+            Dictionary(grouping: keys, by: \.uncovered).values.contains { Set($0.map(\.savings)).count >= 2 })
+        #expect(HTMLReport.overviewOrder(plan.machines).map { plan.machines[$0].name } == names)
+
+        // Every link points at an id of the page, and ids are unique.
+        var ids: [String] = []
+        rest = html[...]
+        while let r = rest.range(of: " id=\"") {
+            rest = rest[r.upperBound...]
+            ids.append(String(rest.prefix { $0 != "\"" }))
+        }
+        #expect(Set(ids).count == ids.count)
+        rest = html[...]
+        var links = 0
+        while let r = rest.range(of: "href=\"#") {
+            rest = rest[r.upperBound...]
+            let target = String(rest.prefix { $0 != "\"" })
+            #expect(ids.contains(target), "#\(target)")
+            links += 1
+        }
+        #expect(links == plan.machines.count)
+        // Many machines: every section is folded.
+        #expect(!html.contains("<details class=\"m\" id=\"m-vm-0\" open>"))
+        #expect(html.contains("<details class=\"m\" id=\"m-vm-0\">"))
+    }
+
+    @Test func largeMachinesAreDrawnAndTabledInGroups() throws {
+        // Two actives of 25 jobs each: 55 regions, above the grouping threshold.
+        func active(_ a: Int) -> OS {
+            OS(
+                name: "a\(a)", role: .active, memory: 132 * Mi, kernel: 32 * Mi, standby: OSReference(os: "sb"),
+                jobs: (0..<25).map { j in Job(name: "a\(a)-j\(j)", memory: 4 * Mi, hotStandby: j % 2 == 0) })
+        }
+        let spec = Spec(machines: [
+            Machine(
+                name: "big", memory: 528 * Mi, monitor: 32 * Mi,
+                oses: [active(0), active(1), OS(name: "sb", role: .standby, memory: 32 * Mi, kernel: 32 * Mi)])
+        ])
+        let (compiledSpec, diagnostics) = Compiler.compile(spec)
+        #expect(!diagnostics.hasErrors, "\(diagnostics)")
+        let compiled = try #require(compiledSpec)
+        #expect(compiled.machines[0].final.count > HTMLBars.groupingThreshold)
+        let plan = Planner.plan(compiled)
+        let html = Self.render(plan, compiled)
+
+        let layouts = Self.charts(html).filter { $0.caseID != nil }
+        #expect(layouts.count == 1 + 2 * 2)
+        for bar in layouts {
+            #expect(bar.rects.reduce(0) { $0 + $1.bytes } == 528 * Mi, "\(bar.caseID ?? "")")
+            for rect in bar.rects {
+                #expect(abs(Double(rect.width) - Self.expectedWidth(rect.bytes, bar)) <= 1.0, "\(rect)")
+            }
+        }
+        // After start-up, each OS with its jobs is one rect.
+        let startUp = try #require(layouts.first)
+        #expect(startUp.rects.map(\.bytes) == [132, 132, 32, 32, 200].map { $0 * Mi })
+        #expect(startUp.rects[0].title == "a0 and its 25 jobs 132 MiB")
+        // After a case, what it left alone is one rect; the copies are grouped.
+        let os = try #require(layouts.first { $0.caseID == "big/os/a0" })
+        #expect(os.body.contains("regions left alone (a1, monitor) 164 MiB</title>"))
+        #expect(os.body.contains("<title>a0-j0 … a0-j24 (13 jobs) (sb) 52 MiB, copies</title>"))
+
+        // Every case: os, standby and memory cases by id, job cases by job.
+        for c in plan.cases where c.kind != .job {
+            #expect(html.contains("<tr><td>\(c.id)<td>") || html.contains("<tr class=\"n\"><td>\(c.id)<td>"), "\(c.id)")
+        }
+        #expect(html.contains("<td>all 13 hot-standby jobs of a0<td>all 12 ordinary jobs of a0"))
+        #expect(html.contains("<code>big/job/JOB/light</code> and <code>big/job/JOB/severe</code>"))
+        let start = try #require(html.range(of: "<table class=\"jt\">"))
+        let end = try #require(html[start.upperBound...].range(of: "</table>"))
+        let outcomes = html[start.upperBound..<end.lowerBound]
+        var listed: [String] = []
+        for row in outcomes.components(separatedBy: "\n") where row.hasPrefix("<tr") {
+            let jobs = row.components(separatedBy: "<td>").last ?? ""
+            let names = jobs.drop { $0 != ":" }.dropFirst(2)
+            listed += names.components(separatedBy: ", ")
+        }
+        let jobNames = spec.machines[0].oses.flatMap(\.jobs).map(\.name)
+        #expect(listed.sorted() == jobNames.sorted())
+    }
+}
