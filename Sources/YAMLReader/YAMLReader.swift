@@ -22,36 +22,93 @@ import CYAML
 /// Anchored nodes are recorded (only while an anchor is open) so that aliases
 /// can replay them; nothing else is kept.
 public final class YAMLReader {
-    private let parser: UnsafeMutablePointer<yaml_parser_t>
-    private let input: UnsafeMutableBufferPointer<UInt8>
-    private let limits: YAMLLimits
+    // All state lives in one struct so that each call pays one exclusivity check
+    // on the class, not one per property access in the hot loop.
+    private var core: ReaderCore
     private var parserReady = false
 
-    private var failure: YAMLError?
-    private var ended = false
-    private var documents = 0
+    /// Creates a reader over a copy of `bytes`. Nothing is parsed until ``next()``.
+    public init(bytes: some Collection<UInt8>, limits: YAMLLimits = .default) {
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        let count = bytes.count
+        let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+        _ = input.initialize(from: bytes)
+        core = ReaderCore(parser: parser, input: input, inputCount: count, limits: limits)
+
+        if count > limits.maxInputBytes {
+            core.failure = YAMLError(
+                .inputTooLarge,
+                "the input is \(count) bytes, more than the limit of \(limits.maxInputBytes) bytes",
+                at: YAMLMark(line: 1, column: 1))
+        } else if count >= 2
+            && ((input[0] == 0xFE && input[1] == 0xFF) || (input[0] == 0xFF && input[1] == 0xFE))
+        {
+            core.failure = YAMLError(
+                .encoding, "the input is UTF-16; only UTF-8 is read",
+                at: YAMLMark(line: 1, column: 1), hint: "save the file as UTF-8")
+        } else if count == 0 {
+            // libyaml asserts on an empty input string: an empty input is an empty document.
+            core.ended = true
+        } else if yaml_parser_initialize(parser) != 1 {
+            core.failure = YAMLError(
+                .syntax, "libyaml could not allocate a parser", at: YAMLMark(line: 1, column: 1))
+        } else {
+            parserReady = true
+            yaml_parser_set_input_string(parser, input.baseAddress, count)
+        }
+    }
+
+    deinit {
+        if parserReady { yaml_parser_delete(core.parser) }
+        core.parser.deallocate()
+        core.input.deallocate()
+    }
+
+    /// The next event of the document. After the last node this returns
+    /// ``YAMLEvent/Kind/documentEnd``, and keeps returning it.
+    public func next() throws(YAMLError) -> YAMLEvent {
+        try core.next()
+    }
+
+    /// Skips the rest of a node whose first event, `first`, was just read.
+    /// Iterative, so no input can make it recurse.
+    public func skip(after first: YAMLEvent) throws(YAMLError) {
+        try core.skip(after: first)
+    }
+}
+
+/// The reader's state and logic (see ``YAMLReader``).
+struct ReaderCore {
+    let parser: UnsafeMutablePointer<yaml_parser_t>
+    let input: UnsafeMutableBufferPointer<UInt8>
+    let inputCount: Int
+    let limits: YAMLLimits
+
+    var failure: YAMLError?
+    var ended = false
+    var documents = 0
 
     // Events ready for the consumer.
-    private var pending: [YAMLEvent] = []
-    private var pendingHead = 0
+    var pending: [YAMLEvent] = []
+    var pendingHead = 0
 
     // Open collections of the output, innermost last.
-    private var frames: [Frame] = []
-    private var depth = 0
+    var frames: [Frame] = []
+    var depth = 0
 
     // Aliases being replayed, innermost last.
-    private var replays: [(events: [YAMLEvent], next: Int)] = []
-    private var aliasExpanded = 0
+    var replays: [(events: [YAMLEvent], next: Int)] = []
+    var aliasExpanded = 0
 
     // Anchors: the events of each anchored node.
-    private var anchors: [String: [YAMLEvent]] = [:]
-    private var openAnchors: [OpenAnchor] = []
+    var anchors: [String: [YAMLEvent]] = [:]
+    var openAnchors: [OpenAnchor] = []
 
     /// An anchored node being recorded. It records only the events emitted at the
     /// capture level it was opened at: the inline mapping under a `<<` key is
     /// captured and emitted again, merged, at the end of its mapping, and must be
     /// recorded once, as merged.
-    private struct OpenAnchor {
+    struct OpenAnchor {
         var name: String
         var events: [YAMLEvent] = []
         var depth: Int
@@ -59,53 +116,9 @@ public final class YAMLReader {
     }
 
     // Inline mappings under a `<<` key, collected instead of emitted.
-    private var captures: [Capture] = []
+    var captures: [Capture] = []
 
-    /// Creates a reader over a copy of `bytes`. Nothing is parsed until ``next()``.
-    public init(bytes: some Collection<UInt8>, limits: YAMLLimits = .default) {
-        self.limits = limits
-        self.parser = .allocate(capacity: 1)
-        self.input = .allocate(capacity: max(bytes.count, 1))
-        _ = input.initialize(from: bytes)
-        let count = bytes.count
-        self.inputCount = count
-
-        if count > limits.maxInputBytes {
-            failure = YAMLError(
-                .inputTooLarge,
-                "the input is \(count) bytes, more than the limit of \(limits.maxInputBytes) bytes",
-                at: YAMLMark(line: 1, column: 1))
-        } else if count >= 2
-            && ((input[0] == 0xFE && input[1] == 0xFF) || (input[0] == 0xFF && input[1] == 0xFE))
-        {
-            failure = YAMLError(
-                .encoding, "the input is UTF-16; only UTF-8 is read",
-                at: YAMLMark(line: 1, column: 1), hint: "save the file as UTF-8")
-        } else if count == 0 {
-            // libyaml asserts on an empty input string: an empty input is an empty document.
-            ended = true
-        } else {
-            guard yaml_parser_initialize(parser) == 1 else {
-                failure = YAMLError(
-                    .syntax, "libyaml could not allocate a parser", at: YAMLMark(line: 1, column: 1))
-                return
-            }
-            parserReady = true
-            yaml_parser_set_input_string(parser, input.baseAddress, count)
-        }
-    }
-
-    private let inputCount: Int
-
-    deinit {
-        if parserReady { yaml_parser_delete(parser) }
-        parser.deallocate()
-        input.deallocate()
-    }
-
-    /// The next event of the document. After the last node this returns
-    /// ``YAMLEvent/Kind/documentEnd``, and keeps returning it.
-    public func next() throws(YAMLError) -> YAMLEvent {
+    mutating func next() throws(YAMLError) -> YAMLEvent {
         if let failure { throw failure }
         do {
             while pendingHead == pending.count {
@@ -123,9 +136,7 @@ public final class YAMLReader {
         return event
     }
 
-    /// Skips the rest of a node whose first event, `first`, was just read.
-    /// Iterative, so no input can make it recurse.
-    public func skip(after first: YAMLEvent) throws(YAMLError) {
+    mutating func skip(after first: YAMLEvent) throws(YAMLError) {
         guard first.kind == .mappingStart || first.kind == .sequenceStart else { return }
         var open = 1
         while open > 0 {
@@ -138,17 +149,17 @@ public final class YAMLReader {
         }
     }
 
-    private var endMark = YAMLMark(line: 1, column: 1)
+    var endMark = YAMLMark(line: 1, column: 1)
 
     // MARK: - Producing events
 
-    private enum Raw {
+    enum Raw {
         case node(YAMLEvent, anchor: String?)
         case alias(String, YAMLMark)
         case end
     }
 
-    private func produce() throws(YAMLError) {
+    mutating func produce() throws(YAMLError) {
         let raw: Raw
         if let top = replays.last {
             let event = top.events[top.next]
@@ -171,7 +182,7 @@ public final class YAMLReader {
         }
     }
 
-    private func pullLibyaml() throws(YAMLError) -> Raw {
+    mutating func pullLibyaml() throws(YAMLError) -> Raw {
         while true {
             var event = yaml_event_t()
             guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
@@ -231,13 +242,13 @@ public final class YAMLReader {
         }
     }
 
-    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
+    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
         String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
     }
 
-    private static let corePrefix = "tag:yaml.org,2002:"
+    static let corePrefix = "tag:yaml.org,2002:"
 
-    private func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, at mark: YAMLMark)
+    func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, at mark: YAMLMark)
         throws(YAMLError) -> YAMLTag?
     {
         guard let pointer else { return nil }
@@ -262,7 +273,7 @@ public final class YAMLReader {
             hint: "a spec holds plain data; remove the tag")
     }
 
-    private func libyamlError() -> YAMLError {
+    func libyamlError() -> YAMLError {
         let p = parser.pointee
         let problem = p.problem.map { String(cString: $0) } ?? "unknown error"
         switch p.error {
@@ -295,7 +306,7 @@ public final class YAMLReader {
     }
 
     /// The 1-based mark of a byte offset: lines end at LF, columns count scalars.
-    private func markOfByte(_ offset: Int) -> YAMLMark {
+    func markOfByte(_ offset: Int) -> YAMLMark {
         var line = 1
         var column = 1
         // A byte order mark is not a character of the first line.
@@ -314,7 +325,7 @@ public final class YAMLReader {
         return YAMLMark(line: line, column: column)
     }
 
-    private func byte(atLine line: Int, column: Int) -> UInt8? {
+    func byte(atLine line: Int, column: Int) -> UInt8? {
         var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
         var l = 1
         while l < line && i < inputCount {
@@ -332,7 +343,7 @@ public final class YAMLReader {
 
     // MARK: - Structure: keys, merges, aliases
 
-    private struct Frame {
+    struct Frame {
         enum Kind { case sequence, mapping, mergeList }
         var kind: Kind
         var expectingKey = true
@@ -344,13 +355,13 @@ public final class YAMLReader {
         init(_ kind: Kind) { self.kind = kind }
     }
 
-    private struct Capture {
+    struct Capture {
         var events: [YAMLEvent] = []
         /// Index in `frames` of the mapping whose `<<` this value belongs to.
         var target: Int
     }
 
-    private func process(_ event: YAMLEvent, anchor: String?) throws(YAMLError) {
+    mutating func process(_ event: YAMLEvent, anchor: String?) throws(YAMLError) {
         switch event.kind {
         case .mappingEnd:
             let frame = frames.removeLast()
@@ -413,7 +424,7 @@ public final class YAMLReader {
     }
 
     /// The value of a `<<` key (or one item of a list under it).
-    private func mergeValue(_ event: YAMLEvent, anchor: String?, target: Int) throws(YAMLError) {
+    mutating func mergeValue(_ event: YAMLEvent, anchor: String?, target: Int) throws(YAMLError) {
         let inList = frames[frames.count - 1].kind == .mergeList
         switch event.kind {
         case .mappingStart:
@@ -430,13 +441,13 @@ public final class YAMLReader {
         }
     }
 
-    private func invalidMerge(at mark: YAMLMark) -> YAMLError {
+    func invalidMerge(at mark: YAMLMark) -> YAMLError {
         YAMLError(
             .invalidMerge, "the value of a '<<' merge key must be a mapping or a list of mappings",
             at: mark, hint: "write '<<: *name' where '&name' marks a mapping")
     }
 
-    private func alias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
+    mutating func alias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
         guard let recorded = anchors[name], let first = recorded.first else {
             throw YAMLError(
                 .undefinedAlias, "alias '*\(name)' names no anchor defined before it", at: mark,
@@ -466,7 +477,7 @@ public final class YAMLReader {
     }
 
     /// Emits the merged entries whose keys the mapping does not have, first source first.
-    private func emitMerges(of frame: Frame) throws(YAMLError) {
+    mutating func emitMerges(of frame: Frame) throws(YAMLError) {
         var keys = frame.keys
         for source in frame.merges {
             // source is a whole mapping: start, key, value, ..., end.
@@ -493,14 +504,14 @@ public final class YAMLReader {
         }
     }
 
-    private func checkDepth(at mark: YAMLMark, adding newDepth: Int) throws(YAMLError) {
+    func checkDepth(at mark: YAMLMark, adding newDepth: Int) throws(YAMLError) {
         if newDepth > limits.maxDepth {
             throw YAMLError(
                 .tooDeep, "collections nest deeper than \(limits.maxDepth) levels", at: mark)
         }
     }
 
-    private func emit(_ event: YAMLEvent, anchor: String? = nil) throws(YAMLError) {
+    mutating func emit(_ event: YAMLEvent, anchor: String? = nil) throws(YAMLError) {
         switch event.kind {
         case .mappingStart, .sequenceStart:
             depth += 1
