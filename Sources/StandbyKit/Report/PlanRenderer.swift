@@ -85,8 +85,11 @@ public enum PlanRenderer {
     /// `no — 1 of 7 cases is not covered`, `yes — all 7 cases are covered`.
     static func coverage(total: Int, uncovered: Int) -> String {
         if total == 0 { return "yes — no case was simulated" }
-        if uncovered == 0 { return total == 1 ? "yes — the only case is covered" : "yes — all \(total) cases are covered" }
-        return "no — \(uncovered) of \(total) \(total == 1 ? "case" : "cases") \(uncovered == 1 ? "is" : "are") not covered"
+        if uncovered == 0 {
+            return total == 1 ? "yes — the only case is covered" : "yes — all \(total) cases are covered"
+        }
+        let cases = total == 1 ? "case" : "cases"
+        return "no — \(uncovered) of \(total) \(cases) \(uncovered == 1 ? "is" : "are") not covered"
     }
 
     /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`.
@@ -123,10 +126,11 @@ public enum PlanRenderer {
         if let pool {
             rows.append(("pool after start-up", Size.format(pool, unit: unit), "unallocated in the final table"))
         }
+        let base = "monitor + footprint + "
         rows += [
-            ("fluid total", Size.format(fluid, unit: unit), "monitor + footprint + standby minimums + reserve minimum"),
-            ("duplicate total", Size.format(duplicate, unit: unit), "monitor + footprint + standbys mirroring their actives"),
-            ("static total", Size.format(staticTotal, unit: unit), "monitor + footprint + standbys sized for their copies"),
+            ("fluid total", Size.format(fluid, unit: unit), base + "standby minimums + reserve minimum"),
+            ("duplicate total", Size.format(duplicate, unit: unit), base + "standbys mirroring their actives"),
+            ("static total", Size.format(staticTotal, unit: unit), base + "standbys sized for their copies"),
             ("savings", Size.format(savings, unit: unit), "\(percent) % of the duplicate total"),
         ]
         return rows
@@ -186,8 +190,8 @@ public enum PlanRenderer {
             var fixes: [String] = []
             if let required = shortage.requiredPool {
                 fixes.append(
-                    "a pool of \(size(required)) on \(name(shortage.machine)) after start-up (reserve: \(size(required)), "
-                        + "machine memory +\(size(shortage.shortfall)))")
+                    "a pool of \(size(required)) on \(name(shortage.machine)) after start-up "
+                        + "(reserve: \(size(required)), machine memory +\(size(shortage.shortfall)))")
             }
             if !shortage.standbys.isEmpty {
                 let raised = shortage.standbys.map { "\(qualify($0.standby)) at \(size($0.coveringAllocation))" }
@@ -214,7 +218,8 @@ public enum PlanRenderer {
 
     /// `A runs unprotected (128 MiB)`.
     static func unprotectedSentence(_ c: FaultCase, unit: Size.Unit, name: (String) -> String = { $0 }) -> String {
-        "\(c.unprotectedJobs.map(name).joined(separator: ", ")) \(c.unprotectedJobs.count == 1 ? "runs" : "run") unprotected "
+        let verb = c.unprotectedJobs.count == 1 ? "runs" : "run"
+        return "\(c.unprotectedJobs.map(name).joined(separator: ", ")) \(verb) unprotected "
             + "(\(Size.format(c.unprotectedMemory, unit: unit)))"
     }
 
@@ -885,7 +890,8 @@ extension CaseEvent {
         case .handOver(let m, let r, let b, let s):
             .handOver(machine: transform(m), region: transform(r), bytes: b, standby: transform(s))
         case .release(let m, let r, let b): .release(machine: transform(m), region: transform(r), bytes: b)
-        case .mergeIntoOS(let m, let r, let o): .mergeIntoOS(machine: transform(m), region: transform(r), os: transform(o))
+        case .mergeIntoOS(let m, let r, let o):
+            .mergeIntoOS(machine: transform(m), region: transform(r), os: transform(o))
         case .draw(let m, let s, let b): .draw(machine: transform(m), standby: transform(s), bytes: b)
         case .startCopy(let m, let s, let c, let b):
             .startCopy(machine: transform(m), standby: transform(s), copy: transform(c), bytes: b)
