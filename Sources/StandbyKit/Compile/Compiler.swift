@@ -121,7 +121,7 @@ public enum Compiler {
         }
         notes.append(
             .init(
-                "give '\(os.name)' \(Size.describe(missing)) more at boot, raise machine '\(machine.name)''s memory by \(Size.describe(missing)), or lower its reserve",
+                "give '\(os.name)' \(Size.describe(missing)) more at boot, raise the memory of machine '\(machine.name)' by \(Size.describe(missing)), or lower its reserve",
                 at: os.location))
         return .error(
             .jobCannotStart,
