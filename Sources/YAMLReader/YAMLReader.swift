@@ -93,7 +93,7 @@ struct ReaderCore {
     var pendingHead = 0
 
     // Open collections of the output, innermost last.
-    var frames: [Frame] = []
+    var frames = FrameStack()
     var depth = 0
 
     // Aliases being replayed, innermost last.
@@ -353,6 +353,56 @@ struct ReaderCore {
         /// Set on the root mapping of an inline `<<` value: its events are captured.
         var capturesMerge = false
         init(_ kind: Kind) { self.kind = kind }
+
+        /// Makes a used frame new again, keeping its key storage.
+        mutating func reset(_ kind: Kind, capturesMerge: Bool) {
+            self.kind = kind
+            expectingKey = true
+            mergeValueNext = false
+            keys.removeAll()
+            if !merges.isEmpty { merges = [] }
+            self.capturesMerge = capturesMerge
+        }
+    }
+
+    /// The open collections, innermost last. Popped frames stay in storage and are
+    /// reused, so a document of many small mappings allocates key storage once
+    /// per depth, not once per mapping.
+    struct FrameStack {
+        private var storage: [Frame] = []
+        private(set) var count = 0
+
+        var topIndex: Int? { count > 0 ? count - 1 : nil }
+
+        subscript(index: Int) -> Frame {
+            get { storage[index] }
+            _modify { yield &storage[index] }
+        }
+
+        mutating func push(_ kind: Frame.Kind, capturesMerge: Bool = false) {
+            if count < storage.count {
+                storage[count].reset(kind, capturesMerge: capturesMerge)
+            } else {
+                var frame = Frame(kind)
+                frame.capturesMerge = capturesMerge
+                storage.append(frame)
+            }
+            count += 1
+        }
+
+        /// Pops the innermost frame. Its keys and merges are moved out only when it
+        /// has merges to emit, so its storage stays unique for reuse otherwise.
+        mutating func pop() -> (kind: Frame.Kind, capturesMerge: Bool, merges: [[YAMLEvent]], keys: KeySet) {
+            count -= 1
+            let kind = storage[count].kind
+            let captures = storage[count].capturesMerge
+            guard !storage[count].merges.isEmpty else { return (kind, captures, [], KeySet()) }
+            let merges = storage[count].merges
+            storage[count].merges = []
+            let keys = storage[count].keys
+            storage[count].keys = KeySet()
+            return (kind, captures, merges, keys)
+        }
     }
 
     struct Capture {
@@ -364,8 +414,8 @@ struct ReaderCore {
     mutating func process(_ event: YAMLEvent, anchor: String?) throws(YAMLError) {
         switch event.kind {
         case .mappingEnd:
-            let frame = frames.removeLast()
-            if !frame.merges.isEmpty { try emitMerges(of: frame) }
+            let frame = frames.pop()
+            if !frame.merges.isEmpty { try emitMerges(frame.merges, keys: frame.keys) }
             try emit(event)
             if frame.capturesMerge {
                 let capture = captures.removeLast()
@@ -373,7 +423,7 @@ struct ReaderCore {
             }
             return
         case .sequenceEnd:
-            let frame = frames.removeLast()
+            let frame = frames.pop()
             if frame.kind != .mergeList { try emit(event) }
             return
         case .documentEnd:
@@ -382,7 +432,7 @@ struct ReaderCore {
             break
         }
 
-        if let top = frames.indices.last {
+        if let top = frames.topIndex {
             switch frames[top].kind {
             case .mapping where frames[top].expectingKey:
                 guard event.kind == .scalar else {
@@ -419,7 +469,7 @@ struct ReaderCore {
         }
         try emit(event, anchor: anchor)
         if event.kind != .scalar {
-            frames.append(Frame(event.kind == .mappingStart ? .mapping : .sequence))
+            frames.push(event.kind == .mappingStart ? .mapping : .sequence)
         }
     }
 
@@ -430,12 +480,10 @@ struct ReaderCore {
         case .mappingStart:
             captures.append(Capture(target: target))
             try emit(event, anchor: anchor)
-            var frame = Frame(.mapping)
-            frame.capturesMerge = true
-            frames.append(frame)
+            frames.push(.mapping, capturesMerge: true)
         case .sequenceStart where !inList:
             try checkDepth(at: event.mark, adding: frames.count + 1)
-            frames.append(Frame(.mergeList))
+            frames.push(.mergeList)
         default:
             throw invalidMerge(at: event.mark)
         }
@@ -459,7 +507,7 @@ struct ReaderCore {
             throw YAMLError(
                 .aliasBudget, "aliases expand to more than \(budget) nodes", at: mark)
         }
-        if let top = frames.indices.last {
+        if let top = frames.topIndex {
             let frame = frames[top]
             if frame.kind == .mergeList || (frame.kind == .mapping && frame.mergeValueNext) {
                 guard first.kind == .mappingStart else {
@@ -477,9 +525,9 @@ struct ReaderCore {
     }
 
     /// Emits the merged entries whose keys the mapping does not have, first source first.
-    mutating func emitMerges(of frame: Frame) throws(YAMLError) {
-        var keys = frame.keys
-        for source in frame.merges {
+    mutating func emitMerges(_ merges: [[YAMLEvent]], keys: KeySet) throws(YAMLError) {
+        var keys = keys
+        for source in merges {
             // source is a whole mapping: start, key, value, ..., end.
             var i = 1
             while i < source.count - 1 {
@@ -551,6 +599,12 @@ struct ReaderCore {
 struct KeySet {
     private var small: [(String, YAMLMark)] = []
     private var large: [String: YAMLMark]? = nil
+
+    /// Empties the set, keeping its storage.
+    mutating func removeAll() {
+        small.removeAll(keepingCapacity: true)
+        large = nil
+    }
 
     /// Inserts `key`; returns where it was first seen when it is already present.
     mutating func insert(_ key: String, at mark: YAMLMark) -> YAMLMark? {
