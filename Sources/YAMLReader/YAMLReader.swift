@@ -609,8 +609,8 @@ struct KeySet {
     /// Inserts `key`; returns where it was first seen when it is already present.
     mutating func insert(_ key: String, at mark: YAMLMark) -> YAMLMark? {
         if large != nil {
-            if let first = large![key] { return first }
-            large![key] = mark
+            if let first = large?[key] { return first }
+            large?[key] = mark
             return nil
         }
         for (k, m) in small where k == key { return m }

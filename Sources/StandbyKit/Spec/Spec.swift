@@ -31,8 +31,16 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable, Compar
     case os, job, standby, memory, machine
 
     /// Case order in reports: the order of `allCases`.
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+
+    private var rank: Int {
+        switch self {
+        case .os: 0
+        case .job: 1
+        case .standby: 2
+        case .memory: 3
+        case .machine: 4
+        }
     }
 }
 
