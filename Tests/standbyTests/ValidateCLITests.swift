@@ -62,3 +62,32 @@ import Testing
         #expect(r.out.split(separator: "\n").count == 2)
     }
 }
+
+/// Colour on a real terminal: `script` gives the binary a pseudo-terminal.
+@Suite struct TerminalColour {
+    static let script = "/usr/bin/script"
+
+    func runOnTerminal(_ environment: String) throws -> String {
+        let dir = try CLI.temporaryFolder()
+        let spec = dir.appendingPathComponent("bad.yaml")
+        try Data("version: 1\nmachines: []\nextra: 1\n".utf8).write(to: spec)
+        let command = "env -u NO_COLOR \(environment) '\(CLI.binary.path)' validate '\(spec.path)'"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.script)
+        process.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: script)))
+    func colourOnATerminalUnlessNoColorOrDumb() throws {
+        #expect(try runOnTerminal("TERM=xterm").contains("\u{1B}[1;31merror:"))
+        #expect(try !runOnTerminal("TERM=xterm NO_COLOR=1").contains("\u{1B}["))
+        #expect(try !runOnTerminal("TERM=dumb").contains("\u{1B}["))
+    }
+}
