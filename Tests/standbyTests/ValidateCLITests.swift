@@ -91,3 +91,18 @@ import Testing
         #expect(try !runOnTerminal("TERM=dumb").contains("\u{1B}["))
     }
 }
+
+/// The README stays true: its spec example is a valid spec with the worked
+/// example's figures.
+@Suite struct ReadmeExample {
+    @Test func specExampleIsValidAndPlansLikeTheWorkedExample() throws {
+        let readme = try String(contentsOfFile: CLI.path("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let spec = Data(readme[start.upperBound..<end.lowerBound].utf8)
+        let validate = try CLI.run(["validate", "--strict", "-"], stdin: spec)
+        #expect(validate.status == 0, "\(validate.err)")
+        let plan = try CLI.run(["plan", "-", "--faults", "os,job,standby"], stdin: spec)
+        #expect(plan.out.contains("fluid 256 MiB vs duplicate 416 MiB: saves 160 MiB (38.5 %)"))
+    }
+}
