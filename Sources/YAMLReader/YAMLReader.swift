@@ -120,21 +120,37 @@ struct ReaderCore {
 
     mutating func next() throws(YAMLError) -> YAMLEvent {
         if let failure { throw failure }
+        if pendingHead < pending.count {
+            let event = pending[pendingHead]
+            pendingHead += 1
+            return event
+        }
         do {
-            while pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+            while true {
                 if ended { return YAMLEvent(kind: .documentEnd, mark: endMark) }
-                pending.removeAll(keepingCapacity: true)
-                pendingHead = 0
                 try produce()
+                // Most steps emit exactly one event: it skips the queue.
+                if let event = direct {
+                    direct = nil
+                    return event
+                }
+                if pendingHead < pending.count {
+                    let event = pending[pendingHead]
+                    pendingHead += 1
+                    return event
+                }
             }
         } catch {
             failure = error
             throw error
         }
-        let event = pending[pendingHead]
-        pendingHead += 1
-        return event
     }
+
+    /// The first event a step emitted, when the queue was empty: handed straight
+    /// to the consumer. Later events of the same step wait in `pending`.
+    var direct: YAMLEvent?
 
     mutating func skip(after first: YAMLEvent) throws(YAMLError) {
         guard first.kind == .mappingStart || first.kind == .sequenceStart else { return }
@@ -587,7 +603,11 @@ struct ReaderCore {
             }
         }
         if captures.isEmpty {
-            pending.append(event)
+            if direct == nil && pendingHead == pending.count {
+                direct = event
+            } else {
+                pending.append(event)
+            }
         } else {
             captures[captures.count - 1].events.append(event)
         }
