@@ -20,3 +20,37 @@ public enum Pipeline {
         return (compiled, diagnostics)
     }
 }
+
+extension Pipeline {
+    /// Runs `bytes` through every stage and every renderer of every command —
+    /// diagnostics as text and JSON, the compiled tables in every format and
+    /// state selection, the plan of every fault kind in every format, and the
+    /// first cases step by step — writing into `out`.
+    ///
+    /// This is what the fuzzer (`fuzz/FuzzPipeline.swift`) runs on each input and
+    /// what the fuzz regression tests replay, so both exercise the same code.
+    public static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
+        let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
+        let (compiled, diagnostics) = compile(source)
+        DiagnosticRenderer.renderText(diagnostics.sorted, in: source, color: true, to: &out)
+        DiagnosticRenderer.renderJSON([("fuzz.yaml", diagnostics)], to: &out)
+        guard let compiled else { return }
+        let textFormats: [OutputFormat] = [.text, .json, .csv, .markdown]
+        for format in textFormats {
+            for states in StateSelection.allCases {
+                CompileRenderer.render(compiled, format: format, states: states, unit: .auto, to: &out)
+            }
+        }
+        let plan = Planner.plan(compiled, faults: FaultKind.allCases)
+        for format in OutputFormat.allCases {
+            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .MiB, to: &out)
+        }
+        let tracer = CaseTracer(compiled)
+        for faultCase in plan.cases.prefix(16) {
+            guard let trace = tracer.trace(faultCase) else { continue }
+            for format in textFormats {
+                PlanRenderer.renderCase(trace, format: format, unit: .auto, to: &out)
+            }
+        }
+    }
+}

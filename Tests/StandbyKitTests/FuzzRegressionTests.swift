@@ -27,31 +27,11 @@ import Testing
         #expect(elapsed < .seconds(2), "a hang guard, not a performance figure")
     }
 
-    /// The whole pipeline; returns how many bytes the renderers wrote.
+    /// The whole pipeline, as the fuzzer runs it; returns how many bytes the
+    /// renderers wrote.
     static func runPipeline(_ bytes: [UInt8]) -> Int {
         var out = ""
-        let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
-        let (compiled, diagnostics) = Pipeline.compile(source)
-        DiagnosticRenderer.renderText(diagnostics.sorted, in: source, color: true, to: &out)
-        DiagnosticRenderer.renderJSON([("fuzz.yaml", diagnostics)], to: &out)
-        guard let compiled else { return out.utf8.count }
-        for format in [OutputFormat.text, .json, .csv, .markdown] {
-            for states in StateSelection.allCases {
-                CompileRenderer.render(compiled, format: format, states: states, unit: .auto, to: &out)
-            }
-        }
-        let plan = Planner.plan(compiled, faults: FaultKind.allCases)
-        for format in OutputFormat.allCases {
-            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .MiB, to: &out)
-        }
-        let tracer = CaseTracer(compiled)
-        for faultCase in plan.cases.prefix(16) {
-            if let trace = tracer.trace(faultCase) {
-                for format in [OutputFormat.text, .json, .csv, .markdown] {
-                    PlanRenderer.renderCase(trace, format: format, unit: .auto, to: &out)
-                }
-            }
-        }
+        Pipeline.runEverything(bytes, to: &out)
         return out.utf8.count
     }
 

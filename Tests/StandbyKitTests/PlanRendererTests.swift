@@ -13,8 +13,6 @@ enum PlanRenderFixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static let goldenRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/golden/plan")
 
     /// Reads an example through the whole pipeline, as `standby plan` does.
     static func compile(
@@ -41,42 +39,12 @@ enum PlanRenderFixtures {
         return out
     }
 
-    static var recording: Bool { ProcessInfo.processInfo.environment["STANDBY_RECORD_GOLDENS"] == "1" }
-
-    /// Compares `actual` with the golden file `name` byte for byte, naming the
-    /// first line that differs.
+    /// Compares `actual` with the golden file `plan/name` byte for byte (the
+    /// shared check, which names the first line that differs).
     static func checkGolden(
         _ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws {
-        let url = goldenRoot.appendingPathComponent(name)
-        if recording {
-            try FileManager.default.createDirectory(at: goldenRoot, withIntermediateDirectories: true)
-            try Data(actual.utf8).write(to: url)
-            return
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record(
-                "no golden file plan/\(name); run with STANDBY_RECORD_GOLDENS=1 to record it",
-                sourceLocation: sourceLocation)
-            return
-        }
-        let expected = String(decoding: data, as: UTF8.self)
-        guard actual != expected else { return }
-        // Split on scalars: as Characters, CRLF (the CSV record end) is one unit.
-        func lines(_ text: String) -> [String] {
-            text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
-        }
-        let a = lines(actual)
-        let e = lines(expected)
-        let line =
-            zip(a, e).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? min(a.count, e.count)
-        Issue.record(
-            """
-            output differs from plan/\(name) at line \(line + 1)
-              expected: \(line < e.count ? String(reflecting: e[line]) : "<end>")
-              actual:   \(line < a.count ? String(reflecting: a[line]) : "<end>")
-            (STANDBY_RECORD_GOLDENS=1 rewrites the golden files)
-            """, sourceLocation: sourceLocation)
+        try RenderFixtures.Golden.check(actual, "plan/\(name)", sourceLocation: sourceLocation)
     }
 
     /// A strict RFC 4180 reader: records end with CRLF (the last one too), fields
