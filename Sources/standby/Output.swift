@@ -4,6 +4,8 @@
     import Darwin
 #endif
 
+import StandbyKit
+
 /// Where a command's product goes: standard output, or a file written whole or not
 /// at all (a temporary file in the target's folder, renamed over the target only
 /// once everything is written).
@@ -49,6 +51,13 @@ final class OutputSink {
     func write(_ string: String) {
         guard failure == nil, !closedByReader else { return }
         buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes UTF-8 bytes as they are.
+    func write(bytes: UnsafeRawBufferPointer) {
+        guard failure == nil, !closedByReader else { return }
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }
 
@@ -102,10 +111,12 @@ final class OutputSink {
     }
 }
 
-/// A `TextOutputStream` view of a sink, for the renderers.
-struct SinkStream: TextOutputStream {
+/// A `TextOutputStream` view of a sink, for the renderers; writers that build
+/// UTF-8 bytes hand them over as they are.
+struct SinkStream: UTF8OutputStream {
     let sink: OutputSink
     mutating func write(_ string: String) { sink.write(string) }
+    mutating func write(utf8 bytes: UnsafeRawBufferPointer) { sink.write(bytes: bytes) }
 }
 
 /// Standard error, unbuffered per call.

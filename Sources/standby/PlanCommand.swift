@@ -59,6 +59,14 @@ struct PlanCommand: ParsableCommand {
         let kinds = try faultKinds()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             let compiled = try compileSpec(spec, input: input)
+            guard caseID != nil || format == .html else {
+                // One machine's cases at a time: a fleet has hundreds of thousands.
+                let figures = Planner.figures(compiled, faults: kinds)
+                try output.write { out in
+                    PlanRenderer.render(figures, compiled: compiled, format: format, unit: output.unit, to: &out)
+                }
+                return figures.covered ? .ok : .uncovered
+            }
             let plan = Planner.plan(compiled, faults: kinds)
             if let caseID {
                 guard let trace = Planner.trace(caseID: caseID, in: compiled, plan: plan) else {

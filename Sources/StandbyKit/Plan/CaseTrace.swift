@@ -161,7 +161,7 @@ extension PlanIndex {
     /// Replays a case on the final tables, with the same effects and the same
     /// placement of copies as the plan counts.
     func trace(_ spec: CaseSpec, id: String) -> CaseTrace {
-        let e = simulate(spec)
+        let e = simulate(spec, moves: true)
         let ev = evaluate(e)
         var events: [CaseEvent] = []
         for move in e.moves {

@@ -21,9 +21,27 @@ struct JobID: Hashable, Comparable, Sendable {
 /// A started job with what the planner needs of it.
 struct JobEntry: Sendable {
     var id: JobID
-    var job: Job
+    var job: PlannedJob
     /// Where its copy starts; `nil` for an ordinary job or an unresolved standby.
     var target: OSID?
+}
+
+/// The fields of a ``Job`` that planning reads: a fleet has hundreds of
+/// thousands of jobs, and the spec's own record carries source locations too.
+struct PlannedJob: Sendable {
+    var name: String
+    var memory: Int
+    var standbyMemory: Int
+    var hotStandby: Bool
+    var policy: JobFaultPolicy
+
+    init(_ job: Job) {
+        name = job.name
+        memory = job.memory
+        standbyMemory = job.standbyMemory
+        hotStandby = job.hotStandby
+        policy = job.policy
+    }
 }
 
 /// Sums of sizes that stop at `Int.max` instead of trapping.
@@ -82,7 +100,11 @@ struct PlanIndex: Sendable {
         var jobs: [[[JobEntry]]] = []
         var incoming: [OSID: [JobID]] = [:]
         for (m, cm) in compiled.machines.enumerated() {
-            var perOS: [[JobEntry]] = Array(repeating: [], count: cm.machine.oses.count)
+            var perOS: [[JobEntry]] = cm.machine.oses.map { os in
+                var list: [JobEntry] = []
+                list.reserveCapacity(os.jobs.count)
+                return list
+            }
             for step in cm.steps
             where step.os >= 0 && step.os < cm.machine.oses.count && step.job >= 0
                 && step.job < cm.machine.oses[step.os].jobs.count
@@ -95,7 +117,7 @@ struct PlanIndex: Sendable {
                     if let tm, let to = osIndex[tm][ref.os] { target = OSID(machine: tm, os: to) }
                 }
                 let id = JobID(machine: m, os: step.os, slot: perOS[step.os].count)
-                perOS[step.os].append(JobEntry(id: id, job: job, target: target))
+                perOS[step.os].append(JobEntry(id: id, job: PlannedJob(job), target: target))
                 if let target { incoming[target, default: []].append(id) }
             }
             jobs.append(perOS)

@@ -11,39 +11,110 @@ public enum Planner {
     /// Simulates every case of `faults` (the spec's `policies.faults` when `nil`)
     /// and computes each machine's figures.
     public static func plan(_ compiled: CompiledSpec, faults: [FaultKind]? = nil) -> Plan {
+        let figures = Self.figures(compiled, faults: faults)
+        var machines: [MachinePlan] = []
+        machines.reserveCapacity(compiled.machines.count)
+        forEachMachine(figures) { machines.append($0) }
+        return Plan(faults: figures.faults, machines: machines, totals: figures.totals)
+    }
+
+    /// The figures that need every case of every machine — the standby and
+    /// reserve minimums, the fleet's totals, how many cases there are and how
+    /// many are not covered — without keeping any case.
+    ///
+    /// With ``forEachMachine(_:_:)`` this plans a fleet one machine at a time:
+    /// the memory it takes is that of the spec and of one machine's cases.
+    public static func figures(_ compiled: CompiledSpec, faults: [FaultKind]? = nil) -> PlanFigures {
         let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
         let index = PlanIndex(compiled)
-        let effects = index.cases(of: kinds).map(index.simulate)
+        let machineCount = compiled.machines.count
 
         // min(S) needs the largest demand of any `os` or `job` case first: the
         // reserve minimum counts every case against standbys at their minimum.
         var extra: [OSID: Int] = [:]
-        for e in effects where e.spec.kind == .os || e.spec.kind == .job {
-            for (id, r) in e.receivers {
-                extra[id] = max(extra[id] ?? 0, lacking(r.need, minus: r.handed))
+        var caseCount = 0
+        var uncovered = 0
+        for m in 0..<machineCount {
+            for spec in index.cases(of: kinds, machine: m) {
+                caseCount += 1
+                if index.isRestart(spec) { continue }
+                let e = index.simulate(spec)
+                if !index.isCovered(e) { uncovered += 1 }
+                guard spec.kind == .os || spec.kind == .job else { continue }
+                for (id, r) in e.receivers {
+                    extra[id] = max(extra[id] ?? 0, lacking(r.need, minus: r.handed))
+                }
             }
         }
 
-        var reserve = Array(repeating: 0, count: compiled.machines.count)
-        var cases: [[FaultCase]] = Array(repeating: [], count: compiled.machines.count)
-        var unrecoverable: [[JobID]] = Array(repeating: [], count: compiled.machines.count)
-        for e in effects {
-            for (m, bytes) in index.requiredPools(e, freeMin: { extra[$0] ?? 0 }) {
-                reserve[m] = max(reserve[m], bytes)
+        var reserve = Array(repeating: 0, count: machineCount)
+        if compiled.spec.policies.pool {
+            for m in 0..<machineCount {
+                for spec in index.cases(of: kinds, machine: m) where !index.isRestart(spec) {
+                    let e = index.simulate(spec)
+                    for (pm, bytes) in index.requiredPools(e, freeMin: { extra[$0] ?? 0 }) {
+                        reserve[pm] = max(reserve[pm], bytes)
+                    }
+                }
             }
-            cases[e.spec.machine].append(index.faultCase(e, index.evaluate(e)))
-            unrecoverable[e.spec.machine] += e.unrecoverable.map(\.job)
         }
 
-        var machines: [MachinePlan] = []
-        for m in compiled.machines.indices {
-            machines.append(
-                index.machinePlan(
-                    m, extra: extra, reserve: reserve[m], cases: cases[m],
-                    unrecoverable: Array(Set(unrecoverable[m])).sorted()))
+        var figures: [MachinePlan] = []
+        figures.reserveCapacity(machineCount)
+        for m in 0..<machineCount {
+            figures.append(index.machinePlan(m, extra: extra, reserve: reserve[m], cases: [], unrecoverable: []))
         }
-        return Plan(faults: kinds, machines: machines, totals: FleetTotals(summing: machines))
+        return PlanFigures(
+            faults: kinds, caseCount: caseCount, uncoveredCaseCount: uncovered, machineCount: machineCount,
+            totals: FleetTotals(summing: figures), index: index, extra: extra, reserve: reserve)
     }
+
+    /// Plans each machine in document order and hands its ``MachinePlan``, cases
+    /// included, to `body`; one machine's cases are made only when its turn comes.
+    public static func forEachMachine<E: Error>(
+        _ figures: PlanFigures, _ body: (MachinePlan) throws(E) -> Void
+    ) throws(E) {
+        let index = figures.index
+        for m in 0..<figures.machineCount {
+            var cases: [FaultCase] = []
+            var unrecoverable: [JobID] = []
+            for spec in index.cases(of: figures.faults, machine: m) {
+                let e = index.simulate(spec)
+                cases.append(index.faultCase(e, index.evaluate(e)))
+                unrecoverable += e.unrecoverable.map(\.job)
+            }
+            try body(
+                index.machinePlan(
+                    m, extra: figures.extra, reserve: figures.reserve[m], cases: cases,
+                    unrecoverable: Array(Set(unrecoverable)).sorted()))
+        }
+    }
+}
+
+/// The figures of a plan that depend on every machine's cases (see
+/// ``Planner/figures(_:faults:)``): enough to write a report's summary before
+/// any machine's cases, and to plan each machine on its own afterwards.
+public struct PlanFigures: Sendable {
+    /// The fault kinds simulated, without repeats, in ``FaultKind`` order.
+    public let faults: [FaultKind]
+    /// The cases of every machine.
+    public let caseCount: Int
+    /// The cases, of every machine, that are not covered.
+    public let uncoveredCaseCount: Int
+    /// The machines, as many as the compiled spec has.
+    public let machineCount: Int
+    /// Sums over the machines, as ``Plan/totals``.
+    public let totals: FleetTotals
+
+    /// Whether every simulated case of every machine is covered.
+    public var covered: Bool { uncoveredCaseCount == 0 }
+
+    let index: PlanIndex
+    /// Per standby: the most it must supply beyond what is handed to it in any
+    /// simulated `os` or `job` case.
+    let extra: [OSID: Int]
+    /// Per machine: its reserve minimum.
+    let reserve: [Int]
 }
 
 extension FleetTotals {

@@ -53,10 +53,14 @@ struct Unrecoverable: Sendable {
 /// it releases into which pool, and the copies each standby must start.
 struct CaseEffects: Sendable {
     var spec: CaseSpec
+    /// Whether ``moves`` is kept (a trace shows them; a plan only counts).
+    let recordsMoves: Bool
     var moves: [Move] = []
-    /// Per machine: bytes returned to its pool.
-    var released: [Int: Int] = [:]
-    var receivers: [OSID: Receiver] = [:]
+    /// Per machine (each at most once): bytes returned to its pool. A case
+    /// touches one machine or a few, so a list is quicker than a dictionary.
+    var released: [(machine: Int, bytes: Int)] = []
+    /// The standbys that must start copies, each once, in document order.
+    var receivers: [(id: OSID, receiver: Receiver)] = []
     /// Jobs that stop whatever memory there is.
     var lost: [JobID] = []
     var unrecoverable: [Unrecoverable] = []
@@ -65,12 +69,43 @@ struct CaseEffects: Sendable {
     /// A `standby` case is covered whatever it reports.
     var alwaysCovered = false
 
-    init(_ spec: CaseSpec) { self.spec = spec }
+    init(_ spec: CaseSpec, recordsMoves: Bool) {
+        self.spec = spec
+        self.recordsMoves = recordsMoves
+    }
+
+    mutating func move(_ move: Move) {
+        if recordsMoves { moves.append(move) }
+    }
+
+    /// Bytes the case returns to machine `m`'s pool.
+    func released(on m: Int) -> Int {
+        for entry in released where entry.machine == m { return entry.bytes }
+        return 0
+    }
 
     mutating func release(_ region: RegionRef, _ bytes: Int, machine: Int) {
         guard bytes > 0 else { return }
-        moves.append(.release(region, bytes: bytes))
-        released[machine] = satAdd(released[machine] ?? 0, bytes)
+        move(.release(region, bytes: bytes))
+        if let i = released.firstIndex(where: { $0.machine == machine }) {
+            released[i].bytes = satAdd(released[i].bytes, bytes)
+        } else {
+            released.append((machine, bytes))
+        }
+    }
+
+    /// Standby `t` owes job `job` a copy needing `need` bytes; `handed` bytes of
+    /// the job's region are handed to it.
+    mutating func receive(_ job: JobID, need: Int, handed: Int, at t: OSID) {
+        var i = receivers.count
+        while i > 0 && t < receivers[i - 1].id { i -= 1 }
+        if i == 0 || receivers[i - 1].id != t {
+            receivers.insert((t, Receiver()), at: i)
+            i += 1
+        }
+        receivers[i - 1].receiver.need = satAdd(receivers[i - 1].receiver.need, need)
+        receivers[i - 1].receiver.handed = satAdd(receivers[i - 1].receiver.handed, handed)
+        receivers[i - 1].receiver.copies.append(job)
     }
 }
 
@@ -103,42 +138,53 @@ struct Evaluation: Sendable {
 }
 
 extension PlanIndex {
-    /// The cases of `kinds`, in report order: machines in document order; per
-    /// machine, kinds in ``FaultKind`` order; targets in document order; job
-    /// severities light then severe.
-    func cases(of kinds: [FaultKind]) -> [CaseSpec] {
+    /// The cases of `kinds` on machine `m`, in report order: kinds in
+    /// ``FaultKind`` order; targets in document order; job severities light then
+    /// severe. (Machines come in document order: a plan asks for each in turn.)
+    func cases(of kinds: [FaultKind], machine m: Int) -> [CaseSpec] {
         var out: [CaseSpec] = []
-        for (m, cm) in compiled.machines.enumerated() {
-            let oses = cm.machine.oses
-            for kind in kinds {
-                switch kind {
-                case .os, .memory:
-                    for (o, os) in oses.enumerated() where os.role == .active {
-                        out.append(CaseSpec(kind: kind, machine: m, os: OSID(machine: m, os: o)))
-                    }
-                case .standby:
-                    for (o, os) in oses.enumerated() where os.role == .standby {
-                        out.append(CaseSpec(kind: kind, machine: m, os: OSID(machine: m, os: o)))
-                    }
-                case .job:
-                    for perOS in jobs[m] {
-                        for entry in perOS {
-                            for severity in Severity.allCases {
-                                out.append(CaseSpec(kind: kind, machine: m, job: entry.id, severity: severity))
-                            }
+        let oses = compiled.machines[m].machine.oses
+        for kind in kinds {
+            switch kind {
+            case .os, .memory:
+                for (o, os) in oses.enumerated() where os.role == .active {
+                    out.append(CaseSpec(kind: kind, machine: m, os: OSID(machine: m, os: o)))
+                }
+            case .standby:
+                for (o, os) in oses.enumerated() where os.role == .standby {
+                    out.append(CaseSpec(kind: kind, machine: m, os: OSID(machine: m, os: o)))
+                }
+            case .job:
+                for perOS in jobs[m] {
+                    for entry in perOS {
+                        for severity in Severity.allCases {
+                            out.append(CaseSpec(kind: kind, machine: m, job: entry.id, severity: severity))
                         }
                     }
-                case .machine:
-                    out.append(CaseSpec(kind: kind, machine: m))
                 }
+            case .machine:
+                out.append(CaseSpec(kind: kind, machine: m))
             }
         }
         return out
     }
 
-    /// The effects of one case on the final tables.
-    func simulate(_ spec: CaseSpec) -> CaseEffects {
-        var e = CaseEffects(spec)
+    /// Whether a case does nothing at all: a `job` case whose job restarts in
+    /// place (a `restart` policy, or `failover` of an ordinary job). Such a case
+    /// is covered, moves nothing and owes no copy.
+    func isRestart(_ spec: CaseSpec) -> Bool {
+        guard spec.kind == .job, let j = spec.job, let severity = spec.severity else { return false }
+        let job = entry(j).job
+        switch job.policy[severity] {
+        case .restart: return true
+        case .failover: return !job.hotStandby
+        case .stop: return false
+        }
+    }
+
+    /// The effects of one case on the final tables; with `moves`, the steps too.
+    func simulate(_ spec: CaseSpec, moves: Bool = false) -> CaseEffects {
+        var e = CaseEffects(spec, recordsMoves: moves)
         switch spec.kind {
         case .os, .memory:
             guard let x = spec.os else { break }
@@ -150,7 +196,7 @@ extension PlanIndex {
             case .restart:
                 break
             case .stop:
-                e.moves.append(.merge(j))
+                e.move(.merge(j))
                 e.lost.append(j)
                 if entry.job.hotStandby { e.unrecoverable.append(Unrecoverable(job: j, reason: .stoppedByPolicy)) }
             case .failover:
@@ -176,12 +222,12 @@ extension PlanIndex {
         let m = x.machine
         let own = ownRegion[m][x.os]
         let ownLost = lossy ? lostPart(of: own, machine: m) : 0
-        if ownLost > 0 { e.moves.append(.cut(.own(x), lost: ownLost)) }
+        if ownLost > 0 { e.move(.cut(.own(x), lost: ownLost)) }
         if policies.osArea == .release { e.release(.own(x), own - ownLost, machine: m) }
         for entry in jobs[m][x.os] {
             let size = entry.job.memory
             let lost = lossy ? lostPart(of: size, machine: m) : 0
-            if lost > 0 { e.moves.append(.cut(.job(entry.id), lost: lost)) }
+            if lost > 0 { e.move(.cut(.job(entry.id), lost: lost)) }
             if entry.job.hotStandby {
                 route(entry, readable: size - lost, down: { $0 == x }, into: &e)
             } else {
@@ -205,23 +251,20 @@ extension PlanIndex {
             e.unrecoverable.append(Unrecoverable(job: entry.id, reason: reason))
             return
         }
-        var r = e.receivers[t] ?? Receiver()
-        r.need = satAdd(r.need, entry.job.standbyMemory)
-        r.copies.append(entry.id)
         if t.machine == m {
-            if readable > 0 { e.moves.append(.hand(.job(entry.id), bytes: readable, to: t)) }
-            r.handed = satAdd(r.handed, readable)
+            if readable > 0 { e.move(.hand(.job(entry.id), bytes: readable, to: t)) }
+            e.receive(entry.id, need: entry.job.standbyMemory, handed: readable, at: t)
         } else {
             e.release(.job(entry.id), readable, machine: m)
+            e.receive(entry.id, need: entry.job.standbyMemory, handed: 0, at: t)
         }
-        e.receivers[t] = r
     }
 
     /// `machine` case: every OS of M stops and its memory is gone. Only
     /// hot-standby jobs whose standby is on another machine survive, as copies
     /// started there from that standby's free memory and its machine's pool.
     private func failMachine(_ m: Int, into e: inout CaseEffects) {
-        e.moves.append(.loseMachine(m))
+        e.move(.loseMachine(m))
         for perOS in jobs[m] {
             for entry in perOS {
                 guard entry.job.hotStandby else {
@@ -234,10 +277,7 @@ extension PlanIndex {
                     e.unrecoverable.append(Unrecoverable(job: entry.id, reason: reason))
                     continue
                 }
-                var r = e.receivers[t] ?? Receiver()
-                r.need = satAdd(r.need, entry.job.standbyMemory)
-                r.copies.append(entry.id)
-                e.receivers[t] = r
+                e.receive(entry.id, need: entry.job.standbyMemory, handed: 0, at: t)
             }
         }
         for o in jobs[m].indices {
@@ -249,8 +289,7 @@ extension PlanIndex {
     /// The receivers of a case grouped by machine, each group in document order.
     func receiversByMachine(_ e: CaseEffects) -> [(machine: Int, standbys: [(OSID, Receiver)])] {
         var groups: [(machine: Int, standbys: [(OSID, Receiver)])] = []
-        for id in e.receivers.keys.sorted() {
-            guard let r = e.receivers[id] else { continue }
+        for (id, r) in e.receivers {
             if groups.last?.machine == id.machine {
                 groups[groups.count - 1].standbys.append((id, r))
             } else {
@@ -258,6 +297,30 @@ extension PlanIndex {
             }
         }
         return groups
+    }
+
+    /// Whether a case is covered, as ``evaluate(_:)`` counts it: every copy
+    /// starts and no hot-standby job is beyond any memory (a `standby` case
+    /// always is).
+    func isCovered(_ e: CaseEffects) -> Bool {
+        if e.alwaysCovered { return true }
+        guard e.unrecoverable.isEmpty else { return false }
+        // Per machine: missing − what its pool gives, as in `evaluate`.
+        // `receivers` is in document order, so one machine's standbys are adjacent.
+        var i = 0
+        while i < e.receivers.count {
+            let mm = e.receivers[i].id.machine
+            var missing = 0
+            while i < e.receivers.count && e.receivers[i].id.machine == mm {
+                let (id, r) = e.receivers[i]
+                missing = satAdd(missing, lacking(r.need, minus: free(id), r.handed))
+                i += 1
+            }
+            guard missing > 0 else { continue }
+            let draw = policies.pool ? min(satAdd(pool(mm), e.released(on: mm)), missing) : 0
+            if missing - draw > 0 { return false }
+        }
+        return true
     }
 
     /// Counts a case with the standbys as compiled.
@@ -272,7 +335,7 @@ extension PlanIndex {
         var ev = Evaluation()
         for group in receiversByMachine(e) {
             let mm = group.machine
-            let released = e.released[mm] ?? 0
+            let released = e.released(on: mm)
             let held = satAdd(pool(mm), released)
             var standbys: [MachineOutcome.Standby] = []
             var missing = 0
@@ -319,7 +382,7 @@ extension PlanIndex {
             for (id, r) in group.standbys {
                 missing = satAdd(missing, lacking(r.need, minus: freeMin(id), r.handed))
             }
-            return (group.machine, lacking(missing, minus: e.released[group.machine] ?? 0))
+            return (group.machine, lacking(missing, minus: e.released(on: group.machine)))
         }
     }
 }

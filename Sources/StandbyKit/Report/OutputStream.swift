@@ -28,8 +28,9 @@
 /// sorted order (by UTF-8 bytes, as `jq -S` and Python's `sort_keys` do), which
 /// debug builds check.
 ///
-/// The writer appends to its own buffer; call ``flush(to:)`` whenever a
-/// self-contained piece is done (a region, a state) so the buffer stays small.
+/// The writer appends UTF-8 bytes to its own buffer; call ``flush(to:)``
+/// whenever a self-contained piece is done (a region, a state) so the buffer
+/// stays small.
 public struct JSONWriter {
     private enum Container {
         case object, array
@@ -38,74 +39,126 @@ public struct JSONWriter {
     private struct Level {
         var container: Container
         var count = 0
-        /// The previous key of an object, to check that keys come sorted.
-        var lastKey: String?
+        #if DEBUG
+            /// The previous key of an object, to check that keys come sorted.
+            var lastKey: String?
+        #endif
     }
 
-    /// What has been written since the last flush.
-    public private(set) var buffer = ""
+    /// What has been written since the last flush, as UTF-8.
+    public var buffer: [UInt8] { Array(storage.bytes) }
+    /// How many bytes ``buffer`` holds.
+    public var bufferedByteCount: Int { storage.count }
+    /// The bytes of ``buffer``; copied before a write when another writer shares it.
+    private var storage = ByteStorage(capacity: 1 << 16)
     private var levels: [Level] = []
     /// A key was written and its value is due.
     private var afterKey = false
-    private var indents: [String] = [""]
+    /// Per depth: a newline and two spaces per level.
+    private var indents: [[UInt8]] = [[0x0A]]
 
-    public init() {
-        buffer.reserveCapacity(4096)
-    }
+    public init() {}
 
     /// Whether the top-level value is complete (and its newline written).
     public private(set) var isComplete = false
 
-    /// Hands what was written so far to `out` and empties the buffer.
-    public mutating func flush(to out: inout some TextOutputStream) {
-        guard !buffer.isEmpty else { return }
-        out.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+    /// Hands what was written so far to `out` and empties the buffer. A
+    /// ``UTF8OutputStream`` gets the bytes as they are.
+    public mutating func flush<Out: TextOutputStream>(to out: inout Out) {
+        guard storage.count > 0 else { return }
+        if var bytesOut = out as? any UTF8OutputStream {
+            bytesOut.write(utf8: UnsafeRawBufferPointer(storage.bytes))
+            if let back = bytesOut as? Out { out = back }
+        } else {
+            out.write(String(decoding: storage.bytes, as: UTF8.self))
+        }
+        unique()
+        storage.count = 0
     }
 
     // MARK: Containers
 
     public mutating func beginObject() {
         beginValue()
-        buffer.append("{")
+        storage.append(UInt8(ascii: "{"))
         levels.append(Level(container: .object))
     }
 
     public mutating func endObject() {
         assert(levels.last?.container == .object && !afterKey, "endObject outside an object or after a key")
-        end(close: "}")
+        end(close: UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         beginValue()
-        buffer.append("[")
+        storage.append(UInt8(ascii: "["))
         levels.append(Level(container: .array))
     }
 
     public mutating func endArray() {
         assert(levels.last?.container == .array, "endArray outside an array")
-        end(close: "]")
+        end(close: UInt8(ascii: "]"))
     }
 
     /// Writes an object member's key; the next value written is its value.
     public mutating func key(_ key: String) {
+        unique()
         let depth = levels.count
         guard depth > 0 else {
             assertionFailure("a key outside an object")
             return
         }
         assert(levels[depth - 1].container == .object && !afterKey, "a key outside an object or after a key")
-        if let last = levels[depth - 1].lastKey {
-            assert(last.utf8.lexicographicallyPrecedes(key.utf8), "keys out of order: '\(last)' before '\(key)'")
-        }
-        levels[depth - 1].lastKey = key
-        if levels[depth - 1].count > 0 { buffer.append(",") }
+        #if DEBUG
+            if let last = levels[depth - 1].lastKey {
+                assert(last.utf8.lexicographicallyPrecedes(key.utf8), "keys out of order: '\(last)' before '\(key)'")
+            }
+            levels[depth - 1].lastKey = key
+        #endif
+        if levels[depth - 1].count > 0 { storage.append(UInt8(ascii: ",")) }
         levels[depth - 1].count += 1
-        buffer.append("\n")
-        buffer.append(indent(depth))
+        appendIndent(depth)
         appendQuoted(key)
-        buffer.append(": ")
+        storage.append(UInt8(ascii: ":"))
+        storage.append(UInt8(ascii: " "))
         afterKey = true
+    }
+
+    /// Writes an object member's key made ready beforehand; the next value written
+    /// is its value.
+    public mutating func key(_ key: Key) {
+        unique()
+        let depth = levels.count
+        guard depth > 0 else {
+            assertionFailure("a key outside an object")
+            return
+        }
+        assert(levels[depth - 1].container == .object && !afterKey, "a key outside an object or after a key")
+        #if DEBUG
+            if let last = levels[depth - 1].lastKey {
+                assert(
+                    last.utf8.lexicographicallyPrecedes(key.name.utf8), "keys out of order: '\(last)' before '\(key.name)'")
+            }
+            levels[depth - 1].lastKey = key.name
+        #endif
+        if levels[depth - 1].count > 0 { storage.append(UInt8(ascii: ",")) }
+        levels[depth - 1].count += 1
+        appendIndent(depth)
+        key.bytes.withUnsafeBufferPointer { storage.append($0) }
+        afterKey = true
+    }
+
+    /// An object key quoted once, for members written many times: the same bytes
+    /// as writing the name as a key, without escaping it again each time.
+    public struct Key: Sendable {
+        public let name: String
+        /// The quoted name and `": "`.
+        let bytes: [UInt8]
+
+        public init(_ name: String) {
+            self.name = name
+            self.bytes = Array(JSONWriter.quoted(name).utf8) + [UInt8(ascii: ":"), UInt8(ascii: " ")]
+        }
     }
 
     // MARK: Scalars
@@ -118,19 +171,19 @@ public struct JSONWriter {
 
     public mutating func int(_ value: Int) {
         beginValue()
-        buffer.append(String(value))
+        appendInt(value)
         endScalar()
     }
 
     public mutating func bool(_ value: Bool) {
         beginValue()
-        buffer.append(value ? "true" : "false")
+        appendASCII(value ? "true" : "false")
         endScalar()
     }
 
     public mutating func null() {
         beginValue()
-        buffer.append("null")
+        appendASCII("null")
         endScalar()
     }
 
@@ -139,7 +192,7 @@ public struct JSONWriter {
     /// `decimal(5, decimals: 2)` is `0.05`). `decimals` of 0 writes an integer.
     public mutating func decimal(_ scaled: Int, decimals: Int) {
         beginValue()
-        buffer.append(Self.fixedPoint(scaled, decimals: decimals))
+        appendUTF8(Self.fixedPoint(scaled, decimals: decimals))
         endScalar()
     }
 
@@ -156,7 +209,7 @@ public struct JSONWriter {
         let rounded = (value * scale).rounded(.toNearestOrAwayFromZero)
         guard let scaled = Int(exactly: rounded) else {
             beginValue()
-            buffer.append(value.description)
+            appendUTF8(value.description)
             endScalar()
             return
         }
@@ -180,52 +233,106 @@ public struct JSONWriter {
         bool(value)
     }
 
+    public mutating func field(_ key: Key, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    public mutating func field(_ key: Key, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    public mutating func field(_ key: Key, _ value: Bool) {
+        self.key(key)
+        bool(value)
+    }
+
     // MARK: Escaping
 
     /// `value` as a JSON string literal, quotes included.
     public static func quoted(_ value: String) -> String {
         var writer = JSONWriter()
         writer.appendQuoted(value)
-        return writer.buffer
+        return String(decoding: writer.storage.bytes, as: UTF8.self)
     }
 
     private mutating func appendQuoted(_ value: String) {
-        buffer.append("\"")
-        // Every character JSON requires escaping is ASCII, and no byte of a
-        // multi-byte UTF-8 sequence is below 0x80, so a byte scan finds them all
-        // and every cut falls on a character boundary.
-        let utf8 = value.utf8
-        var start = utf8.startIndex
-        var index = start
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                buffer.append(contentsOf: value[start..<index])
-                buffer.append(Self.escape(byte))
-                index = utf8.index(after: index)
-                start = index
-            } else {
-                index = utf8.index(after: index)
+        storage.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            // Every character JSON requires escaping is ASCII, and no byte of a
+            // multi-byte UTF-8 sequence is below 0x80, so a byte scan finds them all
+            // and the bytes between escapes are copied as they are.
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    if index > start { storage.append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                    appendEscape(byte)
+                    start = index + 1
+                }
             }
+            if utf8.count > start { storage.append(UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
-        buffer.append(contentsOf: value[start..<utf8.endIndex])
-        buffer.append("\"")
+        storage.append(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits = Array("0123456789abcdef")
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func escape(_ byte: UInt8) -> String {
+    private mutating func appendEscape(_ byte: UInt8) {
+        storage.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): return "\\\""
-        case UInt8(ascii: "\\"): return "\\\\"
-        case 0x08: return "\\b"
-        case 0x09: return "\\t"
-        case 0x0A: return "\\n"
-        case 0x0C: return "\\f"
-        case 0x0D: return "\\r"
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): storage.append(byte)
+        case 0x08: storage.append(UInt8(ascii: "b"))
+        case 0x09: storage.append(UInt8(ascii: "t"))
+        case 0x0A: storage.append(UInt8(ascii: "n"))
+        case 0x0C: storage.append(UInt8(ascii: "f"))
+        case 0x0D: storage.append(UInt8(ascii: "r"))
         default:
-            return "\\u00" + String(hexDigits[Int(byte >> 4)]) + String(hexDigits[Int(byte & 0x0F)])
+            appendASCII("u00")
+            storage.append(Self.hexDigits[Int(byte >> 4)])
+            storage.append(Self.hexDigits[Int(byte & 0x0F)])
         }
+    }
+
+    private mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { storage.append($0) }
+    }
+
+    /// Copies the storage when another writer (a copy of this one) shares it.
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// A static ASCII literal, byte by byte.
+    private mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { storage.append($0) }
+    }
+
+    /// An integer in decimal, without going through `String`.
+    private mutating func appendInt(_ value: Int) {
+        var magnitude = value.magnitude
+        if value < 0 { storage.append(UInt8(ascii: "-")) }
+        if magnitude < 10 {
+            storage.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude))
+            return
+        }
+        var digits = 0
+        var rest = magnitude
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        storage.reserve(digits)
+        var p = storage.base + storage.count + digits
+        while magnitude > 0 {
+            p -= 1
+            p.initialize(to: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10))
+            magnitude /= 10
+        }
+        storage.count += digits
     }
 
     static func fixedPoint(_ scaled: Int, decimals: Int) -> String {
@@ -239,16 +346,18 @@ public struct JSONWriter {
 
     // MARK: Layout
 
-    private mutating func indent(_ depth: Int) -> String {
+    /// A newline and the indentation of `depth`.
+    private mutating func appendIndent(_ depth: Int) {
         while indents.count <= depth {
-            indents.append(String(repeating: " ", count: 2 * indents.count))
+            indents.append([0x0A] + Array(repeating: UInt8(ascii: " "), count: 2 * indents.count))
         }
-        return indents[depth]
+        indents[depth].withUnsafeBufferPointer { storage.append($0) }
     }
 
     /// Separator and indentation before a value: nothing after a key, else a new
     /// line inside an array.
     private mutating func beginValue() {
+        unique()
         assert(!isComplete, "a second top-level value")
         if afterKey {
             afterKey = false
@@ -257,28 +366,87 @@ public struct JSONWriter {
         let depth = levels.count
         guard depth > 0 else { return }
         assert(levels[depth - 1].container == .array, "a value in an object without a key")
-        if levels[depth - 1].count > 0 { buffer.append(",") }
+        if levels[depth - 1].count > 0 { storage.append(UInt8(ascii: ",")) }
         levels[depth - 1].count += 1
-        buffer.append("\n")
-        buffer.append(indent(depth))
+        appendIndent(depth)
     }
 
-    private mutating func end(close: String) {
+    private mutating func end(close: UInt8) {
+        unique()
         guard let level = levels.popLast() else { return }
-        if level.count > 0 {
-            buffer.append("\n")
-            buffer.append(indent(levels.count))
-        }
-        buffer.append(close)
+        if level.count > 0 { appendIndent(levels.count) }
+        storage.append(close)
         endScalar()
     }
 
     private mutating func endScalar() {
         if levels.isEmpty {
-            buffer.append("\n")
+            storage.append(0x0A)
             isComplete = true
         }
     }
+}
+
+/// Growable bytes that ``JSONWriter`` appends to: unlike an array it checks
+/// neither uniqueness nor bounds per byte (the writer makes itself unique once
+/// per token).
+private final class ByteStorage {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    func copy() -> ByteStorage {
+        let other = ByteStorage(capacity: capacity)
+        other.base.initialize(from: base, count: count)
+        other.count = count
+        return other
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        reserve(1)
+        (base + count).initialize(to: byte)
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+}
+
+/// A text stream that also takes UTF-8 bytes as they are, so that writers which
+/// build bytes (``JSONWriter``) need not make a `String` of them first.
+public protocol UTF8OutputStream: TextOutputStream {
+    /// Writes `bytes`, which hold valid UTF-8.
+    mutating func write(utf8 bytes: UnsafeRawBufferPointer)
 }
 
 /// A streaming CSV writer (RFC 4180).

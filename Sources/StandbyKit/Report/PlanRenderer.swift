@@ -35,8 +35,11 @@
 /// - `html`: the Markdown report (a case has no HTML page of its own).
 ///
 /// Output is deterministic: the same plan, format and unit always give the same
-/// bytes. The JSON and CSV writers stream: they hold at most one case at a time,
-/// so a fleet's ~300,000 cases need no more memory than the plan itself.
+/// bytes. The writers stream: each write to the output holds at most one case
+/// (or one row); a ``UTF8OutputStream`` gets JSON cases in pieces of about
+/// 32 KiB. Given ``PlanFigures`` instead of a ``Plan``, the text,
+/// Markdown, JSON and CSV reports plan one machine at a time and keep only its
+/// cases, so a fleet's ~300,000 cases are never in memory together.
 public enum PlanRenderer {
     /// Writes the report of a plan. `compiled` is the spec the plan was made from:
     /// it gives each machine's granule and reserve and the spec's policies.
@@ -44,12 +47,68 @@ public enum PlanRenderer {
         _ plan: Plan, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
         to out: inout some TextOutputStream
     ) {
+        let summary = PlanSummary(plan)
+        let machines: Machines = { body in plan.machines.forEach(body) }
         switch format {
-        case .text: renderText(plan, compiled: compiled, unit: unit, to: &out)
-        case .markdown: renderMarkdown(plan, compiled: compiled, unit: unit, to: &out)
-        case .json: renderJSON(plan, to: &out)
-        case .csv: renderCSV(plan, to: &out)
+        case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
+        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
+        case .json: renderJSON(summary, machines, to: &out)
+        case .csv: renderCSV(machines, to: &out)
         case .html: HTMLReport.render(plan, compiled: compiled, to: &out)
+        }
+    }
+
+    /// Writes the report of a plan made one machine at a time: `figures` come
+    /// from ``Planner/figures(_:faults:)`` on `compiled`, and each machine is
+    /// planned (``Planner/forEachMachine(_:_:)``), written and dropped in turn.
+    /// The bytes are those ``render(_:compiled:format:unit:to:)`` writes for the
+    /// whole plan. Text, Markdown, JSON and CSV hold one machine's cases at a
+    /// time; HTML needs the whole plan and makes it.
+    public static func render(
+        _ figures: PlanFigures, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
+        to out: inout some TextOutputStream
+    ) {
+        let summary = PlanSummary(figures)
+        let machines: Machines = { body in Planner.forEachMachine(figures, body) }
+        switch format {
+        case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
+        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
+        case .json: renderJSON(summary, machines, to: &out)
+        case .csv: renderCSV(machines, to: &out)
+        case .html:
+            var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
+            machines { plan.machines.append($0) }
+            HTMLReport.render(plan, compiled: compiled, to: &out)
+        }
+    }
+
+    /// Hands each machine's plan, in document order, to its argument.
+    typealias Machines = ((MachinePlan) -> Void) -> Void
+
+    /// What a report says of the whole plan before its machines.
+    struct PlanSummary {
+        var faults: [FaultKind]
+        var caseCount = 0
+        var uncoveredCaseCount = 0
+        var machineCount: Int
+        var totals: FleetTotals
+
+        init(_ plan: Plan) {
+            faults = plan.faults
+            machineCount = plan.machines.count
+            totals = plan.totals
+            for m in plan.machines {
+                caseCount += m.cases.count
+                for c in m.cases where !c.covered { uncoveredCaseCount += 1 }
+            }
+        }
+
+        init(_ figures: PlanFigures) {
+            faults = figures.faults
+            caseCount = figures.caseCount
+            uncoveredCaseCount = figures.uncoveredCaseCount
+            machineCount = figures.machineCount
+            totals = figures.totals
         }
     }
 
@@ -247,28 +306,25 @@ public enum PlanRenderer {
 
     // MARK: - Text
 
-    static func renderText(_ plan: Plan, compiled: CompiledSpec, unit: Size.Unit, to out: inout some TextOutputStream) {
+    static func renderText(
+        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit,
+        to out: inout some TextOutputStream
+    ) {
         let t = plan.totals
-        var total = 0
-        var uncovered = 0
-        for m in plan.machines {
-            total += m.cases.count
-            for c in m.cases where !c.covered { uncovered += 1 }
-        }
-        out.write("covered: \(coverage(total: total, uncovered: uncovered))\n")
+        out.write("covered: \(coverage(total: plan.caseCount, uncovered: plan.uncoveredCaseCount))\n")
         out.write(
             savingsSentence(
                 fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
                 percent: t.savingsPercent, unit: unit) + "\n")
         out.write("faults: \(faultList(plan.faults))\n")
-        if plan.machines.count > 1 {
-            out.write("\nfleet of \(plan.machines.count) machines:\n")
+        if plan.machineCount > 1 {
+            out.write("\nfleet of \(plan.machineCount) machines:\n")
             writeFigures(fleetFigures(t, unit: unit), to: &out)
         }
         let byName = compiledMachines(compiled)
-        for m in plan.machines {
+        machines { m in
             out.write("\nmachine \(m.name): \(summary(m, byName[m.name], unit: unit))\n")
-            if plan.machines.count > 1 {
+            if plan.machineCount > 1 {
                 let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
                 out.write("  covered: \(coverage(total: m.cases.count, uncovered: bad))\n")
             }
@@ -404,32 +460,27 @@ public enum PlanRenderer {
     // MARK: - Markdown
 
     static func renderMarkdown(
-        _ plan: Plan, compiled: CompiledSpec, unit: Size.Unit, to out: inout some TextOutputStream
+        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit,
+        to out: inout some TextOutputStream
     ) {
         let md = CompileRenderer.markdown
         let t = plan.totals
-        var total = 0
-        var uncovered = 0
-        for m in plan.machines {
-            total += m.cases.count
-            for c in m.cases where !c.covered { uncovered += 1 }
-        }
-        out.write("**Covered: \(coverage(total: total, uncovered: uncovered)).**\n\n")
+        out.write("**Covered: \(coverage(total: plan.caseCount, uncovered: plan.uncoveredCaseCount)).**\n\n")
         let savings = savingsSentence(
             fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
             percent: t.savingsPercent, unit: unit)
         out.write(capitalized(savings) + ".\n\n")
         out.write("Faults simulated: \(faultList(plan.faults)).\n")
-        if plan.machines.count > 1 {
-            out.write("\n## Fleet of \(plan.machines.count) machines\n\n")
+        if plan.machineCount > 1 {
+            out.write("\n## Fleet of \(plan.machineCount) machines\n\n")
             writeMarkdownFigures(fleetFigures(t, unit: unit), to: &out)
         }
         let byName = compiledMachines(compiled)
         let pool = compiled.spec.policies.pool
-        for m in plan.machines {
+        machines { m in
             out.write("\n## Machine \(md(m.name))\n\n")
             out.write("Memory \(md(summary(m, byName[m.name], unit: unit))).\n")
-            if plan.machines.count > 1 {
+            if plan.machineCount > 1 {
                 let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
                 out.write("\nCovered: \(coverage(total: m.cases.count, uncovered: bad)).\n")
             }
@@ -480,7 +531,7 @@ public enum PlanRenderer {
             out.write("\n### Cases\n\n")
             if m.cases.isEmpty {
                 out.write("No case simulated.\n")
-                continue
+                return
             }
             out.write("| case | covered | shortfall | pool draw | lost jobs | taken over |\n")
             out.write("|---|---|--:|--:|---|---|\n")
@@ -504,16 +555,10 @@ public enum PlanRenderer {
 
     // MARK: - JSON
 
-    static func renderJSON(_ plan: Plan, to out: inout some TextOutputStream) {
+    static func renderJSON(_ plan: PlanSummary, _ machines: Machines, to out: inout some TextOutputStream) {
         var json = JSONWriter()
-        var total = 0
-        var uncovered = 0
-        for m in plan.machines {
-            total += m.cases.count
-            for c in m.cases where !c.covered { uncovered += 1 }
-        }
         json.beginObject()
-        json.field("covered", uncovered == 0)
+        json.field("covered", plan.uncoveredCaseCount == 0)
         json.key("faults")
         json.beginArray()
         for kind in plan.faults { json.string(kind.rawValue) }
@@ -521,30 +566,37 @@ public enum PlanRenderer {
         json.field("format_version", jsonFormatVersion)
         json.key("machines")
         json.beginArray()
-        for m in plan.machines {
-            writeMachineJSON(m, into: &json, to: &out)
+        // A stream that takes bytes buffers them anyway: hand it cases in larger
+        // pieces, which saves a dynamic cast per case.
+        let piece = out is any UTF8OutputStream ? 1 << 15 : 0
+        machines { m in
+            writeMachineJSON(m, piece: piece, into: &json, to: &out)
         }
         json.endArray()
         let t = plan.totals
         json.key("totals")
         json.beginObject()
-        json.field("case_count", total)
+        json.field("case_count", plan.caseCount)
         json.field("duplicate_total_bytes", t.duplicateTotal)
         json.field("fluid_total_bytes", t.fluidTotal)
         json.field("footprint_bytes", t.footprint)
-        json.field("machine_count", plan.machines.count)
+        json.field("machine_count", plan.machineCount)
         json.field("reserve_minimum_bytes", t.reserveMinimum)
         json.field("savings_bytes", t.savings)
         json.key("savings_percent")
         json.decimal(t.savingsPercent.tenths, decimals: 1)
         json.field("static_total_bytes", t.staticTotal)
-        json.field("uncovered_case_count", uncovered)
+        json.field("uncovered_case_count", plan.uncoveredCaseCount)
         json.endObject()
         json.endObject()
         json.flush(to: &out)
     }
 
-    static func writeMachineJSON(_ m: MachinePlan, into json: inout JSONWriter, to out: inout some TextOutputStream) {
+    /// Writes one machine; the cases go to `out` once `piece` bytes or more are
+    /// buffered (0: one case at a time).
+    static func writeMachineJSON(
+        _ m: MachinePlan, piece: Int = 0, into json: inout JSONWriter, to out: inout some TextOutputStream
+    ) {
         json.beginObject()
         json.key("actives")
         json.beginArray()
@@ -562,8 +614,8 @@ public enum PlanRenderer {
         for c in m.cases {
             covered = covered && c.covered
             writeCaseJSON(c, into: &json)
-            // One case at a time: a fleet's cases run to hundreds of megabytes.
-            json.flush(to: &out)
+            // A fleet's cases run to hundreds of megabytes: never buffer them all.
+            if json.bufferedByteCount >= piece { json.flush(to: &out) }
         }
         json.endArray()
         json.field("covered", covered)
@@ -599,65 +651,65 @@ public enum PlanRenderer {
 
     static func writeCaseJSON(_ c: FaultCase, into json: inout JSONWriter) {
         json.beginObject()
-        json.key("action")
+        json.key(K.action)
         if let action = c.action { json.string(action.rawValue) } else { json.null() }
-        json.field("covered", c.covered)
-        json.field("id", c.id)
-        json.field("kind", c.kind.rawValue)
-        writeStrings("lost_jobs", c.lostJobs, into: &json)
-        json.field("pool_draw_bytes", c.poolDraw)
-        json.key("severity")
+        json.field(K.covered, c.covered)
+        json.field(K.id, c.id)
+        json.field(K.kind, c.kind.rawValue)
+        writeStrings(K.lostJobs, c.lostJobs, into: &json)
+        json.field(K.poolDrawBytes, c.poolDraw)
+        json.key(K.severity)
         if let severity = c.severity { json.string(severity.rawValue) } else { json.null() }
-        json.key("shortages")
+        json.key(K.shortages)
         json.beginArray()
         for s in c.shortages {
             json.beginObject()
-            json.field("draw_bytes", s.draw)
-            json.field("held_bytes", s.held)
-            json.field("machine", s.machine)
-            json.field("released_bytes", s.released)
-            json.key("required_pool_bytes")
+            json.field(K.drawBytes, s.draw)
+            json.field(K.heldBytes, s.held)
+            json.field(K.machine, s.machine)
+            json.field(K.releasedBytes, s.released)
+            json.key(K.requiredPoolBytes)
             if let required = s.requiredPool { json.int(required) } else { json.null() }
-            json.field("shortfall_bytes", s.shortfall)
-            json.key("standbys")
+            json.field(K.shortfallBytes, s.shortfall)
+            json.key(K.standbys)
             json.beginArray()
             for st in s.standbys {
                 json.beginObject()
-                json.field("covering_allocation_bytes", st.coveringAllocation)
-                json.field("drawn_bytes", st.drawn)
-                json.field("free_bytes", st.free)
-                json.field("handed_bytes", st.handed)
-                json.field("missing_bytes", st.missing)
-                json.field("need_bytes", st.need)
-                writeStrings("short_jobs", st.shortJobs, into: &json)
-                json.field("standby", st.standby)
+                json.field(K.coveringAllocationBytes, st.coveringAllocation)
+                json.field(K.drawnBytes, st.drawn)
+                json.field(K.freeBytes, st.free)
+                json.field(K.handedBytes, st.handed)
+                json.field(K.missingBytes, st.missing)
+                json.field(K.needBytes, st.need)
+                writeStrings(K.shortJobs, st.shortJobs, into: &json)
+                json.field(K.standby, st.standby)
                 json.endObject()
             }
             json.endArray()
             json.endObject()
         }
         json.endArray()
-        json.field("shortfall_bytes", c.shortfall)
-        writeStrings("taken_over", c.takenOver, into: &json)
-        json.field("target", c.target)
-        writeStrings("unprotected_jobs", c.unprotectedJobs, into: &json)
-        json.field("unprotected_memory_bytes", c.unprotectedMemory)
-        json.key("unrecoverable")
+        json.field(K.shortfallBytes, c.shortfall)
+        writeStrings(K.takenOver, c.takenOver, into: &json)
+        json.field(K.target, c.target)
+        writeStrings(K.unprotectedJobs, c.unprotectedJobs, into: &json)
+        json.field(K.unprotectedMemoryBytes, c.unprotectedMemory)
+        json.key(K.unrecoverable)
         json.beginArray()
         for u in c.unrecoverable {
             json.beginObject()
-            json.field("job", u.job)
+            json.field(K.job, u.job)
             switch u.reason {
             case .standbyDown(let standby):
-                json.field("reason", "standby_down")
-                json.field("standby", standby)
+                json.field(K.reason, "standby_down")
+                json.field(K.standby, standby)
             case .stoppedByPolicy:
-                json.field("reason", "stopped_by_policy")
-                json.key("standby")
+                json.field(K.reason, "stopped_by_policy")
+                json.key(K.standby)
                 json.null()
             case .noStandby:
-                json.field("reason", "no_standby")
-                json.key("standby")
+                json.field(K.reason, "no_standby")
+                json.key(K.standby)
                 json.null()
             }
             json.endObject()
@@ -673,12 +725,54 @@ public enum PlanRenderer {
         json.endArray()
     }
 
+    static func writeStrings(_ key: JSONWriter.Key, _ values: [String], into json: inout JSONWriter) {
+        json.key(key)
+        json.beginArray()
+        for value in values { json.string(value) }
+        json.endArray()
+    }
+
+    /// The keys of a case and what it holds, quoted once: a fleet writes them
+    /// hundreds of thousands of times.
+    private enum K {
+        static let action = JSONWriter.Key("action")
+        static let covered = JSONWriter.Key("covered")
+        static let coveringAllocationBytes = JSONWriter.Key("covering_allocation_bytes")
+        static let drawBytes = JSONWriter.Key("draw_bytes")
+        static let drawnBytes = JSONWriter.Key("drawn_bytes")
+        static let freeBytes = JSONWriter.Key("free_bytes")
+        static let handedBytes = JSONWriter.Key("handed_bytes")
+        static let heldBytes = JSONWriter.Key("held_bytes")
+        static let id = JSONWriter.Key("id")
+        static let job = JSONWriter.Key("job")
+        static let kind = JSONWriter.Key("kind")
+        static let lostJobs = JSONWriter.Key("lost_jobs")
+        static let machine = JSONWriter.Key("machine")
+        static let missingBytes = JSONWriter.Key("missing_bytes")
+        static let needBytes = JSONWriter.Key("need_bytes")
+        static let poolDrawBytes = JSONWriter.Key("pool_draw_bytes")
+        static let reason = JSONWriter.Key("reason")
+        static let releasedBytes = JSONWriter.Key("released_bytes")
+        static let requiredPoolBytes = JSONWriter.Key("required_pool_bytes")
+        static let severity = JSONWriter.Key("severity")
+        static let shortJobs = JSONWriter.Key("short_jobs")
+        static let shortages = JSONWriter.Key("shortages")
+        static let shortfallBytes = JSONWriter.Key("shortfall_bytes")
+        static let standby = JSONWriter.Key("standby")
+        static let standbys = JSONWriter.Key("standbys")
+        static let takenOver = JSONWriter.Key("taken_over")
+        static let target = JSONWriter.Key("target")
+        static let unprotectedJobs = JSONWriter.Key("unprotected_jobs")
+        static let unprotectedMemoryBytes = JSONWriter.Key("unprotected_memory_bytes")
+        static let unrecoverable = JSONWriter.Key("unrecoverable")
+    }
+
     // MARK: - CSV
 
-    static func renderCSV(_ plan: Plan, to out: inout some TextOutputStream) {
+    static func renderCSV(_ machines: Machines, to out: inout some TextOutputStream) {
         var csv = CSVWriter()
         csv.row(csvHeader, to: &out)
-        for m in plan.machines {
+        machines { m in
             for c in m.cases {
                 csv.field(m.name)
                 csv.field(c.id)
