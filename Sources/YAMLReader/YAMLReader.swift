@@ -26,13 +26,16 @@ public final class YAMLReader {
     // on the class, not one per property access in the hot loop.
     private var core: ReaderCore
     private var parserReady = false
+    /// What libyaml reads from; kept alive as long as the parser.
+    private let source: InputSource
 
-    /// Creates a reader over a copy of `bytes`. Nothing is parsed until ``next()``.
+    /// Creates a reader over `bytes` (an array is shared, not copied). Nothing is
+    /// parsed until ``next()``.
     public init(bytes: some Collection<UInt8>, limits: YAMLLimits = .default) {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        let count = bytes.count
-        let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
-        _ = input.initialize(from: bytes)
+        let input = (bytes as? [UInt8]) ?? Array(bytes)
+        let count = input.count
+        source = InputSource(input)
         core = ReaderCore(parser: parser, input: input, inputCount: count, limits: limits)
 
         if count > limits.maxInputBytes {
@@ -54,14 +57,22 @@ public final class YAMLReader {
                 .syntax, "libyaml could not allocate a parser", at: YAMLMark(line: 1, column: 1))
         } else {
             parserReady = true
-            yaml_parser_set_input_string(parser, input.baseAddress, count)
+            // libyaml pulls the input in chunks through this handler, straight from
+            // the caller's bytes: no second copy of a spec that may be 100 MB.
+            yaml_parser_set_input(
+                parser,
+                { data, buffer, size, sizeRead in
+                    guard let data, let buffer, let sizeRead else { return 0 }
+                    let source = Unmanaged<InputSource>.fromOpaque(data).takeUnretainedValue()
+                    sizeRead.pointee = source.read(into: buffer, size: size)
+                    return 1
+                }, Unmanaged.passUnretained(source).toOpaque())
         }
     }
 
     deinit {
         if parserReady { yaml_parser_delete(core.parser) }
         core.parser.deallocate()
-        core.input.deallocate()
     }
 
     /// The next event of the document. After the last node this returns
@@ -77,10 +88,30 @@ public final class YAMLReader {
     }
 }
 
+/// The bytes libyaml reads, handed out in the chunks it asks for.
+final class InputSource {
+    let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Copies up to `size` bytes into `buffer`; returns how many (0 at the end).
+    func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
+        let n = min(size, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            buffer.update(from: base + offset, count: n)
+        }
+        offset += n
+        return n
+    }
+}
+
 /// The reader's state and logic (see ``YAMLReader``).
 struct ReaderCore {
     let parser: UnsafeMutablePointer<yaml_parser_t>
-    let input: UnsafeMutableBufferPointer<UInt8>
+    let input: [UInt8]
     let inputCount: Int
     let limits: YAMLLimits
 
