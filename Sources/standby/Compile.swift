@@ -43,7 +43,10 @@ func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> 
     let (compiled, diagnostics) = Pipeline.compile(source, limits: input.limits)
     input.report(diagnostics, in: source)
     guard let compiled, !input.fails(diagnostics) else {
-        throw CommandFailure(.specErrors, "\(source.path) has errors; nothing written")
+        // With JSON diagnostics, standard error holds exactly one JSON document.
+        throw CommandFailure(
+            .specErrors,
+            input.diagnosticsFormat == .json ? "" : "\(source.path) has errors; nothing written")
     }
     return compiled
 }

@@ -59,7 +59,7 @@ func runCommand(_ body: () throws(CommandFailure) -> ExitStatus) throws -> Never
         status = try body()
     } catch {
         var err = StandardError()
-        err.write("standby: error: \(error.message)\n")
+        if !error.message.isEmpty { err.write("standby: error: \(error.message)\n") }
         status = error.status
     }
     exit(status.rawValue)

@@ -72,3 +72,15 @@ import Testing
         #expect(first.stderr == second.stderr)
     }
 }
+
+@Suite struct JSONDiagnosticsOnStandardError {
+    @Test func compileAndPlanWriteOneJSONDocument() throws {
+        for command in ["compile", "plan"] {
+            let r = try CLI.run([command, "--diagnostics-format", "json", "-"], stdin: Data("version: 1\nmachines: 3\n".utf8))
+            #expect(r.status == 1)
+            #expect(r.stdout.isEmpty)
+            let doc = try JSONSerialization.jsonObject(with: r.stderr) as? [String: Any]
+            #expect(doc?["error_count"] as? Int == 1, "\(command): \(r.err)")
+        }
+    }
+}
