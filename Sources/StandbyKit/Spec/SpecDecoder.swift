@@ -162,7 +162,7 @@ struct SpecDecoding {
             case "machines":
                 machinesSeen = true
                 machinesLocation = SourceLocation(value.mark)
-                machines = try self.machines(value)
+                machines = try listOfMappings(value, key: "machines") { (d, item) throws(YAMLError) in try d.machine(item) }
             default:
                 try unknownKey(key, value: value, in: "the spec", valid: SpecKeys.top)
             }
@@ -303,22 +303,29 @@ struct SpecDecoding {
         return (light, severe)
     }
 
-    // MARK: - Machines
-
-    private mutating func machines(_ start: YAMLEvent) throws(YAMLError) -> [Machine]? {
-        guard try expectSequence(start, key: "machines") else { return nil }
-        var machines: [Machine] = []
+    /// A list whose items are mappings (`machines`, `oses`, `jobs`), each decoded
+    /// by `element`. `nil` when the list or any item is invalid; every item is
+    /// still read, so one run reports every problem.
+    private mutating func listOfMappings<Element>(
+        _ start: YAMLEvent, key: String,
+        element: (inout SpecDecoding, YAMLEvent) throws(YAMLError) -> Element?
+    ) throws(YAMLError) -> [Element]? {
+        guard try expectSequence(start, key: key) else { return nil }
+        var elements: [Element] = []
         var valid = true
         while let item = try nextItem() {
             guard item.kind == .mappingStart else {
-                try wrongType(item, "an item of 'machines' must be a mapping, not \(describe(item))")
+                try wrongType(item, "an item of '\(key)' must be a mapping, not \(describe(item))")
                 valid = false
                 continue
             }
-            if let machine = try self.machine(item) { machines.append(machine) } else { valid = false }
+            if let decoded = try element(&self, item) { elements.append(decoded) } else { valid = false }
         }
-        return valid ? machines : nil
+        return valid ? elements : nil
     }
+
+    // MARK: - Machines
+
 
     private mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
         var name: Located<String>?
@@ -356,7 +363,7 @@ struct SpecDecoding {
             case "oses":
                 seen.insert(5)
                 osesLocation = SourceLocation(value.mark)
-                oses = try self.oses(value)
+                oses = try listOfMappings(value, key: "oses") { (d, item) throws(YAMLError) in try d.os(item) }
             default:
                 try unknownKey(key, value: value, in: "a machine", valid: SpecKeys.machine)
             }
@@ -402,20 +409,6 @@ struct SpecDecoding {
             reserveLocation: reserve?.location, osesLocation: osesLocation)
     }
 
-    private mutating func oses(_ start: YAMLEvent) throws(YAMLError) -> [OS]? {
-        guard try expectSequence(start, key: "oses") else { return nil }
-        var oses: [OS] = []
-        var valid = true
-        while let item = try nextItem() {
-            guard item.kind == .mappingStart else {
-                try wrongType(item, "an item of 'oses' must be a mapping, not \(describe(item))")
-                valid = false
-                continue
-            }
-            if let os = try self.os(item) { oses.append(os) } else { valid = false }
-        }
-        return valid ? oses : nil
-    }
 
     private mutating func os(_ start: YAMLEvent) throws(YAMLError) -> OS? {
         var name: Located<String>?
@@ -445,7 +438,7 @@ struct SpecDecoding {
                 standby = try reference(value, key: "standby")
                 valid = valid && standby != nil
             case "jobs":
-                jobs = try self.jobs(value)
+                jobs = try listOfMappings(value, key: "jobs") { (d, item) throws(YAMLError) in try d.job(item) }
             default:
                 try unknownKey(key, value: value, in: "an OS", valid: SpecKeys.os)
             }
@@ -460,20 +453,6 @@ struct SpecDecoding {
             memoryLocation: memory.location, kernelLocation: kernel.location)
     }
 
-    private mutating func jobs(_ start: YAMLEvent) throws(YAMLError) -> [Job]? {
-        guard try expectSequence(start, key: "jobs") else { return nil }
-        var jobs: [Job] = []
-        var valid = true
-        while let item = try nextItem() {
-            guard item.kind == .mappingStart else {
-                try wrongType(item, "an item of 'jobs' must be a mapping, not \(describe(item))")
-                valid = false
-                continue
-            }
-            if let job = try self.job(item) { jobs.append(job) } else { valid = false }
-        }
-        return valid ? jobs : nil
-    }
 
     private mutating func job(_ start: YAMLEvent) throws(YAMLError) -> Job? {
         var name: Located<String>?
