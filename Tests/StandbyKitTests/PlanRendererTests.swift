@@ -47,58 +47,9 @@ enum PlanRenderFixtures {
         try RenderFixtures.Golden.check(actual, "plan/\(name)", sourceLocation: sourceLocation)
     }
 
-    /// A strict RFC 4180 reader: records end with CRLF (the last one too), fields
-    /// are separated by commas, a quoted field may hold commas, CR, LF and doubled
-    /// quotes. `nil` for anything else.
-    static func parseCSV(_ text: String) -> [[String]]? {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var bytes = Array(text.utf8)[...]
-        var state = (quoted: false, closed: false, started: false)
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field = []
-            state = (false, false, false)
-        }
-        while let byte = bytes.popFirst() {
-            if state.quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if bytes.first == UInt8(ascii: "\"") {
-                        bytes.removeFirst()
-                        field.append(byte)
-                    } else {
-                        state.quoted = false
-                        state.closed = true
-                    }
-                } else {
-                    field.append(byte)
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: ","):
-                endField()
-            case 0x0D:
-                guard bytes.popFirst() == 0x0A else { return nil }
-                endField()
-                records.append(record)
-                record = []
-            case 0x0A:
-                return nil
-            case UInt8(ascii: "\""):
-                guard !state.started else { return nil }
-                state.quoted = true
-                state.started = true
-            default:
-                guard !state.closed else { return nil }
-                field.append(byte)
-                state.started = true
-            }
-        }
-        guard !state.quoted, !state.started, record.isEmpty, field.isEmpty else { return nil }
-        return records
-    }
+    /// The shared strict RFC 4180 reader (records end with CRLF; `nil` for
+    /// anything else).
+    static func parseCSV(_ text: String) -> [[String]]? { RenderFixtures.parseCSV(text) }
 
     static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

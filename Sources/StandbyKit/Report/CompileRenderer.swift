@@ -254,19 +254,7 @@ public enum CompileRenderer {
                 if let os = shown.os {
                     json.field("os", os)
                 }
-                json.key("regions")
-                json.beginArray()
-                for region in shown.state.regions {
-                    json.beginObject()
-                    json.field("kind", region.kind.rawValue)
-                    json.field("name", region.name)
-                    json.field("on_fault", region.onFault)
-                    json.field("owner", region.owner)
-                    json.field("size_bytes", region.size)
-                    json.endObject()
-                    json.flush(to: &out)
-                }
-                json.endArray()
+                json.regions("regions", shown.state.regions, flushingTo: &out)
                 json.endObject()
             }
             json.endArray()
@@ -301,5 +289,26 @@ public enum CompileRenderer {
                 }
             }
         }
+    }
+}
+
+extension JSONWriter {
+    /// A member `key` holding `regions` as the exports spell them (`kind`, `name`,
+    /// `on_fault`, `owner`, `size_bytes`), flushed to `out` region by region: the
+    /// one layout of a region in compile, plan and case JSON.
+    mutating func regions(_ key: String, _ regions: [Region], flushingTo out: inout some TextOutputStream) {
+        self.key(key)
+        beginArray()
+        for region in regions {
+            beginObject()
+            field("kind", region.kind.rawValue)
+            field("name", region.name)
+            field("on_fault", region.onFault)
+            field("owner", region.owner)
+            field("size_bytes", region.size)
+            endObject()
+            flush(to: &out)
+        }
+        endArray()
     }
 }

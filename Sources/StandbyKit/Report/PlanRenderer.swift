@@ -875,8 +875,8 @@ public enum PlanRenderer {
             // `after` lists the same machines in the same order as `before`.
             let after = i < trace.after.count ? trace.after[i] : before
             json.beginObject()
-            writeRegions("after", after.regions, into: &json, to: &out)
-            writeRegions("before", before.regions, into: &json, to: &out)
+            json.regions("after", after.regions, flushingTo: &out)
+            json.regions("before", before.regions, flushingTo: &out)
             json.field("lost", after.lost)
             json.field("memory_bytes", before.memory)
             json.field("name", before.machine)
@@ -935,24 +935,6 @@ public enum PlanRenderer {
         if let region { json.field("region", region) }
         if let bytes { json.field("size_bytes", bytes) }
         if let standby { json.field("standby", standby) }
-    }
-
-    private static func writeRegions(
-        _ key: String, _ regions: [Region], into json: inout JSONWriter, to out: inout some TextOutputStream
-    ) {
-        json.key(key)
-        json.beginArray()
-        for region in regions {
-            json.beginObject()
-            json.field("kind", region.kind.rawValue)
-            json.field("name", region.name)
-            json.field("on_fault", region.onFault)
-            json.field("owner", region.owner)
-            json.field("size_bytes", region.size)
-            json.endObject()
-            json.flush(to: &out)
-        }
-        json.endArray()
     }
 
     static func renderCaseCSV(_ trace: CaseTrace, to out: inout some TextOutputStream) {
