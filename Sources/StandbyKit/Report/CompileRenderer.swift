@@ -280,11 +280,7 @@ public enum CompileRenderer {
                 for region in shown.state.regions {
                     csv.field(machine.name)
                     csv.field(event)
-                    csv.field(region.name)
-                    csv.field(region.kind.rawValue)
-                    csv.field(region.size)
-                    csv.field(region.owner)
-                    csv.field(region.onFault)
+                    csv.regionFields(region)
                     csv.endRow(to: &out)
                 }
             }
@@ -310,5 +306,17 @@ extension JSONWriter {
             flush(to: &out)
         }
         endArray()
+    }
+}
+
+extension CSVWriter {
+    /// A region's columns as every CSV export ends its rows with them:
+    /// `region,kind,size_bytes,owner,on_fault`.
+    mutating func regionFields(_ region: Region) {
+        field(region.name)
+        field(region.kind.rawValue)
+        field(region.size)
+        field(region.owner)
+        field(region.onFault)
     }
 }

@@ -946,11 +946,7 @@ public enum PlanRenderer {
                     csv.field(trace.caseID)
                     csv.field(label)
                     csv.field(table.machine)
-                    csv.field(region.name)
-                    csv.field(region.kind.rawValue)
-                    csv.field(region.size)
-                    csv.field(region.owner)
-                    csv.field(region.onFault)
+                    csv.regionFields(region)
                     csv.endRow(to: &out)
                 }
             }
