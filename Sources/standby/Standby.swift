@@ -58,9 +58,15 @@ func runCommand(_ body: () throws(CommandFailure) -> ExitStatus) throws -> Never
     do {
         status = try body()
     } catch {
-        var err = StandardError()
-        if !error.message.isEmpty { err.write("standby: error: \(error.message)\n") }
+        report(error)
         status = error.status
     }
     exit(status.rawValue)
+}
+
+/// Shows a failure's message (if it has one) on standard error.
+func report(_ failure: CommandFailure) {
+    guard !failure.message.isEmpty else { return }
+    var err = StandardError()
+    err.write("standby: error: \(failure.message)\n")
 }

@@ -28,8 +28,7 @@ struct ValidateCommand: ParsableCommand {
                 do throws(CommandFailure) {
                     source = try readSource(path, maxBytes: input.limits.maxInputBytes)
                 } catch {
-                    var err = StandardError()
-                    err.write("standby: error: \(error.message)\n")
+                    report(error)
                     unreadable = true
                     continue
                 }

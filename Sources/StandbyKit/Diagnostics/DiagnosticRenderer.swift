@@ -8,10 +8,6 @@ public struct SourceFile: Sendable {
         self.path = path
         self.bytes = bytes
     }
-
-    /// The text of a 1-based line, without its line end; `nil` past the end.
-    /// Scans the file; use ``LineIndex`` for many lookups.
-    public func line(_ number: Int) -> Substring? { LineIndex(self).line(number) }
 }
 
 /// Where each line of a source starts, found in one pass, for quick line lookups.
