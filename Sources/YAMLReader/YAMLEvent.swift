@@ -42,21 +42,29 @@ public struct YAMLEvent: Sendable {
     }
 
     public var kind: Kind
-    /// Where the node starts (for an alias: where the anchored node starts).
-    public var mark: YAMLMark
-    /// The scalar's text; empty for other kinds.
-    public var value: String
     public var style: YAMLScalarStyle
     /// An explicit core tag, or `nil` when the node has none (or the non-specific `!`).
     public var tag: YAMLTag?
+    /// Where the node starts (for an alias: where the anchored node starts).
+    public var mark: YAMLMark
+    /// The scalar's text as bytes; empty for other kinds. Comparing it with a
+    /// known key costs no `String`.
+    public var text: YAMLText
+
+    /// The scalar's text; empty for other kinds.
+    public var value: String { text.string }
 
     public init(
         kind: Kind, mark: YAMLMark, value: String = "", style: YAMLScalarStyle = .plain,
         tag: YAMLTag? = nil
     ) {
+        self.init(kind: kind, mark: mark, text: YAMLText(value), style: style, tag: tag)
+    }
+
+    public init(kind: Kind, mark: YAMLMark, text: YAMLText, style: YAMLScalarStyle = .plain, tag: YAMLTag? = nil) {
         self.kind = kind
         self.mark = mark
-        self.value = value
+        self.text = text
         self.style = style
         self.tag = tag
     }
@@ -64,6 +72,106 @@ public struct YAMLEvent: Sendable {
     /// `true` for a scalar, sequence start or mapping start: the first event of a node.
     public var startsNode: Bool {
         kind == .scalar || kind == .sequenceStart || kind == .mappingStart
+    }
+}
+
+/// The UTF-8 text of a scalar.
+///
+/// Most scalars of a spec are keys, sizes and short names, so a text of up to 16
+/// bytes is kept inline in two words: making one, comparing it with a key and
+/// hashing it allocate nothing, and a `String` is made only when asked for. A
+/// longer text is kept as a `String`.
+///
+/// Two texts are equal when their bytes are, so keys that look alike but are
+/// written with different Unicode sequences are different keys, as YAML has it.
+public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The inline bytes, little-endian: byte `i` is bits `8i..<8i+8` of word `i / 8`.
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    /// The length in bytes when inline; `UInt8.max` when the text is in `long`.
+    private var inlineCount: UInt8 = 0
+    private var long: String = ""
+
+    private static let inlineCapacity = 16
+    private static let outOfLine = UInt8.max
+
+    /// The text of `count` bytes at `base` (copied).
+    public init(_ base: UnsafePointer<UInt8>, count: Int) {
+        if count <= Self.inlineCapacity {
+            inlineCount = UInt8(count)
+            var i = 0
+            while i < count && i < 8 {
+                low |= UInt64(base[i]) << (8 * UInt64(i))
+                i += 1
+            }
+            while i < count {
+                high |= UInt64(base[i]) << (8 * UInt64(i - 8))
+                i += 1
+            }
+        } else {
+            inlineCount = Self.outOfLine
+            long = String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+        }
+    }
+
+    public init(_ string: String) {
+        var copy = string
+        self = copy.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return YAMLText() }
+            return YAMLText(base, count: utf8.count)
+        }
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// The empty text.
+    public init() {}
+
+    public var isEmpty: Bool { inlineCount == 0 }
+
+    /// The length in bytes.
+    public var count: Int { inlineCount == Self.outOfLine ? long.utf8.count : Int(inlineCount) }
+
+    /// The first byte, if any.
+    public var first: UInt8? {
+        if inlineCount == Self.outOfLine { return long.utf8.first }
+        return inlineCount == 0 ? nil : UInt8(truncatingIfNeeded: low)
+    }
+
+    /// Calls `body` with the text's bytes, valid only during the call.
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if inlineCount == Self.outOfLine {
+            var copy = long
+            return try copy.withUTF8(body)
+        }
+        var words = (low.littleEndian, high.littleEndian)
+        return try withUnsafeBytes(of: &words) { raw in
+            try body(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: Int(inlineCount)))
+        }
+    }
+
+    /// The text as a `String`.
+    public var string: String {
+        if inlineCount == Self.outOfLine { return long }
+        if inlineCount == 0 { return "" }
+        return withUTF8 { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public var description: String { string }
+
+    public static func == (a: YAMLText, b: YAMLText) -> Bool {
+        guard a.inlineCount == b.inlineCount, a.low == b.low, a.high == b.high else { return false }
+        return a.inlineCount != outOfLine || a.long.utf8.elementsEqual(b.long.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(inlineCount)
+        if inlineCount == Self.outOfLine {
+            withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        } else {
+            hasher.combine(low)
+            hasher.combine(high)
+        }
     }
 }
 

@@ -1,5 +1,3 @@
-import CYAML
-
 /// A pull reader of located YAML events over Debian's libyaml.
 ///
 /// The reader is a thin layer over libyaml's event loop, not a tree builder: a
@@ -22,22 +20,22 @@ import CYAML
 /// Anchored nodes are recorded (only while an anchor is open) so that aliases
 /// can replay them; nothing else is kept.
 public final class YAMLReader {
-    // All state lives in one struct so that each call pays one exclusivity check
-    // on the class, not one per property access in the hot loop.
-    private var core: ReaderCore
-    private var parserReady = false
-    /// What libyaml reads from; kept alive as long as the parser.
-    private let source: InputSource
+    // All state lives in one struct behind a pointer the reader owns: a stored
+    // property of a class would cost a dynamic exclusivity check on every call.
+    private let core: UnsafeMutablePointer<ReaderCore>
 
     /// Creates a reader over `bytes` (an array is shared, not copied). Nothing is
     /// parsed until ``next()``.
-    public init(bytes: some Collection<UInt8>, limits: YAMLLimits = .default) {
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+    public convenience init(bytes: some Collection<UInt8>, limits: YAMLLimits = .default) {
+        self.init(bytes: bytes, limits: limits, threadThreshold: EventSource.threadThreshold)
+    }
+
+    /// `threadThreshold`: the input size from which libyaml runs on a thread of its
+    /// own (see ``EventSource``); tests lower it to run both ways on any input.
+    init(bytes: some Collection<UInt8>, limits: YAMLLimits, threadThreshold: Int) {
         let input = (bytes as? [UInt8]) ?? Array(bytes)
         let count = input.count
-        source = InputSource(input)
-        core = ReaderCore(parser: parser, input: input, inputCount: count, limits: limits)
-
+        var core = ReaderCore(inputCount: count, limits: limits)
         if count > limits.maxInputBytes {
             core.failure = YAMLError(
                 .inputTooLarge,
@@ -52,72 +50,54 @@ public final class YAMLReader {
         } else if count == 0 {
             // libyaml asserts on an empty input string: an empty input is an empty document.
             core.ended = true
-        } else if yaml_parser_initialize(parser) != 1 {
-            core.failure = YAMLError(
-                .syntax, "libyaml could not allocate a parser", at: YAMLMark(line: 1, column: 1))
         } else {
-            parserReady = true
-            // libyaml pulls the input in chunks through this handler, straight from
-            // the caller's bytes: no second copy of a spec that may be 100 MB.
-            yaml_parser_set_input(
-                parser,
-                { data, buffer, size, sizeRead in
-                    guard let data, let buffer, let sizeRead else { return 0 }
-                    let source = Unmanaged<InputSource>.fromOpaque(data).takeUnretainedValue()
-                    sizeRead.pointee = source.read(into: buffer, size: size)
-                    return 1
-                }, Unmanaged.passUnretained(source).toOpaque())
+            do throws(YAMLError) {
+                core.source = try EventSource(
+                    input, maxDepth: limits.maxDepth, threaded: count >= threadThreshold)
+            } catch {
+                core.failure = error
+            }
         }
+        self.core = .allocate(capacity: 1)
+        self.core.initialize(to: core)
     }
 
     deinit {
-        if parserReady { yaml_parser_delete(core.parser) }
-        core.parser.deallocate()
+        core.deinitialize(count: 1)
+        core.deallocate()
     }
 
     /// The next event of the document. After the last node this returns
     /// ``YAMLEvent/Kind/documentEnd``, and keeps returning it.
     public func next() throws(YAMLError) -> YAMLEvent {
-        try core.next()
+        try core.pointee.next()
     }
 
     /// Skips the rest of a node whose first event, `first`, was just read.
     /// Iterative, so no input can make it recurse.
     public func skip(after first: YAMLEvent) throws(YAMLError) {
-        try core.skip(after: first)
-    }
-}
-
-/// The bytes libyaml reads, handed out in the chunks it asks for.
-final class InputSource {
-    let bytes: [UInt8]
-    private var offset = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    /// Copies up to `size` bytes into `buffer`; returns how many (0 at the end).
-    func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
-        let n = min(size, bytes.count - offset)
-        guard n > 0 else { return 0 }
-        bytes.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
-            buffer.update(from: base + offset, count: n)
-        }
-        offset += n
-        return n
+        try core.pointee.skip(after: first)
     }
 }
 
 /// The reader's state and logic (see ``YAMLReader``).
 struct ReaderCore {
-    let parser: UnsafeMutablePointer<yaml_parser_t>
-    let input: [UInt8]
     let inputCount: Int
     let limits: YAMLLimits
 
     var failure: YAMLError?
     var ended = false
-    var documents = 0
+
+    /// Where libyaml's events come from; `nil` when there is nothing to parse.
+    var source: EventSource?
+    var batch: [PulledEvent] = []
+    var batchIndex = 0
+    var batchFailure: YAMLError?
+
+    init(inputCount: Int, limits: YAMLLimits) {
+        self.inputCount = inputCount
+        self.limits = limits
+    }
 
     // Events ready for the consumer.
     var pending: [YAMLEvent] = []
@@ -157,11 +137,17 @@ struct ReaderCore {
             return event
         }
         do {
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
+            if !pending.isEmpty {
+                pending.removeAll(keepingCapacity: true)
+                pendingHead = 0
+            }
             while true {
                 if ended { return YAMLEvent(kind: .documentEnd, mark: endMark) }
-                try produce()
+                if replays.isEmpty && captures.isEmpty && openAnchors.isEmpty {
+                    if let event = try pullAndPass() { return event }
+                } else {
+                    try produce()
+                }
                 // Most steps emit exactly one event: it skips the queue.
                 if let event = direct {
                     direct = nil
@@ -200,192 +186,117 @@ struct ReaderCore {
 
     // MARK: - Producing events
 
-    enum Raw {
-        case node(YAMLEvent, anchor: String?)
-        case alias(String, YAMLMark)
-        case end
-    }
-
+    /// One step of the general path: the next event of the alias being replayed,
+    /// or of libyaml.
     mutating func produce() throws(YAMLError) {
-        let raw: Raw
-        if let top = replays.last {
-            let event = top.events[top.next]
-            if top.next + 1 == top.events.count {
-                replays.removeLast()
-            } else {
-                replays[replays.count - 1].next += 1
-            }
-            raw = .node(event, anchor: nil)
+        guard let top = replays.last else {
+            // With a capture or an anchor open, every event takes the general path,
+            // so nothing comes back here; queued all the same, to keep the order.
+            if let event = try pullAndPass() { pending.append(event) }
+            return
+        }
+        let event = top.events[top.next]
+        if top.next + 1 == top.events.count {
+            replays.removeLast()
         } else {
-            raw = try pullLibyaml()
+            replays[replays.count - 1].next += 1
         }
-        switch raw {
+        try process(event, anchor: nil)
+    }
+
+    /// Reads one node event from the source. An event that needs none of the
+    /// reader's bookkeeping (no anchor, alias or merge key nearby: nearly every
+    /// event of a spec) is checked and returned at once; any other goes through
+    /// ``process(_:anchor:)`` and `nil` is returned, its output waiting in `direct`
+    /// and `pending`.
+    mutating func pullAndPass() throws(YAMLError) -> YAMLEvent? {
+        let pulled = try pull()
+        switch pulled.kind {
         case .end:
+            endMark = pulled.event.mark
             ended = true
-        case .alias(let name, let mark):
-            try alias(name, at: mark)
-        case .node(let event, let anchor):
-            try process(event, anchor: anchor)
+            return nil
+        case .alias:
+            try alias(pulled.anchor ?? "", at: pulled.event.mark)
+            return nil
+        case .node:
+            if pulled.anchor == nil && captures.isEmpty && openAnchors.isEmpty,
+                let event = try pass(pulled.event)
+            {
+                return event
+            }
+            try process(pulled.event, anchor: pulled.anchor)
+            return nil
         }
     }
 
-    mutating func pullLibyaml() throws(YAMLError) -> Raw {
-        while true {
-            var event = yaml_event_t()
-            guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
-            defer { yaml_event_delete(&event) }
-            let mark = YAMLMark(
-                line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-            switch event.type {
-            case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
-                continue
-            case YAML_DOCUMENT_START_EVENT:
-                documents += 1
-                if documents > 1 {
-                    throw YAMLError(
-                        .multipleDocuments, "the input holds more than one YAML document", at: mark,
-                        hint: "a spec is one document; remove the second '---' and what follows")
-                }
-                continue
-            case YAML_STREAM_END_EVENT:
-                endMark = mark
-                return .end
-            case YAML_ALIAS_EVENT:
-                return .alias(string(event.data.alias.anchor), mark)
-            case YAML_SCALAR_EVENT:
-                let s = event.data.scalar
-                let style: YAMLScalarStyle =
-                    switch s.style {
-                    case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
-                    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
-                    case YAML_LITERAL_SCALAR_STYLE: .literal
-                    case YAML_FOLDED_SCALAR_STYLE: .folded
-                    default: .plain
+    /// The next event of the source, batch by batch. A batch that ends in a
+    /// failure has every event before the failure.
+    mutating func pull() throws(YAMLError) -> PulledEvent {
+        while batchIndex == batch.count {
+            if let batchFailure { throw batchFailure }
+            guard let source else { throw YAMLError(.syntax, "the input has no events", at: endMark) }
+            (batch, batchFailure) = source.nextBatch()
+            batchIndex = 0
+        }
+        let event = batch[batchIndex]
+        batchIndex += 1
+        return event
+    }
+
+    /// The event itself when, unanchored, it needs nothing but the checks every
+    /// node gets (a key's uniqueness, the nesting depth); `nil` when it needs the
+    /// general path: a merge key or what belongs to one, a mapping with merges
+    /// to emit, a key that is not a scalar.
+    mutating func pass(_ event: YAMLEvent) throws(YAMLError) -> YAMLEvent? {
+        let top = frames.topIndex
+        switch event.kind {
+        case .mappingEnd, .sequenceEnd:
+            guard let top, frames[top].merges.isEmpty, frames[top].kind != .mergeList,
+                !frames[top].capturesMerge
+            else { return nil }
+            _ = frames.pop()
+            depth -= 1
+            return event
+        case .scalar, .mappingStart, .sequenceStart:
+            if let top {
+                guard frames[top].kind != .mergeList, !frames[top].mergeValueNext else { return nil }
+                if frames[top].kind == .mapping {
+                    if frames[top].expectingKey {
+                        guard event.kind == .scalar, !isMergeKey(event) else { return nil }
+                        try insertKey(event, into: top)
+                        frames[top].expectingKey = false
+                        return event
                     }
-                let value = String(
-                    decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-                return .node(
-                    YAMLEvent(
-                        kind: .scalar, mark: mark, value: value, style: style,
-                        tag: try tag(s.tag, at: mark)),
-                    anchor: s.anchor.map { string($0) })
-            case YAML_SEQUENCE_START_EVENT:
-                let s = event.data.sequence_start
-                return .node(
-                    YAMLEvent(kind: .sequenceStart, mark: mark, tag: try tag(s.tag, at: mark)),
-                    anchor: s.anchor.map { string($0) })
-            case YAML_MAPPING_START_EVENT:
-                let s = event.data.mapping_start
-                return .node(
-                    YAMLEvent(kind: .mappingStart, mark: mark, tag: try tag(s.tag, at: mark)),
-                    anchor: s.anchor.map { string($0) })
-            case YAML_SEQUENCE_END_EVENT:
-                return .node(YAMLEvent(kind: .sequenceEnd, mark: mark), anchor: nil)
-            case YAML_MAPPING_END_EVENT:
-                return .node(YAMLEvent(kind: .mappingEnd, mark: mark), anchor: nil)
-            default:
-                continue
+                    frames[top].expectingKey = true
+                }
             }
-        }
-    }
-
-    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
-        String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
-    }
-
-    static let corePrefix = "tag:yaml.org,2002:"
-
-    func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, at mark: YAMLMark)
-        throws(YAMLError) -> YAMLTag?
-    {
-        guard let pointer else { return nil }
-        let name = string(pointer)
-        if name == "!" { return nil }
-        if name.hasPrefix(Self.corePrefix) {
-            switch name.dropFirst(Self.corePrefix.count) {
-            case "str": return .str
-            case "int": return .int
-            case "float": return .float
-            case "bool": return .bool
-            case "null": return .null
-            case "map": return .map
-            case "seq": return .seq
-            default: break
+            if event.kind != .scalar {
+                depth += 1
+                try checkDepth(at: event.mark, adding: depth)
+                frames.push(event.kind == .mappingStart ? .mapping : .sequence)
             }
-        }
-        let shown =
-            name.hasPrefix(Self.corePrefix) ? "!!" + name.dropFirst(Self.corePrefix.count) : name
-        throw YAMLError(
-            .unsupportedTag, "tag '\(shown)' is not supported", at: mark,
-            hint: "a spec holds plain data; remove the tag")
-    }
-
-    func libyamlError() -> YAMLError {
-        let p = parser.pointee
-        let problem = p.problem.map { String(cString: $0) } ?? "unknown error"
-        switch p.error {
-        case YAML_READER_ERROR:
-            // libyaml points at the offending octet; point at the start of its sequence.
-            var offset = min(Int(p.problem_offset), inputCount)
-            if problem.contains("trailing") {
-                while offset > 0 && input[offset - 1] & 0xC0 == 0x80 { offset -= 1 }
-                if offset > 0 && input[offset - 1] >= 0xC0 { offset -= 1 }
-            }
-            let mark = markOfByte(offset)
-            let message =
-                problem.contains("UTF-8") || problem.contains("octet")
-                ? "the input is not valid UTF-8 (\(problem))"
-                : "the input holds characters YAML does not allow (\(problem))"
-            return YAMLError(.encoding, message, at: mark)
-        case YAML_MEMORY_ERROR:
-            return YAMLError(.syntax, "libyaml ran out of memory", at: markOfByte(0))
-        default:
-            let mark = YAMLMark(
-                line: Int(p.problem_mark.line) + 1, column: Int(p.problem_mark.column) + 1)
-            let context = p.context.map { String(cString: $0) }
-            var message = context.map { "\(problem) \($0)" } ?? problem
-            if message.hasSuffix(".") { message.removeLast() }
-            let hint =
-                byte(atLine: mark.line, column: mark.column) == UInt8(ascii: "\t")
-                ? "YAML does not allow tabs for indentation; indent with spaces" : nil
-            return YAMLError(.syntax, message, at: mark, hint: hint)
+            return event
+        case .documentEnd:
+            return nil
         }
     }
 
-    /// The 1-based mark of a byte offset: lines end at LF, columns count scalars.
-    func markOfByte(_ offset: Int) -> YAMLMark {
-        var line = 1
-        var column = 1
-        // A byte order mark is not a character of the first line.
-        var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
-        let end = min(offset, inputCount)
-        while i < end {
-            let b = input[i]
-            if b == 0x0A {
-                line += 1
-                column = 1
-            } else if b & 0xC0 != 0x80 {
-                column += 1
-            }
-            i += 1
-        }
-        return YAMLMark(line: line, column: column)
+    /// `<<` written plain and untagged: a merge key.
+    func isMergeKey(_ event: YAMLEvent) -> Bool {
+        event.style == .plain && event.tag == nil && event.text == Self.mergeKey
     }
 
-    func byte(atLine line: Int, column: Int) -> UInt8? {
-        var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
-        var l = 1
-        while l < line && i < inputCount {
-            if input[i] == 0x0A { l += 1 }
-            i += 1
+    static let mergeKey: YAMLText = "<<"
+
+    /// Records a key of the mapping at `frame`; a key already there is an error.
+    mutating func insertKey(_ key: YAMLEvent, into frame: Int) throws(YAMLError) {
+        if let first = frames[frame].keys.insert(key.text, at: key.mark) {
+            throw YAMLError(
+                .duplicateKey, "duplicate key '\(key.value)'", at: key.mark,
+                hint: "a key may appear once in a mapping; remove one of them",
+                related: first)
         }
-        var c = 1
-        while c < column && i < inputCount {
-            i += 1
-            while i < inputCount && input[i] & 0xC0 == 0x80 { i += 1 }
-            c += 1
-        }
-        return i < inputCount ? input[i] : nil
     }
 
     // MARK: - Structure: keys, merges, aliases
@@ -422,7 +333,7 @@ struct ReaderCore {
         var topIndex: Int? { count > 0 ? count - 1 : nil }
 
         subscript(index: Int) -> Frame {
-            get { storage[index] }
+            _read { yield storage[index] }
             _modify { yield &storage[index] }
         }
 
@@ -488,16 +399,11 @@ struct ReaderCore {
                         hint: "write the key as plain text")
                 }
                 frames[top].expectingKey = false
-                if event.style == .plain && event.tag == nil && event.value == "<<" && anchor == nil {
+                if isMergeKey(event) && anchor == nil {
                     frames[top].mergeValueNext = true
                     return
                 }
-                if let first = frames[top].keys.insert(event.value, at: event.mark) {
-                    throw YAMLError(
-                        .duplicateKey, "duplicate key '\(event.value)'", at: event.mark,
-                        hint: "a key may appear once in a mapping; remove one of them",
-                        related: first)
-                }
+                try insertKey(event, into: top)
                 try emit(event, anchor: anchor)
                 return
             case .mapping where frames[top].mergeValueNext:
@@ -591,7 +497,7 @@ struct ReaderCore {
                         end += 1
                     }
                 }
-                if keys.insert(key.value, at: key.mark) == nil {
+                if keys.insert(key.text, at: key.mark) == nil {
                     for j in i..<end { try emit(source[j]) }
                 }
                 i = end
@@ -648,8 +554,8 @@ struct ReaderCore {
 /// The keys of one mapping: a short array scanned linearly, then a dictionary once
 /// the mapping grows, so checking every key of a document stays linear.
 struct KeySet {
-    private var small: [(String, YAMLMark)] = []
-    private var large: [String: YAMLMark]? = nil
+    private var small: [(YAMLText, YAMLMark)] = []
+    private var large: [YAMLText: YAMLMark]? = nil
 
     /// Empties the set, keeping its storage.
     mutating func removeAll() {
@@ -658,7 +564,7 @@ struct KeySet {
     }
 
     /// Inserts `key`; returns where it was first seen when it is already present.
-    mutating func insert(_ key: String, at mark: YAMLMark) -> YAMLMark? {
+    mutating func insert(_ key: YAMLText, at mark: YAMLMark) -> YAMLMark? {
         if large != nil {
             if let first = large?[key] { return first }
             large?[key] = mark

@@ -85,48 +85,41 @@ import YAMLReader
         }
     }
 
-    /// Loads, then compiles what loads, timing the whole run.
-    static func run(_ bytes: [UInt8], limits: YAMLLimits = .default) -> (Spec?, Diagnostics, Duration) {
-        var spec: Spec?
-        var diagnostics = Diagnostics()
-        let elapsed = ContinuousClock().measure {
-            (spec, diagnostics) = SpecLoader.load(bytes, limits: limits)
-            if let loaded = spec {
-                diagnostics.append(contentsOf: Compiler.compile(loaded).1)
-            }
+    /// Loads, then compiles what loads.
+    static func run(_ bytes: [UInt8], limits: YAMLLimits = .default) -> (Spec?, Diagnostics) {
+        var (spec, diagnostics) = SpecLoader.load(bytes, limits: limits)
+        if let loaded = spec {
+            diagnostics.append(contentsOf: Compiler.compile(loaded).1)
+        } else {
+            spec = nil
         }
-        return (spec, diagnostics, elapsed)
+        return (spec, diagnostics)
     }
 
     static func has(_ e: Expectation, in diagnostics: [Diagnostic]) -> Bool {
         diagnostics.contains { $0.code == e.code && $0.location == e.location }
     }
 
-    /// A hang guard, not a performance test.
-    static let timeLimit = Duration.seconds(1)
-
     @Test(arguments: fixtures("invalid"))
     func invalidFixtureIsRejected(_ fixture: Fixture) throws {
         let primary = try #require(fixture.expectations.first, "\(fixture.name) has no expectation")
-        let (_, diagnostics, elapsed) = Self.run(fixture.bytes)
+        let (_, diagnostics) = Self.run(fixture.bytes)
         let errors = diagnostics.all.filter { $0.severity == .error }
         #expect(Self.has(primary, in: errors), "expected error \(primary)\n\(describeDiagnostics(diagnostics))")
         for e in fixture.expectations.dropFirst() {
             #expect(Self.has(e, in: diagnostics.all), "expected \(e)\n\(describeDiagnostics(diagnostics))")
         }
-        #expect(elapsed < Self.timeLimit, "took \(elapsed)")
     }
 
     @Test(arguments: fixtures("warnings"))
     func warningFixtureLoadsWithItsWarnings(_ fixture: Fixture) throws {
         #expect(!fixture.expectations.isEmpty, "\(fixture.name) has no expectation")
-        let (spec, diagnostics, elapsed) = Self.run(fixture.bytes)
+        let (spec, diagnostics) = Self.run(fixture.bytes)
         #expect(spec != nil, "\(describeDiagnostics(diagnostics))")
         let warnings = diagnostics.all.filter { $0.severity == .warning }
         for e in fixture.expectations {
             #expect(Self.has(e, in: warnings), "expected warning \(e)\n\(describeDiagnostics(diagnostics))")
         }
-        #expect(elapsed < Self.timeLimit, "took \(elapsed)")
     }
 
     @Test func corpusCoversEveryCode() {
@@ -163,11 +156,10 @@ import YAMLReader
 
     @Test func oneMebibyteOfOpenBrackets() {
         let bytes = [UInt8](repeating: UInt8(ascii: "["), count: 1 << 20)
-        let (spec, diagnostics, elapsed) = Self.run(bytes)
+        let (spec, diagnostics) = Self.run(bytes)
         #expect(spec == nil)
         let expected = Expectation(code: .nestingTooDeep, location: .init(line: 1, column: 65))
         #expect(Self.has(expected, in: diagnostics.all), "\(describeDiagnostics(diagnostics))")
-        #expect(elapsed < Self.timeLimit, "took \(elapsed)")
     }
 
     @Test func tenThousandNestedBlockMappings() {
@@ -182,16 +174,15 @@ import YAMLReader
             bytes[end + 2] = UInt8(ascii: "\n")
             end += 3
         }
-        let (spec, diagnostics, elapsed) = Self.run(bytes)
+        let (spec, diagnostics) = Self.run(bytes)
         #expect(spec == nil)
         let expected = Expectation(code: .nestingTooDeep, location: .init(line: 65, column: 65))
         #expect(Self.has(expected, in: diagnostics.all), "\(describeDiagnostics(diagnostics))")
-        #expect(elapsed < Self.timeLimit, "took \(elapsed)")
     }
 
     @Test func inputOverTheSizeLimit() {
         let bytes = Array("version: 1\nmachines: []\n".utf8)
-        let (spec, diagnostics, _) = Self.run(bytes, limits: YAMLLimits(maxInputBytes: 16))
+        let (spec, diagnostics) = Self.run(bytes, limits: YAMLLimits(maxInputBytes: 16))
         #expect(spec == nil)
         #expect(diagnostics.all.map(\.code) == [.inputTooLarge])
         #expect(diagnostics.all.first?.location == .start)

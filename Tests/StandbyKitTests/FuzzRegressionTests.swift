@@ -22,9 +22,8 @@ import Testing
     @Test(arguments: inputs)
     func replay(_ name: String) throws {
         let data = try Data(contentsOf: Self.folder.appendingPathComponent(name))
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { _ = Self.runPipeline(Array(data)) }
-        #expect(elapsed < .seconds(2), "a hang guard, not a performance figure")
+        // Every input gets at least its diagnostics document.
+        #expect(Self.runPipeline(Array(data)) > 0)
     }
 
     /// The whole pipeline, as the fuzzer runs it; returns how many bytes the

@@ -74,12 +74,8 @@ import Testing
 
     func check(_ e: Expectation, folder: String, status: Int32) throws {
         let path = Self.folder.appendingPathComponent("\(folder)/\(e.file)").path
-        let clock = ContinuousClock()
-        var result: CLI.Result?
-        let elapsed = try clock.measure { result = try CLI.run(["validate", "--diagnostics-format", "json", path]) }
-        let r = try #require(result)
+        let r = try CLI.run(["validate", "--diagnostics-format", "json", path])
         #expect(r.status == status, "\(r.out)")
-        #expect(elapsed < .seconds(2), "a hang guard, not a performance figure")
         let doc = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
         let diagnostics = doc?["diagnostics"] as? [[String: Any]] ?? []
         #expect(

@@ -93,6 +93,37 @@ enum SpecKeys {
     ]
 }
 
+/// The keys of the format as scalar texts, compared without making a `String`.
+enum Key {
+    static let `true`: YAMLText = "true"
+    static let `false`: YAMLText = "false"
+    static let faults: YAMLText = "faults"
+    static let granule: YAMLText = "granule"
+    static let hotStandby: YAMLText = "hot_standby"
+    static let jobFault: YAMLText = "job_fault"
+    static let jobs: YAMLText = "jobs"
+    static let kernel: YAMLText = "kernel"
+    static let light: YAMLText = "light"
+    static let lost: YAMLText = "lost"
+    static let machines: YAMLText = "machines"
+    static let memory: YAMLText = "memory"
+    static let memoryFault: YAMLText = "memory_fault"
+    static let monitor: YAMLText = "monitor"
+    static let name: YAMLText = "name"
+    static let osArea: YAMLText = "os_area"
+    static let osFault: YAMLText = "os_fault"
+    static let oses: YAMLText = "oses"
+    static let policies: YAMLText = "policies"
+    static let policy: YAMLText = "policy"
+    static let pool: YAMLText = "pool"
+    static let reserve: YAMLText = "reserve"
+    static let role: YAMLText = "role"
+    static let severe: YAMLText = "severe"
+    static let standby: YAMLText = "standby"
+    static let standbyMemory: YAMLText = "standby_memory"
+    static let version: YAMLText = "version"
+}
+
 /// A value and where it is written.
 struct Located<Value> {
     var value: Value
@@ -153,13 +184,13 @@ struct SpecDecoding {
         var machinesSeen = false
         while let key = try nextKey() {
             let value = try reader.next()
-            switch key.value {
-            case "version":
+            switch key.text {
+            case Key.version:
                 versionSeen = true
                 try version(value)
-            case "policies":
+            case Key.policies:
                 try self.policies(value, into: &policies, faultsLocation: &faultsLocation)
-            case "machines":
+            case Key.machines:
                 machinesSeen = true
                 machinesLocation = SourceLocation(value.mark)
                 machines = try listOfMappings(value, key: "machines") { (d, item) throws(YAMLError) in try d.machine(item) }
@@ -225,19 +256,19 @@ struct SpecDecoding {
         guard try expectMapping(start, key: "policies") else { return }
         while let key = try nextKey() {
             let value = try reader.next()
-            switch key.value {
-            case "faults":
+            switch key.text {
+            case Key.faults:
                 faultsLocation = SourceLocation(value.mark)
                 if let faults = try self.faults(value) { policies.faults = faults }
-            case "job_fault":
+            case Key.jobFault:
                 let (light, severe) = try jobFaultPolicy(value, key: "job_fault")
                 if let light { policies.jobFault.light = light }
                 if let severe { policies.jobFault.severe = severe }
-            case "os_fault":
+            case Key.osFault:
                 guard try expectMapping(value, key: "os_fault") else { continue }
                 while let key = try nextKey() {
                     let value = try reader.next()
-                    if key.value == "os_area" {
+                    if key.text == Key.osArea {
                         if let area = try enumValue(value, OSAreaPolicy.self, key: "os_area") {
                             policies.osArea = area
                         }
@@ -245,17 +276,17 @@ struct SpecDecoding {
                         try unknownKey(key, value: value, in: "os_fault", valid: SpecKeys.osFault)
                     }
                 }
-            case "memory_fault":
+            case Key.memoryFault:
                 guard try expectMapping(value, key: "memory_fault") else { continue }
                 while let key = try nextKey() {
                     let value = try reader.next()
-                    if key.value == "lost" {
+                    if key.text == Key.lost {
                         if let lost = try percentage(value, key: "lost") { policies.memoryLost = lost }
                     } else {
                         try unknownKey(key, value: value, in: "memory_fault", valid: SpecKeys.memoryFault)
                     }
                 }
-            case "pool":
+            case Key.pool:
                 if let pool = try boolean(value, key: "pool") { policies.pool = pool.value }
             default:
                 try unknownKey(key, value: value, in: "policies", valid: SpecKeys.policies)
@@ -294,9 +325,9 @@ struct SpecDecoding {
         guard try expectMapping(start, key: name) else { return (nil, nil) }
         while let key = try nextKey() {
             let value = try reader.next()
-            switch key.value {
-            case "light": light = try enumValue(value, JobFaultAction.self, key: "light")
-            case "severe": severe = try enumValue(value, JobFaultAction.self, key: "severe")
+            switch key.text {
+            case Key.light: light = try enumValue(value, JobFaultAction.self, key: "light")
+            case Key.severe: severe = try enumValue(value, JobFaultAction.self, key: "severe")
             default: try unknownKey(key, value: value, in: name, valid: SpecKeys.jobFault)
             }
         }
@@ -338,17 +369,17 @@ struct SpecDecoding {
         var seen = KeyMask()
         while let key = try nextKey() {
             let value = try reader.next()
-            switch key.value {
-            case "name":
+            switch key.text {
+            case Key.name:
                 seen.insert(0)
                 name = try self.name(value, key: "name")
-            case "memory":
+            case Key.memory:
                 seen.insert(1)
                 memory = try size(value, key: "memory")
-            case "monitor":
+            case Key.monitor:
                 seen.insert(2)
                 monitor = try size(value, key: "monitor")
-            case "granule":
+            case Key.granule:
                 seen.insert(3)
                 granule = try size(value, key: "granule")
                 if let g = granule, g.value == 0 {
@@ -357,10 +388,10 @@ struct SpecDecoding {
                         notes: [.init("remove it for the default of 1Mi, or write a size such as 4Ki")])
                     granule = nil
                 }
-            case "reserve":
+            case Key.reserve:
                 seen.insert(4)
                 reserve = try size(value, key: "reserve")
-            case "oses":
+            case Key.oses:
                 seen.insert(5)
                 osesLocation = SourceLocation(value.mark)
                 oses = try listOfMappings(value, key: "oses") { (d, item) throws(YAMLError) in try d.os(item) }
@@ -421,23 +452,23 @@ struct SpecDecoding {
         var valid = true
         while let key = try nextKey() {
             let value = try reader.next()
-            switch key.value {
-            case "name":
+            switch key.text {
+            case Key.name:
                 seen.insert(0)
                 name = try self.name(value, key: "name")
-            case "role":
+            case Key.role:
                 seen.insert(1)
                 role = try enumValue(value, OSRole.self, key: "role")
-            case "memory":
+            case Key.memory:
                 seen.insert(2)
                 memory = try size(value, key: "memory")
-            case "kernel":
+            case Key.kernel:
                 seen.insert(3)
                 kernel = try size(value, key: "kernel")
-            case "standby":
+            case Key.standby:
                 standby = try reference(value, key: "standby")
                 valid = valid && standby != nil
-            case "jobs":
+            case Key.jobs:
                 jobs = try listOfMappings(value, key: "jobs") { (d, item) throws(YAMLError) in try d.job(item) }
             default:
                 try unknownKey(key, value: value, in: "an OS", valid: SpecKeys.os)
@@ -467,11 +498,11 @@ struct SpecDecoding {
         var valid = true
         while let key = try nextKey() {
             let value = try reader.next()
-            switch key.value {
-            case "name":
+            switch key.text {
+            case Key.name:
                 nameSeen = true
                 name = try self.name(value, key: "name")
-            case "memory":
+            case Key.memory:
                 memorySeen = true
                 memory = try size(value, key: "memory")
                 if let m = memory, m.value == 0 {
@@ -480,16 +511,16 @@ struct SpecDecoding {
                         notes: [.init("give the job the memory its region needs, or remove the job")])
                     memory = nil
                 }
-            case "hot_standby":
+            case Key.hotStandby:
                 hotStandby = try boolean(value, key: "hot_standby")
                 valid = valid && hotStandby != nil
-            case "standby_memory":
+            case Key.standbyMemory:
                 standbyMemory = try size(value, key: "standby_memory")
                 valid = valid && standbyMemory != nil
-            case "standby":
+            case Key.standby:
                 standby = try reference(value, key: "standby")
                 valid = valid && standby != nil
-            case "policy":
+            case Key.policy:
                 (light, severe) = try jobFaultPolicy(value, key: "policy")
             default:
                 try unknownKey(key, value: value, in: "a job", valid: SpecKeys.job)
@@ -570,7 +601,7 @@ struct SpecDecoding {
             return nil
         }
         let at = SourceLocation(value.mark)
-        switch Quantity.parse(value.value) {
+        switch value.text.withUTF8({ Quantity.parse(bytes: $0) }) {
         case .success(let bytes):
             return Located(value: bytes, location: at)
         case .failure(.syntax(let hint)):
@@ -620,8 +651,8 @@ struct SpecDecoding {
 
     private mutating func boolean(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<Bool>? {
         let at = SourceLocation(value.mark)
-        let text = value.value
         if value.kind == .scalar && !isNull(value) && (value.style.isQuoted || value.tag == .str) {
+            let text = value.value
             var notes: [Diagnostic.Note] = []
             switch text.lowercased() {
             case "true", "false": notes.append(.init("remove the quotes: write '\(text.lowercased())'"))
@@ -633,11 +664,12 @@ struct SpecDecoding {
         guard try expectScalar(value, key: key, expected: "true or false", allowed: [.bool]) else {
             return nil
         }
-        switch text {
-        case "true": return Located(value: true, location: at)
-        case "false": return Located(value: false, location: at)
+        switch value.text {
+        case Key.true: return Located(value: true, location: at)
+        case Key.false: return Located(value: false, location: at)
         default: break
         }
+        let text = value.value
         let note: String
         switch text.lowercased() {
         case "true", "yes", "y", "on": note = "write 'true'"
@@ -745,7 +777,7 @@ struct SpecDecoding {
             }
             // A plain true/false is a boolean in YAML 1.2: it is not a name or a size.
             if value.tag == nil && value.style == .plain && !allowed.contains(.bool)
-                && (value.value == "true" || value.value == "false")
+                && (value.text == Key.true || value.text == Key.false)
             {
                 diagnostics.error(
                     .wrongType, "\(subject) must be \(expected()), not a boolean",
@@ -796,9 +828,8 @@ struct SpecDecoding {
         guard event.kind == .scalar else { return false }
         if event.tag == .null { return true }
         guard event.tag == nil && event.style == .plain else { return false }
-        let utf8 = event.value.utf8
         // Most scalars are sizes and names: rule them out by their first byte.
-        switch utf8.first {
+        switch event.text.first {
         case nil: return true
         case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
             switch event.value {

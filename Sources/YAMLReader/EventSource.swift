@@ -1,0 +1,392 @@
+import CYAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One event as libyaml produced it, converted, before the reader's bookkeeping
+/// (keys, merges, aliases).
+struct PulledEvent: Sendable {
+    enum Kind: UInt8, Sendable {
+        /// A scalar or a collection's start or end, in `event`.
+        case node
+        /// An alias; `anchor` is the name it refers to.
+        case alias
+        /// The end of the stream.
+        case end
+    }
+
+    var kind: Kind
+    /// The node; for an alias or the end, only its mark counts.
+    var event: YAMLEvent
+    /// The node's anchor, or the name an alias refers to.
+    var anchor: String?
+}
+
+/// libyaml's events for one input, converted and handed out in batches.
+///
+/// libyaml's parse is most of the cost of reading a spec, and everything the
+/// reader and the decoder do with an event is independent of how libyaml makes
+/// the next one. So on an input of ``threadThreshold`` bytes or more, libyaml
+/// runs on a thread of its own, a few batches ahead of the consumer: reading a
+/// large spec then takes about as long as the parse alone, on two cores. The
+/// queue holds at most ``maxQueued`` batches, so memory stays bounded whatever
+/// the input. Smaller inputs are parsed on the caller's thread, one batch at a
+/// time, by the same code.
+///
+/// Either way the events, and the error that may end them, are the same and come
+/// in the same order: a batch holds the events before a failure, then the failure.
+/// The parse stops at the first error, and at nesting deeper than the limit
+/// (before libyaml's flow scanner can slow down on it).
+final class EventSource: @unchecked Sendable {
+    /// Inputs from this size are parsed on a second thread: below it, starting a
+    /// thread costs more than the overlap saves.
+    static let threadThreshold = 64 << 10
+    /// Events per batch: a lock round trip per batch is negligible against them.
+    static let batchSize = 512
+    /// Batches the parsing thread may run ahead.
+    static let maxQueued = 4
+
+    // Producer state: only the parsing thread touches it while that thread runs.
+    private let producer: UnsafeMutablePointer<Producer>
+
+    // Shared state, guarded by `lock`.
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let changed: UnsafeMutablePointer<pthread_cond_t>
+    private var queue: [(events: [PulledEvent], failure: YAMLError?)] = []
+    private var cancelled = false
+    private var thread: pthread_t?
+
+    /// Starts parsing `input`; `threaded` runs libyaml on a thread of its own
+    /// (or on the caller's thread if the system cannot start one).
+    init(_ input: [UInt8], maxDepth: Int, threaded: Bool) throws(YAMLError) {
+        lock = .allocate(capacity: 1)
+        changed = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(changed, nil)
+        producer = .allocate(capacity: 1)
+        do throws(YAMLError) {
+            producer.initialize(to: try Producer(input, maxDepth: maxDepth))
+        } catch {
+            producer.deallocate()
+            pthread_cond_destroy(changed)
+            pthread_mutex_destroy(lock)
+            changed.deallocate()
+            lock.deallocate()
+            throw error
+        }
+        if threaded { startThread() }
+    }
+
+    deinit {
+        if let thread {
+            pthread_mutex_lock(lock)
+            cancelled = true
+            pthread_cond_broadcast(changed)
+            pthread_mutex_unlock(lock)
+            pthread_join(thread, nil)
+        }
+        producer.pointee.destroy()
+        producer.deinitialize(count: 1)
+        producer.deallocate()
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(lock)
+        changed.deallocate()
+        lock.deallocate()
+    }
+
+    /// The next batch: events, and the failure that ended the parse after them,
+    /// if any. Not called again after a batch with a failure or the end event.
+    func nextBatch() -> (events: [PulledEvent], failure: YAMLError?) {
+        guard thread != nil else { return producer.pointee.batch() }
+        pthread_mutex_lock(lock)
+        while queue.isEmpty { pthread_cond_wait(changed, lock) }
+        let batch = queue.removeFirst()
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(lock)
+        return batch
+    }
+
+    private func startThread() {
+        #if canImport(Glibc)
+            var id = pthread_t()
+        #else
+            var id: pthread_t?
+        #endif
+        // The thread borrows `self`: deinit joins it before anything is freed.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let started = pthread_create(
+            &id, nil,
+            { context in
+                guard let context else { return nil }
+                Unmanaged<EventSource>.fromOpaque(context).takeUnretainedValue().produce()
+                return nil
+            }, context)
+        #if canImport(Glibc)
+            if started == 0 { thread = id }
+        #else
+            if started == 0, let id { thread = id }
+        #endif
+    }
+
+    /// The parsing thread: batches until the end, a failure, or cancellation.
+    private func produce() {
+        while true {
+            let batch = producer.pointee.batch()
+            pthread_mutex_lock(lock)
+            while queue.count >= Self.maxQueued && !cancelled { pthread_cond_wait(changed, lock) }
+            if cancelled {
+                pthread_mutex_unlock(lock)
+                return
+            }
+            queue.append(batch)
+            pthread_cond_broadcast(changed)
+            pthread_mutex_unlock(lock)
+            if batch.failure != nil || batch.events.last?.kind == .end { return }
+        }
+    }
+}
+
+/// libyaml's parser over one input, and the conversion of its events.
+struct Producer {
+    let parser: UnsafeMutablePointer<yaml_parser_t>
+    let input: [UInt8]
+    let inputCount: Int
+    /// What libyaml reads from; kept alive as long as the parser.
+    let source: InputSource
+    let maxDepth: Int
+    var documents = 0
+    /// Nesting of the input as written (aliases not expanded).
+    var depth = 0
+    var done = false
+
+    init(_ input: [UInt8], maxDepth: Int) throws(YAMLError) {
+        self.input = input
+        inputCount = input.count
+        self.maxDepth = maxDepth
+        source = InputSource(input)
+        parser = .allocate(capacity: 1)
+        guard yaml_parser_initialize(parser) == 1 else {
+            parser.deallocate()
+            throw YAMLError(.syntax, "libyaml could not allocate a parser", at: YAMLMark(line: 1, column: 1))
+        }
+        // libyaml pulls the input in chunks through this handler, straight from
+        // the caller's bytes: no second copy of a spec that may be 100 MB.
+        yaml_parser_set_input(
+            parser,
+            { data, buffer, size, sizeRead in
+                guard let data, let buffer, let sizeRead else { return 0 }
+                let source = Unmanaged<InputSource>.fromOpaque(data).takeUnretainedValue()
+                sizeRead.pointee = source.read(into: buffer, size: size)
+                return 1
+            }, Unmanaged.passUnretained(source).toOpaque())
+    }
+
+    // Not a deinit: the struct is copied into its place once and torn down there.
+    func destroy() {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+    }
+
+    /// Up to ``EventSource/batchSize`` events, stopping after the end event or at
+    /// the first failure.
+    mutating func batch() -> (events: [PulledEvent], failure: YAMLError?) {
+        var events: [PulledEvent] = []
+        events.reserveCapacity(EventSource.batchSize)
+        while events.count < EventSource.batchSize && !done {
+            do throws(YAMLError) {
+                let event = try pull()
+                events.append(event)
+                if event.kind == .end { done = true }
+            } catch {
+                done = true
+                return (events, error)
+            }
+        }
+        return (events, nil)
+    }
+
+    /// libyaml's next node event, past the stream and document events, converted.
+    mutating func pull() throws(YAMLError) -> PulledEvent {
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
+            defer { yaml_event_delete(&event) }
+            let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let s = event.data.scalar
+                let style: YAMLScalarStyle =
+                    switch s.style {
+                    case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+                    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+                    case YAML_LITERAL_SCALAR_STYLE: .literal
+                    case YAML_FOLDED_SCALAR_STYLE: .folded
+                    default: .plain
+                    }
+                let text = s.value.map { YAMLText($0, count: s.length) } ?? YAMLText()
+                return PulledEvent(
+                    kind: .node,
+                    event: YAMLEvent(kind: .scalar, mark: mark, text: text, style: style, tag: try tag(s.tag, at: mark)),
+                    anchor: s.anchor.map(string))
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                depth += 1
+                if depth > maxDepth {
+                    throw YAMLError(.tooDeep, "collections nest deeper than \(maxDepth) levels", at: mark)
+                }
+                let mapping = event.type == YAML_MAPPING_START_EVENT
+                let (tag, anchor) =
+                    mapping
+                    ? (event.data.mapping_start.tag, event.data.mapping_start.anchor)
+                    : (event.data.sequence_start.tag, event.data.sequence_start.anchor)
+                return PulledEvent(
+                    kind: .node,
+                    event: YAMLEvent(
+                        kind: mapping ? .mappingStart : .sequenceStart, mark: mark, text: YAMLText(),
+                        tag: try self.tag(tag, at: mark)),
+                    anchor: anchor.map(string))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                depth -= 1
+                let kind: YAMLEvent.Kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
+                return PulledEvent(kind: .node, event: YAMLEvent(kind: kind, mark: mark, text: YAMLText()))
+            case YAML_ALIAS_EVENT:
+                return PulledEvent(
+                    kind: .alias, event: YAMLEvent(kind: .scalar, mark: mark, text: YAMLText()),
+                    anchor: string(event.data.alias.anchor))
+            case YAML_STREAM_END_EVENT:
+                return PulledEvent(kind: .end, event: YAMLEvent(kind: .documentEnd, mark: mark, text: YAMLText()))
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 {
+                    throw YAMLError(
+                        .multipleDocuments, "the input holds more than one YAML document", at: mark,
+                        hint: "a spec is one document; remove the second '---' and what follows")
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
+        String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+    }
+
+    static let corePrefix = "tag:yaml.org,2002:"
+
+    func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, at mark: YAMLMark)
+        throws(YAMLError) -> YAMLTag?
+    {
+        guard let pointer else { return nil }
+        let name = string(pointer)
+        if name == "!" { return nil }
+        if name.hasPrefix(Self.corePrefix) {
+            switch name.dropFirst(Self.corePrefix.count) {
+            case "str": return .str
+            case "int": return .int
+            case "float": return .float
+            case "bool": return .bool
+            case "null": return .null
+            case "map": return .map
+            case "seq": return .seq
+            default: break
+            }
+        }
+        let shown =
+            name.hasPrefix(Self.corePrefix) ? "!!" + name.dropFirst(Self.corePrefix.count) : name
+        throw YAMLError(
+            .unsupportedTag, "tag '\(shown)' is not supported", at: mark,
+            hint: "a spec holds plain data; remove the tag")
+    }
+
+    func libyamlError() -> YAMLError {
+        let p = parser.pointee
+        let problem = p.problem.map { String(cString: $0) } ?? "unknown error"
+        switch p.error {
+        case YAML_READER_ERROR:
+            // libyaml points at the offending octet; point at the start of its sequence.
+            var offset = min(Int(p.problem_offset), inputCount)
+            if problem.contains("trailing") {
+                while offset > 0 && input[offset - 1] & 0xC0 == 0x80 { offset -= 1 }
+                if offset > 0 && input[offset - 1] >= 0xC0 { offset -= 1 }
+            }
+            let mark = markOfByte(offset)
+            let message =
+                problem.contains("UTF-8") || problem.contains("octet")
+                ? "the input is not valid UTF-8 (\(problem))"
+                : "the input holds characters YAML does not allow (\(problem))"
+            return YAMLError(.encoding, message, at: mark)
+        case YAML_MEMORY_ERROR:
+            return YAMLError(.syntax, "libyaml ran out of memory", at: markOfByte(0))
+        default:
+            let mark = YAMLMark(
+                line: Int(p.problem_mark.line) + 1, column: Int(p.problem_mark.column) + 1)
+            let context = p.context.map { String(cString: $0) }
+            var message = context.map { "\(problem) \($0)" } ?? problem
+            if message.hasSuffix(".") { message.removeLast() }
+            let hint =
+                byte(atLine: mark.line, column: mark.column) == UInt8(ascii: "\t")
+                ? "YAML does not allow tabs for indentation; indent with spaces" : nil
+            return YAMLError(.syntax, message, at: mark, hint: hint)
+        }
+    }
+
+    /// The 1-based mark of a byte offset: lines end at LF, columns count scalars.
+    func markOfByte(_ offset: Int) -> YAMLMark {
+        var line = 1
+        var column = 1
+        // A byte order mark is not a character of the first line.
+        var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
+        let end = min(offset, inputCount)
+        while i < end {
+            let b = input[i]
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+            i += 1
+        }
+        return YAMLMark(line: line, column: column)
+    }
+
+    func byte(atLine line: Int, column: Int) -> UInt8? {
+        var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
+        var l = 1
+        while l < line && i < inputCount {
+            if input[i] == 0x0A { l += 1 }
+            i += 1
+        }
+        var c = 1
+        while c < column && i < inputCount {
+            i += 1
+            while i < inputCount && input[i] & 0xC0 == 0x80 { i += 1 }
+            c += 1
+        }
+        return i < inputCount ? input[i] : nil
+    }
+}
+
+/// The bytes libyaml reads, handed out in the chunks it asks for.
+final class InputSource {
+    let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Copies up to `size` bytes into `buffer`; returns how many (0 at the end).
+    func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
+        let n = min(size, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            buffer.update(from: base + offset, count: n)
+        }
+        offset += n
+        return n
+    }
+}
+
