@@ -6,23 +6,37 @@ import CYAML
     import Darwin
 #endif
 
-/// One event as libyaml produced it, converted, before the reader's bookkeeping
-/// (keys, merges, aliases).
-struct PulledEvent: Sendable {
-    enum Kind: UInt8, Sendable {
-        /// A scalar or a collection's start or end, in `event`.
-        case node
-        /// An alias; `anchor` is the name it refers to.
+/// One event as libyaml produced it, before the reader's bookkeeping (keys,
+/// merges, aliases). Plain data, so that batches of them cross between threads
+/// without reference counting: its texts are ranges of its batch's byte arena.
+struct RawEvent {
+    enum Kind: UInt8 {
+        case scalar, sequenceStart, sequenceEnd, mappingStart, mappingEnd
+        /// An alias; the anchor range holds the name it refers to.
         case alias
         /// The end of the stream.
         case end
     }
 
     var kind: Kind
-    /// The node; for an alias or the end, only its mark counts.
-    var event: YAMLEvent
-    /// The node's anchor, or the name an alias refers to.
-    var anchor: String?
+    var style: YAMLScalarStyle = .plain
+    var tag: YAMLTag?
+    var mark: YAMLMark
+    /// The scalar's bytes in the arena.
+    var textStart: Int = 0
+    var textCount: Int = 0
+    /// The anchor (or an alias's name) in the arena; `anchorCount` is 0 for none
+    /// (an anchor has at least one character).
+    var anchorStart: Int = 0
+    var anchorCount: Int = 0
+}
+
+/// A run of events and the bytes of their texts; a failure, if the parse ended
+/// with one after these events.
+struct EventBatch {
+    var events: [RawEvent] = []
+    var arena: [UInt8] = []
+    var failure: YAMLError?
 }
 
 /// libyaml's events for one input, converted and handed out in batches.
@@ -55,7 +69,7 @@ final class EventSource: @unchecked Sendable {
     // Shared state, guarded by `lock`.
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private let changed: UnsafeMutablePointer<pthread_cond_t>
-    private var queue: [(events: [PulledEvent], failure: YAMLError?)] = []
+    private var queue: [EventBatch] = []
     private var cancelled = false
     private var thread: pthread_t?
 
@@ -97,9 +111,8 @@ final class EventSource: @unchecked Sendable {
         lock.deallocate()
     }
 
-    /// The next batch: events, and the failure that ended the parse after them,
-    /// if any. Not called again after a batch with a failure or the end event.
-    func nextBatch() -> (events: [PulledEvent], failure: YAMLError?) {
+    /// The next batch. Not called again after a batch with a failure or the end event.
+    func nextBatch() -> EventBatch {
         guard thread != nil else { return producer.pointee.batch() }
         pthread_mutex_lock(lock)
         while queue.isEmpty { pthread_cond_wait(changed, lock) }
@@ -192,33 +205,35 @@ struct Producer {
 
     /// Up to ``EventSource/batchSize`` events, stopping after the end event or at
     /// the first failure.
-    mutating func batch() -> (events: [PulledEvent], failure: YAMLError?) {
-        var events: [PulledEvent] = []
-        events.reserveCapacity(EventSource.batchSize)
-        while events.count < EventSource.batchSize && !done {
+    mutating func batch() -> EventBatch {
+        var batch = EventBatch()
+        batch.events.reserveCapacity(EventSource.batchSize)
+        batch.arena.reserveCapacity(EventSource.batchSize * 8)
+        while batch.events.count < EventSource.batchSize && !done {
             do throws(YAMLError) {
-                let event = try pull()
-                events.append(event)
-                if event.kind == .end { done = true }
+                try pull(into: &batch)
+                if batch.events.last?.kind == .end { done = true }
             } catch {
                 done = true
-                return (events, error)
+                batch.failure = error
             }
         }
-        return (events, nil)
+        return batch
     }
 
-    /// libyaml's next node event, past the stream and document events, converted.
-    mutating func pull() throws(YAMLError) -> PulledEvent {
+    /// Appends libyaml's next node event, past the stream and document events.
+    mutating func pull(into batch: inout EventBatch) throws(YAMLError) {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
             defer { yaml_event_delete(&event) }
             let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            var raw = RawEvent(kind: .end, mark: mark)
             switch event.type {
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
-                let style: YAMLScalarStyle =
+                raw.kind = .scalar
+                raw.style =
                     switch s.style {
                     case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
                     case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
@@ -226,37 +241,33 @@ struct Producer {
                     case YAML_FOLDED_SCALAR_STYLE: .folded
                     default: .plain
                     }
-                let text = s.value.map { YAMLText($0, count: s.length) } ?? YAMLText()
-                return PulledEvent(
-                    kind: .node,
-                    event: YAMLEvent(kind: .scalar, mark: mark, text: text, style: style, tag: try tag(s.tag, at: mark)),
-                    anchor: s.anchor.map(string))
+                raw.tag = try tag(s.tag, at: mark)
+                if let value = s.value {
+                    raw.textStart = batch.arena.count
+                    raw.textCount = s.length
+                    batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                }
+                append(anchor: s.anchor, to: &raw, in: &batch)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 depth += 1
                 if depth > maxDepth {
                     throw YAMLError(.tooDeep, "collections nest deeper than \(maxDepth) levels", at: mark)
                 }
                 let mapping = event.type == YAML_MAPPING_START_EVENT
-                let (tag, anchor) =
-                    mapping
-                    ? (event.data.mapping_start.tag, event.data.mapping_start.anchor)
-                    : (event.data.sequence_start.tag, event.data.sequence_start.anchor)
-                return PulledEvent(
-                    kind: .node,
-                    event: YAMLEvent(
-                        kind: mapping ? .mappingStart : .sequenceStart, mark: mark, text: YAMLText(),
-                        tag: try self.tag(tag, at: mark)),
-                    anchor: anchor.map(string))
+                raw.kind = mapping ? .mappingStart : .sequenceStart
+                raw.tag = try tag(
+                    mapping ? event.data.mapping_start.tag : event.data.sequence_start.tag, at: mark)
+                append(
+                    anchor: mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor,
+                    to: &raw, in: &batch)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 depth -= 1
-                let kind: YAMLEvent.Kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
-                return PulledEvent(kind: .node, event: YAMLEvent(kind: kind, mark: mark, text: YAMLText()))
+                raw.kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
             case YAML_ALIAS_EVENT:
-                return PulledEvent(
-                    kind: .alias, event: YAMLEvent(kind: .scalar, mark: mark, text: YAMLText()),
-                    anchor: string(event.data.alias.anchor))
+                raw.kind = .alias
+                append(anchor: event.data.alias.anchor, to: &raw, in: &batch)
             case YAML_STREAM_END_EVENT:
-                return PulledEvent(kind: .end, event: YAMLEvent(kind: .documentEnd, mark: mark, text: YAMLText()))
+                raw.kind = .end
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
@@ -264,10 +275,24 @@ struct Producer {
                         .multipleDocuments, "the input holds more than one YAML document", at: mark,
                         hint: "a spec is one document; remove the second '---' and what follows")
                 }
+                continue
             default:
-                break
+                continue
             }
+            batch.events.append(raw)
+            return
         }
+    }
+
+    /// Copies an anchor's (or an alias's) name into the batch's arena.
+    private func append(
+        anchor: UnsafeMutablePointer<yaml_char_t>?, to raw: inout RawEvent, in batch: inout EventBatch
+    ) {
+        guard let anchor else { return }
+        let count = strlen(UnsafeRawPointer(anchor).assumingMemoryBound(to: CChar.self))
+        raw.anchorStart = batch.arena.count
+        raw.anchorCount = count
+        batch.arena.append(contentsOf: UnsafeBufferPointer(start: anchor, count: count))
     }
 
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {

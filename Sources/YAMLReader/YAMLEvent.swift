@@ -99,15 +99,12 @@ public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     public init(_ base: UnsafePointer<UInt8>, count: Int) {
         if count <= Self.inlineCapacity {
             inlineCount = UInt8(count)
-            var i = 0
-            while i < count && i < 8 {
-                low |= UInt64(base[i]) << (8 * UInt64(i))
-                i += 1
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { raw in
+                raw.baseAddress?.copyMemory(from: base, byteCount: count)
             }
-            while i < count {
-                high |= UInt64(base[i]) << (8 * UInt64(i - 8))
-                i += 1
-            }
+            low = UInt64(littleEndian: words.0)
+            high = UInt64(littleEndian: words.1)
         } else {
             inlineCount = Self.outOfLine
             long = String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)

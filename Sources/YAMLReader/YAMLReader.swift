@@ -90,9 +90,8 @@ struct ReaderCore {
 
     /// Where libyaml's events come from; `nil` when there is nothing to parse.
     var source: EventSource?
-    var batch: [PulledEvent] = []
+    var batch = EventBatch()
     var batchIndex = 0
-    var batchFailure: YAMLError?
 
     init(inputCount: Int, limits: YAMLLimits) {
         self.inputCount = inputCount
@@ -210,38 +209,47 @@ struct ReaderCore {
     /// ``process(_:anchor:)`` and `nil` is returned, its output waiting in `direct`
     /// and `pending`.
     mutating func pullAndPass() throws(YAMLError) -> YAMLEvent? {
-        let pulled = try pull()
-        switch pulled.kind {
+        while batchIndex == batch.events.count {
+            if let failure = batch.failure { throw failure }
+            guard let source else { throw YAMLError(.syntax, "the input has no events", at: endMark) }
+            batch = source.nextBatch()
+            batchIndex = 0
+        }
+        let raw = batch.events[batchIndex]
+        batchIndex += 1
+        let kind: YAMLEvent.Kind
+        switch raw.kind {
         case .end:
-            endMark = pulled.event.mark
+            endMark = raw.mark
             ended = true
             return nil
         case .alias:
-            try alias(pulled.anchor ?? "", at: pulled.event.mark)
+            try alias(text(raw.anchorStart, raw.anchorCount).string, at: raw.mark)
             return nil
-        case .node:
-            if pulled.anchor == nil && captures.isEmpty && openAnchors.isEmpty,
-                let event = try pass(pulled.event)
-            {
-                return event
-            }
-            try process(pulled.event, anchor: pulled.anchor)
-            return nil
+        case .scalar: kind = .scalar
+        case .sequenceStart: kind = .sequenceStart
+        case .sequenceEnd: kind = .sequenceEnd
+        case .mappingStart: kind = .mappingStart
+        case .mappingEnd: kind = .mappingEnd
         }
+        let event = YAMLEvent(
+            kind: kind, mark: raw.mark, text: raw.textCount == 0 ? YAMLText() : text(raw.textStart, raw.textCount),
+            style: raw.style, tag: raw.tag)
+        if raw.anchorCount == 0 && captures.isEmpty && openAnchors.isEmpty, let event = try pass(event) {
+            return event
+        }
+        try process(event, anchor: raw.anchorCount == 0 ? nil : text(raw.anchorStart, raw.anchorCount).string)
+        return nil
     }
 
-    /// The next event of the source, batch by batch. A batch that ends in a
-    /// failure has every event before the failure.
-    mutating func pull() throws(YAMLError) -> PulledEvent {
-        while batchIndex == batch.count {
-            if let batchFailure { throw batchFailure }
-            guard let source else { throw YAMLError(.syntax, "the input has no events", at: endMark) }
-            (batch, batchFailure) = source.nextBatch()
-            batchIndex = 0
+    /// The text at `start..<start + count` of the current batch's arena.
+    func text(_ start: Int, _ count: Int) -> YAMLText {
+        batch.arena.withUnsafeBufferPointer { arena in
+            guard let base = arena.baseAddress, start >= 0, count >= 0, start + count <= arena.count else {
+                return YAMLText()
+            }
+            return YAMLText(base + start, count: count)
         }
-        let event = batch[batchIndex]
-        batchIndex += 1
-        return event
     }
 
     /// The event itself when, unanchored, it needs nothing but the checks every

@@ -88,12 +88,15 @@ private struct Validation {
             }
             var table: [String: Entry] = [:]
             table.reserveCapacity(machine.oses.count + machine.oses.reduce(0) { $0 + $1.jobs.count })
-            for (o, os) in machine.oses.enumerated() {
-                add(os.name, as: .os(o), at: os.location, kind: "OS", machine: m, into: &table)
+            // Indices, not copies: a fleet has hundreds of thousands of jobs.
+            let oses = machine.oses
+            for o in oses.indices {
+                add(oses[o].name, as: .os(o), kind: "OS", machine: m, into: &table)
             }
-            for (o, os) in machine.oses.enumerated() {
-                for (j, job) in os.jobs.enumerated() {
-                    add(job.name, as: .job(os: o, job: j), at: job.location, kind: "job", machine: m, into: &table)
+            for o in oses.indices {
+                let jobs = oses[o].jobs
+                for j in jobs.indices {
+                    add(jobs[j].name, as: .job(os: o, job: j), kind: "job", machine: m, into: &table)
                 }
             }
             names.append(table)
@@ -102,20 +105,20 @@ private struct Validation {
     }
 
     private mutating func add(
-        _ name: String, as entry: Entry, at location: SourceLocation, kind: String, machine m: Int,
-        into table: inout [String: Entry]
+        _ name: String, as entry: Entry, kind: String, machine m: Int, into table: inout [String: Entry]
     ) {
         if name == monitorName || name == unallocatedName {
             diagnostics.error(
-                .reservedName, "an \(kind == "OS" ? "OS" : "job") may not be named '\(name)'", at: location,
+                .reservedName, "an \(kind == "OS" ? "OS" : "job") may not be named '\(name)'",
+                at: location(of: entry, in: m),
                 notes: [
                     .init("'\(monitorName)' and '\(unallocatedName)' name the monitor's area and the pool in the resource table; rename it")
                 ])
         }
-        guard let first = table[name] else {
-            table[name] = entry
-            return
-        }
+        // One lookup when the name is new, as nearly every name is.
+        guard let first = table.updateValue(entry, forKey: name) else { return }
+        table[name] = first
+        let location = location(of: entry, in: m)
         let machine = spec.machines[m]
         let firstLocation = self.location(of: first, in: m)
         let message: String
