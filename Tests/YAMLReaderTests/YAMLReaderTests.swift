@@ -302,3 +302,37 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
         #expect(try reader.next().value == "d")
     }
 }
+
+/// Inputs of many batches (`EventSource.batchSize` events each), so that anchors,
+/// aliases, merges, long scalars and errors fall on both sides of batch
+/// boundaries; `trace` reads each on the caller's thread and on libyaml's own.
+@Suite struct Batches {
+    /// `count` mappings that merge an anchored base, each with a long and a short
+    /// scalar, the base defined first and aliased throughout.
+    static func document(_ count: Int) -> String {
+        var text = "base: &base {shared: 1, long: 'a text longer than sixteen bytes'}\nitems:\n"
+        for i in 0..<count {
+            text += "  - {<<: *base, name: item-\(i), note: \"note number \(i) of the list\"}\n"
+            if i % 97 == 0 { text += "  - &a\(i) [x\(i), y]\n  - *a\(i)\n" }
+        }
+        return text
+    }
+
+    @Test func manyBatchesReadAlikeBothWays() throws {
+        let events = try trace(Self.document(2_000))
+        #expect(events.count > 20 * EventSource.batchSize)
+        let long = events.contains("a text longer than sixteen bytes@1:31")
+        #expect(long)
+        #expect(events.filter { $0.hasPrefix("note number ") }.count == 2_000)
+        // The anchored list appears as written and once more where it is aliased.
+        #expect(events.filter { $0.hasPrefix("x1843@") }.count == 2)
+    }
+
+    @Test func errorAfterManyBatches() {
+        let e = error(Self.document(1_500) + "  - {a: 1, a: 2}\n")
+        #expect(e?.kind == .duplicateKey)
+        #expect(e?.mark.line == 1_500 + 16 * 2 + 3)
+        let syntax = error(Self.document(1_500) + "  - [unclosed\n")
+        #expect(syntax?.kind == .syntax)
+    }
+}
