@@ -54,7 +54,7 @@ struct EventBatch {
 /// in the same order: a batch holds the events before a failure, then the failure.
 /// The parse stops at the first error, and at nesting deeper than the limit
 /// (before libyaml's flow scanner can slow down on it).
-final class EventSource: @unchecked Sendable {
+final class EventSource {
     /// Inputs from this size are parsed on a second thread: below it, starting a
     /// thread costs more than the overlap saves.
     static let threadThreshold = 64 << 10
@@ -63,7 +63,55 @@ final class EventSource: @unchecked Sendable {
     /// Batches the parsing thread may run ahead.
     static let maxQueued = 4
 
-    // Producer state: only the parsing thread touches it while that thread runs.
+    private let channel: BatchChannel
+    private var thread: pthread_t?
+
+    /// Starts parsing `input`; `threaded` runs libyaml on a thread of its own
+    /// (or on the caller's thread if the system cannot start one).
+    init(_ input: [UInt8], maxDepth: Int, threaded: Bool) throws(YAMLError) {
+        channel = BatchChannel(try Producer(input, maxDepth: maxDepth))
+        if threaded { startThread() }
+    }
+
+    deinit {
+        guard let thread else { return }
+        channel.cancel()
+        pthread_join(thread, nil)
+    }
+
+    /// The next batch. Not called again after a batch with a failure or the end event.
+    func nextBatch() -> EventBatch {
+        thread == nil ? channel.produceOne() : channel.receive()
+    }
+
+    private func startThread() {
+        #if canImport(Glibc)
+            var id = pthread_t()
+        #else
+            var id: pthread_t?
+        #endif
+        // The thread holds the channel, never this object: this object's deinit,
+        // which joins the thread, must never run on the thread itself.
+        let context = Unmanaged.passRetained(channel).toOpaque()
+        let started = pthread_create(
+            &id, nil,
+            { context in
+                guard let context else { return nil }
+                Unmanaged<BatchChannel>.fromOpaque(context).takeRetainedValue().produceAll()
+                return nil
+            }, context)
+        guard started == 0 else {
+            Unmanaged<BatchChannel>.fromOpaque(context).release()
+            return
+        }
+        thread = id
+    }
+}
+
+/// The parser and the queue of batches between libyaml's thread and the reader.
+final class BatchChannel: @unchecked Sendable {
+    // Only libyaml's thread touches it while that thread runs; only the reader's
+    // thread when there is no such thread.
     private let producer: UnsafeMutablePointer<Producer>
 
     // Shared state, guarded by `lock`.
@@ -71,37 +119,17 @@ final class EventSource: @unchecked Sendable {
     private let changed: UnsafeMutablePointer<pthread_cond_t>
     private var queue: [EventBatch] = []
     private var cancelled = false
-    private var thread: pthread_t?
 
-    /// Starts parsing `input`; `threaded` runs libyaml on a thread of its own
-    /// (or on the caller's thread if the system cannot start one).
-    init(_ input: [UInt8], maxDepth: Int, threaded: Bool) throws(YAMLError) {
+    init(_ producer: Producer) {
+        self.producer = .allocate(capacity: 1)
+        self.producer.initialize(to: producer)
         lock = .allocate(capacity: 1)
         changed = .allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
-        producer = .allocate(capacity: 1)
-        do throws(YAMLError) {
-            producer.initialize(to: try Producer(input, maxDepth: maxDepth))
-        } catch {
-            producer.deallocate()
-            pthread_cond_destroy(changed)
-            pthread_mutex_destroy(lock)
-            changed.deallocate()
-            lock.deallocate()
-            throw error
-        }
-        if threaded { startThread() }
     }
 
     deinit {
-        if let thread {
-            pthread_mutex_lock(lock)
-            cancelled = true
-            pthread_cond_broadcast(changed)
-            pthread_mutex_unlock(lock)
-            pthread_join(thread, nil)
-        }
         producer.pointee.destroy()
         producer.deinitialize(count: 1)
         producer.deallocate()
@@ -111,45 +139,17 @@ final class EventSource: @unchecked Sendable {
         lock.deallocate()
     }
 
-    /// The next batch. Not called again after a batch with a failure or the end event.
-    func nextBatch() -> EventBatch {
-        guard thread != nil else { return producer.pointee.batch() }
-        pthread_mutex_lock(lock)
-        while queue.isEmpty { pthread_cond_wait(changed, lock) }
-        let batch = queue.removeFirst()
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
-        return batch
+    /// One batch, parsed on the caller's thread.
+    func produceOne() -> EventBatch {
+        producer.pointee.batch()
     }
 
-    private func startThread() {
-        #if canImport(Glibc)
-            var id = pthread_t()
-        #else
-            var id: pthread_t?
-        #endif
-        // The thread borrows `self`: deinit joins it before anything is freed.
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let started = pthread_create(
-            &id, nil,
-            { context in
-                guard let context else { return nil }
-                Unmanaged<EventSource>.fromOpaque(context).takeUnretainedValue().produce()
-                return nil
-            }, context)
-        #if canImport(Glibc)
-            if started == 0 { thread = id }
-        #else
-            if started == 0, let id { thread = id }
-        #endif
-    }
-
-    /// The parsing thread: batches until the end, a failure, or cancellation.
-    private func produce() {
+    /// libyaml's thread: batches until the end, a failure, or cancellation.
+    func produceAll() {
         while true {
             let batch = producer.pointee.batch()
             pthread_mutex_lock(lock)
-            while queue.count >= Self.maxQueued && !cancelled { pthread_cond_wait(changed, lock) }
+            while queue.count >= EventSource.maxQueued && !cancelled { pthread_cond_wait(changed, lock) }
             if cancelled {
                 pthread_mutex_unlock(lock)
                 return
@@ -159,6 +159,24 @@ final class EventSource: @unchecked Sendable {
             pthread_mutex_unlock(lock)
             if batch.failure != nil || batch.events.last?.kind == .end { return }
         }
+    }
+
+    /// The next batch from libyaml's thread, waiting for it if need be.
+    func receive() -> EventBatch {
+        pthread_mutex_lock(lock)
+        while queue.isEmpty { pthread_cond_wait(changed, lock) }
+        let batch = queue.removeFirst()
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(lock)
+        return batch
+    }
+
+    /// Stops libyaml's thread at its next batch.
+    func cancel() {
+        pthread_mutex_lock(lock)
+        cancelled = true
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(lock)
     }
 }
 
