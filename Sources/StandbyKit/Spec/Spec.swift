@@ -266,24 +266,29 @@ public struct OS: Sendable, Hashable {
 }
 
 /// An application program started on an OS.
+///
+/// A fleet has hundreds of thousands of jobs, so the record is kept to 56
+/// bytes behind its plain properties: the positions of `memory`, `hot_standby`
+/// and `standby_memory` are stored in two bytes each, relative to the name's;
+/// the flag and the policy share one byte; and what most jobs lack — their own
+/// standby, positions too far from the name to pack — lives in a box allocated
+/// only for the jobs that have it.
 public struct Job: Sendable, Hashable {
     public var name: String
     /// Its memory region, in bytes (above 0).
     public var memory: Int
-    public var hotStandby: Bool
     /// What its standby copy needs, in bytes (defaults to ``memory``).
     public var standbyMemory: Int
-    /// Overrides the OS's standby for this job.
-    public var standby: OSReference?
-    /// The effective action per severity: the job's own `policy` over the spec's `job_fault`.
-    public var policy: JobFaultPolicy
-    /// Where the job's `name` is written (the mapping's start when it has none).
-    public var location: SourceLocation
-    /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
-    /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
-    public var memoryLocation: SourceLocation?
-    public var hotStandbyLocation: SourceLocation?
-    public var standbyMemoryLocation: SourceLocation?
+    /// The job's own standby, and exact positions that do not pack; `nil` for most jobs.
+    private var rare: Rare?
+    private var anchor: SourceLocation
+    /// ``memoryLocation``, ``hotStandbyLocation`` and ``standbyMemoryLocation``
+    /// packed near ``location`` (see ``Positions``); unused when `rare` holds them.
+    private var packedMemoryAt: UInt16
+    private var packedHotStandbyAt: UInt16
+    private var packedStandbyMemoryAt: UInt16
+    /// Bit 0: ``hotStandby``; bits 1–2 and 3–4: the ``policy`` actions.
+    private var flags: UInt8
 
     public init(
         name: String, memory: Int, hotStandby: Bool = false, standbyMemory: Int? = nil,
@@ -294,19 +299,183 @@ public struct Job: Sendable, Hashable {
     ) {
         self.name = name
         self.memory = memory
-        self.hotStandby = hotStandby
         self.standbyMemory = standbyMemory ?? memory
-        self.standby = standby
-        self.policy = policy
-        self.location = location
-        self.memoryLocation = memoryLocation
-        self.hotStandbyLocation = hotStandbyLocation
-        self.standbyMemoryLocation = standbyMemoryLocation
+        self.rare = nil
+        self.anchor = location
+        self.packedMemoryAt = 0
+        self.packedHotStandbyAt = 0
+        self.packedStandbyMemoryAt = 0
+        self.flags = Self.flags(hotStandby: hotStandby, policy: policy)
+        store(
+            Positions(memory: memoryLocation, hotStandby: hotStandbyLocation, standbyMemory: standbyMemoryLocation),
+            standby: standby)
+    }
+
+    public var hotStandby: Bool {
+        get { flags & 1 != 0 }
+        set { flags = Self.flags(hotStandby: newValue, policy: policy) }
+    }
+
+    /// Overrides the OS's standby for this job.
+    public var standby: OSReference? {
+        get { rare?.standby }
+        set { store(positions, standby: newValue) }
+    }
+
+    /// The effective action per severity: the job's own `policy` over the spec's `job_fault`.
+    public var policy: JobFaultPolicy {
+        get { JobFaultPolicy(light: Self.action(flags >> 1), severe: Self.action(flags >> 3)) }
+        set { flags = Self.flags(hotStandby: hotStandby, policy: newValue) }
+    }
+
+    /// Where the job's `name` is written (the mapping's start when it has none).
+    public var location: SourceLocation {
+        get { anchor }
+        set {
+            let kept = positions
+            anchor = newValue
+            store(kept, standby: standby)
+        }
+    }
+
+    /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
+    /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
+    public var memoryLocation: SourceLocation? {
+        get { position(\.memory, packed: packedMemoryAt) }
+        set { with(\.memory, newValue) }
+    }
+    public var hotStandbyLocation: SourceLocation? {
+        get { position(\.hotStandby, packed: packedHotStandbyAt) }
+        set { with(\.hotStandby, newValue) }
+    }
+    public var standbyMemoryLocation: SourceLocation? {
+        get { position(\.standbyMemory, packed: packedStandbyMemoryAt) }
+        set { with(\.standbyMemory, newValue) }
     }
 
     /// Where this job fails over when it runs on `os`: its own standby, else the OS's.
     /// `nil` for an ordinary job.
     public func failoverTarget(on os: OS) -> OSReference? {
         hotStandby ? (standby ?? os.standby) : nil
+    }
+
+    public static func == (a: Job, b: Job) -> Bool {
+        a.name == b.name && a.memory == b.memory && a.standbyMemory == b.standbyMemory && a.flags == b.flags
+            && a.anchor == b.anchor && a.standby == b.standby && a.positions == b.positions
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name)
+        h.combine(memory)
+        h.combine(standbyMemory)
+        h.combine(flags)
+        h.combine(anchor)
+        h.combine(standby)
+        h.combine(positions)
+    }
+
+    // MARK: Storage
+
+    /// The three optional positions a job keeps besides its name's.
+    ///
+    /// Each packs into two bytes when it lies from 32 lines above the name to
+    /// 31 below, in columns 1 to 1023 — where a job's keys are, in block or
+    /// flow style, unless long comments or lines come between: 0 is `nil`;
+    /// otherwise the line offset + 32 in the top six bits and the column in
+    /// the low ten. When one does not pack, all three are kept exact in the
+    /// job's box.
+    private struct Positions: Hashable, Sendable {
+        var memory: SourceLocation?
+        var hotStandby: SourceLocation?
+        var standbyMemory: SourceLocation?
+
+        static func pack(_ location: SourceLocation?, near anchor: SourceLocation) -> UInt16? {
+            guard let location else { return 0 }
+            let offset = location.line - anchor.line + 32
+            guard (0..<64).contains(offset), (1..<1024).contains(location.column) else { return nil }
+            return UInt16(offset) << 10 | UInt16(location.column)
+        }
+
+        static func unpack(_ packed: UInt16, near anchor: SourceLocation) -> SourceLocation? {
+            guard packed != 0 else { return nil }
+            return SourceLocation(line: anchor.line + Int(packed >> 10) - 32, column: Int(packed & 0x3FF))
+        }
+    }
+
+    /// What only some jobs have: their own standby. Immutable: a change stores a
+    /// new box. Kept to one small allocation (56 bytes) for the usual case.
+    private class Rare: @unchecked Sendable {
+        let standby: OSReference?
+
+        init(standby: OSReference?) {
+            self.standby = standby
+        }
+
+        /// All three positions, exact, when one of them does not pack.
+        var positions: Positions? { nil }
+    }
+
+    /// A box that also holds the positions that do not pack.
+    private final class RareWithPositions: Rare, @unchecked Sendable {
+        let exact: Positions
+
+        init(standby: OSReference?, positions: Positions) {
+            self.exact = positions
+            super.init(standby: standby)
+        }
+
+        override var positions: Positions? { exact }
+    }
+
+    private var positions: Positions {
+        if let exact = rare?.positions { return exact }
+        return Positions(
+            memory: Positions.unpack(packedMemoryAt, near: anchor),
+            hotStandby: Positions.unpack(packedHotStandbyAt, near: anchor),
+            standbyMemory: Positions.unpack(packedStandbyMemoryAt, near: anchor))
+    }
+
+    private func position(_ field: KeyPath<Positions, SourceLocation?>, packed: UInt16) -> SourceLocation? {
+        if let exact = rare?.positions { return exact[keyPath: field] }
+        return Positions.unpack(packed, near: anchor)
+    }
+
+    private mutating func with(_ field: WritableKeyPath<Positions, SourceLocation?>, _ value: SourceLocation?) {
+        var all = positions
+        all[keyPath: field] = value
+        store(all, standby: standby)
+    }
+
+    private mutating func store(_ all: Positions, standby: OSReference?) {
+        if let m = Positions.pack(all.memory, near: anchor),
+            let h = Positions.pack(all.hotStandby, near: anchor),
+            let s = Positions.pack(all.standbyMemory, near: anchor)
+        {
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (m, h, s)
+            rare = standby.map { Rare(standby: $0) }
+        } else {
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (0, 0, 0)
+            rare = RareWithPositions(standby: standby, positions: all)
+        }
+    }
+
+    private static func flags(hotStandby: Bool, policy: JobFaultPolicy) -> UInt8 {
+        (hotStandby ? 1 : 0) | code(policy.light) << 1 | code(policy.severe) << 3
+    }
+
+    private static func code(_ action: JobFaultAction) -> UInt8 {
+        switch action {
+        case .restart: 0
+        case .stop: 1
+        case .failover: 2
+        }
+    }
+
+    private static func action(_ bits: UInt8) -> JobFaultAction {
+        switch bits & 3 {
+        case 0: .restart
+        case 1: .stop
+        default: .failover
+        }
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import StandbyKit
+
+private typealias Location = StandbyKit.SourceLocation
+
+private func at(_ line: Int, _ column: Int) -> Location { Location(line: line, column: column) }
+
+/// A far position: too far from any name to pack.
+private let far = at(5_000, 2_000)
+
+/// Name, then the positions of memory, hot_standby and standby_memory: near the
+/// name, before it, far from it, and absent.
+private let positionCases: [(Location, Location?, Location?, Location?)] = [
+    (at(10, 7), at(11, 15), nil, nil),
+    (at(10, 7), at(10, 30), at(10, 52), at(10, 75)),
+    (at(40, 9), at(8, 9), at(71, 1023), at(39, 1)),
+    (at(40, 9), at(7, 9), nil, nil),
+    (at(40, 9), at(72, 9), nil, nil),
+    (at(3, 3), at(3, 1024), nil, at(4, 5)),
+    (at(1, 1), nil, far, nil),
+    (at(1, 1), nil, nil, nil),
+]
+
+/// The decoded spec holds a record per job of a fleet,
+/// so their layouts are part of the tool's memory budget (README,
+/// "Performance"): these tests keep them from growing unnoticed, and check
+/// that the compact storage behind the properties gives back what was stored.
+@Suite struct ModelStorageTests {
+    @Test func perJobRecordsStaySmall() {
+        #expect(MemoryLayout<Location>.stride == 8)
+        #expect(MemoryLayout<Job>.stride <= 56)
+    }
+
+    @Test(arguments: positionCases.indices, [nil, OSReference(machine: "m1", os: "sb0", location: at(12, 40))])
+    func positionsReadBackAsStored(_ index: Int, standby: OSReference?) {
+        let (at, memoryAt, hotAt, copyAt) = positionCases[index]
+        let job = Job(
+            name: "j", memory: 64 << 20, hotStandby: true, standbyMemory: 32 << 20, standby: standby,
+            policy: JobFaultPolicy(light: .stop, severe: .restart), location: at,
+            memoryLocation: memoryAt, hotStandbyLocation: hotAt, standbyMemoryLocation: copyAt)
+        #expect(job.location == at)
+        #expect(job.memoryLocation == memoryAt)
+        #expect(job.hotStandbyLocation == hotAt)
+        #expect(job.standbyMemoryLocation == copyAt)
+        #expect(job.standby == standby)
+        #expect(job.standby?.location == standby?.location)
+        #expect(job.memory == 64 << 20)
+        #expect(job.standbyMemory == 32 << 20)
+        #expect(job.hotStandby)
+        #expect(job.policy == JobFaultPolicy(light: .stop, severe: .restart))
+    }
+
+    @Test func settersChangeOneFieldOnly() {
+        let standby = OSReference(os: "sb", location: at(3, 20))
+        var job = Job(
+            name: "j", memory: 8, standby: standby, location: at(3, 5),
+            memoryLocation: at(4, 13), hotStandbyLocation: at(5, 18))
+        let original = job
+
+        job.location = at(900, 5)  // the others are now far from it
+        #expect(job.memoryLocation == at(4, 13))
+        #expect(job.hotStandbyLocation == at(5, 18))
+        #expect(job.standby == standby)
+        #expect(job != original)
+        job.location = original.location
+        #expect(job == original)
+        #expect(job.hashValue == original.hashValue)
+
+        job.standbyMemoryLocation = far
+        #expect(job.standbyMemoryLocation == far)
+        #expect(job.memoryLocation == at(4, 13))
+        job.standbyMemoryLocation = nil
+        #expect(job == original)
+
+        job.standby = nil
+        #expect(job.standby == nil)
+        #expect(job.hotStandbyLocation == at(5, 18))
+        job.standby = standby
+        job.hotStandby = true
+        job.policy.severe = .stop
+        #expect(job.hotStandby && job.policy == JobFaultPolicy(light: .restart, severe: .stop))
+        job.hotStandby = false
+        #expect(job.policy == JobFaultPolicy(light: .restart, severe: .stop))
+        job.policy = JobFaultPolicy()
+        #expect(job == original)
+    }
+
+    @Test func everyPolicyRoundTrips() {
+        for light in JobFaultAction.allCases {
+            for severe in JobFaultAction.allCases {
+                for hot in [false, true] {
+                    let policy = JobFaultPolicy(light: light, severe: severe)
+                    let job = Job(name: "j", memory: 1, hotStandby: hot, policy: policy)
+                    #expect(job.policy == policy && job.hotStandby == hot)
+                }
+            }
+        }
+    }
+
+    @Test func locationsSaturateInsteadOfTrapping() {
+        let huge = at(Int.max, 1 << 40)
+        #expect(huge.line == Int(UInt32.max))
+        #expect(huge.column == Int(UInt32.max))
+        let job = Job(name: "j", memory: 1, location: huge, memoryLocation: at(1, 1))
+        #expect(job.memoryLocation == at(1, 1))
+        #expect(at(2, 1) > at(1, 80))
+    }
+
+    @Test func sourceLocationEncodesLineAndColumn() throws {
+        let data = try JSONEncoder().encode(at(12, 5))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Int])
+        #expect(object == ["line": 12, "column": 5])
+        #expect(try JSONDecoder().decode(Location.self, from: data) == at(12, 5))
+    }
+}
