@@ -23,7 +23,7 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
     (at(1, 1), nil, nil, nil),
 ]
 
-/// The decoded spec holds a record per job of a fleet,
+/// The decoded spec and the compiled tables hold a record per job of a fleet,
 /// so their layouts are part of the tool's memory budget (README,
 /// "Performance"): these tests keep them from growing unnoticed, and check
 /// that the compact storage behind the properties gives back what was stored.
@@ -31,6 +31,7 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
     @Test func perJobRecordsStaySmall() {
         #expect(MemoryLayout<Location>.stride == 8)
         #expect(MemoryLayout<Job>.stride <= 56)
+        #expect(MemoryLayout<StartStep>.stride == 16)
     }
 
     @Test(arguments: positionCases.indices, [nil, OSReference(machine: "m1", os: "sb0", location: at(12, 40))])
@@ -113,5 +114,36 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Int])
         #expect(object == ["line": 12, "column": 5])
         #expect(try JSONDecoder().decode(Location.self, from: data) == at(12, 5))
+    }
+
+    /// The final table is rebuilt from the initial one and the steps: the
+    /// renderer fixture's fleet has expansions, a standby on another machine,
+    /// and an OS without jobs ahead of one with jobs.
+    @Test func compiledMachinesRebuildTheirFinalTables() throws {
+        let mi = 1 << 20
+        let compiled = try RenderFixtures.compile(RenderFixtures.fleet())
+        let r = { (name: String, kind: RegionKind, size: Int, owner: String, onFault: String) in
+            Region(name: name, kind: kind, size: size * mi, owner: owner, onFault: onFault)
+        }
+        let rack1 = compiled.machines[0]
+        #expect(
+            rack1.final == [
+                r("web", .os, 64, "web", "web"), r("db", .os, 64, "db", "db"), r("spare", .os, 64, "spare", "spare"),
+                r("monitor", .monitor, 64, "monitor", "monitor"), r("frontend", .job, 256, "web", "spare"),
+                r("cache", .job, 96, "web", "monitor"), r("postgres", .job, 192, "db", "rack2/dr"),
+                r("unallocated", .unallocated, 224, "monitor", "monitor"),
+            ])
+        #expect(rack1.ownRegions == [64 * mi, 64 * mi, 64 * mi] && rack1.pool == 224 * mi)
+        let rack2 = compiled.machines[1]
+        #expect(
+            rack2.final == [
+                r("dr", .os, 96, "dr", "dr"), r("batch", .os, 32, "batch", "batch"),
+                r("monitor", .monitor, 32, "monitor", "monitor"), r("report", .job, 1536, "batch", "monitor"),
+                r("unallocated", .unallocated, 352, "monitor", "monitor"),
+            ])
+        #expect(rack2.ownRegions == [96 * mi, 32 * mi] && rack2.pool == 352 * mi)
+        for machine in compiled.machines {
+            #expect(Array(machine.states).last?.regions == machine.final)
+        }
     }
 }

@@ -35,7 +35,7 @@ public enum Compiler {
         _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
     ) -> [Region]? {
         var regions: [Region] = []
-        regions.reserveCapacity(machine.oses.count + 2 + machine.oses.reduce(0) { $0 + $1.jobs.count })
+        regions.reserveCapacity(machine.oses.count + 2)
         var used = machine.monitor
         var overflow = false
         for os in machine.oses {
@@ -69,30 +69,30 @@ public enum Compiler {
         _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
     ) -> CompiledMachine? {
         guard let initial = initialTable(machine, policies: policies, into: &diagnostics) else { return nil }
-        var regions = initial
+        // Regions `0..<oses.count` of the initial table are the OSes' own areas,
+        // in order, and the last one is the pool.
+        var own = initial.prefix(machine.oses.count).map(\.size)
+        var pool = initial.last?.size ?? 0
         var steps: [StartStep] = []
-        let poolIndex = { (regions: [Region]) in regions.count - 1 }
+        steps.reserveCapacity(machine.oses.reduce(0) { $0 + $1.jobs.count })
         for (o, os) in machine.oses.enumerated() {
             for (j, job) in os.jobs.enumerated() {
-                // Region `o` is the OS's own area: OS regions come first, in order.
-                let free = regions[o].size - os.kernel
+                let free = own[o] - os.kernel
                 var expansion = 0
                 if free < job.memory {
                     expansion = job.memory - free
-                    let pool = regions[poolIndex(regions)].size
                     let available = max(0, pool - machine.reserve)
                     if available < expansion {
                         diagnostics.append(cannotStart(job, on: os, in: machine, short: expansion, available: available, pool: pool))
                         continue
                     }
                 }
-                regions[o].size += expansion - job.memory
-                regions[poolIndex(regions)].size -= expansion
-                regions.insert(jobRegion(job, on: os, machine: machine), at: poolIndex(regions))
+                own[o] += expansion - job.memory
+                pool -= expansion
                 steps.append(StartStep(os: o, job: j, expansion: expansion))
             }
         }
-        return CompiledMachine(machine: machine, initial: initial, steps: steps, final: regions)
+        return CompiledMachine(machine: machine, initial: initial, steps: steps, ownRegions: own, pool: pool)
     }
 
     /// The region a started job occupies: owned by its OS; on fault it goes to its

@@ -68,34 +68,82 @@ public struct TableState: Sendable, Hashable {
 }
 
 /// One job start: which job, on which OS, and how much the OS grew first.
+///
+/// 16 bytes: the indices are stored in 32 bits (a machine would need four
+/// billion OSes, or an OS four billion jobs, to pass them).
 public struct StartStep: Sendable, Hashable {
-    /// Index of the OS in ``Machine/oses``.
-    public var os: Int
-    /// Index of the job in that OS's ``OS/jobs``.
-    public var job: Int
     /// Bytes moved from the pool to the OS before the job was carved.
     public var expansion: Int
+    private var storedOS: UInt32
+    private var storedJob: UInt32
+
+    /// Index of the OS in ``Machine/oses``.
+    public var os: Int {
+        get { Int(storedOS) }
+        set { storedOS = UInt32(newValue) }
+    }
+
+    /// Index of the job in that OS's ``OS/jobs``.
+    public var job: Int {
+        get { Int(storedJob) }
+        set { storedJob = UInt32(newValue) }
+    }
+
+    public init(os: Int, job: Int, expansion: Int) {
+        self.expansion = expansion
+        self.storedOS = UInt32(os)
+        self.storedJob = UInt32(job)
+    }
 }
 
 /// The compiled start-up of one machine.
 ///
-/// Only the initial and final tables are stored; the states in between are
-/// rebuilt on demand from the steps, so memory stays linear in the spec's size
-/// while `--states all` can still print every step.
+/// Only the initial table, the steps, and the sizes start-up leaves to each
+/// OS's own region and to the pool are stored; the final table and the states
+/// in between are rebuilt on demand from the steps, so memory stays a few bytes
+/// a job while `--states all` can still print every step.
 public struct CompiledMachine: Sendable, Hashable {
     /// The machine as decoded.
     public var machine: Machine
-    /// The table at boot.
+    /// The table at boot: one region per OS, the monitor's area, the pool.
     public var initial: [Region]
     /// One step per job that started, in start order.
     public var steps: [StartStep]
-    /// The table after every job started.
-    public var final: [Region]
+    /// Per OS: the size of its own region after start-up.
+    public private(set) var ownRegions: [Int]
+    /// The pool after start-up: the size of the `unallocated` region.
+    public private(set) var pool: Int
+
+    init(machine: Machine, initial: [Region], steps: [StartStep], ownRegions: [Int], pool: Int) {
+        self.machine = machine
+        self.initial = initial
+        self.steps = steps
+        self.ownRegions = ownRegions
+        self.pool = pool
+    }
 
     public var name: String { machine.name }
 
-    /// The pool after start-up: the size of the `unallocated` region.
-    public var pool: Int { final.last?.size ?? 0 }
+    /// The table after every job started: the OSes' regions and the monitor's
+    /// area as at boot but for the OSes' sizes, then the jobs in start order,
+    /// then the pool.
+    public var final: [Region] {
+        var regions: [Region] = []
+        regions.reserveCapacity(initial.count + steps.count)
+        regions.append(contentsOf: initial.dropLast())
+        for (o, size) in ownRegions.enumerated() where o < regions.count {
+            regions[o].size = size
+        }
+        for step in steps {
+            let os = machine.oses[step.os]
+            regions.append(Compiler.jobRegion(os.jobs[step.job], on: os, machine: machine))
+        }
+        if var pool = initial.last {
+            pool.size = self.pool
+            regions.append(pool)
+        }
+        return regions
+    }
 
     /// Every state: the initial one, then one after each job start.
     public var states: CompiledStates { CompiledStates(machine: self) }
