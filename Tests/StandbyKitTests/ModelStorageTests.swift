@@ -30,7 +30,7 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
 @Suite struct ModelStorageTests {
     @Test func perJobRecordsStaySmall() {
         #expect(MemoryLayout<Location>.stride == 8)
-        #expect(MemoryLayout<Job>.stride <= 56)
+        #expect(MemoryLayout<Job>.stride <= 48)
         #expect(MemoryLayout<StartStep>.stride == 16)
     }
 
@@ -86,6 +86,27 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
         #expect(job.policy == JobFaultPolicy(light: .restart, severe: .stop))
         job.policy = JobFaultPolicy()
         #expect(job == original)
+    }
+
+    /// Sizes that pack (a number below 2^26 times a power of two) and sizes
+    /// that go to the box, alone or with positions that do not pack either.
+    @Test(arguments: [
+        0, 1, 4 << 10, 64 << 20, 1 << 26 - 1, (1 << 26 - 1) << 37, 1 << 62, 1 << 26 + 1, 123_456_789, Int.max, -1,
+    ])
+    func sizesReadBackAsStored(_ size: Int) {
+        for (memoryAt, standby) in [(at(11, 9), nil), (far, OSReference(os: "s"))] {
+            var job = Job(
+                name: "j", memory: size, standbyMemory: 32 << 20, standby: standby, location: at(10, 7),
+                memoryLocation: memoryAt)
+            #expect(job.memory == size && job.standbyMemory == 32 << 20)
+            #expect(job.memoryLocation == memoryAt && job.standby == standby)
+            job.standbyMemory = size
+            job.memory = 1 << 20
+            #expect(job.memory == 1 << 20 && job.standbyMemory == size)
+            #expect(job.memoryLocation == memoryAt && job.standby == standby)
+            job.memory = size
+            #expect(job == Job(name: "j", memory: size, standby: standby, location: at(10, 7), memoryLocation: memoryAt))
+        }
     }
 
     @Test func everyPolicyRoundTrips() {
