@@ -23,15 +23,14 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
     (at(1, 1), nil, nil, nil),
 ]
 
-/// The decoded spec and the compiled tables hold a record per job of a fleet,
-/// so their layouts are part of the tool's memory budget (README,
-/// "Performance"): these tests keep them from growing unnoticed, and check
-/// that the compact storage behind the properties gives back what was stored.
+/// The decoded spec holds a record per job of a fleet, so its layout is part
+/// of the tool's memory budget (README, "Performance"): these tests keep the
+/// record from growing unnoticed, and check that the compact storage behind
+/// the properties of jobs and compiled machines gives back what was stored.
 @Suite struct ModelStorageTests {
     @Test func perJobRecordsStaySmall() {
         #expect(MemoryLayout<Location>.stride == 8)
         #expect(MemoryLayout<Job>.stride <= 48)
-        #expect(MemoryLayout<StartStep>.stride == 16)
     }
 
     @Test(arguments: positionCases.indices, [nil, OSReference(machine: "m1", os: "sb0", location: at(12, 40))])
@@ -163,8 +162,39 @@ private let positionCases: [(Location, Location?, Location?, Location?)] = [
                 r("unallocated", .unallocated, 352, "monitor", "monitor"),
             ])
         #expect(rack2.ownRegions == [96 * mi, 32 * mi] && rack2.pool == 352 * mi)
+        #expect(rack1.steps == [step(0, 0, 0), step(0, 1, 32 * mi), step(1, 0, 0)])
+        #expect(rack2.steps == [step(1, 0, 1440 * mi)])
         for machine in compiled.machines {
             #expect(Array(machine.states).last?.regions == machine.final)
         }
+    }
+
+    /// A job that cannot start is left out of the steps (the spec then has an
+    /// error, and no compiled spec, but the machine's start-up is still
+    /// complete for the jobs after it).
+    @Test func stepsLeaveOutAJobThatCannotStart() throws {
+        let mi = 1 << 20
+        let machine = Machine(
+            name: "m", memory: 256 * mi, monitor: 32 * mi,
+            oses: [
+                OS(name: "idle", role: .active, memory: 16 * mi, kernel: 16 * mi),
+                OS(
+                    name: "a", role: .active, memory: 64 * mi, kernel: 32 * mi,
+                    jobs: [
+                        Job(name: "fits", memory: 16 * mi), Job(name: "grows", memory: 48 * mi),
+                        Job(name: "huge", memory: 512 * mi), Job(name: "last", memory: 8 * mi),
+                    ]),
+            ])
+        var diagnostics = Diagnostics()
+        let compiled = try #require(Compiler.compile(machine, policies: Policies(), into: &diagnostics))
+        #expect(diagnostics.all.map(\.code) == [.jobCannotStart])
+        #expect(compiled.steps == [step(1, 0, 0), step(1, 1, 32 * mi), step(1, 3, 8 * mi)])
+        #expect(compiled.final.map(\.name) == ["idle", "a", "monitor", "fits", "grows", "last", "unallocated"])
+        #expect(compiled.pool == 104 * mi)
+        #expect(Array(compiled.states).last?.regions == compiled.final)
+    }
+
+    private func step(_ os: Int, _ job: Int, _ expansion: Int) -> StartStep {
+        StartStep(os: os, job: job, expansion: expansion)
     }
 }

@@ -73,10 +73,13 @@ public enum Compiler {
         // in order, and the last one is the pool.
         var own = initial.prefix(machine.oses.count).map(\.size)
         var pool = initial.last?.size ?? 0
-        var steps: [StartStep] = []
-        steps.reserveCapacity(machine.oses.reduce(0) { $0 + $1.jobs.count })
+        var expansions: [CompiledMachine.Expansion] = []
+        var leftOut: [Int] = []
+        var started = 0
+        var ordinal = 0
         for (o, os) in machine.oses.enumerated() {
-            for (j, job) in os.jobs.enumerated() {
+            for job in os.jobs {
+                defer { ordinal += 1 }
                 let free = own[o] - os.kernel
                 var expansion = 0
                 if free < job.memory {
@@ -84,15 +87,18 @@ public enum Compiler {
                     let available = max(0, pool - machine.reserve)
                     if available < expansion {
                         diagnostics.append(cannotStart(job, on: os, in: machine, short: expansion, available: available, pool: pool))
+                        leftOut.append(ordinal)
                         continue
                     }
+                    expansions.append(.init(step: started, bytes: expansion))
                 }
                 own[o] += expansion - job.memory
                 pool -= expansion
-                steps.append(StartStep(os: o, job: j, expansion: expansion))
+                started += 1
             }
         }
-        return CompiledMachine(machine: machine, initial: initial, steps: steps, ownRegions: own, pool: pool)
+        return CompiledMachine(
+            machine: machine, initial: initial, ownRegions: own, pool: pool, expansions: expansions, leftOut: leftOut)
     }
 
     /// The region a started job occupies: owned by its OS; on fault it goes to its

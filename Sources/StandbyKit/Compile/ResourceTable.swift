@@ -68,58 +68,79 @@ public struct TableState: Sendable, Hashable {
 }
 
 /// One job start: which job, on which OS, and how much the OS grew first.
-///
-/// 16 bytes: the indices are stored in 32 bits (a machine would need four
-/// billion OSes, or an OS four billion jobs, to pass them).
 public struct StartStep: Sendable, Hashable {
+    /// Index of the OS in ``Machine/oses``.
+    public var os: Int
+    /// Index of the job in that OS's ``OS/jobs``.
+    public var job: Int
     /// Bytes moved from the pool to the OS before the job was carved.
     public var expansion: Int
-    private var storedOS: UInt32
-    private var storedJob: UInt32
-
-    /// Index of the OS in ``Machine/oses``.
-    public var os: Int {
-        get { Int(storedOS) }
-        set { storedOS = UInt32(newValue) }
-    }
-
-    /// Index of the job in that OS's ``OS/jobs``.
-    public var job: Int {
-        get { Int(storedJob) }
-        set { storedJob = UInt32(newValue) }
-    }
-
-    public init(os: Int, job: Int, expansion: Int) {
-        self.expansion = expansion
-        self.storedOS = UInt32(os)
-        self.storedJob = UInt32(job)
-    }
 }
 
 /// The compiled start-up of one machine.
 ///
-/// Only the initial table, the steps, and the sizes start-up leaves to each
-/// OS's own region and to the pool are stored; the final table and the states
-/// in between are rebuilt on demand from the steps, so memory stays a few bytes
-/// a job while `--states all` can still print every step.
+/// Jobs start in document order, so the steps are the machine's jobs but for
+/// those that could not start (none, in a spec that compiles); what is stored
+/// is the initial table, the expansions above zero, the jobs left out, and the
+/// sizes start-up leaves to each OS's own region and to the pool. The steps,
+/// the final table and the states in between are rebuilt on demand, so a
+/// compiled fleet takes a few bytes a machine beyond its spec while
+/// `--states all` can still print every step.
 public struct CompiledMachine: Sendable, Hashable {
     /// The machine as decoded.
     public var machine: Machine
     /// The table at boot: one region per OS, the monitor's area, the pool.
     public var initial: [Region]
-    /// One step per job that started, in start order.
-    public var steps: [StartStep]
     /// Per OS: the size of its own region after start-up.
     public private(set) var ownRegions: [Int]
     /// The pool after start-up: the size of the `unallocated` region.
     public private(set) var pool: Int
+    /// The steps whose expansion is above zero, in start order.
+    private var expansions: [Expansion]
+    /// The jobs that could not start, by position among the machine's jobs in
+    /// document order, ascending.
+    private var leftOut: [Int]
 
-    init(machine: Machine, initial: [Region], steps: [StartStep], ownRegions: [Int], pool: Int) {
+    /// An expansion above zero: the step's position in ``steps`` and its bytes.
+    struct Expansion: Sendable, Hashable {
+        var step: Int
+        var bytes: Int
+    }
+
+    init(
+        machine: Machine, initial: [Region], ownRegions: [Int], pool: Int, expansions: [Expansion], leftOut: [Int]
+    ) {
         self.machine = machine
         self.initial = initial
-        self.steps = steps
         self.ownRegions = ownRegions
         self.pool = pool
+        self.expansions = expansions
+        self.leftOut = leftOut
+    }
+
+    /// One step per job that started, in start order.
+    public var steps: [StartStep] {
+        var steps: [StartStep] = []
+        steps.reserveCapacity(max(0, machine.oses.reduce(0) { $0 + $1.jobs.count } - leftOut.count))
+        var ordinal = 0
+        var nextLeftOut = 0
+        var nextExpansion = 0
+        for (o, os) in machine.oses.enumerated() {
+            for j in os.jobs.indices {
+                defer { ordinal += 1 }
+                if nextLeftOut < leftOut.count && leftOut[nextLeftOut] == ordinal {
+                    nextLeftOut += 1
+                    continue
+                }
+                var expansion = 0
+                if nextExpansion < expansions.count && expansions[nextExpansion].step == steps.count {
+                    expansion = expansions[nextExpansion].bytes
+                    nextExpansion += 1
+                }
+                steps.append(StartStep(os: o, job: j, expansion: expansion))
+            }
+        }
+        return steps
     }
 
     public var name: String { machine.name }
@@ -128,6 +149,7 @@ public struct CompiledMachine: Sendable, Hashable {
     /// area as at boot but for the OSes' sizes, then the jobs in start order,
     /// then the pool.
     public var final: [Region] {
+        let steps = steps
         var regions: [Region] = []
         regions.reserveCapacity(initial.count + steps.count)
         regions.append(contentsOf: initial.dropLast())
@@ -165,6 +187,7 @@ public struct CompiledStates: Sequence, Sendable {
 
     public struct Iterator: IteratorProtocol {
         let machine: CompiledMachine
+        let steps: [StartStep]
         var regions: [Region]
         var position = 0
 
@@ -174,9 +197,9 @@ public struct CompiledStates: Sequence, Sendable {
                 return TableState(event: .initial, expansion: 0, regions: regions)
             }
             let index = position - 1
-            guard index < machine.steps.count else { return nil }
+            guard index < steps.count else { return nil }
             position += 1
-            let step = machine.steps[index]
+            let step = steps[index]
             let os = machine.machine.oses[step.os]
             let job = os.jobs[step.job]
             // Region `step.os` is the OS's own area: OS regions come first, in order.
@@ -190,7 +213,7 @@ public struct CompiledStates: Sequence, Sendable {
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(machine: machine, regions: machine.initial)
+        Iterator(machine: machine, steps: machine.steps, regions: machine.initial)
     }
 }
 
