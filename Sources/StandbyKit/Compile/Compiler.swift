@@ -35,7 +35,7 @@ public enum Compiler {
         _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
     ) -> [Region]? {
         var regions: [Region] = []
-        regions.reserveCapacity(machine.oses.count + 2 + machine.oses.reduce(0) { $0 + $1.jobs.count })
+        regions.reserveCapacity(machine.oses.count + 2)
         var used = machine.monitor
         var overflow = false
         for os in machine.oses {
@@ -69,30 +69,36 @@ public enum Compiler {
         _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
     ) -> CompiledMachine? {
         guard let initial = initialTable(machine, policies: policies, into: &diagnostics) else { return nil }
-        var regions = initial
-        var steps: [StartStep] = []
-        let poolIndex = { (regions: [Region]) in regions.count - 1 }
+        // Regions `0..<oses.count` of the initial table are the OSes' own areas,
+        // in order, and the last one is the pool.
+        var own = initial.prefix(machine.oses.count).map(\.size)
+        var pool = initial.last?.size ?? 0
+        var expansions: [CompiledMachine.Expansion] = []
+        var leftOut: [Int] = []
+        var started = 0
+        var ordinal = 0
         for (o, os) in machine.oses.enumerated() {
-            for (j, job) in os.jobs.enumerated() {
-                // Region `o` is the OS's own area: OS regions come first, in order.
-                let free = regions[o].size - os.kernel
+            for job in os.jobs {
+                defer { ordinal += 1 }
+                let free = own[o] - os.kernel
                 var expansion = 0
                 if free < job.memory {
                     expansion = job.memory - free
-                    let pool = regions[poolIndex(regions)].size
                     let available = max(0, pool - machine.reserve)
                     if available < expansion {
                         diagnostics.append(cannotStart(job, on: os, in: machine, short: expansion, available: available, pool: pool))
+                        leftOut.append(ordinal)
                         continue
                     }
+                    expansions.append(.init(step: started, bytes: expansion))
                 }
-                regions[o].size += expansion - job.memory
-                regions[poolIndex(regions)].size -= expansion
-                regions.insert(jobRegion(job, on: os, machine: machine), at: poolIndex(regions))
-                steps.append(StartStep(os: o, job: j, expansion: expansion))
+                own[o] += expansion - job.memory
+                pool -= expansion
+                started += 1
             }
         }
-        return CompiledMachine(machine: machine, initial: initial, steps: steps, final: regions)
+        return CompiledMachine(
+            machine: machine, initial: initial, ownRegions: own, pool: pool, expansions: expansions, leftOut: leftOut)
     }
 
     /// The region a started job occupies: owned by its OS; on fault it goes to its

@@ -79,23 +79,93 @@ public struct StartStep: Sendable, Hashable {
 
 /// The compiled start-up of one machine.
 ///
-/// Only the initial and final tables are stored; the states in between are
-/// rebuilt on demand from the steps, so memory stays linear in the spec's size
-/// while `--states all` can still print every step.
+/// Jobs start in document order, so the steps are the machine's jobs but for
+/// those that could not start (none, in a spec that compiles); what is stored
+/// is the initial table, the expansions above zero, the jobs left out, and the
+/// sizes start-up leaves to each OS's own region and to the pool. The steps,
+/// the final table and the states in between are rebuilt on demand, so a
+/// compiled fleet takes a few bytes a machine beyond its spec while
+/// `--states all` can still print every step.
 public struct CompiledMachine: Sendable, Hashable {
     /// The machine as decoded.
     public var machine: Machine
-    /// The table at boot.
+    /// The table at boot: one region per OS, the monitor's area, the pool.
     public var initial: [Region]
+    /// Per OS: the size of its own region after start-up.
+    public private(set) var ownRegions: [Int]
+    /// The pool after start-up: the size of the `unallocated` region.
+    public private(set) var pool: Int
+    /// The steps whose expansion is above zero, in start order.
+    private var expansions: [Expansion]
+    /// The jobs that could not start, by position among the machine's jobs in
+    /// document order, ascending.
+    private var leftOut: [Int]
+
+    /// An expansion above zero: the step's position in ``steps`` and its bytes.
+    struct Expansion: Sendable, Hashable {
+        var step: Int
+        var bytes: Int
+    }
+
+    init(
+        machine: Machine, initial: [Region], ownRegions: [Int], pool: Int, expansions: [Expansion], leftOut: [Int]
+    ) {
+        self.machine = machine
+        self.initial = initial
+        self.ownRegions = ownRegions
+        self.pool = pool
+        self.expansions = expansions
+        self.leftOut = leftOut
+    }
+
     /// One step per job that started, in start order.
-    public var steps: [StartStep]
-    /// The table after every job started.
-    public var final: [Region]
+    public var steps: [StartStep] {
+        var steps: [StartStep] = []
+        steps.reserveCapacity(max(0, machine.oses.reduce(0) { $0 + $1.jobs.count } - leftOut.count))
+        var ordinal = 0
+        var nextLeftOut = 0
+        var nextExpansion = 0
+        for (o, os) in machine.oses.enumerated() {
+            for j in os.jobs.indices {
+                defer { ordinal += 1 }
+                if nextLeftOut < leftOut.count && leftOut[nextLeftOut] == ordinal {
+                    nextLeftOut += 1
+                    continue
+                }
+                var expansion = 0
+                if nextExpansion < expansions.count && expansions[nextExpansion].step == steps.count {
+                    expansion = expansions[nextExpansion].bytes
+                    nextExpansion += 1
+                }
+                steps.append(StartStep(os: o, job: j, expansion: expansion))
+            }
+        }
+        return steps
+    }
 
     public var name: String { machine.name }
 
-    /// The pool after start-up: the size of the `unallocated` region.
-    public var pool: Int { final.last?.size ?? 0 }
+    /// The table after every job started: the OSes' regions and the monitor's
+    /// area as at boot but for the OSes' sizes, then the jobs in start order,
+    /// then the pool.
+    public var final: [Region] {
+        let steps = steps
+        var regions: [Region] = []
+        regions.reserveCapacity(initial.count + steps.count)
+        regions.append(contentsOf: initial.dropLast())
+        for (o, size) in ownRegions.enumerated() where o < regions.count {
+            regions[o].size = size
+        }
+        for step in steps {
+            let os = machine.oses[step.os]
+            regions.append(Compiler.jobRegion(os.jobs[step.job], on: os, machine: machine))
+        }
+        if var pool = initial.last {
+            pool.size = self.pool
+            regions.append(pool)
+        }
+        return regions
+    }
 
     /// Every state: the initial one, then one after each job start.
     public var states: CompiledStates { CompiledStates(machine: self) }
@@ -117,6 +187,7 @@ public struct CompiledStates: Sequence, Sendable {
 
     public struct Iterator: IteratorProtocol {
         let machine: CompiledMachine
+        let steps: [StartStep]
         var regions: [Region]
         var position = 0
 
@@ -126,9 +197,9 @@ public struct CompiledStates: Sequence, Sendable {
                 return TableState(event: .initial, expansion: 0, regions: regions)
             }
             let index = position - 1
-            guard index < machine.steps.count else { return nil }
+            guard index < steps.count else { return nil }
             position += 1
-            let step = machine.steps[index]
+            let step = steps[index]
             let os = machine.machine.oses[step.os]
             let job = os.jobs[step.job]
             // Region `step.os` is the OS's own area: OS regions come first, in order.
@@ -142,7 +213,7 @@ public struct CompiledStates: Sequence, Sendable {
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(machine: machine, regions: machine.initial)
+        Iterator(machine: machine, steps: machine.steps, regions: machine.initial)
     }
 }
 

@@ -1,19 +1,48 @@
 /// A position in a spec: 1-based line and 1-based column (columns count characters).
+///
+/// Every decoded job, OS and machine keeps several of these, so each is stored in
+/// 8 bytes: two 32-bit numbers. A value outside `0...UInt32.max` (a line past
+/// four billion, which no spec within the input limits has) saturates.
 public struct SourceLocation: Hashable, Comparable, Sendable, Codable {
-    public var line: Int
-    public var column: Int
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
-        (a.line, a.column) < (b.line, b.column)
+        (a.storedLine, a.storedColumn) < (b.storedLine, b.storedColumn)
     }
 
     /// The start of the file, for problems that belong to no particular node.
     public static let start = SourceLocation(line: 1, column: 1)
+
+    private enum CodingKeys: String, CodingKey {
+        case line, column
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(line: try c.decode(Int.self, forKey: .line), column: try c.decode(Int.self, forKey: .column))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(line, forKey: .line)
+        try c.encode(column, forKey: .column)
+    }
 }
 
 /// A stable identifier of one kind of problem, such as `unknown-key`.

@@ -266,24 +266,29 @@ public struct OS: Sendable, Hashable {
 }
 
 /// An application program started on an OS.
+///
+/// A fleet has hundreds of thousands of jobs, so the record is kept to 48
+/// bytes behind its plain properties: the two sizes take four bytes each when
+/// they are a short number times a power of two (as sizes rounded to a granule
+/// are); the positions of `memory`, `hot_standby` and `standby_memory` take two
+/// bytes each, relative to the name's; the flag and the policy share one byte;
+/// and what most jobs lack — their own standby, sizes or positions that do not
+/// pack — lives in a box allocated only for the jobs that have it.
 public struct Job: Sendable, Hashable {
     public var name: String
-    /// Its memory region, in bytes (above 0).
-    public var memory: Int
-    public var hotStandby: Bool
-    /// What its standby copy needs, in bytes (defaults to ``memory``).
-    public var standbyMemory: Int
-    /// Overrides the OS's standby for this job.
-    public var standby: OSReference?
-    /// The effective action per severity: the job's own `policy` over the spec's `job_fault`.
-    public var policy: JobFaultPolicy
-    /// Where the job's `name` is written (the mapping's start when it has none).
-    public var location: SourceLocation
-    /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
-    /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
-    public var memoryLocation: SourceLocation?
-    public var hotStandbyLocation: SourceLocation?
-    public var standbyMemoryLocation: SourceLocation?
+    /// ``memory`` in the low 32 bits and ``standbyMemory`` in the high 32 (see
+    /// ``Packing``); unused when `rare` holds them.
+    private var packedSizes: UInt64
+    /// The job's own standby, and what does not pack; `nil` for most jobs.
+    private var rare: Rare?
+    private var anchor: SourceLocation
+    /// ``memoryLocation``, ``hotStandbyLocation`` and ``standbyMemoryLocation``
+    /// packed near ``location`` (see ``Packing``); unused when `rare` holds them.
+    private var packedMemoryAt: UInt16
+    private var packedHotStandbyAt: UInt16
+    private var packedStandbyMemoryAt: UInt16
+    /// Bit 0: ``hotStandby``; bits 1–2 and 3–4: the ``policy`` actions.
+    private var flags: UInt8
 
     public init(
         name: String, memory: Int, hotStandby: Bool = false, standbyMemory: Int? = nil,
@@ -293,20 +298,214 @@ public struct Job: Sendable, Hashable {
         standbyMemoryLocation: SourceLocation? = nil
     ) {
         self.name = name
-        self.memory = memory
-        self.hotStandby = hotStandby
-        self.standbyMemory = standbyMemory ?? memory
-        self.standby = standby
-        self.policy = policy
-        self.location = location
-        self.memoryLocation = memoryLocation
-        self.hotStandbyLocation = hotStandbyLocation
-        self.standbyMemoryLocation = standbyMemoryLocation
+        self.packedSizes = 0
+        self.rare = nil
+        self.anchor = location
+        self.packedMemoryAt = 0
+        self.packedHotStandbyAt = 0
+        self.packedStandbyMemoryAt = 0
+        self.flags = Self.flags(hotStandby: hotStandby, policy: policy)
+        store(
+            Unpacked(
+                memory: memory, standbyMemory: standbyMemory ?? memory, standby: standby,
+                memoryLocation: memoryLocation, hotStandbyLocation: hotStandbyLocation,
+                standbyMemoryLocation: standbyMemoryLocation))
+    }
+
+    /// Its memory region, in bytes (above 0).
+    public var memory: Int {
+        get { rare?.wide?.memory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes)) }
+        set { update(\.memory, newValue) }
+    }
+
+    public var hotStandby: Bool {
+        get { flags & 1 != 0 }
+        set { flags = Self.flags(hotStandby: newValue, policy: policy) }
+    }
+
+    /// What its standby copy needs, in bytes (defaults to ``memory``).
+    public var standbyMemory: Int {
+        get { rare?.wide?.standbyMemory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32)) }
+        set { update(\.standbyMemory, newValue) }
+    }
+
+    /// Overrides the OS's standby for this job.
+    public var standby: OSReference? {
+        get { rare?.standby }
+        set { update(\.standby, newValue) }
+    }
+
+    /// The effective action per severity: the job's own `policy` over the spec's `job_fault`.
+    public var policy: JobFaultPolicy {
+        get { JobFaultPolicy(light: Self.action(flags >> 1), severe: Self.action(flags >> 3)) }
+        set { flags = Self.flags(hotStandby: hotStandby, policy: newValue) }
+    }
+
+    /// Where the job's `name` is written (the mapping's start when it has none).
+    public var location: SourceLocation {
+        get { anchor }
+        set {
+            let values = unpacked
+            anchor = newValue
+            store(values)
+        }
+    }
+
+    /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
+    /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
+    public var memoryLocation: SourceLocation? {
+        get { rare?.wide.map(\.memoryLocation) ?? Packing.location(packedMemoryAt, near: anchor) }
+        set { update(\.memoryLocation, newValue) }
+    }
+    public var hotStandbyLocation: SourceLocation? {
+        get { rare?.wide.map(\.hotStandbyLocation) ?? Packing.location(packedHotStandbyAt, near: anchor) }
+        set { update(\.hotStandbyLocation, newValue) }
+    }
+    public var standbyMemoryLocation: SourceLocation? {
+        get { rare?.wide.map(\.standbyMemoryLocation) ?? Packing.location(packedStandbyMemoryAt, near: anchor) }
+        set { update(\.standbyMemoryLocation, newValue) }
     }
 
     /// Where this job fails over when it runs on `os`: its own standby, else the OS's.
     /// `nil` for an ordinary job.
     public func failoverTarget(on os: OS) -> OSReference? {
         hotStandby ? (standby ?? os.standby) : nil
+    }
+
+    public static func == (a: Job, b: Job) -> Bool {
+        a.name == b.name && a.flags == b.flags && a.anchor == b.anchor && a.unpacked == b.unpacked
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name)
+        h.combine(flags)
+        h.combine(anchor)
+        h.combine(unpacked)
+    }
+
+    // MARK: Storage
+
+    /// The fields kept packed or in the box, as plain values.
+    private struct Unpacked: Hashable, Sendable {
+        var memory: Int
+        var standbyMemory: Int
+        var standby: OSReference?
+        var memoryLocation: SourceLocation?
+        var hotStandbyLocation: SourceLocation?
+        var standbyMemoryLocation: SourceLocation?
+    }
+
+    /// What only some jobs have: their own standby. Immutable: a change stores a
+    /// new box. One small allocation (56 bytes) in the usual case.
+    private class Rare: @unchecked Sendable {
+        let standby: OSReference?
+
+        init(standby: OSReference?) {
+            self.standby = standby
+        }
+
+        /// Every packed field, exact, when one of them does not pack.
+        var wide: Unpacked? { nil }
+    }
+
+    /// A box that also holds the fields that do not pack.
+    private final class WideRare: Rare, @unchecked Sendable {
+        let exact: Unpacked
+
+        init(_ exact: Unpacked) {
+            self.exact = exact
+            super.init(standby: exact.standby)
+        }
+
+        override var wide: Unpacked? { exact }
+    }
+
+    private var unpacked: Unpacked {
+        if let exact = rare?.wide { return exact }
+        return Unpacked(
+            memory: Packing.size(UInt32(truncatingIfNeeded: packedSizes)),
+            standbyMemory: Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32)),
+            standby: rare?.standby,
+            memoryLocation: Packing.location(packedMemoryAt, near: anchor),
+            hotStandbyLocation: Packing.location(packedHotStandbyAt, near: anchor),
+            standbyMemoryLocation: Packing.location(packedStandbyMemoryAt, near: anchor))
+    }
+
+    private mutating func update<Value>(_ field: WritableKeyPath<Unpacked, Value>, _ value: Value) {
+        var values = unpacked
+        values[keyPath: field] = value
+        store(values)
+    }
+
+    private mutating func store(_ values: Unpacked) {
+        if let memory = Packing.code(values.memory),
+            let standbyMemory = Packing.code(values.standbyMemory),
+            let memoryAt = Packing.code(values.memoryLocation, near: anchor),
+            let hotStandbyAt = Packing.code(values.hotStandbyLocation, near: anchor),
+            let standbyMemoryAt = Packing.code(values.standbyMemoryLocation, near: anchor)
+        {
+            packedSizes = UInt64(standbyMemory) << 32 | UInt64(memory)
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
+            rare = values.standby.map { Rare(standby: $0) }
+        } else {
+            packedSizes = 0
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (0, 0, 0)
+            rare = WideRare(values)
+        }
+    }
+
+    /// The compact forms of sizes and positions.
+    private enum Packing {
+        /// A size in 32 bits when it is a number below 2^26 times a power of two
+        /// (any multiple of 1 MiB up to 64 TiB, of 4 KiB up to 256 GiB, …): the
+        /// power in the top six bits, the number in the low 26.
+        static func code(_ size: Int) -> UInt32? {
+            guard size > 0 else { return size == 0 ? 0 : nil }
+            let shift = size.trailingZeroBitCount
+            let number = size >> shift
+            guard number < 1 << 26 else { return nil }
+            return UInt32(shift) << 26 | UInt32(number)
+        }
+
+        static func size(_ code: UInt32) -> Int {
+            Int(code & (1 << 26 - 1)) << Int(code >> 26)
+        }
+
+        /// A position in 16 bits when it lies from 32 lines above the name to
+        /// 31 below, in columns 1 to 1023 — where a job's keys are, in block or
+        /// flow style, unless long comments or lines come between: 0 is `nil`;
+        /// otherwise the line offset + 32 in the top six bits and the column in
+        /// the low ten.
+        static func code(_ location: SourceLocation?, near anchor: SourceLocation) -> UInt16? {
+            guard let location else { return 0 }
+            let offset = location.line - anchor.line + 32
+            guard (0..<64).contains(offset), (1..<1024).contains(location.column) else { return nil }
+            return UInt16(offset) << 10 | UInt16(location.column)
+        }
+
+        static func location(_ code: UInt16, near anchor: SourceLocation) -> SourceLocation? {
+            guard code != 0 else { return nil }
+            return SourceLocation(line: anchor.line + Int(code >> 10) - 32, column: Int(code & (1 << 10 - 1)))
+        }
+    }
+
+    private static func flags(hotStandby: Bool, policy: JobFaultPolicy) -> UInt8 {
+        (hotStandby ? 1 : 0) | code(policy.light) << 1 | code(policy.severe) << 3
+    }
+
+    private static func code(_ action: JobFaultAction) -> UInt8 {
+        switch action {
+        case .restart: 0
+        case .stop: 1
+        case .failover: 2
+        }
+    }
+
+    private static func action(_ bits: UInt8) -> JobFaultAction {
+        switch bits & 3 {
+        case 0: .restart
+        case 1: .stop
+        default: .failover
+        }
     }
 }
