@@ -23,8 +23,10 @@ private struct Validation {
 
     /// Machine name → index of its first machine.
     var machineIndex: [String: Int] = [:]
-    /// Per machine: name → the first OS or job of that name.
-    var names: [[String: Entry]] = []
+    /// Per machine: OS name → the first OS of that name. Job names are checked
+    /// for uniqueness machine by machine and not kept: a fleet has hundreds of
+    /// thousands of them, and references name OSes.
+    var osNames: [[String: Int]] = []
     /// Per machine, per OS: whether some hot-standby job fails over to it.
     var used: [[Bool]] = []
     /// Whether some hot-standby job fails over to a standby on another machine.
@@ -72,7 +74,7 @@ private struct Validation {
     // MARK: - Names
 
     private mutating func indexNames() {
-        names.reserveCapacity(spec.machines.count)
+        osNames.reserveCapacity(spec.machines.count)
         for (m, machine) in spec.machines.enumerated() {
             if let first = machineIndex[machine.name] {
                 diagnostics.error(
@@ -99,7 +101,9 @@ private struct Validation {
                     add(jobs[j].name, as: .job(os: o, job: j), kind: "job", machine: m, into: &table)
                 }
             }
-            names.append(table)
+            var osTable: [String: Int] = [:]
+            for o in oses.indices where osTable[oses[o].name] == nil { osTable[oses[o].name] = o }
+            osNames.append(osTable)
             used.append([Bool](repeating: false, count: machine.oses.count))
         }
     }
@@ -282,11 +286,11 @@ private struct Validation {
             target = index
         }
         let machine = spec.machines[target]
-        let entry = names[target][reference.os]
-        guard case .os(let t) = entry else {
+        guard let t = osNames[target][reference.os] else {
             var notes: [Diagnostic.Note] = []
-            if case .job(let jo, _) = entry {
-                notes.append(.init("'\(reference.os)' is a job on OS '\(machine.oses[jo].name)', not an OS"))
+            // Job names are not kept: look for one only to explain this error.
+            if let jobOS = machine.oses.first(where: { $0.jobs.contains { $0.name == reference.os } }) {
+                notes.append(.init("'\(reference.os)' is a job on OS '\(jobOS.name)', not an OS"))
             }
             let oses = machine.oses.lazy.filter { $0.role == .standby }.map(\.name)
             if let guess = Names.suggestion(for: reference.os, among: machine.oses.lazy.map(\.name)) {
