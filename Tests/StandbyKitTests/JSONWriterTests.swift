@@ -111,6 +111,103 @@ import Testing
         #expect(written { $0.int(Int.min) } == "-9223372036854775808\n")
     }
 
+    /// The bytes of a JSON string literal, scalar by scalar: the reference the
+    /// writer's word-at-a-time scan must agree with.
+    private func referenceQuoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{8}": out += "\\b"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\u{C}": out += "\\f"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u00" + (hex.count == 1 ? "0" + hex : hex)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func escapesAnyByteAtAnyPlaceInLongStrings() {
+        for length in 1...26 {
+            for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", ",", "é"] {
+                for at in 0..<length {
+                    var text = String(repeating: "a", count: length)
+                    text.replaceSubrange(text.index(text.startIndex, offsetBy: at)...text.index(text.startIndex, offsetBy: at), with: special)
+                    #expect(JSONWriter.quoted(text) == referenceQuoted(text), "\(length) \(at)")
+                }
+            }
+        }
+    }
+
+    @Test func plainTextIsTextWithNothingToEscapeOrQuote() {
+        for text in ["", "a", "a0-j12", "long-name.with_dots-and-more", "grüße über alles"] {
+            #expect(Array(text.utf8).withUnsafeBufferPointer(isPlainText), "\(text)")
+        }
+        for text in ["a,b", "a\"b", "a\\b", "a\nb", "a\rb", "a\u{0}b", "long-name-with-a-comma,-late", "long-name-ending-in\u{1F}"] {
+            #expect(!Array(text.utf8).withUnsafeBufferPointer(isPlainText), "\(text)")
+        }
+    }
+
+    @Test func objectMembersWriteWhatTheGeneralWriterWrites() {
+        let general = written { w in
+            w.beginArray()
+            w.beginObject()
+            w.field("k1", 1)
+            w.field("k2", "x\"y")
+            w.key("k3")
+            w.null()
+            w.key("k4")
+            w.beginArray()
+            w.string("a")
+            w.string("b,c")
+            w.endArray()
+            w.key("k5")
+            w.beginArray()
+            w.endArray()
+            w.key("k6")
+            w.beginArray()
+            w.beginObject()
+            w.field("z", true)
+            w.endObject()
+            w.beginObject()
+            w.endObject()
+            w.endArray()
+            w.field("k7", -123_456_789_012)
+            w.field("k8", Int.min)
+            w.endObject()
+            w.beginObject()
+            w.endObject()
+            w.endArray()
+        }
+        let members = written { w in
+            w.beginArray()
+            w.object { o in
+                o.field(JSONWriter.Key("k1"), 1)
+                o.field(JSONWriter.Key("k2", depth: 2), "x\"y")
+                o.field(JSONWriter.Key("k3", depth: 5), orNull: String?.none)
+                o.strings(JSONWriter.Key("k4", depth: 2), ["a", "b,c"])
+                o.strings(JSONWriter.Key("k5"), [String]())
+                o.objects(JSONWriter.Key("k6"), [true, false]) { o, member in
+                    if member { o.field(JSONWriter.Key("z"), true) }
+                }
+                o.field(JSONWriter.Key("k7", depth: 2), -123_456_789_012)
+                o.field(JSONWriter.Key("k8"), orNull: Int.min)
+            }
+            w.object { _ in }
+            w.endArray()
+        }
+        #expect(members == general)
+    }
+
     @Test func fixedDecimals() {
         #expect(JSONWriter.fixedPoint(385, decimals: 1) == "38.5")
         #expect(JSONWriter.fixedPoint(5, decimals: 2) == "0.05")

@@ -134,77 +134,86 @@ extension PlanIndex {
     /// The internal case a public one names.
     func caseSpec(_ c: FaultCase) -> CaseSpec? {
         guard let m = machineIndex[c.machine] else { return nil }
+        let record = machines[m]
+        let spec = machine(m).machine
         switch c.kind {
         case .machine:
-            return CaseSpec(kind: .machine, machine: m)
+            return CaseSpec(kind: .machine, machine: m, target: m)
         case .job:
             guard let severity = c.severity else { return nil }
-            for perOS in jobs[m] {
-                if let entry = perOS.first(where: { $0.job.name == c.target }) {
-                    return CaseSpec(kind: .job, machine: m, job: entry.id, severity: severity)
+            for (o, os) in spec.oses.enumerated() {
+                for j in oses[Int(record.oses.lowerBound) + o].jobs {
+                    let specIndex = Int(jobs[Int(j)].specIndex)
+                    if specIndex < os.jobs.count && os.jobs[specIndex].name == c.target {
+                        return CaseSpec(kind: .job, machine: m, target: Int(j), severity: severity)
+                    }
                 }
             }
             return nil
         case .os, .memory, .standby:
-            guard let o = osIndex[m][c.target] else { return nil }
-            return CaseSpec(kind: c.kind, machine: m, os: OSID(machine: m, os: o))
+            guard let o = spec.oses.firstIndex(where: { $0.name == c.target }) else { return nil }
+            return CaseSpec(kind: c.kind, machine: m, target: Int(record.oses.lowerBound) + o)
         }
     }
 
     func regionName(_ ref: RegionRef) -> (machine: Int, name: String) {
         switch ref {
-        case .own(let id): (id.machine, os(id).name)
-        case .job(let id): (id.machine, entry(id).job.name)
+        case .own(let o): (Int(oses[o].machine), osName(o))
+        case .job(let j): (machineOf(job: j), jobName(j))
         }
     }
 
     /// Replays a case on the final tables, with the same effects and the same
     /// placement of copies as the plan counts.
     func trace(_ spec: CaseSpec, id: String) -> CaseTrace {
-        let e = simulate(spec, moves: true)
-        let ev = evaluate(e)
+        let simulator = CaseSimulator(self, recordsMoves: true)
+        simulator.run(spec)
+        simulator.placeCopies()
         var events: [CaseEvent] = []
-        for move in e.moves {
+        for move in simulator.moves {
             switch move {
             case .cut(let ref, let lost):
                 let (m, region) = regionName(ref)
                 events.append(.cutOff(machine: machine(m).name, region: region, bytes: lost))
             case .hand(let ref, let bytes, let to):
                 let (m, region) = regionName(ref)
-                events.append(.handOver(machine: machine(m).name, region: region, bytes: bytes, standby: os(to).name))
+                events.append(.handOver(machine: machine(m).name, region: region, bytes: bytes, standby: osName(to)))
             case .release(let ref, let bytes):
                 let (m, region) = regionName(ref)
                 events.append(.release(machine: machine(m).name, region: region, bytes: bytes))
             case .merge(let j):
                 events.append(
-                    .mergeIntoOS(machine: machine(j.machine).name, region: entry(j).job.name, os: os(j.osID).name))
+                    .mergeIntoOS(
+                        machine: machine(machineOf(job: j)).name, region: jobName(j), os: osName(Int(jobs[j].os))))
             case .loseMachine(let m):
                 events.append(.loseMachine(machine: machine(m).name))
             }
         }
         var affected: Set<Int> = [spec.machine]
-        for outcome in ev.machines {
-            affected.insert(outcome.machine)
-            let machineName = machine(outcome.machine).name
-            for standby in outcome.standbys {
-                let standbyName = os(standby.id).name
-                if standby.drawn > 0 {
-                    events.append(.draw(machine: machineName, standby: standbyName, bytes: standby.drawn))
+        for p in 0..<simulator.pools.count {
+            let pool = simulator.pools[p]
+            let m = Int(pool.machine)
+            affected.insert(m)
+            let machineName = machine(m).name
+            for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) {
+                let receiver = simulator.receivers[r]
+                let standbyName = osName(Int(receiver.os))
+                if receiver.drawn > 0 {
+                    events.append(.draw(machine: machineName, standby: standbyName, bytes: receiver.drawn))
                 }
-                let started = Set(standby.started)
-                for copy in standby.receiver.copies {
-                    let bytes = entry(copy).job.standbyMemory
-                    let copyName = name(copy, from: outcome.machine)
+                simulator.forEachCopy(of: r) { copy in
+                    let bytes = jobs[Int(copy.job)].standbyMemory
+                    let copyName = name(job: Int(copy.job), from: m)
                     events.append(
-                        started.contains(copy)
+                        copy.started
                             ? .startCopy(machine: machineName, standby: standbyName, copy: copyName, bytes: bytes)
                             : .cannotStart(machine: machineName, standby: standbyName, copy: copyName, bytes: bytes))
                 }
             }
         }
         let before = affected.sorted().map { m in
-            CaseTable(
-                machine: machine(m).name, memory: machine(m).machine.memory, lost: false, regions: machine(m).final)
+            let cm = machine(m)
+            return CaseTable(machine: cm.name, memory: cm.machine.memory, lost: false, regions: cm.final)
         }
         var working = before.map(WorkingTable.init)
         for event in events {

@@ -1,49 +1,3 @@
-/// An OS of the compiled spec: machine index and OS index, both in document order.
-struct OSID: Hashable, Comparable, Sendable {
-    var machine: Int
-    var os: Int
-
-    static func < (a: Self, b: Self) -> Bool { (a.machine, a.os) < (b.machine, b.os) }
-}
-
-/// A started job: its OS, and its position among the jobs that started on that
-/// OS (which is start order, hence document order).
-struct JobID: Hashable, Comparable, Sendable {
-    var machine: Int
-    var os: Int
-    var slot: Int
-
-    var osID: OSID { OSID(machine: machine, os: os) }
-
-    static func < (a: Self, b: Self) -> Bool { (a.machine, a.os, a.slot) < (b.machine, b.os, b.slot) }
-}
-
-/// A started job with what the planner needs of it.
-struct JobEntry: Sendable {
-    var id: JobID
-    var job: PlannedJob
-    /// Where its copy starts; `nil` for an ordinary job or an unresolved standby.
-    var target: OSID?
-}
-
-/// The fields of a ``Job`` that planning reads: a fleet has hundreds of
-/// thousands of jobs, and the spec's own record carries source locations too.
-struct PlannedJob: Sendable {
-    var name: String
-    var memory: Int
-    var standbyMemory: Int
-    var hotStandby: Bool
-    var policy: JobFaultPolicy
-
-    init(_ job: Job) {
-        name = job.name
-        memory = job.memory
-        standbyMemory = job.standbyMemory
-        hotStandby = job.hotStandby
-        policy = job.policy
-    }
-}
-
 /// Sums of sizes that stop at `Int.max` instead of trapping.
 ///
 /// A machine's own sums fit (the validator keeps its memory below 2^63 bytes),
@@ -62,110 +16,277 @@ func lacking(_ a: Int, minus b: Int, _ c: Int = 0) -> Int {
     return a > have ? a - have : 0
 }
 
+/// A machine of the planner's index, with the OSes and jobs it holds.
+struct MachineRecord: Sendable {
+    /// Its OSes, as positions in ``PlanIndex/oses`` (document order).
+    var oses: Range<Int32>
+    /// The jobs that started on it, as positions in ``PlanIndex/jobs``.
+    var jobs: Range<Int32>
+    /// The pool after start-up: the `unallocated` region of the final table.
+    var pool: Int
+    var granule: Int
+}
+
+/// An OS of the planner's index.
+struct OSRecord: Sendable {
+    /// Its machine, as a position in ``PlanIndex/machines``.
+    var machine: Int32
+    /// Its position among its machine's OSes (``Machine/oses``).
+    var local: Int32
+    var role: OSRole
+    /// Its own region after start-up.
+    var own: Int
+    var kernel: Int
+    /// Σ regions of the jobs that run on it (saturating).
+    var resident: Int
+    /// The jobs that started on it, in start order, as positions in ``PlanIndex/jobs``.
+    var jobs: Range<Int32>
+    /// The hot-standby jobs that fail over to it, in document order, as
+    /// positions in ``PlanIndex/incomingJobs``.
+    var incoming: Range<Int32>
+
+    /// Free memory after start-up: own region − kernel (never below 0).
+    var free: Int { max(0, own - kernel) }
+
+    /// Its own region plus its job regions after start-up.
+    var footprint: Int { satAdd(own, resident) }
+}
+
+/// A started job: what the planner needs of it, and no more (a fleet has
+/// hundreds of thousands). Its name stays in the spec: ``PlanIndex/jobName(_:)``.
+struct JobRecord: Sendable {
+    var memory: Int
+    var standbyMemory: Int
+    /// Its OS, as a position in ``PlanIndex/oses``.
+    var os: Int32
+    /// Where its copy starts (a position in ``PlanIndex/oses``); −1 for an
+    /// ordinary job or a standby that names no OS of the spec.
+    var target: Int32
+    /// Its position in its OS's ``OS/jobs``.
+    var specIndex: Int32
+    var hotStandby: Bool
+    var policy: JobFaultPolicy
+
+    var hasTarget: Bool { target >= 0 }
+}
+
 /// Everything the planner looks up, computed once from the compiled spec in one
-/// pass: per OS its own region and started jobs, per standby the jobs that
-/// fail over to it. Cases then touch only what they move.
+/// pass and kept flat: machines, OSes and jobs each numbered across the whole
+/// spec in document order (so comparing two numbers compares document order),
+/// per OS its jobs, per standby the jobs that fail over to it. Cases then touch
+/// only what they move.
 struct PlanIndex: Sendable {
     let compiled: CompiledSpec
     let policies: Policies
+    /// Machine name → position (the first machine of that name).
     let machineIndex: [String: Int]
-    /// Per machine, OS name → index.
-    let osIndex: [[String: Int]]
-    /// Per machine, per OS: its own region after start-up.
-    let ownRegion: [[Int]]
-    /// Per machine, per OS: the jobs that started, in start order.
-    let jobs: [[[JobEntry]]]
-    /// Per OS receiving copies: the hot-standby jobs that fail over to it, in document order.
-    let incoming: [OSID: [JobID]]
-    /// Per machine, per OS: Σ regions of the jobs that run on it.
-    let residents: [[Int]]
+    let machines: [MachineRecord]
+    let oses: [OSRecord]
+    let jobs: [JobRecord]
+    /// Per OS receiving copies, its ``OSRecord/incoming`` range: job positions.
+    let incomingJobs: [Int32]
 
     init(_ compiled: CompiledSpec) {
         self.compiled = compiled
         self.policies = compiled.spec.policies
         var machineIndex: [String: Int] = [:]
-        for (m, machine) in compiled.machines.enumerated() where machineIndex[machine.name] == nil {
-            machineIndex[machine.name] = m
+        for (m, cm) in compiled.machines.enumerated() where machineIndex[cm.name] == nil {
+            machineIndex[cm.name] = m
         }
-        var osIndex: [[String: Int]] = []
-        var ownRegion: [[Int]] = []
-        for cm in compiled.machines {
-            var names: [String: Int] = [:]
-            for (o, os) in cm.machine.oses.enumerated() where names[os.name] == nil { names[os.name] = o }
-            osIndex.append(names)
-            var sizes: [String: Int] = [:]
-            for region in cm.final where region.kind == .os { sizes[region.name] = region.size }
-            ownRegion.append(cm.machine.oses.map { sizes[$0.name] ?? 0 })
-        }
-        var jobs: [[[JobEntry]]] = []
-        var incoming: [OSID: [JobID]] = [:]
+
+        // OSes first: a job's standby may be on a later machine.
+        var machines: [MachineRecord] = []
+        var oses: [OSRecord] = []
+        var osByName: [[String: Int32]] = []
+        machines.reserveCapacity(compiled.machines.count)
         for (m, cm) in compiled.machines.enumerated() {
-            var perOS: [[JobEntry]] = cm.machine.oses.map { os in
-                var list: [JobEntry] = []
-                list.reserveCapacity(os.jobs.count)
-                return list
+            let machine = cm.machine
+            // `final` is read once per machine: it may be rebuilt on each read.
+            let own = Self.ownRegions(machine, final: cm.final)
+            let first = Self.position(oses.count)
+            var names: [String: Int32] = [:]
+            for (o, os) in machine.oses.enumerated() {
+                if names[os.name] == nil { names[os.name] = Self.position(oses.count) }
+                oses.append(
+                    OSRecord(
+                        machine: Self.position(m), local: Self.position(o), role: os.role, own: own.sizes[o],
+                        kernel: os.kernel, resident: 0, jobs: 0..<0, incoming: 0..<0))
             }
-            for step in cm.steps
-            where step.os >= 0 && step.os < cm.machine.oses.count && step.job >= 0
-                && step.job < cm.machine.oses[step.os].jobs.count
-            {
-                let os = cm.machine.oses[step.os]
-                let job = os.jobs[step.job]
-                var target: OSID?
-                if let ref = job.failoverTarget(on: os) {
-                    let tm = ref.machine.flatMap { machineIndex[$0] } ?? (ref.machine == nil ? m : nil)
-                    if let tm, let to = osIndex[tm][ref.os] { target = OSID(machine: tm, os: to) }
-                }
-                let id = JobID(machine: m, os: step.os, slot: perOS[step.os].count)
-                perOS[step.os].append(JobEntry(id: id, job: PlannedJob(job), target: target))
-                if let target { incoming[target, default: []].append(id) }
-            }
-            jobs.append(perOS)
+            osByName.append(names)
+            machines.append(
+                MachineRecord(
+                    oses: first..<Self.position(oses.count), jobs: 0..<0, pool: own.pool, granule: machine.granule))
         }
-        // Steps are in start order, which is OS by OS in document order, so every
-        // list above is already in document order.
+
+        /// The OS a reference names, as seen from machine `m`; −1 for none.
+        func resolve(_ ref: OSReference?, from m: Int) -> Int32 {
+            guard let ref else { return -1 }
+            let tm = ref.machine.map { machineIndex[$0] } ?? m
+            guard let tm, let o = osByName[tm][ref.os] else { return -1 }
+            return o
+        }
+
+        // Jobs, grouped by OS in start order: steps run OS by OS in document
+        // order, so this is document order too.
+        var jobs: [JobRecord] = []
+        var incomingCount = Array(repeating: 0, count: oses.count)
+        for (m, cm) in compiled.machines.enumerated() {
+            let machine = cm.machine
+            let osBase = Int(machines[m].oses.lowerBound)
+            let started = Self.startedJobs(cm.steps, of: machine)
+            let firstJob = Self.position(jobs.count)
+            for (o, os) in machine.oses.enumerated() {
+                let first = Self.position(jobs.count)
+                var resident = 0
+                // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
+                let osTarget = resolve(os.standby, from: m)
+                // The jobs' fields are read in place: a `Job` holds names and
+                // locations that a copy would retain.
+                os.jobs.withUnsafeBufferPointer { specJobs in
+                    guard let specJob = specJobs.baseAddress else { return }
+                    for j in started.jobs[started.ranges[o]] {
+                        let job = specJob + Int(j)
+                        let target = job.pointee.hotStandby
+                            ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m)) : -1
+                        if target >= 0 { incomingCount[Int(target)] += 1 }
+                        resident = satAdd(resident, job.pointee.memory)
+                        jobs.append(
+                            JobRecord(
+                                memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,
+                                os: Self.position(osBase + o), target: target, specIndex: j,
+                                hotStandby: job.pointee.hotStandby, policy: job.pointee.policy))
+                    }
+                }
+                oses[osBase + o].jobs = first..<Self.position(jobs.count)
+                oses[osBase + o].resident = resident
+            }
+            machines[m].jobs = firstJob..<Self.position(jobs.count)
+        }
+
+        // Per receiving OS, its incoming jobs in document order (jobs are in it).
+        var next = Array(repeating: 0, count: oses.count)
+        var total = 0
+        for o in oses.indices {
+            next[o] = total
+            oses[o].incoming = Self.position(total)..<Self.position(total + incomingCount[o])
+            total += incomingCount[o]
+        }
+        var incomingJobs = Array(repeating: Int32(0), count: total)
+        for (j, job) in jobs.enumerated() where job.target >= 0 {
+            incomingJobs[next[Int(job.target)]] = Self.position(j)
+            next[Int(job.target)] += 1
+        }
+
         self.machineIndex = machineIndex
-        self.osIndex = osIndex
-        self.ownRegion = ownRegion
+        self.machines = machines
+        self.oses = oses
         self.jobs = jobs
-        self.incoming = incoming
-        self.residents = jobs.map { $0.map { $0.reduce(0) { satAdd($0, $1.job.memory) } } }
+        self.incomingJobs = incomingJobs
+    }
+
+    /// Per OS of `machine` (in `ranges`), the positions in its `jobs` of the jobs
+    /// that started, in start order.
+    private static func startedJobs(
+        _ steps: [StartStep], of machine: Machine
+    ) -> (jobs: [Int32], ranges: [Range<Int>]) {
+        let jobCounts = machine.oses.map(\.jobs.count)
+        var counts = Array(repeating: 0, count: jobCounts.count)
+        let valid = { (step: StartStep) in
+            step.os >= 0 && step.os < jobCounts.count && step.job >= 0 && step.job < jobCounts[step.os]
+        }
+        for step in steps where valid(step) { counts[step.os] += 1 }
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(counts.count)
+        var next: [Int] = []
+        next.reserveCapacity(counts.count)
+        var total = 0
+        for count in counts {
+            ranges.append(total..<total + count)
+            next.append(total)
+            total += count
+        }
+        var jobs = Array(repeating: Int32(0), count: total)
+        for step in steps where valid(step) {
+            jobs[next[step.os]] = position(step.job)
+            next[step.os] += 1
+        }
+        return (jobs, ranges)
+    }
+
+    /// Per OS of `machine`, its own region in the final table, and the pool.
+    /// OS regions come first, in order; a table laid out otherwise is searched
+    /// by name.
+    private static func ownRegions(_ machine: Machine, final: [Region]) -> (sizes: [Int], pool: Int) {
+        let pool = final.last?.size ?? 0
+        var sizes: [Int] = []
+        sizes.reserveCapacity(machine.oses.count)
+        for (o, os) in machine.oses.enumerated() {
+            guard o < final.count, final[o].kind == .os, final[o].name == os.name else {
+                let size = final.first { $0.kind == .os && $0.name == os.name }?.size ?? 0
+                sizes.append(size)
+                continue
+            }
+            sizes.append(final[o].size)
+        }
+        return (sizes, pool)
+    }
+
+    /// A position as the index stores it. Every OS and job of a spec is a value
+    /// held in memory, so a spec never has 2^31 of them.
+    private static func position(_ i: Int) -> Int32 {
+        precondition(i <= Int(Int32.max), "more than 2^31 OSes or jobs")
+        return Int32(truncatingIfNeeded: i)
     }
 
     func machine(_ m: Int) -> CompiledMachine { compiled.machines[m] }
-    func os(_ id: OSID) -> OS { compiled.machines[id.machine].machine.oses[id.os] }
-    func entry(_ id: JobID) -> JobEntry { jobs[id.machine][id.os][id.slot] }
-    func pool(_ m: Int) -> Int { compiled.machines[m].pool }
-    func granule(_ m: Int) -> Int { compiled.machines[m].machine.granule }
 
-    /// Free memory of an OS after start-up: own region − kernel (never below 0).
-    func free(_ id: OSID) -> Int { max(0, ownRegion[id.machine][id.os] - os(id).kernel) }
 
-    /// Σ regions of the jobs that run on an OS.
-    func resident(_ id: OSID) -> Int { residents[id.machine][id.os] }
+    /// The machine of a job.
+    func machineOf(job j: Int) -> Int { Int(oses[Int(jobs[j].os)].machine) }
 
-    /// An OS's own region plus its job regions after start-up.
-    func footprint(_ id: OSID) -> Int { satAdd(ownRegion[id.machine][id.os], resident(id)) }
-
-    /// The name of a job as seen from machine `m`: plain on `m`, `machine/job` elsewhere.
-    func name(_ id: JobID, from m: Int) -> String {
-        let job = entry(id).job.name
-        return id.machine == m ? job : "\(machine(id.machine).name)/\(job)"
-    }
-
-    /// The name of an OS as seen from machine `m`.
-    func name(_ id: OSID, from m: Int) -> String {
-        let os = os(id).name
-        return id.machine == m ? os : "\(machine(id.machine).name)/\(os)"
+    /// The incoming jobs of OS `o`.
+    func incoming(_ o: Int) -> ArraySlice<Int32> {
+        let range = oses[o].incoming
+        return incomingJobs[Int(range.lowerBound)..<Int(range.upperBound)]
     }
 
     /// The part of a region of machine `m` that a memory fault makes unreadable:
     /// ⌈size × lost⌉, then up to the granule, never above the region.
     func lostPart(of size: Int, machine m: Int) -> Int {
         let part = policies.memoryLost.ceilPart(of: max(0, size))
-        let granule = granule(m)
+        let granule = machines[m].granule
         guard granule > 1, part % granule != 0 else { return min(part, size) }
         let (up, o) = part.addingReportingOverflow(granule - part % granule)
         return o ? size : min(up, size)
+    }
+}
+
+extension PlanIndex {
+    // Names are read from the spec in place: copying an `OS` or a `Job` out of
+    // it would retain everything they hold.
+
+    /// A job's name, read from the spec.
+    func jobName(_ j: Int) -> String {
+        let job = jobs[j]
+        let os = oses[Int(job.os)]
+        let specIndex = Int(job.specIndex)
+        let count = compiled.machines[Int(os.machine)].machine.oses[Int(os.local)].jobs.count
+        return specIndex < count ? compiled.machines[Int(os.machine)].machine.oses[Int(os.local)].jobs[specIndex].name : ""
+    }
+
+    func osName(_ o: Int) -> String {
+        compiled.machines[Int(oses[o].machine)].machine.oses[Int(oses[o].local)].name
+    }
+
+    /// The name of a job as seen from machine `m`: plain on `m`, `machine/job` elsewhere.
+    func name(job j: Int, from m: Int) -> String {
+        let home = machineOf(job: j)
+        return home == m ? jobName(j) : "\(machine(home).name)/\(jobName(j))"
+    }
+
+    /// The name of an OS as seen from machine `m`.
+    func name(os o: Int, from m: Int) -> String {
+        let home = Int(oses[o].machine)
+        return home == m ? osName(o) : "\(machine(home).name)/\(osName(o))"
     }
 }

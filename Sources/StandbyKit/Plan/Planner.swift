@@ -11,10 +11,20 @@ public enum Planner {
     /// Simulates every case of `faults` (the spec's `policies.faults` when `nil`)
     /// and computes each machine's figures.
     public static func plan(_ compiled: CompiledSpec, faults: [FaultKind]? = nil) -> Plan {
-        let figures = Self.figures(compiled, faults: faults)
+        let index = PlanIndex(compiled)
+        let simulator = CaseSimulator(index)
+        let namer = CaseNamer(index)
+        // Each case is simulated once: its record is kept as the figures pass meets it.
+        var cases: [[FaultCase]] = Array(repeating: [], count: index.machines.count)
+        let figures = PlanFigures(index, kinds: kinds(faults, compiled), simulator: simulator) { m in
+            cases[m].append(FaultCase(namer.view(of: simulator)))
+        }
         var machines: [MachinePlan] = []
-        machines.reserveCapacity(compiled.machines.count)
-        forEachMachine(figures) { machines.append($0) }
+        machines.reserveCapacity(figures.machineCount)
+        for m in 0..<figures.machineCount {
+            machines.append(figures.machinePlan(m, cases: cases[m]))
+            cases[m] = []
+        }
         return Plan(faults: figures.faults, machines: machines, totals: figures.totals)
     }
 
@@ -25,48 +35,8 @@ public enum Planner {
     /// With ``forEachMachine(_:_:)`` this plans a fleet one machine at a time:
     /// the memory it takes is that of the spec and of one machine's cases.
     public static func figures(_ compiled: CompiledSpec, faults: [FaultKind]? = nil) -> PlanFigures {
-        let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
         let index = PlanIndex(compiled)
-        let machineCount = compiled.machines.count
-
-        // min(S) needs the largest demand of any `os` or `job` case first: the
-        // reserve minimum counts every case against standbys at their minimum.
-        var extra: [OSID: Int] = [:]
-        var caseCount = 0
-        var uncovered = 0
-        for m in 0..<machineCount {
-            for spec in index.cases(of: kinds, machine: m) {
-                caseCount += 1
-                if index.isRestart(spec) { continue }
-                let e = index.simulate(spec)
-                if !index.isCovered(e) { uncovered += 1 }
-                guard spec.kind == .os || spec.kind == .job else { continue }
-                for (id, r) in e.receivers {
-                    extra[id] = max(extra[id] ?? 0, lacking(r.need, minus: r.handed))
-                }
-            }
-        }
-
-        var reserve = Array(repeating: 0, count: machineCount)
-        if compiled.spec.policies.pool {
-            for m in 0..<machineCount {
-                for spec in index.cases(of: kinds, machine: m) where !index.isRestart(spec) {
-                    let e = index.simulate(spec)
-                    for (pm, bytes) in index.requiredPools(e, freeMin: { extra[$0] ?? 0 }) {
-                        reserve[pm] = max(reserve[pm], bytes)
-                    }
-                }
-            }
-        }
-
-        var figures: [MachinePlan] = []
-        figures.reserveCapacity(machineCount)
-        for m in 0..<machineCount {
-            figures.append(index.machinePlan(m, extra: extra, reserve: reserve[m], cases: [], unrecoverable: []))
-        }
-        return PlanFigures(
-            faults: kinds, caseCount: caseCount, uncoveredCaseCount: uncovered, machineCount: machineCount,
-            totals: FleetTotals(summing: figures), index: index, extra: extra, reserve: reserve)
+        return PlanFigures(index, kinds: kinds(faults, compiled), simulator: CaseSimulator(index)) { _ in }
     }
 
     /// Plans each machine in document order and hands its ``MachinePlan``, cases
@@ -74,20 +44,21 @@ public enum Planner {
     public static func forEachMachine<E: Error>(
         _ figures: PlanFigures, _ body: (MachinePlan) throws(E) -> Void
     ) throws(E) {
-        let index = figures.index
+        let simulator = CaseSimulator(figures.index)
+        let namer = CaseNamer(figures.index)
         for m in 0..<figures.machineCount {
             var cases: [FaultCase] = []
-            var unrecoverable: [JobID] = []
-            for spec in index.cases(of: figures.faults, machine: m) {
-                let e = index.simulate(spec)
-                cases.append(index.faultCase(e, index.evaluate(e)))
-                unrecoverable += e.unrecoverable.map(\.job)
+            figures.index.forEachCase(of: figures.faults, machine: m) { spec in
+                simulator.run(spec)
+                cases.append(FaultCase(namer.view(of: simulator)))
             }
-            try body(
-                index.machinePlan(
-                    m, extra: figures.extra, reserve: figures.reserve[m], cases: cases,
-                    unrecoverable: Array(Set(unrecoverable)).sorted()))
+            try body(figures.machinePlan(m, cases: cases))
         }
+    }
+
+    /// The fault kinds to simulate, without repeats, in ``FaultKind`` order.
+    static func kinds(_ faults: [FaultKind]?, _ compiled: CompiledSpec) -> [FaultKind] {
+        Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
     }
 }
 
@@ -104,17 +75,172 @@ public struct PlanFigures: Sendable {
     /// The machines, as many as the compiled spec has.
     public let machineCount: Int
     /// Sums over the machines, as ``Plan/totals``.
-    public let totals: FleetTotals
+    public private(set) var totals = FleetTotals(
+        footprint: 0, reserveMinimum: 0, fluidTotal: 0, duplicateTotal: 0, staticTotal: 0, savings: 0,
+        savingsPercent: RoundedPercent(tenths: 0))
 
     /// Whether every simulated case of every machine is covered.
     public var covered: Bool { uncoveredCaseCount == 0 }
 
     let index: PlanIndex
-    /// Per standby: the most it must supply beyond what is handed to it in any
-    /// simulated `os` or `job` case.
-    let extra: [OSID: Int]
+    /// Per OS: the most it must supply beyond what is handed to it in any
+    /// simulated `os` or `job` case (0 for an OS that receives no copy).
+    let extra: [Int]
     /// Per machine: its reserve minimum.
     let reserve: [Int]
+    /// Per machine: how many of its cases are not covered.
+    let uncoveredByMachine: [Int]
+    /// Per job: whether some case loses it although it is hot-standby, with no
+    /// memory that could bring it back.
+    let unrecoverable: [Bool]
+
+    /// Simulates every case of `kinds` once, in two passes over the machines,
+    /// and hands each to `observe` (with its machine) while the simulator holds it.
+    ///
+    /// min(S) needs the largest demand of any `os` or `job` case, and the
+    /// reserve minimum counts every case against standbys at their minimum. So
+    /// the first pass runs the `os` and `job` cases of every machine and the
+    /// second the others. An `os` or `job` case needs no pool once every standby
+    /// is at its minimum (each standby's minimum covers what it lacks in that
+    /// very case), so only the second pass adds to the reserve minimum.
+    init(_ index: PlanIndex, kinds: [FaultKind], simulator: CaseSimulator, observe: (Int) -> Void) {
+        let machineCount = index.machines.count
+        var extra = Array(repeating: 0, count: index.oses.count)
+        var reserve = Array(repeating: 0, count: machineCount)
+        var uncovered = Array(repeating: 0, count: machineCount)
+        var unrecoverable = Array(repeating: false, count: index.jobs.count)
+        var caseCount = 0
+        func count(_ m: Int) {
+            caseCount += 1
+            if !simulator.covered { uncovered[m] += 1 }
+            for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
+        }
+        let handOver = kinds.filter { $0 == .os || $0 == .job }
+        let others = kinds.filter { $0 != .os && $0 != .job }
+        for m in 0..<machineCount {
+            index.forEachCase(of: handOver, machine: m) { spec in
+                simulator.run(spec)
+                count(m)
+                simulator.raiseDemands(&extra)
+                observe(m)
+            }
+        }
+        for m in 0..<machineCount {
+            index.forEachCase(of: others, machine: m) { spec in
+                simulator.run(spec)
+                count(m)
+                simulator.forEachRequiredPool(extra: extra) { pm, bytes in reserve[pm] = max(reserve[pm], bytes) }
+                observe(m)
+            }
+        }
+        self.faults = kinds
+        self.caseCount = caseCount
+        self.uncoveredCaseCount = uncovered.reduce(0, +)
+        self.machineCount = machineCount
+        self.index = index
+        self.extra = extra
+        self.reserve = reserve
+        self.uncoveredByMachine = uncovered
+        self.unrecoverable = unrecoverable
+        var figures: [MachinePlan] = []
+        figures.reserveCapacity(machineCount)
+        for m in 0..<machineCount { figures.append(machinePlan(m, cases: [])) }
+        self.totals = FleetTotals(summing: figures)
+    }
+
+    /// The figures of machine `m`: footprints, standby minimums and the totals,
+    /// with `cases` as its cases.
+    func machinePlan(_ m: Int, cases: [FaultCase]) -> MachinePlan {
+        let machine = index.machine(m).machine
+        let record = index.machines[m]
+        var footprint = 0
+        var actives: [ActiveFigure] = []
+        var standbys: [StandbyFigure] = []
+        var standbyMinimums = 0
+        var duplicates = 0
+        var statics = 0
+        for o in record.oses.map(Int.init) {
+            let os = index.oses[o]
+            switch os.role {
+            case .active:
+                footprint = satAdd(footprint, os.footprint)
+                // An OS's jobs name few standbys, mostly one after another: a set
+                // only once there are many.
+                var protectedBy: [Int] = []
+                var seen: Set<Int> = []
+                for j in os.jobs {
+                    let t = Int(index.jobs[Int(j)].target)
+                    guard t >= 0, protectedBy.last != t else { continue }
+                    if protectedBy.count < 16 {
+                        if !protectedBy.contains(t) { protectedBy.append(t) }
+                    } else {
+                        if seen.isEmpty { seen = Set(protectedBy) }
+                        if seen.insert(t).inserted { protectedBy.append(t) }
+                    }
+                }
+                actives.append(
+                    ActiveFigure(
+                        name: index.osName(o), footprint: os.footprint,
+                        protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
+            case .standby:
+                let base = satAdd(os.kernel, os.resident)
+                let minimum = satAdd(base, extra[o])
+                // The actives it protects, each with the Σ standby_memory it sends here;
+                // incoming jobs are in document order, so one active's jobs are adjacent.
+                var protected: [(os: Int, copies: Int)] = []
+                for j in index.incoming(o).map(Int.init) {
+                    let job = index.jobs[j]
+                    let from = Int(job.os)
+                    guard index.oses[from].role == .active else { continue }
+                    if protected.last?.os == from {
+                        protected[protected.count - 1].copies = satAdd(protected[protected.count - 1].copies, job.standbyMemory)
+                    } else {
+                        protected.append((from, job.standbyMemory))
+                    }
+                }
+                let largestFootprint = protected.map { index.oses[$0.os].footprint }.max() ?? 0
+                let largestCopies = protected.map(\.copies).max() ?? 0
+                standbyMinimums = satAdd(standbyMinimums, minimum)
+                duplicates = satAdd(duplicates, max(base, largestFootprint))
+                statics = satAdd(statics, satAdd(base, largestCopies))
+                standbys.append(
+                    StandbyFigure(
+                        name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
+                        minimum: minimum, protects: protected.map { index.name(os: $0.os, from: m) }))
+            }
+        }
+        let base = satAdd(machine.monitor, footprint)
+        let fluid = satAdd(satAdd(base, standbyMinimums), reserve[m])
+        let duplicate = satAdd(base, duplicates)
+        let staticTotal = satAdd(base, statics)
+        // Both totals are at most Int.max and at least 0, so the difference fits.
+        let savings = duplicate - fluid
+        var unrecoverableJobs: [String] = []
+        for j in record.jobs.map(Int.init) where unrecoverable[j] { unrecoverableJobs.append(index.name(job: j, from: m)) }
+        return MachinePlan(
+            name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: record.pool,
+            footprint: footprint, reserveMinimum: reserve[m], fluidTotal: fluid, duplicateTotal: duplicate,
+            staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
+            standbys: standbys, actives: actives, cases: cases, unrecoverableJobs: unrecoverableJobs)
+    }
+
+    /// The machines as the JSON and CSV exports walk them: each machine's
+    /// figures, then its cases simulated one at a time and written as they come,
+    /// never made into ``FaultCase``s.
+    func exportMachines() -> some Sequence<ExportMachine<SimulatedCase>> {
+        let simulator = CaseSimulator(index)
+        let namer = CaseNamer(index)
+        return (0..<machineCount).lazy.map { m in
+            ExportMachine(
+                plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
+                forEachCase: { write in
+                    index.forEachCase(of: faults, machine: m) { spec in
+                        simulator.run(spec)
+                        write(namer.view(of: simulator))
+                    }
+                })
+        }
+    }
 }
 
 extension FleetTotals {
@@ -127,127 +253,5 @@ extension FleetTotals {
             footprint: sum(\.footprint), reserveMinimum: sum(\.reserveMinimum), fluidTotal: sum(\.fluidTotal),
             duplicateTotal: duplicate, staticTotal: sum(\.staticTotal), savings: savings,
             savingsPercent: RoundedPercent(part: savings, of: duplicate))
-    }
-}
-
-extension PlanIndex {
-    /// The public record of one case.
-    func faultCase(_ e: CaseEffects, _ ev: Evaluation) -> FaultCase {
-        let s = e.spec
-        let m = s.machine
-        let machineName = machine(m).name
-        let target: String
-        switch s.kind {
-        case .machine: target = machineName
-        case .job: target = s.job.map { entry($0).job.name } ?? ""
-        default: target = s.os.map { os($0).name } ?? ""
-        }
-        var started: [JobID] = []
-        var short: [JobID] = []
-        var shortages: [Shortage] = []
-        for outcome in ev.machines {
-            for standby in outcome.standbys {
-                started += standby.started
-                short += standby.short
-            }
-            guard outcome.shortfall > 0 else { continue }
-            shortages.append(
-                Shortage(
-                    machine: machine(outcome.machine).name, held: outcome.held, released: outcome.released,
-                    draw: outcome.draw, shortfall: outcome.shortfall,
-                    requiredPool: policies.pool ? lacking(outcome.missing, minus: outcome.released) : nil,
-                    standbys: outcome.standbys.filter { $0.missing > 0 }.map { standby in
-                        StandbyShortage(
-                            standby: os(standby.id).name, need: standby.receiver.need, free: standby.free,
-                            handed: standby.receiver.handed, drawn: standby.drawn, missing: standby.missing,
-                            shortJobs: standby.short.map { name($0, from: m) },
-                            coveringAllocation: satAdd(footprint(standby.id), standby.missing))
-                    }))
-        }
-        let unprotected = e.unprotected
-        let covered = e.alwaysCovered || (ev.shortfall == 0 && e.unrecoverable.isEmpty)
-        return FaultCase(
-            id: FaultCase.id(machine: machineName, kind: s.kind, target: target, severity: s.severity),
-            machine: machineName, kind: s.kind, target: target, severity: s.severity,
-            action: s.job.flatMap { j in s.severity.map { entry(j).job.policy[$0] } },
-            covered: covered, shortfall: ev.shortfall, poolDraw: ev.poolDraw,
-            lostJobs: (e.lost + short).sorted().map { name($0, from: m) },
-            takenOver: started.sorted().map { name($0, from: m) },
-            unprotectedJobs: unprotected.map { name($0, from: m) },
-            unprotectedMemory: unprotected.reduce(0) { satAdd($0, entry($1).job.memory) },
-            shortages: shortages,
-            unrecoverable: e.unrecoverable.map { u in
-                let reason: UnrecoverableJob.Reason
-                switch u.reason {
-                case .standbyDown(let s): reason = .standbyDown(standby: name(s, from: m))
-                case .stoppedByPolicy: reason = .stoppedByPolicy
-                case .noStandby: reason = .noStandby
-                }
-                return UnrecoverableJob(job: name(u.job, from: m), reason: reason)
-            })
-    }
-
-    /// The figures of machine `m`: footprints, standby minimums and the totals.
-    func machinePlan(
-        _ m: Int, extra: [OSID: Int], reserve: Int, cases: [FaultCase], unrecoverable: [JobID]
-    ) -> MachinePlan {
-        let cm = machine(m)
-        var footprint = 0
-        var actives: [ActiveFigure] = []
-        var standbys: [StandbyFigure] = []
-        var standbyMinimums = 0
-        var duplicates = 0
-        var statics = 0
-        for (o, os) in cm.machine.oses.enumerated() {
-            let id = OSID(machine: m, os: o)
-            switch os.role {
-            case .active:
-                let fp = self.footprint(id)
-                footprint = satAdd(footprint, fp)
-                var protectedBy: [OSID] = []
-                var seen: Set<OSID> = []
-                for entry in jobs[m][o] {
-                    if let t = entry.target, seen.insert(t).inserted { protectedBy.append(t) }
-                }
-                actives.append(
-                    ActiveFigure(name: os.name, footprint: fp, protectedBy: protectedBy.map { name($0, from: m) }))
-            case .standby:
-                let resident = self.resident(id)
-                let base = satAdd(os.kernel, resident)
-                let minimum = satAdd(base, extra[id] ?? 0)
-                // The actives it protects, each with the Σ standby_memory it sends here;
-                // `incoming` is in document order, so one active's jobs are adjacent.
-                var protected: [(id: OSID, copies: Int)] = []
-                for j in incoming[id] ?? [] where self.os(j.osID).role == .active {
-                    let copy = entry(j).job.standbyMemory
-                    if protected.last?.id == j.osID {
-                        protected[protected.count - 1].copies = satAdd(protected[protected.count - 1].copies, copy)
-                    } else {
-                        protected.append((j.osID, copy))
-                    }
-                }
-                let largestFootprint = protected.map { self.footprint($0.id) }.max() ?? 0
-                let largestCopies = protected.map(\.copies).max() ?? 0
-                standbyMinimums = satAdd(standbyMinimums, minimum)
-                duplicates = satAdd(duplicates, max(base, largestFootprint))
-                statics = satAdd(statics, satAdd(base, largestCopies))
-                standbys.append(
-                    StandbyFigure(
-                        name: os.name, kernel: os.kernel, resident: resident, allocated: self.footprint(id),
-                        minimum: minimum, protects: protected.map { name($0.id, from: m) }))
-            }
-        }
-        let base = satAdd(cm.machine.monitor, footprint)
-        let fluid = satAdd(satAdd(base, standbyMinimums), reserve)
-        let duplicate = satAdd(base, duplicates)
-        let staticTotal = satAdd(base, statics)
-        // Both totals are at most Int.max and at least 0, so the difference fits.
-        let savings = duplicate - fluid
-        return MachinePlan(
-            name: cm.name, memory: cm.machine.memory, monitor: cm.machine.monitor, pool: cm.pool,
-            footprint: footprint, reserveMinimum: reserve, fluidTotal: fluid, duplicateTotal: duplicate,
-            staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
-            standbys: standbys, actives: actives, cases: cases,
-            unrecoverableJobs: unrecoverable.map { name($0, from: m) })
     }
 }

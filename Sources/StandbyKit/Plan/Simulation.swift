@@ -3,18 +3,18 @@ struct CaseSpec: Sendable, Hashable {
     var kind: FaultKind
     /// The machine the fault happens on.
     var machine: Int
-    /// The failed OS (`os`, `memory`, `standby`).
-    var os: OSID?
-    /// The faulting job (`job`).
-    var job: JobID?
+    /// The failed OS (`os`, `memory`, `standby`) or job (`job`), as a position
+    /// in ``PlanIndex/oses`` or ``PlanIndex/jobs``; unused for `machine`.
+    var target: Int
+    /// The severity of a `job` case.
     var severity: Severity?
 }
 
 /// A region of the final table, named by what it belongs to.
 enum RegionRef: Hashable, Sendable {
     /// An OS's own area.
-    case own(OSID)
-    case job(JobID)
+    case own(os: Int)
+    case job(Int)
 }
 
 /// One step of a case, in the order the monitor takes them.
@@ -22,367 +22,416 @@ enum Move: Hashable, Sendable {
     /// The unreadable part of a region is split off (a `memory` fault).
     case cut(RegionRef, lost: Int)
     /// The (readable part of the) region is detached and added to a standby's own region.
-    case hand(RegionRef, bytes: Int, to: OSID)
+    case hand(RegionRef, bytes: Int, to: Int)
     /// The (readable part of the) region returns to its machine's pool.
     case release(RegionRef, bytes: Int)
     /// A stopped job's region merges into its OS's own region.
-    case merge(JobID)
+    case merge(job: Int)
     /// The whole machine is gone.
     case loseMachine(Int)
 }
 
-/// What a standby receives in a case: the copies it must start, what they
-/// need, and the memory handed to it.
-struct Receiver: Sendable {
-    var handed = 0
+/// A standby that must start copies in a case: what they need, what is
+/// handed to it, and, once the case is counted, what it finds.
+struct Receiver {
+    /// The standby, as a position in ``PlanIndex/oses``.
+    var os: Int32
+    /// Its copies, a list through ``CaseSimulator/copies`` in document order;
+    /// −1 when it has none.
+    var firstCopy: Int32 = -1
+    var lastCopy: Int32 = -1
+    /// Σ standby_memory of its copies.
     var need = 0
-    var copies: [JobID] = []
+    /// Bytes handed to it.
+    var handed = 0
+    /// Its free memory before the fault.
+    var free = 0
+    /// need − free − handed (never below 0).
+    var missing = 0
+    /// What its machine's pool gave it.
+    var drawn = 0
+}
+
+/// A job copy a standby must start.
+struct Copy {
+    var job: Int32
+    /// The next copy of the same standby, or −1.
+    var next: Int32 = -1
+    /// Whether it finds its memory (set by ``CaseSimulator/placeCopies()``).
+    var started = false
 }
 
 /// A hot-standby job no memory brings back.
-struct Unrecoverable: Sendable {
-    enum Reason: Sendable {
-        case standbyDown(OSID)
+struct Unrecoverable {
+    enum Reason {
+        /// Its standby (a position in ``PlanIndex/oses``) stops in the same fault.
+        case standbyDown(Int32)
         case stoppedByPolicy, noStandby
     }
-    var job: JobID
+    var job: Int32
     var reason: Reason
 }
 
-/// What a case does, before any memory is counted: the regions it moves, what
-/// it releases into which pool, and the copies each standby must start.
-struct CaseEffects: Sendable {
-    var spec: CaseSpec
+/// One machine's pool in a case where its standbys start copies.
+struct PoolOutcome {
+    var machine: Int32
+    /// Its receiving standbys: positions in ``CaseSimulator/receivers``.
+    var firstReceiver: Int32
+    var endReceiver: Int32
+    /// What the fault released into it.
+    var released: Int
+    /// What it held at failover: the unallocated memory plus ``released``.
+    var held: Int
+    /// Σ missing of its standbys.
+    var missing: Int
+    /// What it gave (0 with `pool: false`).
+    var draw: Int
+    /// missing − draw.
+    var shortfall: Int
+}
+
+/// Simulates cases one at a time on the final tables, reusing its lists from
+/// case to case so that a case allocates nothing: a fleet has hundreds of
+/// thousands of cases, each touching a few regions.
+///
+/// After ``run(_:)`` the simulator holds what the case does (the regions it
+/// moves, what it releases, the copies each standby must start) and how it
+/// counts (per machine, what the standbys lack and what the pool gives). All of
+/// it is valid until the next ``run(_:)``.
+final class CaseSimulator {
+    let index: PlanIndex
+    private(set) var spec = CaseSpec(kind: .machine, machine: 0, target: 0)
     /// Whether ``moves`` is kept (a trace shows them; a plan only counts).
     let recordsMoves: Bool
-    var moves: [Move] = []
-    /// Per machine (each at most once): bytes returned to its pool. A case
-    /// touches one machine or a few, so a list is quicker than a dictionary.
-    var released: [(machine: Int, bytes: Int)] = []
-    /// The standbys that must start copies, each once, in document order.
-    var receivers: [(id: OSID, receiver: Receiver)] = []
-    /// Jobs that stop whatever memory there is.
-    var lost: [JobID] = []
-    var unrecoverable: [Unrecoverable] = []
-    /// Hot-standby jobs whose standby is down.
-    var unprotected: [JobID] = []
-    /// A `standby` case is covered whatever it reports.
-    var alwaysCovered = false
+    private(set) var moves: [Move] = []
 
-    init(_ spec: CaseSpec, recordsMoves: Bool) {
-        self.spec = spec
+    /// Bytes the case returns to its machine's pool: a fault releases memory
+    /// on its own machine only (memory cannot cross machines).
+    private(set) var released = 0
+    /// The standbys that must start copies, each once, in document order.
+    let receivers = FlatBuffer<Receiver>()
+    let copies = FlatBuffer<Copy>()
+    /// Jobs that stop whatever memory there is, in document order.
+    let lost = FlatBuffer<Int32>()
+    let unrecoverable = FlatBuffer<Unrecoverable>()
+    /// Hot-standby jobs whose standby is down, in document order, as their
+    /// slots in ``PlanIndex/incomingJobs`` (slots of the case machine's OSes).
+    let unprotected = FlatBuffer<Int32>()
+    /// A `standby` case is covered whatever it reports.
+    private(set) var alwaysCovered = false
+
+    /// Per machine whose standbys start copies, in document order.
+    let pools = FlatBuffer<PoolOutcome>()
+    /// Bytes the copies needed and could not find anywhere.
+    private(set) var shortfall = 0
+    /// Bytes all pools gave together.
+    private(set) var poolDraw = 0
+
+    /// Per OS: its position in ``receivers`` while a case is simulated, else
+    /// −1. Made only once some case has many receivers: most have one or two,
+    /// and a search of those is quicker than a table as large as the spec.
+    private var receiverOf: FlatBuffer<Int32>?
+    private static let searchedReceivers = 8
+
+    init(_ index: PlanIndex, recordsMoves: Bool = false) {
+        self.index = index
         self.recordsMoves = recordsMoves
     }
 
-    mutating func move(_ move: Move) {
-        if recordsMoves { moves.append(move) }
-    }
+    /// Whether every hot-standby job the case touches runs again: every copy
+    /// starts and no job is beyond any memory (a `standby` case always is).
+    var covered: Bool { alwaysCovered || (shortfall == 0 && unrecoverable.isEmpty) }
 
-    /// Bytes the case returns to machine `m`'s pool.
-    func released(on m: Int) -> Int {
-        for entry in released where entry.machine == m { return entry.bytes }
-        return 0
-    }
-
-    mutating func release(_ region: RegionRef, _ bytes: Int, machine: Int) {
-        guard bytes > 0 else { return }
-        move(.release(region, bytes: bytes))
-        if let i = released.firstIndex(where: { $0.machine == machine }) {
-            released[i].bytes = satAdd(released[i].bytes, bytes)
-        } else {
-            released.append((machine, bytes))
-        }
-    }
-
-    /// Standby `t` owes job `job` a copy needing `need` bytes; `handed` bytes of
-    /// the job's region are handed to it.
-    mutating func receive(_ job: JobID, need: Int, handed: Int, at t: OSID) {
-        var i = receivers.count
-        while i > 0 && t < receivers[i - 1].id { i -= 1 }
-        if i == 0 || receivers[i - 1].id != t {
-            receivers.insert((t, Receiver()), at: i)
-            i += 1
-        }
-        receivers[i - 1].receiver.need = satAdd(receivers[i - 1].receiver.need, need)
-        receivers[i - 1].receiver.handed = satAdd(receivers[i - 1].receiver.handed, handed)
-        receivers[i - 1].receiver.copies.append(job)
-    }
-}
-
-/// The figures of one machine whose standbys start copies in a case.
-struct MachineOutcome: Sendable {
-    struct Standby: Sendable {
-        var id: OSID
-        var receiver: Receiver
-        var free: Int
-        var missing: Int
-        var drawn: Int
-        var started: [JobID]
-        var short: [JobID]
-    }
-
-    var machine: Int
-    var released: Int
-    var held: Int
-    var missing: Int
-    var draw: Int
-    var shortfall: Int
-    var standbys: [Standby]
-}
-
-/// A case counted with the standbys' actual free memory.
-struct Evaluation: Sendable {
-    var machines: [MachineOutcome] = []
-    var shortfall = 0
-    var poolDraw = 0
-}
-
-extension PlanIndex {
-    /// The cases of `kinds` on machine `m`, in report order: kinds in
-    /// ``FaultKind`` order; targets in document order; job severities light then
-    /// severe. (Machines come in document order: a plan asks for each in turn.)
-    func cases(of kinds: [FaultKind], machine m: Int) -> [CaseSpec] {
-        var out: [CaseSpec] = []
-        let oses = compiled.machines[m].machine.oses
-        for kind in kinds {
-            switch kind {
-            case .os, .memory:
-                for (o, os) in oses.enumerated() where os.role == .active {
-                    out.append(CaseSpec(kind: kind, machine: m, os: OSID(machine: m, os: o)))
-                }
-            case .standby:
-                for (o, os) in oses.enumerated() where os.role == .standby {
-                    out.append(CaseSpec(kind: kind, machine: m, os: OSID(machine: m, os: o)))
-                }
-            case .job:
-                for perOS in jobs[m] {
-                    for entry in perOS {
-                        for severity in Severity.allCases {
-                            out.append(CaseSpec(kind: kind, machine: m, job: entry.id, severity: severity))
-                        }
-                    }
-                }
-            case .machine:
-                out.append(CaseSpec(kind: kind, machine: m))
-            }
-        }
-        return out
-    }
-
-    /// Whether a case does nothing at all: a `job` case whose job restarts in
-    /// place (a `restart` policy, or `failover` of an ordinary job). Such a case
-    /// is covered, moves nothing and owes no copy.
-    func isRestart(_ spec: CaseSpec) -> Bool {
-        guard spec.kind == .job, let j = spec.job, let severity = spec.severity else { return false }
-        let job = entry(j).job
-        switch job.policy[severity] {
-        case .restart: return true
-        case .failover: return !job.hotStandby
-        case .stop: return false
-        }
-    }
-
-    /// The effects of one case on the final tables; with `moves`, the steps too.
-    func simulate(_ spec: CaseSpec, moves: Bool = false) -> CaseEffects {
-        var e = CaseEffects(spec, recordsMoves: moves)
+    /// Simulates one case and counts it with the standbys as compiled.
+    func run(_ spec: CaseSpec) {
+        self.spec = spec
+        if recordsMoves { moves.removeAll(keepingCapacity: true) }
+        released = 0
+        receivers.removeAll()
+        copies.removeAll()
+        lost.removeAll()
+        unrecoverable.removeAll()
+        unprotected.removeAll()
+        alwaysCovered = false
         switch spec.kind {
         case .os, .memory:
-            guard let x = spec.os else { break }
-            failOS(x, lossy: spec.kind == .memory, into: &e)
+            failOS(spec.target, lossy: spec.kind == .memory)
         case .job:
-            guard let j = spec.job, let severity = spec.severity else { break }
-            let entry = entry(j)
-            switch entry.job.policy[severity] {
-            case .restart:
-                break
-            case .stop:
-                e.move(.merge(j))
-                e.lost.append(j)
-                if entry.job.hotStandby { e.unrecoverable.append(Unrecoverable(job: j, reason: .stoppedByPolicy)) }
-            case .failover:
-                // An ordinary job has nowhere to fail over to: it restarts in place.
-                if entry.job.hotStandby {
-                    route(entry, readable: entry.job.memory, down: { _ in false }, into: &e)
-                }
-            }
+            failJob(spec.target, severity: spec.severity ?? .light)
         case .standby:
-            guard let s = spec.os else { break }
-            e.alwaysCovered = true
-            e.unprotected = incoming[s] ?? []
-            e.lost = jobs[s.machine][s.os].map(\.id)
+            alwaysCovered = true
+            let s = index.oses[spec.target]
+            for slot in s.incoming { unprotected.append(slot) }
+            for j in s.jobs { lost.append(j) }
         case .machine:
-            failMachine(spec.machine, into: &e)
+            failMachine(spec.machine)
         }
-        return e
+        // Receivers in document order, which groups them by machine.
+        if let receiverOf {
+            for r in 0..<receivers.count { receiverOf[Int(receivers[r].os)] = -1 }
+        }
+        receivers.sortIfNeeded { $0.os < $1.os }
+        evaluate()
+    }
+
+    private func move(_ move: @autoclosure () -> Move) {
+        if recordsMoves { moves.append(move()) }
+    }
+
+    private func release(_ region: RegionRef, _ bytes: Int) {
+        guard bytes > 0 else { return }
+        move(.release(region, bytes: bytes))
+        released = satAdd(released, bytes)
+    }
+
+    /// Standby `t` owes job `j` a copy needing `need` bytes; `handed` bytes of
+    /// the job's region are handed to it.
+    private func receive(_ j: Int32, need: Int, handed: Int, at t: Int32) {
+        var r = receiver(of: t)
+        if r < 0 {
+            r = receivers.count
+            receivers.append(Receiver(os: t))
+            if let receiverOf {
+                receiverOf[Int(t)] = Int32(truncatingIfNeeded: r)
+            } else if receivers.count > Self.searchedReceivers {
+                let table = FlatBuffer<Int32>(capacity: index.oses.count)
+                for _ in index.oses.indices { table.append(-1) }
+                for k in 0..<receivers.count { table[Int(receivers[k].os)] = Int32(truncatingIfNeeded: k) }
+                receiverOf = table
+            }
+        }
+        let c = Int32(truncatingIfNeeded: copies.count)
+        copies.append(Copy(job: j))
+        let receiver = receivers.base + r
+        receiver.pointee.need = satAdd(receiver.pointee.need, need)
+        receiver.pointee.handed = satAdd(receiver.pointee.handed, handed)
+        if receiver.pointee.lastCopy >= 0 {
+            copies[Int(receiver.pointee.lastCopy)].next = c
+        } else {
+            receiver.pointee.firstCopy = c
+        }
+        receiver.pointee.lastCopy = c
+    }
+
+    /// The position of standby `t` in ``receivers``, or −1.
+    private func receiver(of t: Int32) -> Int {
+        if let receiverOf { return Int(receiverOf[Int(t)]) }
+        // The last one first: a standby's copies tend to come one after another.
+        var r = receivers.count - 1
+        while r >= 0 && receivers[r].os != t { r -= 1 }
+        return r
     }
 
     /// `os` and `memory` cases: X stops; with `lossy`, the lost share of each of
     /// its regions is cut off first and only the rest moves.
-    private func failOS(_ x: OSID, lossy: Bool, into e: inout CaseEffects) {
-        let m = x.machine
-        let own = ownRegion[m][x.os]
-        let ownLost = lossy ? lostPart(of: own, machine: m) : 0
-        if ownLost > 0 { e.move(.cut(.own(x), lost: ownLost)) }
-        if policies.osArea == .release { e.release(.own(x), own - ownLost, machine: m) }
-        for entry in jobs[m][x.os] {
-            let size = entry.job.memory
-            let lost = lossy ? lostPart(of: size, machine: m) : 0
-            if lost > 0 { e.move(.cut(.job(entry.id), lost: lost)) }
-            if entry.job.hotStandby {
-                route(entry, readable: size - lost, down: { $0 == x }, into: &e)
+    private func failOS(_ x: Int, lossy: Bool) {
+        let m = spec.machine
+        let os = index.oses[x]
+        let ownLost = lossy ? index.lostPart(of: os.own, machine: m) : 0
+        if ownLost > 0 { move(.cut(.own(os: x), lost: ownLost)) }
+        if index.policies.osArea == .release { release(.own(os: x), os.own - ownLost) }
+        for j in os.jobs {
+            let job = index.jobs[Int(j)]
+            let size = job.memory
+            let lostBytes = lossy ? index.lostPart(of: size, machine: m) : 0
+            if lostBytes > 0 { move(.cut(.job(Int(j)), lost: lostBytes)) }
+            if job.hotStandby {
+                route(j, job, readable: size - lostBytes, down: Int32(truncatingIfNeeded: x))
             } else {
-                e.release(.job(entry.id), size - lost, machine: m)
-                e.lost.append(entry.id)
+                release(.job(Int(j)), size - lostBytes)
+                lost.append(j)
             }
+        }
+    }
+
+    /// `job` cases, per the job's policy at that severity.
+    private func failJob(_ j: Int, severity: Severity) {
+        let job = index.jobs[j]
+        let position = Int32(truncatingIfNeeded: j)
+        switch job.policy[severity] {
+        case .restart:
+            break
+        case .stop:
+            move(.merge(job: j))
+            lost.append(position)
+            if job.hotStandby { unrecoverable.append(Unrecoverable(job: position, reason: .stoppedByPolicy)) }
+        case .failover:
+            // An ordinary job has nowhere to fail over to: it restarts in place.
+            if job.hotStandby { route(position, job, readable: job.memory, down: -1) }
         }
     }
 
     /// A hot-standby job's region goes to its standby, or to its own machine's
     /// pool when the standby is on another machine (memory cannot cross
-    /// machines); the standby then owes the job a copy.
-    private func route(
-        _ entry: JobEntry, readable: Int, down: (OSID) -> Bool, into e: inout CaseEffects
-    ) {
-        let m = entry.id.machine
-        guard let t = entry.target, !down(t) else {
-            e.release(.job(entry.id), readable, machine: m)
-            e.lost.append(entry.id)
-            let reason: Unrecoverable.Reason = entry.target.map { .standbyDown($0) } ?? .noStandby
-            e.unrecoverable.append(Unrecoverable(job: entry.id, reason: reason))
+    /// machines); the standby then owes the job a copy. `down` is an OS that
+    /// stopped in the same fault, or −1.
+    private func route(_ j: Int32, _ job: JobRecord, readable: Int, down: Int32) {
+        let t = job.target
+        guard t >= 0, t != down else {
+            release(.job(Int(j)), readable)
+            lost.append(j)
+            unrecoverable.append(Unrecoverable(job: j, reason: t >= 0 ? .standbyDown(t) : .noStandby))
             return
         }
-        if t.machine == m {
-            if readable > 0 { e.move(.hand(.job(entry.id), bytes: readable, to: t)) }
-            e.receive(entry.id, need: entry.job.standbyMemory, handed: readable, at: t)
+        if Int(index.oses[Int(t)].machine) == spec.machine {
+            if readable > 0 { move(.hand(.job(Int(j)), bytes: readable, to: Int(t))) }
+            receive(j, need: job.standbyMemory, handed: readable, at: t)
         } else {
-            e.release(.job(entry.id), readable, machine: m)
-            e.receive(entry.id, need: entry.job.standbyMemory, handed: 0, at: t)
+            release(.job(Int(j)), readable)
+            receive(j, need: job.standbyMemory, handed: 0, at: t)
         }
     }
 
     /// `machine` case: every OS of M stops and its memory is gone. Only
     /// hot-standby jobs whose standby is on another machine survive, as copies
     /// started there from that standby's free memory and its machine's pool.
-    private func failMachine(_ m: Int, into e: inout CaseEffects) {
-        e.move(.loseMachine(m))
-        for perOS in jobs[m] {
-            for entry in perOS {
-                guard entry.job.hotStandby else {
-                    e.lost.append(entry.id)
-                    continue
-                }
-                guard let t = entry.target, t.machine != m else {
-                    e.lost.append(entry.id)
-                    let reason: Unrecoverable.Reason = entry.target.map { .standbyDown($0) } ?? .noStandby
-                    e.unrecoverable.append(Unrecoverable(job: entry.id, reason: reason))
-                    continue
-                }
-                e.receive(entry.id, need: entry.job.standbyMemory, handed: 0, at: t)
+    private func failMachine(_ m: Int) {
+        move(.loseMachine(m))
+        let machine = index.machines[m]
+        for j in machine.jobs {
+            let job = index.jobs[Int(j)]
+            guard job.hotStandby else {
+                lost.append(j)
+                continue
+            }
+            let t = job.target
+            guard t >= 0, Int(index.oses[Int(t)].machine) != m else {
+                lost.append(j)
+                unrecoverable.append(Unrecoverable(job: j, reason: t >= 0 ? .standbyDown(t) : .noStandby))
+                continue
+            }
+            receive(j, need: job.standbyMemory, handed: 0, at: t)
+        }
+        for o in machine.oses {
+            for slot in index.oses[Int(o)].incoming where index.machineOf(job: Int(index.incomingJobs[Int(slot)])) != m {
+                unprotected.append(slot)
             }
         }
-        for o in jobs[m].indices {
-            e.unprotected += (incoming[OSID(machine: m, os: o)] ?? []).filter { $0.machine != m }
-        }
-        e.unprotected.sort()
+        let incoming = index.incomingJobs
+        unprotected.sortIfNeeded { incoming[Int($0)] < incoming[Int($1)] }
     }
 
-    /// The receivers of a case grouped by machine, each group in document order.
-    func receiversByMachine(_ e: CaseEffects) -> [(machine: Int, standbys: [(OSID, Receiver)])] {
-        var groups: [(machine: Int, standbys: [(OSID, Receiver)])] = []
-        for (id, r) in e.receivers {
-            if groups.last?.machine == id.machine {
-                groups[groups.count - 1].standbys.append((id, r))
-            } else {
-                groups.append((id.machine, [(id, r)]))
-            }
-        }
-        return groups
-    }
-
-    /// Whether a case is covered, as ``evaluate(_:)`` counts it: every copy
-    /// starts and no hot-standby job is beyond any memory (a `standby` case
-    /// always is).
-    func isCovered(_ e: CaseEffects) -> Bool {
-        if e.alwaysCovered { return true }
-        guard e.unrecoverable.isEmpty else { return false }
-        // Per machine: missing − what its pool gives, as in `evaluate`.
-        // `receivers` is in document order, so one machine's standbys are adjacent.
-        var i = 0
-        while i < e.receivers.count {
-            let mm = e.receivers[i].id.machine
-            var missing = 0
-            while i < e.receivers.count && e.receivers[i].id.machine == mm {
-                let (id, r) = e.receivers[i]
-                missing = satAdd(missing, lacking(r.need, minus: free(id), r.handed))
-                i += 1
-            }
-            guard missing > 0 else { continue }
-            let draw = policies.pool ? min(satAdd(pool(mm), e.released(on: mm)), missing) : 0
-            if missing - draw > 0 { return false }
-        }
-        return true
-    }
-
-    /// Counts a case with the standbys as compiled.
+    /// Counts the case with the standbys as compiled.
     ///
     /// Per machine: missing = Σ over its receiving standbys of max(0, need − free −
     /// handed); the pool (unallocated + released) gives min(pool, missing); the
     /// rest is the shortfall. Neither figure depends on the order copies start.
-    /// Which copies start when a pool runs short does: the draw goes to the
-    /// machine's standbys in document order, and each standby starts its copies
-    /// in document order, skipping any that no longer fit.
-    func evaluate(_ e: CaseEffects) -> Evaluation {
-        var ev = Evaluation()
-        for group in receiversByMachine(e) {
-            let mm = group.machine
-            let released = e.released(on: mm)
-            let held = satAdd(pool(mm), released)
-            var standbys: [MachineOutcome.Standby] = []
+    /// The draw goes to the machine's standbys in document order.
+    private func evaluate() {
+        pools.removeAll()
+        shortfall = 0
+        poolDraw = 0
+        var i = 0
+        let n = receivers.count
+        while i < n {
+            let mm = index.oses[Int(receivers[i].os)].machine
+            var end = i
             var missing = 0
-            for (id, r) in group.standbys {
-                let f = free(id)
-                let miss = lacking(r.need, minus: f, r.handed)
-                missing = satAdd(missing, miss)
-                standbys.append(.init(id: id, receiver: r, free: f, missing: miss, drawn: 0, started: [], short: []))
+            while end < n && index.oses[Int(receivers[end].os)].machine == mm {
+                let r = receivers.base + end
+                let free = index.oses[Int(r.pointee.os)].free
+                r.pointee.free = free
+                r.pointee.missing = lacking(r.pointee.need, minus: free, r.pointee.handed)
+                r.pointee.drawn = 0
+                missing = satAdd(missing, r.pointee.missing)
+                end += 1
             }
-            let draw = policies.pool ? min(held, missing) : 0
+            let released = Int(mm) == spec.machine ? self.released : 0
+            let held = satAdd(index.machines[Int(mm)].pool, released)
+            let draw = index.policies.pool ? min(held, missing) : 0
             var left = draw
-            for i in standbys.indices {
-                let d = min(standbys[i].missing, left)
+            for k in i..<end where left > 0 {
+                let d = min(receivers[k].missing, left)
                 left -= d
-                standbys[i].drawn = d
-                var available = satAdd(satAdd(standbys[i].free, standbys[i].receiver.handed), d)
-                for copy in standbys[i].receiver.copies {
-                    let need = entry(copy).job.standbyMemory
-                    if need <= available {
-                        available -= need
-                        standbys[i].started.append(copy)
-                    } else {
-                        standbys[i].short.append(copy)
-                    }
-                }
+                receivers.base[k].drawn = d
             }
-            let outcome = MachineOutcome(
-                machine: mm, released: released, held: held, missing: missing, draw: draw,
-                shortfall: missing - draw, standbys: standbys)
-            ev.shortfall = satAdd(ev.shortfall, outcome.shortfall)
-            ev.poolDraw = satAdd(ev.poolDraw, draw)
-            ev.machines.append(outcome)
+            pools.append(
+                PoolOutcome(
+                    machine: mm, firstReceiver: Int32(truncatingIfNeeded: i), endReceiver: Int32(truncatingIfNeeded: end),
+                    released: released, held: held, missing: missing, draw: draw, shortfall: missing - draw))
+            shortfall = satAdd(shortfall, missing - draw)
+            poolDraw = satAdd(poolDraw, draw)
+            i = end
         }
-        return ev
     }
 
-    /// Per machine whose standbys start copies in the case: what its pool must
-    /// hold after start-up, beyond what the fault releases, for every copy to
-    /// start when each receiving standby has `freeMin` free memory.
-    func requiredPools(_ e: CaseEffects, freeMin: (OSID) -> Int) -> [(machine: Int, bytes: Int)] {
-        guard policies.pool else { return [] }
-        return receiversByMachine(e).map { group in
-            var missing = 0
-            for (id, r) in group.standbys {
-                missing = satAdd(missing, lacking(r.need, minus: freeMin(id), r.handed))
+    /// Decides which copies start: each standby starts its copies in document
+    /// order from its free memory, what was handed to it and what it drew,
+    /// skipping any that no longer fit.
+    func placeCopies() {
+        for r in 0..<receivers.count {
+            let receiver = receivers[r]
+            var available = satAdd(satAdd(receiver.free, receiver.handed), receiver.drawn)
+            var c = Int(receiver.firstCopy)
+            while c >= 0 {
+                let copy = copies.base + c
+                let need = index.jobs[Int(copy.pointee.job)].standbyMemory
+                copy.pointee.started = need <= available
+                if copy.pointee.started { available -= need }
+                c = Int(copy.pointee.next)
             }
-            return (group.machine, lacking(missing, minus: e.released(on: group.machine)))
+        }
+    }
+
+    /// The copies of receiver `r`, in document order.
+    func forEachCopy(of r: Int, _ body: (Copy) -> Void) {
+        var c = Int(receivers[r].firstCopy)
+        while c >= 0 {
+            body(copies[c])
+            c = Int(copies[c].next)
+        }
+    }
+
+    /// Per receiving standby: the most it must supply beyond what is handed to it.
+    func raiseDemands(_ extra: inout [Int]) {
+        for r in 0..<receivers.count {
+            let receiver = receivers[r]
+            let o = Int(receiver.os)
+            extra[o] = max(extra[o], lacking(receiver.need, minus: receiver.handed))
+        }
+    }
+
+    /// Per machine whose standbys start copies: what its pool must hold after
+    /// start-up, beyond what the fault releases, for every copy to start when
+    /// each receiving standby has `extra[standby]` free memory.
+    func forEachRequiredPool(extra: [Int], _ body: (_ machine: Int, _ bytes: Int) -> Void) {
+        guard index.policies.pool else { return }
+        for p in 0..<pools.count {
+            let pool = pools[p]
+            var missing = 0
+            for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) {
+                let receiver = receivers[r]
+                missing = satAdd(missing, lacking(receiver.need, minus: extra[Int(receiver.os)], receiver.handed))
+            }
+            body(Int(pool.machine), lacking(missing, minus: pool.released))
+        }
+    }
+}
+
+extension PlanIndex {
+    /// Calls `body` with each case of `kinds` on machine `m`, in report order:
+    /// kinds in the order given (``FaultKind`` order in a plan); targets in
+    /// document order; job severities light then severe.
+    func forEachCase<E: Error>(
+        of kinds: [FaultKind], machine m: Int, _ body: (CaseSpec) throws(E) -> Void
+    ) throws(E) {
+        let machine = machines[m]
+        for kind in kinds {
+            switch kind {
+            case .os, .memory, .standby:
+                let role: OSRole = kind == .standby ? .standby : .active
+                for o in machine.oses where oses[Int(o)].role == role {
+                    try body(CaseSpec(kind: kind, machine: m, target: Int(o)))
+                }
+            case .job:
+                for j in machine.jobs {
+                    for severity in Severity.allCases {
+                        try body(CaseSpec(kind: kind, machine: m, target: Int(j), severity: severity))
+                    }
+                }
+            case .machine:
+                try body(CaseSpec(kind: kind, machine: m, target: m))
+            }
         }
     }
 }

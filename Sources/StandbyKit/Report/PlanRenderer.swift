@@ -49,11 +49,14 @@ public enum PlanRenderer {
     ) {
         let summary = PlanSummary(plan)
         let machines: Machines = { body in plan.machines.forEach(body) }
+        let exported = plan.machines.lazy.map { m in
+            ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { m.cases.forEach($0) })
+        }
         switch format {
         case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
         case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
-        case .json: renderJSON(summary, machines, to: &out)
-        case .csv: renderCSV(machines, to: &out)
+        case .json: renderJSON(summary, exported, piece: piece(out)) { $0.flush(to: &out) }
+        case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
         case .html: HTMLReport.render(plan, compiled: compiled, to: &out)
         }
     }
@@ -62,8 +65,9 @@ public enum PlanRenderer {
     /// from ``Planner/figures(_:faults:)`` on `compiled`, and each machine is
     /// planned (``Planner/forEachMachine(_:_:)``), written and dropped in turn.
     /// The bytes are those ``render(_:compiled:format:unit:to:)`` writes for the
-    /// whole plan. Text, Markdown, JSON and CSV hold one machine's cases at a
-    /// time; HTML needs the whole plan and makes it.
+    /// whole plan. Text and Markdown hold one machine's cases at a time; JSON
+    /// and CSV write each case as it is simulated and hold none; HTML needs the
+    /// whole plan and makes it.
     public static func render(
         _ figures: PlanFigures, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
         to out: inout some TextOutputStream
@@ -73,8 +77,8 @@ public enum PlanRenderer {
         switch format {
         case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
         case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
-        case .json: renderJSON(summary, machines, to: &out)
-        case .csv: renderCSV(machines, to: &out)
+        case .json: renderJSON(summary, figures.exportMachines(), piece: piece(out)) { $0.flush(to: &out) }
+        case .csv: renderCSV(figures.exportMachines(), piece: piece(out)) { $0.flush(to: &out) }
         case .html:
             var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
             machines { plan.machines.append($0) }
@@ -84,6 +88,19 @@ public enum PlanRenderer {
 
     /// Hands each machine's plan, in document order, to its argument.
     typealias Machines = ((MachinePlan) -> Void) -> Void
+
+    /// How many bytes the JSON and CSV writers buffer before they hand them to
+    /// `out`. A stream that takes bytes buffers them anyway: it gets larger
+    /// pieces, which saves a dynamic cast per case; any other gets one case (or
+    /// row) at a time.
+    ///
+    /// The writers take the stream as a closure that flushes them, not as a
+    /// generic parameter: a public renderer generic over its stream is not
+    /// specialized for the caller's, and the writers would then not be
+    /// specialized for the kind of case either.
+    static func piece(_ out: some TextOutputStream) -> Int {
+        out is any UTF8OutputStream ? 1 << 15 : 0
+    }
 
     /// What a report says of the whole plan before its machines.
     struct PlanSummary {
@@ -555,7 +572,10 @@ public enum PlanRenderer {
 
     // MARK: - JSON
 
-    static func renderJSON(_ plan: PlanSummary, _ machines: Machines, to out: inout some TextOutputStream) {
+    static func renderJSON<Case: ExportedCase>(
+        _ plan: PlanSummary, _ machines: some Sequence<ExportMachine<Case>>, piece: Int,
+        flush: (inout JSONWriter) -> Void
+    ) {
         var json = JSONWriter()
         json.beginObject()
         json.field("covered", plan.uncoveredCaseCount == 0)
@@ -566,11 +586,8 @@ public enum PlanRenderer {
         json.field("format_version", jsonFormatVersion)
         json.key("machines")
         json.beginArray()
-        // A stream that takes bytes buffers them anyway: hand it cases in larger
-        // pieces, which saves a dynamic cast per case.
-        let piece = out is any UTF8OutputStream ? 1 << 15 : 0
-        machines { m in
-            writeMachineJSON(m, piece: piece, into: &json, to: &out)
+        for m in machines {
+            writeMachineJSON(m, piece: piece, into: &json, flush: flush)
         }
         json.endArray()
         let t = plan.totals
@@ -589,14 +606,15 @@ public enum PlanRenderer {
         json.field("uncovered_case_count", plan.uncoveredCaseCount)
         json.endObject()
         json.endObject()
-        json.flush(to: &out)
+        flush(&json)
     }
 
-    /// Writes one machine; the cases go to `out` once `piece` bytes or more are
+    /// Writes one machine; the cases are flushed once `piece` bytes or more are
     /// buffered (0: one case at a time).
-    static func writeMachineJSON(
-        _ m: MachinePlan, piece: Int = 0, into json: inout JSONWriter, to out: inout some TextOutputStream
+    static func writeMachineJSON<Case: ExportedCase>(
+        _ machine: ExportMachine<Case>, piece: Int, into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
     ) {
+        let m = machine.plan
         json.beginObject()
         json.key("actives")
         json.beginArray()
@@ -610,15 +628,13 @@ public enum PlanRenderer {
         json.endArray()
         json.key("cases")
         json.beginArray()
-        var covered = true
-        for c in m.cases {
-            covered = covered && c.covered
+        machine.forEachCase { c in
             writeCaseJSON(c, into: &json)
             // A fleet's cases run to hundreds of megabytes: never buffer them all.
-            if json.bufferedByteCount >= piece { json.flush(to: &out) }
+            if json.bufferedByteCount >= piece { flush(&json) }
         }
         json.endArray()
-        json.field("covered", covered)
+        json.field("covered", machine.covered)
         json.field("duplicate_total_bytes", m.duplicateTotal)
         json.field("fluid_total_bytes", m.fluidTotal)
         json.field("footprint_bytes", m.footprint)
@@ -646,76 +662,56 @@ public enum PlanRenderer {
         json.field("static_total_bytes", m.staticTotal)
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
         json.endObject()
-        json.flush(to: &out)
+        flush(&json)
     }
 
-    static func writeCaseJSON(_ c: FaultCase, into json: inout JSONWriter) {
-        json.beginObject()
-        json.key(K.action)
-        if let action = c.action { json.string(action.rawValue) } else { json.null() }
-        json.field(K.covered, c.covered)
-        json.field(K.id, c.id)
-        json.field(K.kind, c.kind.rawValue)
-        writeStrings(K.lostJobs, c.lostJobs, into: &json)
-        json.field(K.poolDrawBytes, c.poolDraw)
-        json.key(K.severity)
-        if let severity = c.severity { json.string(severity.rawValue) } else { json.null() }
-        json.key(K.shortages)
-        json.beginArray()
-        for s in c.shortages {
-            json.beginObject()
-            json.field(K.drawBytes, s.draw)
-            json.field(K.heldBytes, s.held)
-            json.field(K.machine, s.machine)
-            json.field(K.releasedBytes, s.released)
-            json.key(K.requiredPoolBytes)
-            if let required = s.requiredPool { json.int(required) } else { json.null() }
-            json.field(K.shortfallBytes, s.shortfall)
-            json.key(K.standbys)
-            json.beginArray()
-            for st in s.standbys {
-                json.beginObject()
-                json.field(K.coveringAllocationBytes, st.coveringAllocation)
-                json.field(K.drawnBytes, st.drawn)
-                json.field(K.freeBytes, st.free)
-                json.field(K.handedBytes, st.handed)
-                json.field(K.missingBytes, st.missing)
-                json.field(K.needBytes, st.need)
-                writeStrings(K.shortJobs, st.shortJobs, into: &json)
-                json.field(K.standby, st.standby)
-                json.endObject()
+    static func writeCaseJSON(_ c: some ExportedCase, into json: inout JSONWriter) {
+        json.object { o in
+            o.field(K.action, orNull: c.actionName)
+            o.field(K.covered, c.covered)
+            o.field(K.id, c.id)
+            o.field(K.kind, c.kindName)
+            o.strings(K.lostJobs, c.lostJobs)
+            o.field(K.poolDrawBytes, c.poolDraw)
+            o.field(K.severity, orNull: c.severityName)
+            o.objects(K.shortages, c.shortages) { o, s in
+                o.field(K.drawBytes, s.draw)
+                o.field(K.heldBytes, s.held)
+                o.field(K.machine, s.machine)
+                o.field(K.releasedBytes, s.released)
+                o.field(K.requiredPoolBytes, orNull: s.requiredPool)
+                o.field(K.shortfallBytes, s.shortfall)
+                o.objects(K.standbys, s.standbys) { o, st in
+                    o.field(K.coveringAllocationBytes, st.coveringAllocation)
+                    o.field(K.drawnBytes, st.drawn)
+                    o.field(K.freeBytes, st.free)
+                    o.field(K.handedBytes, st.handed)
+                    o.field(K.missingBytes, st.missing)
+                    o.field(K.needBytes, st.need)
+                    o.strings(K.shortJobs, st.shortJobs)
+                    o.field(K.standby, st.standby)
+                }
             }
-            json.endArray()
-            json.endObject()
-        }
-        json.endArray()
-        json.field(K.shortfallBytes, c.shortfall)
-        writeStrings(K.takenOver, c.takenOver, into: &json)
-        json.field(K.target, c.target)
-        writeStrings(K.unprotectedJobs, c.unprotectedJobs, into: &json)
-        json.field(K.unprotectedMemoryBytes, c.unprotectedMemory)
-        json.key(K.unrecoverable)
-        json.beginArray()
-        for u in c.unrecoverable {
-            json.beginObject()
-            json.field(K.job, u.job)
-            switch u.reason {
-            case .standbyDown(let standby):
-                json.field(K.reason, "standby_down")
-                json.field(K.standby, standby)
-            case .stoppedByPolicy:
-                json.field(K.reason, "stopped_by_policy")
-                json.key(K.standby)
-                json.null()
-            case .noStandby:
-                json.field(K.reason, "no_standby")
-                json.key(K.standby)
-                json.null()
+            o.field(K.shortfallBytes, c.shortfall)
+            o.strings(K.takenOver, c.takenOver)
+            o.field(K.target, c.target)
+            o.strings(K.unprotectedJobs, c.unprotectedJobs)
+            o.field(K.unprotectedMemoryBytes, c.unprotectedMemory)
+            o.objects(K.unrecoverable, c.unrecoverable) { o, u in
+                o.field(K.job, u.job)
+                switch u.reason {
+                case .standbyDown(let standby):
+                    o.field(K.reason, "standby_down")
+                    o.field(K.standby, standby)
+                case .stoppedByPolicy:
+                    o.field(K.reason, "stopped_by_policy")
+                    o.field(K.standby, orNull: String?.none)
+                case .noStandby:
+                    o.field(K.reason, "no_standby")
+                    o.field(K.standby, orNull: String?.none)
+                }
             }
-            json.endObject()
         }
-        json.endArray()
-        json.endObject()
     }
 
     static func writeStrings(_ key: String, _ values: [String], into json: inout JSONWriter) {
@@ -725,68 +721,74 @@ public enum PlanRenderer {
         json.endArray()
     }
 
-    static func writeStrings(_ key: JSONWriter.Key, _ values: [String], into json: inout JSONWriter) {
-        json.key(key)
-        json.beginArray()
-        for value in values { json.string(value) }
-        json.endArray()
-    }
-
     /// The keys of a case and what it holds, quoted once: a fleet writes them
-    /// hundreds of thousands of times.
+    /// hundreds of thousands of times. A case's own members are at depth 5 (in
+    /// the document, `machines`, a machine, `cases`, the case), so theirs are
+    /// also made ready with that indentation; any key is right at any depth.
     private enum K {
-        static let action = JSONWriter.Key("action")
-        static let covered = JSONWriter.Key("covered")
+        static let caseDepth = 5
+        static let action = JSONWriter.Key("action", depth: caseDepth)
+        static let covered = JSONWriter.Key("covered", depth: caseDepth)
         static let coveringAllocationBytes = JSONWriter.Key("covering_allocation_bytes")
         static let drawBytes = JSONWriter.Key("draw_bytes")
         static let drawnBytes = JSONWriter.Key("drawn_bytes")
         static let freeBytes = JSONWriter.Key("free_bytes")
         static let handedBytes = JSONWriter.Key("handed_bytes")
         static let heldBytes = JSONWriter.Key("held_bytes")
-        static let id = JSONWriter.Key("id")
+        static let id = JSONWriter.Key("id", depth: caseDepth)
         static let job = JSONWriter.Key("job")
-        static let kind = JSONWriter.Key("kind")
-        static let lostJobs = JSONWriter.Key("lost_jobs")
+        static let kind = JSONWriter.Key("kind", depth: caseDepth)
+        static let lostJobs = JSONWriter.Key("lost_jobs", depth: caseDepth)
         static let machine = JSONWriter.Key("machine")
         static let missingBytes = JSONWriter.Key("missing_bytes")
         static let needBytes = JSONWriter.Key("need_bytes")
-        static let poolDrawBytes = JSONWriter.Key("pool_draw_bytes")
+        static let poolDrawBytes = JSONWriter.Key("pool_draw_bytes", depth: caseDepth)
         static let reason = JSONWriter.Key("reason")
         static let releasedBytes = JSONWriter.Key("released_bytes")
         static let requiredPoolBytes = JSONWriter.Key("required_pool_bytes")
-        static let severity = JSONWriter.Key("severity")
+        static let severity = JSONWriter.Key("severity", depth: caseDepth)
         static let shortJobs = JSONWriter.Key("short_jobs")
-        static let shortages = JSONWriter.Key("shortages")
-        static let shortfallBytes = JSONWriter.Key("shortfall_bytes")
+        static let shortages = JSONWriter.Key("shortages", depth: caseDepth)
+        static let shortfallBytes = JSONWriter.Key("shortfall_bytes", depth: caseDepth)
         static let standby = JSONWriter.Key("standby")
         static let standbys = JSONWriter.Key("standbys")
-        static let takenOver = JSONWriter.Key("taken_over")
-        static let target = JSONWriter.Key("target")
-        static let unprotectedJobs = JSONWriter.Key("unprotected_jobs")
-        static let unprotectedMemoryBytes = JSONWriter.Key("unprotected_memory_bytes")
-        static let unrecoverable = JSONWriter.Key("unrecoverable")
+        static let takenOver = JSONWriter.Key("taken_over", depth: caseDepth)
+        static let target = JSONWriter.Key("target", depth: caseDepth)
+        static let unprotectedJobs = JSONWriter.Key("unprotected_jobs", depth: caseDepth)
+        static let unprotectedMemoryBytes = JSONWriter.Key("unprotected_memory_bytes", depth: caseDepth)
+        static let unrecoverable = JSONWriter.Key("unrecoverable", depth: caseDepth)
     }
 
     // MARK: - CSV
 
-    static func renderCSV(_ machines: Machines, to out: inout some TextOutputStream) {
+    static func renderCSV<Case: ExportedCase>(
+        _ machines: some Sequence<ExportMachine<Case>>, piece: Int, flush: (inout CSVWriter) -> Void
+    ) {
         var csv = CSVWriter()
-        csv.row(csvHeader, to: &out)
-        machines { m in
-            for c in m.cases {
-                csv.field(m.name)
-                csv.field(c.id)
-                csv.field(c.kind.rawValue)
-                csv.field(c.target)
-                csv.field(c.severity?.rawValue ?? "")
+        for field in csvHeader { csv.field(field) }
+        csv.endRow()
+        flush(&csv)
+        for machine in machines {
+            let name = machine.plan.name
+            machine.forEachCase { c in
+                csv.field(name)
+                csv.field(text: c.id)
+                csv.field(text: c.kindName)
+                csv.field(text: c.target)
+                if let severity = c.severityName { csv.field(text: severity) } else { csv.field("") }
                 csv.field(c.covered ? "true" : "false")
                 csv.field(c.shortfall)
                 csv.field(c.poolDraw)
-                csv.field(c.lostJobs.joined(separator: csvListSeparator))
-                csv.endRow(to: &out)
+                csv.field(joining: c.lostJobs, separator: csvListSeparatorByte)
+                csv.endRow()
+                if csv.bufferedByteCount >= piece { flush(&csv) }
             }
         }
+        flush(&csv)
     }
+
+    /// ``csvListSeparator`` as its one byte.
+    static let csvListSeparatorByte = UInt8(ascii: ";")
 
     // MARK: - One case
 
