@@ -48,6 +48,17 @@ private func rendered(_ plan: Plan, _ compiled: CompiledSpec, _ format: OutputFo
         }
     }
 
+    /// The streamed JSON writes each round of machines on every core at once
+    /// (`writeMachinesJSONInParallel`); with machines over several rounds, an
+    /// odd number of them and the first apart, it is still the whole plan's.
+    @Test func jsonWrittenOnEveryCoreIsThatOfTheWholePlan() throws {
+        let compiled = try #require(PlanRendererScaleTests.fleet(machines: 37, actives: 3, jobs: 7))
+        let plan = Planner.plan(compiled)
+        let whole = rendered(plan, compiled, .json)
+        #expect(streamed(compiled, faults: nil, .json) == whole)
+        #expect(whole.components(separatedBy: "\"name\": \"m36\"").count == 2)
+    }
+
     @Test func machinesPlannedOneByOneAreThoseOfThePlan() async {
         await propertyCheck(count: 150, input: RandomSpec.generator()) { spec in
             let compiled = RandomSpec.compile(spec)

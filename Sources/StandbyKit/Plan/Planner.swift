@@ -230,16 +230,20 @@ public struct PlanFigures: Sendable {
     func exportMachines() -> some Sequence<ExportMachine<SimulatedCase>> {
         let simulator = CaseSimulator(index)
         let namer = CaseNamer(index)
-        return (0..<machineCount).lazy.map { m in
-            ExportMachine(
-                plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
-                forEachCase: { write in
-                    index.forEachCase(of: faults, machine: m) { spec in
-                        simulator.run(spec)
-                        write(namer.view(of: simulator))
-                    }
-                })
-        }
+        return (0..<machineCount).lazy.map { m in exportMachine(m, simulator: simulator, namer: namer) }
+    }
+
+    /// Machine `m` as ``exportMachines()`` walks it, simulated with `simulator`
+    /// and named with `namer` (one pair per thread: they are scratch space).
+    func exportMachine(_ m: Int, simulator: CaseSimulator, namer: CaseNamer) -> ExportMachine<SimulatedCase> {
+        ExportMachine(
+            plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
+            forEachCase: { write in
+                index.forEachCase(of: faults, machine: m) { spec in
+                    simulator.run(spec)
+                    write(namer.view(of: simulator))
+                }
+            })
     }
 }
 

@@ -52,6 +52,24 @@ public struct JSONWriter {
         writable().bytes.removeAll()
     }
 
+    /// A writer at the same place in the document as this one, with nothing
+    /// buffered: what it writes can come after what this one wrote, through
+    /// ``append(_:)``. Parts of a document can so be written apart (on other
+    /// threads) and joined in order.
+    public func continuation() -> JSONWriter {
+        var next = JSONWriter()
+        next.state = state.position()
+        return next
+    }
+
+    /// Appends what `next`, a continuation of this writer, wrote, and stands
+    /// where `next` stands.
+    public mutating func append(_ next: JSONWriter) {
+        let s = writable()
+        s.bytes.append(contentsOf: next.state.bytes.elements)
+        s.take(positionOf: next.state)
+    }
+
     // MARK: Containers
 
     public mutating func beginObject() {
@@ -254,6 +272,28 @@ public struct JSONWriter {
         init(bytes: FlatBuffer<UInt8> = FlatBuffer(capacity: 1 << 16), levels: FlatBuffer<UInt8> = FlatBuffer()) {
             self.bytes = bytes
             self.levels = levels
+        }
+
+        /// The same place in the document, with no bytes.
+        func position() -> State {
+            let other = State(bytes: FlatBuffer(capacity: 1 << 16), levels: levels.copy())
+            other.afterKey = afterKey
+            other.isComplete = isComplete
+            #if DEBUG
+                other.lastKeys = lastKeys
+            #endif
+            return other
+        }
+
+        /// Stands where `other` stands; the bytes stay.
+        func take(positionOf other: State) {
+            levels.removeAll()
+            levels.append(contentsOf: other.levels.elements)
+            afterKey = other.afterKey
+            isComplete = other.isComplete
+            #if DEBUG
+                lastKeys = other.lastKeys
+            #endif
         }
 
         func copy() -> State {

@@ -55,7 +55,11 @@ public enum PlanRenderer {
         switch format {
         case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
         case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
-        case .json: renderJSON(summary, exported, piece: piece(out)) { $0.flush(to: &out) }
+        case .json:
+            let piece = piece(out)
+            renderJSON(summary) { json in
+                for m in exported { writeMachineJSON(m, piece: piece, into: &json) { $0.flush(to: &out) } }
+            } flush: { $0.flush(to: &out) }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
         case .html: HTMLReport.render(plan, compiled: compiled, to: &out)
         }
@@ -77,7 +81,11 @@ public enum PlanRenderer {
         switch format {
         case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
         case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
-        case .json: renderJSON(summary, figures.exportMachines(), piece: piece(out)) { $0.flush(to: &out) }
+        case .json:
+            let piece = piece(out)
+            renderJSON(summary) { json in
+                writeMachinesJSONInParallel(figures, into: &json, piece: piece) { $0.flush(to: &out) }
+            } flush: { $0.flush(to: &out) }
         case .csv: renderCSV(figures.exportMachines(), piece: piece(out)) { $0.flush(to: &out) }
         case .html:
             var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
@@ -572,9 +580,9 @@ public enum PlanRenderer {
 
     // MARK: - JSON
 
-    static func renderJSON<Case: ExportedCase>(
-        _ plan: PlanSummary, _ machines: some Sequence<ExportMachine<Case>>, piece: Int,
-        flush: (inout JSONWriter) -> Void
+    /// The plan's document; `machines` writes the elements of its `machines` array.
+    static func renderJSON(
+        _ plan: PlanSummary, machines: (inout JSONWriter) -> Void, flush: (inout JSONWriter) -> Void
     ) {
         var json = JSONWriter()
         json.beginObject()
@@ -586,9 +594,7 @@ public enum PlanRenderer {
         json.field("format_version", jsonFormatVersion)
         json.key("machines")
         json.beginArray()
-        for m in machines {
-            writeMachineJSON(m, piece: piece, into: &json, flush: flush)
-        }
+        machines(&json)
         json.endArray()
         let t = plan.totals
         json.key("totals")
