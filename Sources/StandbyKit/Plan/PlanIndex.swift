@@ -129,6 +129,11 @@ struct PlanIndex: Sendable {
         // Jobs, grouped by OS in start order: steps run OS by OS in document
         // order, so this is document order too.
         var jobs: [JobRecord] = []
+        // Sized once: grown by doubling, the list would briefly take three
+        // times its size, the peak of a fleet's whole plan.
+        jobs.reserveCapacity(compiled.machines.reduce(0) { total, cm in
+            cm.machine.oses.reduce(total) { $0 + $1.jobs.count }
+        })
         var incomingCount = Array(repeating: 0, count: oses.count)
         for (m, cm) in compiled.machines.enumerated() {
             let machine = cm.machine
