@@ -72,6 +72,15 @@ protocol ExportedCase {
     var unprotectedMemory: Int { get }
     var shortages: [Shortage] { get }
     var unrecoverable: [UnrecoverableJob] { get }
+    /// Whether ``shortages`` and ``unrecoverable`` hold anything: most cases'
+    /// do not, and a simulated case says so without making the lists.
+    var hasShortages: Bool { get }
+    var hasUnrecoverable: Bool { get }
+}
+
+extension ExportedCase {
+    var hasShortages: Bool { !shortages.isEmpty }
+    var hasUnrecoverable: Bool { !unrecoverable.isEmpty }
 }
 
 extension FaultCase: ExportedCase {
@@ -103,17 +112,19 @@ struct ExportMachine<Case: ExportedCase> {
 /// until either moves on to another case.
 struct SimulatedCase: ExportedCase {
     let simulator: CaseSimulator
+    /// Holds the case's names and lists.
     let names: CaseNamer
-    let id: NameBytes
-    let machine: NameBytes
-    let target: NameBytes
-    let kindName: NameBytes
-    let severityName: NameBytes?
-    let actionName: NameBytes?
-    let lostJobs: UnsafeBufferPointer<NameBytes>
-    let takenOver: UnsafeBufferPointer<NameBytes>
-    let unprotectedJobs: UnsafeBufferPointer<NameBytes>
-    let unprotectedMemory: Int
+
+    var id: NameBytes { names.caseID }
+    var machine: NameBytes { names.machineName }
+    var target: NameBytes { names.caseTarget }
+    var kindName: NameBytes { NameBytes(kind.spelling) }
+    var severityName: NameBytes? { severity.map { NameBytes($0.spelling) } }
+    var actionName: NameBytes? { action.map { NameBytes($0.spelling) } }
+    var lostJobs: UnsafeBufferPointer<NameBytes> { names.lostNames.elements }
+    var takenOver: UnsafeBufferPointer<NameBytes> { names.takenNames.elements }
+    var unprotectedJobs: UnsafeBufferPointer<NameBytes> { names.unprotectedNames.elements }
+    var unprotectedMemory: Int { names.unprotectedMemory }
 
     var kind: FaultKind { simulator.spec.kind }
     var severity: Severity? { kind == .job ? simulator.spec.severity : nil }
@@ -124,6 +135,9 @@ struct SimulatedCase: ExportedCase {
     var covered: Bool { simulator.covered }
     var shortfall: Int { simulator.shortfall }
     var poolDraw: Int { simulator.poolDraw }
+
+    var hasShortages: Bool { simulator.shortfall > 0 }
+    var hasUnrecoverable: Bool { !simulator.unrecoverable.isEmpty }
 
     /// Per machine whose pool could not make up what its standbys lacked.
     var shortages: [Shortage] {
@@ -158,6 +172,7 @@ struct SimulatedCase: ExportedCase {
 
     /// Hot-standby jobs no memory can bring back.
     var unrecoverable: [UnrecoverableJob] {
+        guard !simulator.unrecoverable.isEmpty else { return [] }
         let index = simulator.index
         let m = simulator.spec.machine
         return simulator.unrecoverable.elements.map { u in
@@ -227,7 +242,7 @@ final class CaseNamer {
     private var jobNames: [NameBytes] = []
     private var osNames: [NameBytes] = []
     private var incomingNames: [NameBytes] = []
-    private var machineName = NameBytes(UnsafeBufferPointer(start: nil, count: 0))
+    fileprivate private(set) var machineName = NameBytes(UnsafeBufferPointer(start: nil, count: 0))
     private var firstJob = 0
     private var firstOS = 0
     private var firstSlot = 0
@@ -236,9 +251,13 @@ final class CaseNamer {
     /// Jobs to be sorted into document order and named.
     private let lost = FlatBuffer<Int32>()
     private let taken = FlatBuffer<Int32>()
-    private let lostNames = FlatBuffer<NameBytes>()
-    private let takenNames = FlatBuffer<NameBytes>()
-    private let unprotectedNames = FlatBuffer<NameBytes>()
+    // The case named last: its id and target, and its lists.
+    fileprivate private(set) var caseID = NameBytes(UnsafeBufferPointer(start: nil, count: 0))
+    fileprivate private(set) var caseTarget = NameBytes(UnsafeBufferPointer(start: nil, count: 0))
+    fileprivate private(set) var unprotectedMemory = 0
+    fileprivate let lostNames = FlatBuffer<NameBytes>()
+    fileprivate let takenNames = FlatBuffer<NameBytes>()
+    fileprivate let unprotectedNames = FlatBuffer<NameBytes>()
 
     init(_ index: PlanIndex) { self.index = index }
 
@@ -264,7 +283,7 @@ final class CaseNamer {
             ? 0..<0 : Int(index.oses[firstOS].incoming.lowerBound)..<Int(index.oses[Int(record.oses.upperBound) - 1].incoming.upperBound)
         firstSlot = slots.lowerBound
 
-        // Offsets first: the text may move while it grows.
+        // Spans first: the text may move while it grows.
         text.removeAll()
         func add(_ name: String) -> Range<Int> { Self.add(name, to: text) }
         let spec = index.machine(m).machine
@@ -294,11 +313,12 @@ final class CaseNamer {
             }
         }
 
-        let bytes = { (span: Range<Int>) in Self.name(span, in: self.text) }
-        machineName = bytes(machineSpan)
-        osNames = osSpans.map(bytes)
-        jobNames = jobSpans.map(bytes)
-        incomingNames = slotSpans.map(bytes)
+        let arena = text
+        func names(_ spans: [Range<Int>]) -> [NameBytes] { spans.map { Self.name($0, in: arena) } }
+        machineName = Self.name(machineSpan, in: arena)
+        osNames = names(osSpans)
+        jobNames = names(jobSpans)
+        incomingNames = names(slotSpans)
     }
 
     /// The case `simulator` has just run, with its copies placed and its lists named.
@@ -328,7 +348,7 @@ final class CaseNamer {
         }
 
         unprotectedNames.removeAll()
-        var unprotectedMemory = 0
+        unprotectedMemory = 0
         for slot in simulator.unprotected.elements {
             unprotectedNames.append(incomingNames[Int(slot) - firstSlot])
             unprotectedMemory = satAdd(unprotectedMemory, index.jobs[Int(index.incomingJobs[Int(slot)])].memory)
@@ -349,19 +369,13 @@ final class CaseNamer {
             id.appendASCII("/")
             id.appendBytes(target.bytes)
         }
-        let severity = spec.kind == .job ? spec.severity : nil
-        if let severity {
+        if spec.kind == .job, let severity = spec.severity {
             id.appendASCII("/")
             id.appendASCII(severity.spelling)
         }
-
-        return SimulatedCase(
-            simulator: simulator, names: self, id: NameBytes(id.elements, isPlain: machineName.isPlain && target.isPlain),
-            machine: machineName, target: target, kindName: NameBytes(spec.kind.spelling),
-            severityName: severity.map { NameBytes($0.spelling) },
-            actionName: severity.map { NameBytes(index.jobs[spec.target].policy[$0].spelling) },
-            lostJobs: lostNames.elements, takenOver: takenNames.elements, unprotectedJobs: unprotectedNames.elements,
-            unprotectedMemory: unprotectedMemory)
+        caseID = NameBytes(id.elements, isPlain: machineName.isPlain && target.isPlain)
+        caseTarget = target
+        return SimulatedCase(simulator: simulator, names: self)
     }
 
     /// Sorts the jobs (of the named machine) into document order and names them.

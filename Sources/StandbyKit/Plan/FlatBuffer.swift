@@ -191,16 +191,18 @@ private let decimalPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UIn
 /// of eight).
 @inline(__always)
 func copyBytes(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count n: Int) {
+    // Offsets stay below `n`: wrapping arithmetic spares the overflow checks.
     if n >= 8 && n <= 64 {
+        let last = n &- 8
         var offset = 0
-        while offset + 8 < n {
+        while offset < last {
             target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-            offset += 8
+            offset &+= 8
         }
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        target.storeBytes(of: source.loadUnaligned(fromByteOffset: last, as: UInt64.self), toByteOffset: last, as: UInt64.self)
     } else if n >= 4 && n < 8 {
         target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        target.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self), toByteOffset: n &- 4, as: UInt32.self)
     } else if n < 4 {
         for i in 0..<n { target.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
     } else {

@@ -99,6 +99,7 @@ struct PlanIndex: Sendable {
         var oses: [OSRecord] = []
         var osByName: [[String: Int32]] = []
         machines.reserveCapacity(compiled.machines.count)
+        oses.reserveCapacity(compiled.machines.reduce(0) { $0 + $1.machine.oses.count })
         for (m, cm) in compiled.machines.enumerated() {
             let machine = cm.machine
             // `final` is read once per machine: it may be rebuilt on each read.
@@ -128,6 +129,7 @@ struct PlanIndex: Sendable {
 
         // Jobs, grouped by OS in start order: steps run OS by OS in document
         // order, so this is document order too.
+        // Sized once: grown by doubling, a fleet's job list would need twice its size.
         var jobs: [JobRecord] = []
         // Sized once: grown by doubling, the list would briefly take three
         // times its size, the peak of a fleet's whole plan.

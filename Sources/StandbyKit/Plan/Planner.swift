@@ -36,7 +36,7 @@ public enum Planner {
     /// the memory it takes is that of the spec and of one machine's cases.
     public static func figures(_ compiled: CompiledSpec, faults: [FaultKind]? = nil) -> PlanFigures {
         let index = PlanIndex(compiled)
-        return PlanFigures(index, kinds: kinds(faults, compiled), simulator: CaseSimulator(index)) { _ in }
+        return PlanFigures(index, kinds: kinds(faults, compiled), simulator: CaseSimulator(index), observe: nil)
     }
 
     /// Plans each machine in document order and hands its ``MachinePlan``, cases
@@ -95,7 +95,9 @@ public struct PlanFigures: Sendable {
     let unrecoverable: [Bool]
 
     /// Simulates every case of `kinds` once, in two passes over the machines,
-    /// and hands each to `observe` (with its machine) while the simulator holds it.
+    /// and hands each to `observe` (with its machine) while the simulator holds
+    /// it. Without `observe`, a `job` case whose job restarts in place is only
+    /// counted: it moves nothing and is covered.
     ///
     /// min(S) needs the largest demand of any `os` or `job` case, and the
     /// reserve minimum counts every case against standbys at their minimum. So
@@ -103,7 +105,7 @@ public struct PlanFigures: Sendable {
     /// second the others. An `os` or `job` case needs no pool once every standby
     /// is at its minimum (each standby's minimum covers what it lacks in that
     /// very case), so only the second pass adds to the reserve minimum.
-    init(_ index: PlanIndex, kinds: [FaultKind], simulator: CaseSimulator, observe: (Int) -> Void) {
+    init(_ index: PlanIndex, kinds: [FaultKind], simulator: CaseSimulator, observe: ((Int) -> Void)?) {
         let machineCount = index.machines.count
         var extra = Array(repeating: 0, count: index.oses.count)
         var reserve = Array(repeating: 0, count: machineCount)
@@ -119,10 +121,14 @@ public struct PlanFigures: Sendable {
         let others = kinds.filter { $0 != .os && $0 != .job }
         for m in 0..<machineCount {
             index.forEachCase(of: handOver, machine: m) { spec in
+                guard observe != nil || !index.restartsInPlace(spec) else {
+                    caseCount += 1
+                    return
+                }
                 simulator.run(spec)
                 count(m)
                 simulator.raiseDemands(&extra)
-                observe(m)
+                observe?(m)
             }
         }
         for m in 0..<machineCount {
@@ -130,7 +136,7 @@ public struct PlanFigures: Sendable {
                 simulator.run(spec)
                 count(m)
                 simulator.forEachRequiredPool(extra: extra) { pm, bytes in reserve[pm] = max(reserve[pm], bytes) }
-                observe(m)
+                observe?(m)
             }
         }
         self.faults = kinds
@@ -151,7 +157,6 @@ public struct PlanFigures: Sendable {
     /// The figures of machine `m`: footprints, standby minimums and the totals,
     /// with `cases` as its cases.
     func machinePlan(_ m: Int, cases: [FaultCase]) -> MachinePlan {
-        let machine = index.machine(m).machine
         let record = index.machines[m]
         var footprint = 0
         var actives: [ActiveFigure] = []
@@ -159,7 +164,7 @@ public struct PlanFigures: Sendable {
         var standbyMinimums = 0
         var duplicates = 0
         var statics = 0
-        for o in record.oses.map(Int.init) {
+        for o in Int(record.oses.lowerBound)..<Int(record.oses.upperBound) {
             let os = index.oses[o]
             switch os.role {
             case .active:
@@ -188,18 +193,20 @@ public struct PlanFigures: Sendable {
                 // The actives it protects, each with the Σ standby_memory it sends here;
                 // incoming jobs are in document order, so one active's jobs are adjacent.
                 var protected: [(os: Int, copies: Int)] = []
-                for j in index.incoming(o).map(Int.init) {
-                    let job = index.jobs[j]
+                var largestFootprint = 0
+                var largestCopies = 0
+                for j in index.incoming(o) {
+                    let job = index.jobs[Int(j)]
                     let from = Int(job.os)
                     guard index.oses[from].role == .active else { continue }
                     if protected.last?.os == from {
                         protected[protected.count - 1].copies = satAdd(protected[protected.count - 1].copies, job.standbyMemory)
                     } else {
                         protected.append((from, job.standbyMemory))
+                        largestFootprint = max(largestFootprint, index.oses[from].footprint)
                     }
+                    largestCopies = max(largestCopies, protected[protected.count - 1].copies)
                 }
-                let largestFootprint = protected.map { index.oses[$0.os].footprint }.max() ?? 0
-                let largestCopies = protected.map(\.copies).max() ?? 0
                 standbyMinimums = satAdd(standbyMinimums, minimum)
                 duplicates = satAdd(duplicates, max(base, largestFootprint))
                 statics = satAdd(statics, satAdd(base, largestCopies))
@@ -209,6 +216,7 @@ public struct PlanFigures: Sendable {
                         minimum: minimum, protects: protected.map { index.name(os: $0.os, from: m) }))
             }
         }
+        let machine = index.machine(m).machine
         let base = satAdd(machine.monitor, footprint)
         let fluid = satAdd(satAdd(base, standbyMinimums), reserve[m])
         let duplicate = satAdd(base, duplicates)
@@ -216,7 +224,9 @@ public struct PlanFigures: Sendable {
         // Both totals are at most Int.max and at least 0, so the difference fits.
         let savings = duplicate - fluid
         var unrecoverableJobs: [String] = []
-        for j in record.jobs.map(Int.init) where unrecoverable[j] { unrecoverableJobs.append(index.name(job: j, from: m)) }
+        for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where unrecoverable[j] {
+            unrecoverableJobs.append(index.name(job: j, from: m))
+        }
         return MachinePlan(
             name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: record.pool,
             footprint: footprint, reserveMinimum: reserve[m], fluidTotal: fluid, duplicateTotal: duplicate,

@@ -225,15 +225,14 @@ final class CaseSimulator {
     /// `os` and `memory` cases: X stops; with `lossy`, the lost share of each of
     /// its regions is cut off first and only the rest moves.
     private func failOS(_ x: Int, lossy: Bool) {
-        let m = spec.machine
         let os = index.oses[x]
-        let ownLost = lossy ? index.lostPart(of: os.own, machine: m) : 0
+        let ownLost = lossy ? lostPart(of: os.own) : 0
         if ownLost > 0 { move(.cut(.own(os: x), lost: ownLost)) }
         if index.policies.osArea == .release { release(.own(os: x), os.own - ownLost) }
         for j in os.jobs {
             let job = index.jobs[Int(j)]
             let size = job.memory
-            let lostBytes = lossy ? index.lostPart(of: size, machine: m) : 0
+            let lostBytes = lossy ? lostPart(of: size) : 0
             if lostBytes > 0 { move(.cut(.job(Int(j)), lost: lostBytes)) }
             if job.hotStandby {
                 route(j, job, readable: size - lostBytes, down: Int32(truncatingIfNeeded: x))
@@ -243,6 +242,17 @@ final class CaseSimulator {
             }
         }
     }
+
+    /// The lost part of a region of the case's machine (``PlanIndex/lostPart(of:machine:)``),
+    /// remembered for the last size asked: an OS's jobs are often all of one size.
+    private func lostPart(of size: Int) -> Int {
+        if size != lastLost.size || spec.machine != lastLost.machine {
+            lastLost = (spec.machine, size, index.lostPart(of: size, machine: spec.machine))
+        }
+        return lastLost.part
+    }
+
+    private var lastLost: (machine: Int, size: Int, part: Int) = (-1, 0, 0)
 
     /// `job` cases, per the job's policy at that severity.
     private func failJob(_ j: Int, severity: Severity) {
@@ -321,6 +331,7 @@ final class CaseSimulator {
         pools.removeAll()
         shortfall = 0
         poolDraw = 0
+        guard !receivers.isEmpty else { return }
         var i = 0
         let n = receivers.count
         while i < n {
@@ -409,6 +420,19 @@ final class CaseSimulator {
 }
 
 extension PlanIndex {
+    /// Whether a case does nothing at all: a `job` case whose job restarts in
+    /// place (a `restart` policy, or `failover` of an ordinary job). Such a case
+    /// is covered, moves nothing and owes no copy.
+    func restartsInPlace(_ spec: CaseSpec) -> Bool {
+        guard spec.kind == .job, let severity = spec.severity else { return false }
+        let job = jobs[spec.target]
+        switch job.policy[severity] {
+        case .restart: return true
+        case .failover: return !job.hotStandby
+        case .stop: return false
+        }
+    }
+
     /// Calls `body` with each case of `kinds` on machine `m`, in report order:
     /// kinds in the order given (``FaultKind`` order in a plan); targets in
     /// document order; job severities light then severe.

@@ -307,8 +307,21 @@ public struct JSONWriter {
         }
 
         func begin(_ open: UInt8, array: Bool) {
-            beginValue()
-            bytes.append(open)
+            if !afterKey && levels.count > 0 {
+                // An element: the separator, newline and indentation, and the
+                // opening bracket, in one piece.
+                assert(!isComplete && levels[levels.count - 1] & Self.isArray != 0, "a value in an object without a key")
+                let slot = levels.base + (levels.count - 1)
+                let flags = slot.pointee
+                slot.pointee = flags | Self.hasMembers
+                let p = bytes.reserve(jsonNewlineCount(depth: levels.count) + 8 + 1)
+                let n = writeJSONNewline(depth: levels.count, comma: flags & Self.hasMembers != 0, at: p)
+                p[n] = open
+                bytes.commit(n + 1)
+            } else {
+                beginValue()
+                bytes.append(open)
+            }
             levels.append(array ? Self.isArray : 0)
             #if DEBUG
                 lastKeys.append(nil)
@@ -410,13 +423,23 @@ extension JSONWriter {
     /// report writes many times (a plan's cases); the bytes are those of
     /// ``beginObject()``, ``key(_:)`` and the scalar writers.
     mutating func object(_ body: (inout Members) -> Void) {
-        let s = writable()
-        s.beginValue()
-        s.bytes.append(UInt8(ascii: "{"))
-        var members = Members(bytes: s.bytes, depth: s.levels.count + 1)
+        var members = beginMembers()
         body(&members)
-        members.close()
-        s.endValue()
+        endMembers(members)
+    }
+
+    /// ``object(_:)`` in two calls, for a caller that writes the members in
+    /// line: nothing but `members` may write between the two.
+    mutating func beginMembers() -> Members {
+        let s = writable()
+        s.begin(UInt8(ascii: "{"), array: false)
+        return Members(bytes: s.bytes, depth: s.levels.count)
+    }
+
+    mutating func endMembers(_ members: Members) {
+        let s = writable()
+        if members.count > 0 { s.levels[s.levels.count - 1] |= State.hasMembers }
+        s.end(UInt8(ascii: "}"), array: false)
     }
 
     /// The members of an object written by ``object(_:)``: each writer starts
@@ -425,7 +448,8 @@ extension JSONWriter {
         private let bytes: FlatBuffer<UInt8>
         /// The depth of the members: one below the object.
         private let depth: Int
-        private var count = 0
+        /// How many members are written.
+        private(set) var count = 0
         #if DEBUG
             private var lastKey: String?
         #endif
@@ -449,16 +473,19 @@ extension JSONWriter {
             #endif
             let comma = count > 0 ? 1 : 0
             count += 1
-            if key.depth == depth {
-                // Made ready for this depth: one copy (from after the comma for the first member).
-                return key.member.withUnsafeBufferPointer { member in
-                    let n = member.count - 1 + comma
-                    let p = bytes.reserve(n + room)
-                    if let start = member.baseAddress { copyBytes(from: start + 1 - comma, to: p, count: n) }
-                    return p + n
-                }
+            guard key.depth == depth else { return start(unprepared: key, comma: comma, room: room) }
+            // Made ready for this depth: one copy (from after the comma for the first member).
+            return key.member.withUnsafeBufferPointer { member in
+                let n = member.count &- 1 &+ comma
+                let p = bytes.reserve(n &+ room)
+                if let start = member.baseAddress { copyBytes(from: start + (1 &- comma), to: p, count: n) }
+                return p + n
             }
-            return key.bytes.withUnsafeBufferPointer { quoted in
+        }
+
+        /// ``start(_:room:)`` for a key not made ready for this depth.
+        private func start(unprepared key: Key, comma: Int, room: Int) -> UnsafeMutablePointer<UInt8> {
+            key.bytes.withUnsafeBufferPointer { quoted in
                 let p = bytes.reserve(jsonNewlineCount(depth: depth) + quoted.count + max(room, 8))
                 let indent = writeJSONNewline(depth: depth, comma: comma > 0, at: p)
                 if let name = quoted.baseAddress { copyBytes(from: name, to: p + indent, count: quoted.count) }
@@ -528,11 +555,20 @@ extension JSONWriter {
         @inline(__always)
         mutating func strings(_ key: Key, _ values: some Collection<some ExportText>) {
             if values.isEmpty {
-                literal(key, "[]")
+                emptyArray(key)
             } else {
                 end(at: start(key, room: 0))
                 elements(values)
             }
+        }
+
+        /// An empty array: `[]`.
+        @inline(__always)
+        mutating func emptyArray(_ key: Key) {
+            let p = start(key, room: 2)
+            p[0] = UInt8(ascii: "[")
+            p[1] = UInt8(ascii: "]")
+            end(at: p + 2)
         }
 
         private func elements(_ values: some Collection<some ExportText>) {
@@ -552,7 +588,7 @@ extension JSONWriter {
             _ key: Key, _ items: Items, _ body: (inout Members, Items.Element) -> Void
         ) {
             if items.isEmpty {
-                literal(key, "[]")
+                emptyArray(key)
             } else {
                 end(at: start(key, room: 0))
                 elements(items, body)
@@ -662,13 +698,14 @@ func jsonNewlineCount(depth: Int) -> Int { 2 + 2 * depth }
 func writeJSONNewline(depth: Int, comma: Bool, at target: UnsafeMutablePointer<UInt8>) -> Int {
     let p = UnsafeMutableRawPointer(target)
     let start = comma ? 1 : 0
-    let n = start + 1 + 2 * depth
+    // A depth is far below Int.max / 2: wrapping arithmetic spares the overflow checks.
+    let n = start &+ 1 &+ 2 &* depth
     p.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
     p.storeBytes(of: 0x0A, toByteOffset: start, as: UInt8.self)
-    var offset = start + 1
+    var offset = start &+ 1
     while offset < n {
         p.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: offset, as: UInt64.self)
-        offset += 8
+        offset &+= 8
     }
     return n
 }

@@ -36,10 +36,11 @@
 ///
 /// Output is deterministic: the same plan, format and unit always give the same
 /// bytes. The writers stream: each write to the output holds at most one case
-/// (or one row); a ``UTF8OutputStream`` gets JSON cases in pieces of about
-/// 32 KiB. Given ``PlanFigures`` instead of a ``Plan``, the text,
-/// Markdown, JSON and CSV reports plan one machine at a time and keep only its
-/// cases, so a fleet's ~300,000 cases are never in memory together.
+/// (or one row); a ``UTF8OutputStream`` gets JSON cases and CSV rows in pieces
+/// of about 32 KiB. Given ``PlanFigures`` instead of a ``Plan``, the text and
+/// Markdown reports plan one machine at a time and keep only its cases, and
+/// the JSON and CSV exports write each case as it is simulated and keep none,
+/// so a fleet's ~300,000 cases are never in memory together.
 public enum PlanRenderer {
     /// Writes the report of a plan. `compiled` is the spec the plan was made from:
     /// it gives each machine's granule and reserve and the spec's policies.
@@ -634,8 +635,9 @@ public enum PlanRenderer {
         json.endArray()
         json.key("cases")
         json.beginArray()
+        let keys = CaseKeys.shared
         machine.forEachCase { c in
-            writeCaseJSON(c, into: &json)
+            writeCaseJSON(c, keys: keys, into: &json)
             // A fleet's cases run to hundreds of megabytes: never buffer them all.
             if json.bufferedByteCount >= piece { flush(&json) }
         }
@@ -671,51 +673,65 @@ public enum PlanRenderer {
         flush(&json)
     }
 
-    static func writeCaseJSON(_ c: some ExportedCase, into json: inout JSONWriter) {
-        json.object { o in
-            o.field(K.action, orNull: c.actionName)
-            o.field(K.covered, c.covered)
-            o.field(K.id, c.id)
-            o.field(K.kind, c.kindName)
-            o.strings(K.lostJobs, c.lostJobs)
-            o.field(K.poolDrawBytes, c.poolDraw)
-            o.field(K.severity, orNull: c.severityName)
-            o.objects(K.shortages, c.shortages) { o, s in
-                o.field(K.drawBytes, s.draw)
-                o.field(K.heldBytes, s.held)
-                o.field(K.machine, s.machine)
-                o.field(K.releasedBytes, s.released)
-                o.field(K.requiredPoolBytes, orNull: s.requiredPool)
-                o.field(K.shortfallBytes, s.shortfall)
-                o.objects(K.standbys, s.standbys) { o, st in
-                    o.field(K.coveringAllocationBytes, st.coveringAllocation)
-                    o.field(K.drawnBytes, st.drawn)
-                    o.field(K.freeBytes, st.free)
-                    o.field(K.handedBytes, st.handed)
-                    o.field(K.missingBytes, st.missing)
-                    o.field(K.needBytes, st.need)
-                    o.strings(K.shortJobs, st.shortJobs)
-                    o.field(K.standby, st.standby)
-                }
+    static func writeCaseJSON(_ c: some ExportedCase, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
+        // Member by member in line: a fleet writes hundreds of thousands of
+        // cases. Most of a case's lists are empty, and an empty one is written
+        // here rather than through a call.
+        var o = json.beginMembers()
+        o.field(k.action, orNull: c.actionName)
+        o.field(k.covered, c.covered)
+        o.field(k.id, c.id)
+        o.field(k.kind, c.kindName)
+        let lost = c.lostJobs
+        lost.isEmpty ? o.emptyArray(k.lostJobs) : o.strings(k.lostJobs, lost)
+        o.field(k.poolDrawBytes, c.poolDraw)
+        o.field(k.severity, orNull: c.severityName)
+        c.hasShortages ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k.shortages)
+        o.field(k.shortfallBytes, c.shortfall)
+        let takenOver = c.takenOver
+        takenOver.isEmpty ? o.emptyArray(k.takenOver) : o.strings(k.takenOver, takenOver)
+        o.field(k.target, c.target)
+        let unprotected = c.unprotectedJobs
+        unprotected.isEmpty ? o.emptyArray(k.unprotectedJobs) : o.strings(k.unprotectedJobs, unprotected)
+        o.field(k.unprotectedMemoryBytes, c.unprotectedMemory)
+        c.hasUnrecoverable ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k.unrecoverable)
+        json.endMembers(o)
+    }
+
+    private static func writeShortages(_ shortages: [Shortage], keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.objects(k.shortages, shortages) { o, s in
+            o.field(k.drawBytes, s.draw)
+            o.field(k.heldBytes, s.held)
+            o.field(k.machine, s.machine)
+            o.field(k.releasedBytes, s.released)
+            o.field(k.requiredPoolBytes, orNull: s.requiredPool)
+            o.field(k.shortfallBytes, s.shortfall)
+            o.objects(k.standbys, s.standbys) { o, st in
+                o.field(k.coveringAllocationBytes, st.coveringAllocation)
+                o.field(k.drawnBytes, st.drawn)
+                o.field(k.freeBytes, st.free)
+                o.field(k.handedBytes, st.handed)
+                o.field(k.missingBytes, st.missing)
+                o.field(k.needBytes, st.need)
+                o.strings(k.shortJobs, st.shortJobs)
+                o.field(k.standby, st.standby)
             }
-            o.field(K.shortfallBytes, c.shortfall)
-            o.strings(K.takenOver, c.takenOver)
-            o.field(K.target, c.target)
-            o.strings(K.unprotectedJobs, c.unprotectedJobs)
-            o.field(K.unprotectedMemoryBytes, c.unprotectedMemory)
-            o.objects(K.unrecoverable, c.unrecoverable) { o, u in
-                o.field(K.job, u.job)
-                switch u.reason {
-                case .standbyDown(let standby):
-                    o.field(K.reason, "standby_down")
-                    o.field(K.standby, standby)
-                case .stoppedByPolicy:
-                    o.field(K.reason, "stopped_by_policy")
-                    o.field(K.standby, orNull: String?.none)
-                case .noStandby:
-                    o.field(K.reason, "no_standby")
-                    o.field(K.standby, orNull: String?.none)
-                }
+        }
+    }
+
+    private static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.objects(k.unrecoverable, jobs) { o, u in
+            o.field(k.job, u.job)
+            switch u.reason {
+            case .standbyDown(let standby):
+                o.field(k.reason, "standby_down")
+                o.field(k.standby, standby)
+            case .stoppedByPolicy:
+                o.field(k.reason, "stopped_by_policy")
+                o.field(k.standby, orNull: String?.none)
+            case .noStandby:
+                o.field(k.reason, "no_standby")
+                o.field(k.standby, orNull: String?.none)
             }
         }
     }
@@ -731,38 +747,41 @@ public enum PlanRenderer {
     /// hundreds of thousands of times. A case's own members are at depth 5 (in
     /// the document, `machines`, a machine, `cases`, the case), so theirs are
     /// also made ready with that indentation; any key is right at any depth.
-    private enum K {
+    /// A renderer takes ``shared`` once per machine and lends it to each case,
+    /// rather than reading a global per member.
+    struct CaseKeys {
+        static let shared = CaseKeys()
         static let caseDepth = 5
-        static let action = JSONWriter.Key("action", depth: caseDepth)
-        static let covered = JSONWriter.Key("covered", depth: caseDepth)
-        static let coveringAllocationBytes = JSONWriter.Key("covering_allocation_bytes")
-        static let drawBytes = JSONWriter.Key("draw_bytes")
-        static let drawnBytes = JSONWriter.Key("drawn_bytes")
-        static let freeBytes = JSONWriter.Key("free_bytes")
-        static let handedBytes = JSONWriter.Key("handed_bytes")
-        static let heldBytes = JSONWriter.Key("held_bytes")
-        static let id = JSONWriter.Key("id", depth: caseDepth)
-        static let job = JSONWriter.Key("job")
-        static let kind = JSONWriter.Key("kind", depth: caseDepth)
-        static let lostJobs = JSONWriter.Key("lost_jobs", depth: caseDepth)
-        static let machine = JSONWriter.Key("machine")
-        static let missingBytes = JSONWriter.Key("missing_bytes")
-        static let needBytes = JSONWriter.Key("need_bytes")
-        static let poolDrawBytes = JSONWriter.Key("pool_draw_bytes", depth: caseDepth)
-        static let reason = JSONWriter.Key("reason")
-        static let releasedBytes = JSONWriter.Key("released_bytes")
-        static let requiredPoolBytes = JSONWriter.Key("required_pool_bytes")
-        static let severity = JSONWriter.Key("severity", depth: caseDepth)
-        static let shortJobs = JSONWriter.Key("short_jobs")
-        static let shortages = JSONWriter.Key("shortages", depth: caseDepth)
-        static let shortfallBytes = JSONWriter.Key("shortfall_bytes", depth: caseDepth)
-        static let standby = JSONWriter.Key("standby")
-        static let standbys = JSONWriter.Key("standbys")
-        static let takenOver = JSONWriter.Key("taken_over", depth: caseDepth)
-        static let target = JSONWriter.Key("target", depth: caseDepth)
-        static let unprotectedJobs = JSONWriter.Key("unprotected_jobs", depth: caseDepth)
-        static let unprotectedMemoryBytes = JSONWriter.Key("unprotected_memory_bytes", depth: caseDepth)
-        static let unrecoverable = JSONWriter.Key("unrecoverable", depth: caseDepth)
+        let action = JSONWriter.Key("action", depth: Self.caseDepth)
+        let covered = JSONWriter.Key("covered", depth: Self.caseDepth)
+        let coveringAllocationBytes = JSONWriter.Key("covering_allocation_bytes")
+        let drawBytes = JSONWriter.Key("draw_bytes")
+        let drawnBytes = JSONWriter.Key("drawn_bytes")
+        let freeBytes = JSONWriter.Key("free_bytes")
+        let handedBytes = JSONWriter.Key("handed_bytes")
+        let heldBytes = JSONWriter.Key("held_bytes")
+        let id = JSONWriter.Key("id", depth: Self.caseDepth)
+        let job = JSONWriter.Key("job")
+        let kind = JSONWriter.Key("kind", depth: Self.caseDepth)
+        let lostJobs = JSONWriter.Key("lost_jobs", depth: Self.caseDepth)
+        let machine = JSONWriter.Key("machine")
+        let missingBytes = JSONWriter.Key("missing_bytes")
+        let needBytes = JSONWriter.Key("need_bytes")
+        let poolDrawBytes = JSONWriter.Key("pool_draw_bytes", depth: Self.caseDepth)
+        let reason = JSONWriter.Key("reason")
+        let releasedBytes = JSONWriter.Key("released_bytes")
+        let requiredPoolBytes = JSONWriter.Key("required_pool_bytes")
+        let severity = JSONWriter.Key("severity", depth: Self.caseDepth)
+        let shortJobs = JSONWriter.Key("short_jobs")
+        let shortages = JSONWriter.Key("shortages", depth: Self.caseDepth)
+        let shortfallBytes = JSONWriter.Key("shortfall_bytes", depth: Self.caseDepth)
+        let standby = JSONWriter.Key("standby")
+        let standbys = JSONWriter.Key("standbys")
+        let takenOver = JSONWriter.Key("taken_over", depth: Self.caseDepth)
+        let target = JSONWriter.Key("target", depth: Self.caseDepth)
+        let unprotectedJobs = JSONWriter.Key("unprotected_jobs", depth: Self.caseDepth)
+        let unprotectedMemoryBytes = JSONWriter.Key("unprotected_memory_bytes", depth: Self.caseDepth)
+        let unrecoverable = JSONWriter.Key("unrecoverable", depth: Self.caseDepth)
     }
 
     // MARK: - CSV
