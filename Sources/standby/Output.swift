@@ -57,6 +57,12 @@ final class OutputSink {
     /// Writes UTF-8 bytes as they are.
     func write(bytes: UnsafeRawBufferPointer) {
         guard failure == nil, !closedByReader else { return }
+        // The renderers hand over pieces of 32 KiB: one that comes with nothing
+        // buffered before it goes straight out, uncopied.
+        if buffer.isEmpty && bytes.count >= 1 << 15 {
+            writeAll(bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }
@@ -66,23 +72,27 @@ final class OutputSink {
             buffer.removeAll(keepingCapacity: true)
             return
         }
-        var done = 0
-        buffer.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE && temporaryPath == nil {
-                        closedByReader = true
-                    } else {
-                        failure = errnoText()
-                    }
-                    return
-                }
-                done += n
-            }
-        }
+        buffer.withUnsafeBytes { writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes every byte of `raw`, or records why not.
+    private func writeAll(_ raw: UnsafeRawBufferPointer) {
+        guard let base = raw.baseAddress else { return }
+        var done = 0
+        while done < raw.count {
+            let n = Glibc.write(fd, base + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE && temporaryPath == nil {
+                    closedByReader = true
+                } else {
+                    failure = errnoText()
+                }
+                return
+            }
+            done += n
+        }
     }
 
     /// Flushes, and for a file renames it into place. Throws when anything failed;
