@@ -21,8 +21,9 @@ extension PlanRenderer {
     /// nothing another machine's writing does, and writing them is most of a
     /// fleet plan's time. Each thread simulates with its own scratch space and
     /// writes into its own writer, a ``JSONWriter/continuation()`` of `json`;
-    /// the writers are appended to `json` and flushed in machine order, so the
-    /// output is the same, byte for byte, on any number of cores.
+    /// the writers are flushed in machine order, and `json` goes on from where
+    /// the last one stands, so the output is the same, byte for byte, on any
+    /// number of cores.
     static func writeMachinesJSONInParallel(
         _ figures: PlanFigures, into json: inout JSONWriter, piece: Int, flush: (inout JSONWriter) -> Void
     ) {
@@ -70,10 +71,11 @@ extension PlanRenderer {
                     }
                 }
             }
-            for writer in written {
-                json.append(writer)
-                flush(&json)
-            }
+            // Each piece goes out from its own writer, uncopied; `json` then
+            // stands where the round ended.
+            flush(&json)
+            for i in written.indices { flush(&written[i]) }
+            if let last = written.last { json.append(last) }
             next = machines.upperBound
         }
     }
