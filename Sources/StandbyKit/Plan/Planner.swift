@@ -107,38 +107,44 @@ public struct PlanFigures: Sendable {
     /// very case), so only the second pass adds to the reserve minimum.
     init(_ index: PlanIndex, kinds: [FaultKind], simulator: CaseSimulator, observe: ((Int) -> Void)?) {
         let machineCount = index.machines.count
-        var extra = Array(repeating: 0, count: index.oses.count)
-        var reserve = Array(repeating: 0, count: machineCount)
-        var uncovered = Array(repeating: 0, count: machineCount)
-        var unrecoverable = Array(repeating: false, count: index.jobs.count)
-        var caseCount = 0
-        func count(_ m: Int) {
-            caseCount += 1
-            if !simulator.covered { uncovered[m] += 1 }
-            for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
-        }
         let handOver = kinds.filter { $0 == .os || $0 == .job }
         let others = kinds.filter { $0 != .os && $0 != .job }
-        for m in 0..<machineCount {
-            index.forEachCase(of: handOver, machine: m) { spec in
-                guard observe != nil || !index.restartsInPlace(spec) else {
-                    caseCount += 1
-                    return
-                }
-                simulator.run(spec)
-                count(m)
-                simulator.raiseDemands(&extra)
-                observe?(m)
+        var tally = Tally(index)
+        let threads = observe == nil ? min(parallelThreads(), machineCount) : 1
+        if threads > 1 {
+            // Without `observe` the order of cases does not matter: each thread
+            // takes a run of machines with its own simulator and tally, and the
+            // tallies combine (maxima, sums) to the same figures.
+            let chunks = (0..<threads).map { t in (machineCount * t / threads)..<(machineCount * (t + 1) / threads) }
+            let simulators = (0..<threads).map { t in t == 0 ? simulator : CaseSimulator(index) }
+            tally = Tally.combined(parallel(threads) { t in
+                var part = Tally(index)
+                for m in chunks[t] { part.handOver(m, kinds: handOver, index: index, simulator: simulators[t], observe: nil) }
+                return part
+            })
+            let extra = tally.extra
+            for part in parallel(threads, { t in
+                var part = Tally(index)
+                part.extra = extra
+                for m in chunks[t] { part.others(m, kinds: others, index: index, simulator: simulators[t], observe: nil) }
+                return part
+            }) {
+                tally.add(counts: part)
+                for pm in tally.reserve.indices { tally.reserve[pm] = max(tally.reserve[pm], part.reserve[pm]) }
+            }
+        } else {
+            for m in 0..<machineCount {
+                tally.handOver(m, kinds: handOver, index: index, simulator: simulator, observe: observe)
+            }
+            for m in 0..<machineCount {
+                tally.others(m, kinds: others, index: index, simulator: simulator, observe: observe)
             }
         }
-        for m in 0..<machineCount {
-            index.forEachCase(of: others, machine: m) { spec in
-                simulator.run(spec)
-                count(m)
-                simulator.forEachRequiredPool(extra: extra) { pm, bytes in reserve[pm] = max(reserve[pm], bytes) }
-                observe?(m)
-            }
-        }
+        let caseCount = tally.caseCount
+        let extra = tally.extra
+        let reserve = tally.reserve
+        let uncovered = tally.uncovered
+        let unrecoverable = tally.unrecoverable
         self.faults = kinds
         self.caseCount = caseCount
         self.uncoveredCaseCount = uncovered.reduce(0, +)
@@ -267,5 +273,76 @@ extension FleetTotals {
             footprint: sum(\.footprint), reserveMinimum: sum(\.reserveMinimum), fluidTotal: sum(\.fluidTotal),
             duplicateTotal: duplicate, staticTotal: sum(\.staticTotal), savings: savings,
             savingsPercent: RoundedPercent(part: savings, of: duplicate))
+    }
+}
+
+/// What the figures' passes add up over a run of machines: per standby the
+/// most it must supply beyond what it is handed, per machine its reserve and
+/// uncovered cases, per job whether some case leaves it unrecoverable.
+struct Tally {
+    var extra: [Int]
+    var reserve: [Int]
+    var uncovered: [Int]
+    var unrecoverable: [Bool]
+    var caseCount = 0
+
+    init(_ index: PlanIndex) {
+        extra = Array(repeating: 0, count: index.oses.count)
+        reserve = Array(repeating: 0, count: index.machines.count)
+        uncovered = Array(repeating: 0, count: index.machines.count)
+        unrecoverable = Array(repeating: false, count: index.jobs.count)
+    }
+
+    /// The `os` and `job` cases of machine `m`: the standbys' demands.
+    mutating func handOver(
+        _ m: Int, kinds: [FaultKind], index: PlanIndex, simulator: CaseSimulator, observe: ((Int) -> Void)?
+    ) {
+        index.forEachCase(of: kinds, machine: m) { spec in
+            guard observe != nil || !index.restartsInPlace(spec) else {
+                caseCount += 1
+                return
+            }
+            simulator.run(spec)
+            count(m, simulator)
+            simulator.raiseDemands(&extra)
+            observe?(m)
+        }
+    }
+
+    /// The other cases of machine `m`, against standbys at their minimum
+    /// (`extra` complete): the pools they need.
+    mutating func others(
+        _ m: Int, kinds: [FaultKind], index: PlanIndex, simulator: CaseSimulator, observe: ((Int) -> Void)?
+    ) {
+        index.forEachCase(of: kinds, machine: m) { spec in
+            simulator.run(spec)
+            count(m, simulator)
+            simulator.forEachRequiredPool(extra: extra) { pm, bytes in reserve[pm] = max(reserve[pm], bytes) }
+            observe?(m)
+        }
+    }
+
+    private mutating func count(_ m: Int, _ simulator: CaseSimulator) {
+        caseCount += 1
+        if !simulator.covered { uncovered[m] += 1 }
+        for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
+    }
+
+    /// Adds `other`'s case counts and unrecoverable jobs.
+    mutating func add(counts other: Tally) {
+        caseCount += other.caseCount
+        for m in uncovered.indices { uncovered[m] += other.uncovered[m] }
+        for j in unrecoverable.indices where other.unrecoverable[j] { unrecoverable[j] = true }
+    }
+
+    /// The tallies of runs of machines, together.
+    static func combined(_ parts: [Tally]) -> Tally {
+        var total = parts[0]
+        for part in parts.dropFirst() {
+            total.add(counts: part)
+            for o in total.extra.indices { total.extra[o] = max(total.extra[o], part.extra[o]) }
+            for pm in total.reserve.indices { total.reserve[pm] = max(total.reserve[pm], part.reserve[pm]) }
+        }
+        return total
     }
 }
