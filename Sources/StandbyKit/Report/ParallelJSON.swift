@@ -1,30 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// The threads worth running at once: the cores, at most 8.
-func parallelThreads() -> Int {
-    min(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1), 8)
-}
-
-/// `body(0) … body(count - 1)`, run at once on `count` threads, in order.
-func parallel<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-    var results = [T?](repeating: nil, count: count)
-    results.withUnsafeMutableBufferPointer { slots in
-        // Each thread writes its own slot only.
-        nonisolated(unsafe) let slots = slots
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = body(i) }
-        }
-    }
-    return results.compactMap { $0 }
-}
-
 extension PlanRenderer {
     /// Machines written per round by each thread: enough to keep the threads
     /// busy between two writes of the output, few enough that a round's JSON
