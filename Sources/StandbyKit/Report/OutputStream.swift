@@ -276,13 +276,7 @@ public struct JSONWriter {
 
         /// The same place in the document, with no bytes.
         func position() -> State {
-            let other = State(bytes: FlatBuffer(capacity: 1 << 16), levels: levels.copy())
-            other.afterKey = afterKey
-            other.isComplete = isComplete
-            #if DEBUG
-                other.lastKeys = lastKeys
-            #endif
-            return other
+            at(bytes: FlatBuffer(capacity: 1 << 16))
         }
 
         /// Stands where `other` stands; the bytes stay.
@@ -297,7 +291,12 @@ public struct JSONWriter {
         }
 
         func copy() -> State {
-            let other = State(bytes: bytes.copy(), levels: levels.copy())
+            at(bytes: bytes.copy())
+        }
+
+        /// A state at this one's place in the document, holding `bytes`.
+        private func at(bytes: FlatBuffer<UInt8>) -> State {
+            let other = State(bytes: bytes, levels: levels.copy())
             other.afterKey = afterKey
             other.isComplete = isComplete
             #if DEBUG

@@ -1,5 +1,3 @@
-import Dispatch
-
 extension PlanRenderer {
     /// Machines written per round by each thread: enough to keep the threads
     /// busy between two writes of the output, few enough that a round's JSON
@@ -47,29 +45,23 @@ extension PlanRenderer {
             let machines = next..<min(count, next + round)
             // Read by every thread, written by none.
             nonisolated(unsafe) let start = json.continuation()
-            var written = [JSONWriter](repeating: JSONWriter(), count: machines.count)
-            written.withUnsafeMutableBufferPointer { slots in
-                // Each thread fills its own slots (i ≡ thread mod threads), and
-                // reads only what no thread writes: the figures and `start`.
-                nonisolated(unsafe) let slots = slots
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                    let (simulator, namer) = simulators[thread]
-                    var i = thread
-                    while i < machines.count {
-                        var writer = start.continuation()
-                        writeMachineJSON(
-                            figures.exportMachine(machines.lowerBound + i, simulator: simulator, namer: namer),
-                            piece: .max, into: &writer, flush: { _ in })
-                        slots[i] = writer
-                        i += threads
-                    }
+            // Thread t writes machines t, t + threads, … of the round.
+            var written = parallel(threads) { thread in
+                let (simulator, namer) = simulators[thread]
+                return stride(from: thread, to: machines.count, by: threads).map { i in
+                    var writer = start.continuation()
+                    writeMachineJSON(
+                        figures.exportMachine(machines.lowerBound + i, simulator: simulator, namer: namer),
+                        piece: .max, into: &writer, flush: { _ in })
+                    return writer
                 }
             }
-            // Each piece goes out from its own writer, uncopied; `json` then
-            // stands where the round ended.
+            // Each piece goes out from its own writer, uncopied, in machine
+            // order; `json` then stands where the round ended.
             flush(&json)
-            for i in written.indices { flush(&written[i]) }
-            if let last = written.last { json.append(last) }
+            for i in 0..<machines.count { flush(&written[i % threads][i / threads]) }
+            let last = machines.count - 1
+            json.append(written[last % threads][last / threads])
             next = machines.upperBound
         }
     }
