@@ -7,7 +7,7 @@ import Dispatch
 #endif
 
 // The planner's work on every core: its two figures passes and the JSON of
-// each round of machines. (The YAML reader's second thread is its own, in
+// its machines. (The YAML reader's second thread is its own, in
 // YAMLReader/EventSource.swift.)
 
 /// The threads worth running at once: the cores, at most 8.
@@ -28,4 +28,107 @@ func parallel<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
         }
     }
     return results.compactMap { $0 }
+}
+
+/// `produce(i)` for every `i` in `0..<count`, run on `threads` threads at once,
+/// and `consume` on each product in the order of `i`, one at a time, on
+/// whichever thread finished the product due next. At most `window` products
+/// are made ahead of the one consumed next, so memory stays bounded however
+/// long one product takes.
+///
+/// A consumed product is handed back to a later `produce` (its third argument)
+/// to be made again in the same memory; `produce` also gets the thread's
+/// number in `0..<threads`, for scratch space of the thread's own.
+func parallelInOrder<T>(
+    _ count: Int, threads: Int, window: Int,
+    produce: (_ index: Int, _ thread: Int, _ reuse: T?) -> T,
+    consume: (_ index: Int, _ product: inout T) -> Void
+) {
+    guard count > 0 else { return }
+    let threads = max(1, min(threads, count))
+    let pipe = OrderedPipe<T>(window: max(window, threads))
+    withoutActuallyEscaping(produce) { produce in
+        withoutActuallyEscaping(consume) { consume in
+            // Each closure runs on one thread at a time per call; `pipe`
+            // orders the consuming (see OrderedPipe).
+            nonisolated(unsafe) let produce = produce
+            nonisolated(unsafe) let consume = consume
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                while let (i, reuse) = pipe.claim(below: count) {
+                    pipe.finish(i, produce(i, thread, reuse), consume: consume)
+                }
+            }
+        }
+    }
+}
+
+/// The shared state of ``parallelInOrder(_:threads:window:produce:consume:)``,
+/// under one lock: which index is claimed next, which is consumed next, the
+/// products finished ahead of it (a ring of `window` slots), and the spare
+/// products for reuse.
+///
+/// Products are consumed by one thread at a time (`consuming`): the thread
+/// that finishes the product due next consumes it, and goes on with any that
+/// were finished meanwhile; a thread that finishes one out of turn leaves it
+/// in its slot. Claims wait while `window` products are ahead of the next
+/// consumed; the product being consumed is always among those claimed, so
+/// some thread is always at work and the wait ends.
+private final class OrderedPipe<T>: @unchecked Sendable {
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let window: Int
+    private var slots: [T?]
+    private var spare: [T] = []
+    private var nextClaim = 0
+    private var nextConsume = 0
+    private var consuming = false
+
+    init(window: Int) {
+        self.window = window
+        slots = Array(repeating: nil, count: window)
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(lock)
+        changed.deallocate()
+        lock.deallocate()
+    }
+
+    /// The next index to produce and a spare product, or `nil` once every
+    /// index below `count` is claimed.
+    func claim(below count: Int) -> (Int, T?)? {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        while nextClaim < count && nextClaim >= nextConsume + window { pthread_cond_wait(changed, lock) }
+        guard nextClaim < count else { return nil }
+        let i = nextClaim
+        nextClaim += 1
+        return (i, spare.popLast())
+    }
+
+    /// Files product `i`, and consumes it and those after it that are ready
+    /// when it is the one due and no other thread is consuming.
+    func finish(_ i: Int, _ product: T, consume: (Int, inout T) -> Void) {
+        pthread_mutex_lock(lock)
+        slots[i % window] = product
+        guard !consuming else {
+            pthread_mutex_unlock(lock)
+            return
+        }
+        consuming = true
+        while var ready = slots[nextConsume % window].take() {
+            let index = nextConsume
+            pthread_mutex_unlock(lock)
+            consume(index, &ready)
+            pthread_mutex_lock(lock)
+            spare.append(ready)
+            nextConsume += 1
+            pthread_cond_broadcast(changed)
+        }
+        consuming = false
+        pthread_mutex_unlock(lock)
+    }
 }

@@ -48,9 +48,9 @@ private func rendered(_ plan: Plan, _ compiled: CompiledSpec, _ format: OutputFo
         }
     }
 
-    /// The streamed JSON writes each round of machines on every core at once
-    /// (`writeMachinesJSONInParallel`); with machines over several rounds, an
-    /// odd number of them and the first apart, it is still the whole plan's.
+    /// The streamed JSON writes machines on every core at once
+    /// (`writeMachinesJSONInParallel`); with more machines than it runs ahead,
+    /// an odd number of them and the first apart, it is still the whole plan's.
     @Test func jsonWrittenOnEveryCoreIsThatOfTheWholePlan() throws {
         let compiled = try #require(PlanRendererScaleTests.fleet(machines: 37, actives: 3, jobs: 7))
         let plan = Planner.plan(compiled)

@@ -62,6 +62,14 @@ public struct JSONWriter {
         return next
     }
 
+    /// Empties the buffer, keeping its memory, and stands where `other` stands:
+    /// a ``continuation()`` of `other` that reuses this writer's memory.
+    public mutating func restart(at other: JSONWriter) {
+        let s = writable()
+        s.bytes.removeAll()
+        s.take(positionOf: other.state)
+    }
+
     /// Appends what `next`, a continuation of this writer, wrote, and stands
     /// where `next` stands.
     public mutating func append(_ next: JSONWriter) {
