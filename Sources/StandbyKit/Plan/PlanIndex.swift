@@ -102,8 +102,7 @@ struct PlanIndex: Sendable {
         oses.reserveCapacity(compiled.machines.reduce(0) { $0 + $1.machine.oses.count })
         for (m, cm) in compiled.machines.enumerated() {
             let machine = cm.machine
-            // `final` is read once per machine: it may be rebuilt on each read.
-            let own = Self.ownRegions(machine, final: cm.final)
+            let own = Self.ownRegions(cm)
             let first = Self.position(oses.count)
             var names: [String: Int32] = [:]
             for (o, os) in machine.oses.enumerated() {
@@ -220,9 +219,23 @@ struct PlanIndex: Sendable {
         return (jobs, ranges)
     }
 
-    /// Per OS of `machine`, its own region in the final table, and the pool.
-    /// OS regions come first, in order; a table laid out otherwise is searched
-    /// by name.
+    /// Per OS of `cm`, its own region in the final table, and the pool.
+    ///
+    /// The compiler lays the OSes' regions out first, in order, and keeps their
+    /// sizes after start-up (``CompiledMachine/ownRegions``): those are read
+    /// as they are. A table laid out otherwise is searched by name in the final
+    /// table, which is rebuilt for it.
+    private static func ownRegions(_ cm: CompiledMachine) -> (sizes: [Int], pool: Int) {
+        let oses = cm.machine.oses
+        let initial = cm.initial
+        if cm.ownRegions.count == oses.count && initial.count > oses.count && initial.last?.kind == .unallocated
+            && oses.indices.allSatisfy({ initial[$0].kind == .os && initial[$0].name == oses[$0].name })
+        {
+            return (cm.ownRegions, cm.pool)
+        }
+        return ownRegions(cm.machine, final: cm.final)
+    }
+
     private static func ownRegions(_ machine: Machine, final: [Region]) -> (sizes: [Int], pool: Int) {
         let pool = final.last?.size ?? 0
         var sizes: [Int] = []

@@ -76,13 +76,15 @@ public enum CompileRenderer {
         func osName(_ step: StartStep) -> String? {
             machine.machine.oses.indices.contains(step.os) ? machine.machine.oses[step.os].name : nil
         }
+        // The steps are rebuilt on each read of `machine.steps`: read them once.
+        let steps = machine.steps
         switch selection {
         case .final:
-            let os = machine.steps.last.flatMap(osName)
-            body(ShownState(index: machine.steps.count, state: machine.finalState, os: os))
+            let os = steps.last.flatMap(osName)
+            body(ShownState(index: steps.count, state: machine.finalState, os: os))
         case .all:
             for (index, state) in machine.states.enumerated() {
-                let os = index == 0 ? nil : osName(machine.steps[index - 1])
+                let os = index == 0 ? nil : osName(steps[index - 1])
                 body(ShownState(index: index, state: state, os: os))
             }
         }
