@@ -48,5 +48,6 @@ func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> 
             .specErrors,
             input.diagnosticsFormat == .json ? "" : "\(source.path) has errors; nothing written")
     }
+    keepUntilExit(compiled)
     return compiled
 }

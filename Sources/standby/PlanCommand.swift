@@ -62,12 +62,14 @@ struct PlanCommand: ParsableCommand {
             guard caseID != nil || format == .html else {
                 // One machine's cases at a time: a fleet has hundreds of thousands.
                 let figures = Planner.figures(compiled, faults: kinds)
+                keepUntilExit(figures)
                 try output.write { out in
                     PlanRenderer.render(figures, compiled: compiled, format: format, unit: output.unit, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
             }
             let plan = Planner.plan(compiled, faults: kinds)
+            keepUntilExit(plan)
             if let caseID {
                 guard let trace = Planner.trace(caseID: caseID, in: compiled, plan: plan) else {
                     let known = plan.cases.prefix(5).map(\.id).joined(separator: ", ")

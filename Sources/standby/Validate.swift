@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
             var unreadable = false
             var failed = false
             var out = SinkStream(sink: .standardOutput())
-            for path in files {
+            for (n, path) in files.enumerated() {
                 let source: SourceFile
                 do throws(CommandFailure) {
                     source = try readSource(path, maxBytes: input.limits.maxInputBytes)
@@ -32,7 +32,8 @@ struct ValidateCommand: ParsableCommand {
                     unreadable = true
                     continue
                 }
-                let (_, diagnostics) = Pipeline.compile(source, limits: input.limits)
+                let (compiled, diagnostics) = Pipeline.compile(source, limits: input.limits)
+                if n == files.count - 1 { keepUntilExit(compiled as Any) }
                 failed = failed || input.fails(diagnostics)
                 switch input.diagnosticsFormat {
                 case .text:
