@@ -6,13 +6,27 @@ import Dispatch
     import Darwin
 #endif
 
-// The planner's work on every core: its two figures passes and the JSON of
-// its machines. (The YAML reader's second thread is its own, in
+// Work on every core: the validator's and the compiler's passes over the
+// machines, the planner's two figures passes and the JSON of its machines. (The YAML reader's second thread is its own, in
 // YAMLReader/EventSource.swift.)
 
 /// The threads worth running at once: the cores, at most 8.
 func parallelThreads() -> Int {
     min(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1), 8)
+}
+
+/// The threads worth running for a pass over the machines of `spec`: one for
+/// a small spec, where starting more costs more than they save.
+func parallelThreads(for spec: Spec) -> Int {
+    let jobs = spec.machines.reduce(0) { total, machine in machine.oses.reduce(total) { $0 + $1.jobs.count } }
+    return jobs < 4096 ? 1 : parallelThreads()
+}
+
+/// `0..<count` cut into `threads` runs (fewer when there are fewer items) of
+/// nearly equal length, in order: one run per thread.
+func runs(of count: Int, threads: Int) -> [Range<Int>] {
+    let threads = max(1, min(threads, count))
+    return (0..<threads).map { t in (count * t / threads)..<(count * (t + 1) / threads) }
 }
 
 /// `body(0) … body(count - 1)`, run at once (on as many threads as there are

@@ -359,3 +359,96 @@ private func load(_ text: MarkedText) -> (Spec?, Diagnostics) {
         }
     }
 }
+
+/// A fleet large enough for the validator to check on every core, with
+/// problems spread over machines that different threads check.
+@Suite struct ParallelValidationTests {
+    /// 60 machines of two actives with 40 jobs each (4,800 jobs). Every fifth
+    /// machine sends its second active's jobs to `m0/sb1`, so `m0`'s `sb1` is
+    /// used only from other machines and their own `sb1` by none; others have
+    /// a repeated job name, a reserved name, an unknown or active standby, a
+    /// kernel above its memory, or a machine name used twice.
+    static func fleetYAML() -> String {
+        var yaml = "version: 1\nmachines:\n"
+        for m in 0..<60 {
+            let name = m == 10 || m == 50 ? "dup" : "m\(m)"
+            yaml += "  - name: \(name)\n    memory: 64Gi\n    monitor: 1Gi\n    oses:\n"
+            for a in 0..<2 {
+                var standby = a == 0 ? "sb0" : "sb1"
+                if a == 1 && m % 5 == 1 { standby = "m0/sb1" }
+                if a == 0 && m % 13 == 2 { standby = "nosuch" }
+                if a == 0 && m % 9 == 4 { standby = "a1" }
+                let kernel = a == 1 && m % 17 == 8 ? "9Gi" : "1Gi"
+                yaml += "      - name: a\(a)\n        role: active\n        memory: 8Gi\n        kernel: \(kernel)\n"
+                yaml += "        standby: \(standby)\n        jobs:\n"
+                for j in 0..<40 {
+                    var job = "j\(a)-\(j)"
+                    if m % 7 == 3 && a == 1 && j == 39 { job = "j1-0" }
+                    if m % 11 == 5 && a == 0 && j == 7 { job = "monitor" }
+                    yaml += "          - {name: \(job), memory: 64Mi, hot_standby: \(j % 2 == 0)}\n"
+                }
+            }
+            for s in 0..<2 {
+                yaml += "      - {name: sb\(s), role: standby, memory: 4Gi, kernel: 1Gi}\n"
+            }
+        }
+        return yaml
+    }
+
+    @Test func everyCoreFindsWhatOneThreadFinds() throws {
+        let (decoded, _) = SpecDecoder.decode(Array(Self.fleetYAML().utf8))
+        let spec = try #require(decoded)
+        #expect(parallelThreads(for: spec) == parallelThreads())
+        let one = Validator.validate(spec, threads: 1)
+        for threads in [2, 3, 8] {
+            #expect(Validator.validate(spec, threads: threads) == one, "\(threads) threads")
+        }
+        let codes = Set(one.all.map(\.code))
+        for code: DiagnosticCode in [
+            .duplicateName, .reservedName, .unknownReference, .referenceNotStandby, .kernelExceedsMemory,
+            .unusedStandby,
+        ] {
+            #expect(codes.contains(code), "\(code)")
+        }
+        // m0's sb1 is used from other machines only; the sb1 of every other
+        // fifth machine by none, nor the sb0 of a machine whose first active
+        // names no standby.
+        let unused = one.all.filter { $0.code == .unusedStandby }
+        #expect(unused.count == (0..<60).count { $0 % 5 == 1 } + (0..<60).count { $0 % 13 == 2 || $0 % 9 == 4 })
+        #expect(one.all.contains { $0.message == "a job may not be named 'monitor'" })
+        #expect(one.all.contains { $0.code == .duplicateName && $0.message.contains("'dup'") })
+    }
+
+    /// The fleet without its problems compiles to the same tables on every
+    /// core; a machine whose OSes outgrow its memory is reported in its place.
+    @Test(arguments: [false, true])
+    func everyCoreCompilesWhatOneThreadCompiles(overcommitted: Bool) throws {
+        var yaml = "version: 1\nmachines:\n"
+        for m in 0..<60 {
+            let memory = overcommitted && m % 23 == 7 ? "8Gi" : "64Gi"
+            yaml += "  - name: m\(m)\n    memory: \(memory)\n    monitor: 1Gi\n    oses:\n"
+            for a in 0..<2 {
+                yaml += "      - name: a\(a)\n        role: active\n        memory: 8Gi\n        kernel: 1Gi\n"
+                yaml += "        standby: sb0\n        jobs:\n"
+                for j in 0..<40 {
+                    yaml += "          - {name: j\(a)-\(j), memory: \(64 + m + j)Mi, hot_standby: \(j % 2 == 0)}\n"
+                }
+            }
+            yaml += "      - {name: sb0, role: standby, memory: 4Gi, kernel: 1Gi}\n"
+        }
+        let (decoded, _) = SpecDecoder.decode(Array(yaml.utf8))
+        let spec = try #require(decoded)
+        let (one, oneDiagnostics) = Compiler.compile(spec, threads: 1)
+        #expect((one == nil) == overcommitted)
+        for threads in [2, 3, 8] {
+            let (compiled, diagnostics) = Compiler.compile(spec, threads: threads)
+            #expect(compiled == one, "\(threads) threads")
+            #expect(diagnostics == oneDiagnostics, "\(threads) threads")
+        }
+        if overcommitted {
+            #expect(oneDiagnostics.all.count == (0..<60).count { $0 % 23 == 7 })
+        } else {
+            #expect(one?.machines.map(\.name) == (0..<60).map { "m\($0)" })
+        }
+    }
+}

@@ -17,13 +17,29 @@ public enum Compiler {
     /// cannot start is left out and the jobs after it still start, so one run
     /// reports every such job.
     public static func compile(_ spec: Spec) -> (CompiledSpec?, Diagnostics) {
+        compile(spec, threads: parallelThreads(for: spec))
+    }
+
+    /// The same, machine by machine on `threads` threads: each compiles a run
+    /// of machines, and the runs are joined in order.
+    static func compile(_ spec: Spec, threads: Int) -> (CompiledSpec?, Diagnostics) {
         var diagnostics = Diagnostics()
         var machines: [CompiledMachine] = []
         machines.reserveCapacity(spec.machines.count)
-        for machine in spec.machines {
-            if let compiled = compile(machine, policies: spec.policies, into: &diagnostics) {
-                machines.append(compiled)
+        let runs = runs(of: spec.machines.count, threads: threads)
+        for part in parallel(runs.count, { t in
+            var diagnostics = Diagnostics()
+            var machines: [CompiledMachine] = []
+            machines.reserveCapacity(runs[t].count)
+            for m in runs[t] {
+                if let compiled = compile(spec.machines[m], policies: spec.policies, into: &diagnostics) {
+                    machines.append(compiled)
+                }
             }
+            return (machines, diagnostics)
+        }) {
+            machines.append(contentsOf: part.0)
+            diagnostics.append(contentsOf: part.1)
         }
         if diagnostics.hasErrors { return (nil, diagnostics) }
         return (CompiledSpec(spec: spec, machines: machines), diagnostics)

@@ -115,7 +115,7 @@ public struct PlanFigures: Sendable {
             // Without `observe` the order of cases does not matter: each thread
             // takes a run of machines with its own simulator and tally, and the
             // tallies combine (maxima, sums) to the same figures.
-            let chunks = (0..<threads).map { t in (machineCount * t / threads)..<(machineCount * (t + 1) / threads) }
+            let chunks = runs(of: machineCount, threads: threads)
             let simulators = (0..<threads).map { t in t == 0 ? simulator : CaseSimulator(index) }
             tally = Tally.combined(parallel(threads) { t in
                 var part = Tally(index)

@@ -10,8 +10,13 @@ public enum Validator {
     /// Every cross-entity problem of `spec`. The spec is usable only when there is
     /// no error among them.
     public static func validate(_ spec: Spec) -> Diagnostics {
+        validate(spec, threads: parallelThreads(for: spec))
+    }
+
+    /// The same findings, machine by machine on `threads` threads.
+    static func validate(_ spec: Spec, threads: Int) -> Diagnostics {
         var validation = Validation(spec: spec)
-        validation.run()
+        validation.run(threads: threads)
         return validation.diagnostics
     }
 }
@@ -41,16 +46,50 @@ private struct Validation {
         self.spec = spec
     }
 
-    mutating func run() {
+    mutating func run(threads: Int) {
         if spec.machines.isEmpty {
             diagnostics.error(
                 .noMachines, "the spec lists no machines", at: spec.machinesLocation ?? .start,
                 notes: [.init("add a machine with its memory, monitor and OSes under 'machines:'")])
         }
         policies()
-        indexNames()
-        for m in spec.machines.indices { sizes(of: m) }
-        for m in spec.machines.indices { references(of: m) }
+        for (m, machine) in spec.machines.enumerated() where machineIndex[machine.name] == nil {
+            machineIndex[machine.name] = m
+        }
+        // Machine by machine, each thread taking a run of machines with a copy
+        // of this validation; the copies' findings are joined in machine order,
+        // the order one thread finds them in.
+        let runs = runs(of: spec.machines.count, threads: threads)
+        var start = self
+        start.diagnostics = Diagnostics()
+        let checked = parallel(runs.count) { t in
+            var part = start
+            for m in runs[t] { part.names(of: m) }
+            let names = part.diagnostics
+            part.diagnostics = Diagnostics()
+            for m in runs[t] { part.sizes(of: m) }
+            return (names: names, sizes: part.diagnostics, osNames: part.osNames)
+        }
+        for part in checked {
+            diagnostics.append(contentsOf: part.names)
+            osNames.append(contentsOf: part.osNames)
+        }
+        for part in checked { diagnostics.append(contentsOf: part.sizes) }
+        // References need every machine's OS names.
+        used = spec.machines.map { [Bool](repeating: false, count: $0.oses.count) }
+        var named = self
+        named.diagnostics = Diagnostics()
+        for part in parallel(runs.count, { t in
+            var part = named
+            for m in runs[t] { part.references(of: m) }
+            return part
+        }) {
+            diagnostics.append(contentsOf: part.diagnostics)
+            crossMachine = crossMachine || part.crossMachine
+            for m in used.indices where part.used[m] != used[m] {
+                used[m] = zip(used[m], part.used[m]).map { $0 || $1 }
+            }
+        }
         unusedStandbys()
         if spec.policies.faults.contains(.machine) && !crossMachine {
             diagnostics.warning(
@@ -73,39 +112,36 @@ private struct Validation {
 
     // MARK: - Names
 
-    private mutating func indexNames() {
-        osNames.reserveCapacity(spec.machines.count)
-        for (m, machine) in spec.machines.enumerated() {
-            if let first = machineIndex[machine.name] {
-                diagnostics.error(
-                    .duplicateName, "the machine name '\(machine.name)' is used twice", at: machine.location,
-                    notes: [.init("first used here; machine names are unique", at: spec.machines[first].location)])
-            } else {
-                machineIndex[machine.name] = m
-            }
-            if machine.oses.isEmpty {
-                diagnostics.error(
-                    .noOSes, "machine '\(machine.name)' has no OSes", at: machine.osesLocation ?? machine.location,
-                    notes: [.init("add at least one OS under 'oses:', or remove the machine")])
-            }
-            var table: [String: Entry] = [:]
-            table.reserveCapacity(machine.oses.count + machine.oses.reduce(0) { $0 + $1.jobs.count })
-            // Indices, not copies: a fleet has hundreds of thousands of jobs.
-            let oses = machine.oses
-            for o in oses.indices {
-                add(oses[o].name, as: .os(o), kind: "OS", machine: m, into: &table)
-            }
-            for o in oses.indices {
-                let jobs = oses[o].jobs
-                for j in jobs.indices {
-                    add(jobs[j].name, as: .job(os: o, job: j), kind: "job", machine: m, into: &table)
-                }
-            }
-            var osTable: [String: Int] = [:]
-            for o in oses.indices where osTable[oses[o].name] == nil { osTable[oses[o].name] = o }
-            osNames.append(osTable)
-            used.append([Bool](repeating: false, count: machine.oses.count))
+    /// Checks the names of machine `m` and appends its OS names to ``osNames``
+    /// (``machineIndex`` is complete).
+    private mutating func names(of m: Int) {
+        let machine = spec.machines[m]
+        if let first = machineIndex[machine.name], first != m {
+            diagnostics.error(
+                .duplicateName, "the machine name '\(machine.name)' is used twice", at: machine.location,
+                notes: [.init("first used here; machine names are unique", at: spec.machines[first].location)])
         }
+        if machine.oses.isEmpty {
+            diagnostics.error(
+                .noOSes, "machine '\(machine.name)' has no OSes", at: machine.osesLocation ?? machine.location,
+                notes: [.init("add at least one OS under 'oses:', or remove the machine")])
+        }
+        var table: [String: Entry] = [:]
+        table.reserveCapacity(machine.oses.count + machine.oses.reduce(0) { $0 + $1.jobs.count })
+        // Indices, not copies: a fleet has hundreds of thousands of jobs.
+        let oses = machine.oses
+        for o in oses.indices {
+            add(oses[o].name, as: .os(o), kind: "OS", machine: m, into: &table)
+        }
+        for o in oses.indices {
+            let jobs = oses[o].jobs
+            for j in jobs.indices {
+                add(jobs[j].name, as: .job(os: o, job: j), kind: "job", machine: m, into: &table)
+            }
+        }
+        var osTable: [String: Int] = [:]
+        for o in oses.indices where osTable[oses[o].name] == nil { osTable[oses[o].name] = o }
+        osNames.append(osTable)
     }
 
     private mutating func add(
@@ -113,7 +149,7 @@ private struct Validation {
     ) {
         if name == monitorName || name == unallocatedName {
             diagnostics.error(
-                .reservedName, "an \(kind == "OS" ? "OS" : "job") may not be named '\(name)'",
+                .reservedName, "\(kind == "OS" ? "an OS" : "a job") may not be named '\(name)'",
                 at: location(of: entry, in: m),
                 notes: [
                     .init("'\(monitorName)' and '\(unallocatedName)' name the monitor's area and the pool in the resource table; rename it")
