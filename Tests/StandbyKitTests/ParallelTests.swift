@@ -49,6 +49,46 @@ import Testing
         #expect(s.reused > 0)
     }
 
+    /// A valid fleet of 60 machines of two actives with 40 jobs each (4,800
+    /// jobs, enough to be checked and compiled on every core); every fifth
+    /// machine sends its second active's copies to the next machine's standby.
+    /// With `overcommitted`, every 23rd machine's OSes outgrow its memory.
+    static func fleetYAML(overcommitted: Bool = false) -> String {
+        var yaml = "version: 1\nmachines:\n"
+        for m in 0..<60 {
+            let memory = overcommitted && m % 23 == 7 ? "8Gi" : "64Gi"
+            yaml += "  - name: m\(m)\n    memory: \(memory)\n    monitor: 1Gi\n    oses:\n"
+            for a in 0..<2 {
+                let standby = a == 1 && m % 5 == 1 ? "m\((m + 1) % 60)/sb0" : "sb0"
+                yaml += "      - name: a\(a)\n        role: active\n        memory: 8Gi\n        kernel: 1Gi\n"
+                yaml += "        standby: \(standby)\n        jobs:\n"
+                for j in 0..<40 {
+                    yaml += "          - {name: j\(a)-\(j), memory: \(64 + m + j)Mi, hot_standby: \(j % 2 == 0)}\n"
+                }
+            }
+            yaml += "      - {name: sb0, role: standby, memory: 4Gi, kernel: 1Gi}\n"
+        }
+        return yaml
+    }
+
+    /// The planner's index holds the same records however many threads build it.
+    @Test func everyCoreIndexesWhatOneThreadIndexes() throws {
+        let (compiled, diagnostics) = Pipeline.compile(SourceFile(path: "fleet.yaml", bytes: Array(Self.fleetYAML().utf8)))
+        let spec = try #require(compiled, "\(diagnostics.all)")
+        let one = PlanIndex(spec, threads: 1)
+        #expect(one.jobs.count == 4800)
+        #expect(one.incomingJobs.count == 2400)
+        #expect(one.oses.contains { $0.incoming.count > 20 })
+        for threads in [2, 3, 8] {
+            let index = PlanIndex(spec, threads: threads)
+            #expect(index.machineIndex == one.machineIndex)
+            #expect(index.machines == one.machines, "\(threads) threads")
+            #expect(index.oses == one.oses, "\(threads) threads")
+            #expect(index.jobs == one.jobs, "\(threads) threads")
+            #expect(index.incomingJobs == one.incomingJobs, "\(threads) threads")
+        }
+    }
+
     @Test func nothingToProduceConsumesNothing() {
         var consumed = 0
         parallelInOrder(0, threads: 4, window: 4) { i, _, _ in i } consume: { _, _ in consumed += 1 }

@@ -423,19 +423,7 @@ private func load(_ text: MarkedText) -> (Spec?, Diagnostics) {
     /// core; a machine whose OSes outgrow its memory is reported in its place.
     @Test(arguments: [false, true])
     func everyCoreCompilesWhatOneThreadCompiles(overcommitted: Bool) throws {
-        var yaml = "version: 1\nmachines:\n"
-        for m in 0..<60 {
-            let memory = overcommitted && m % 23 == 7 ? "8Gi" : "64Gi"
-            yaml += "  - name: m\(m)\n    memory: \(memory)\n    monitor: 1Gi\n    oses:\n"
-            for a in 0..<2 {
-                yaml += "      - name: a\(a)\n        role: active\n        memory: 8Gi\n        kernel: 1Gi\n"
-                yaml += "        standby: sb0\n        jobs:\n"
-                for j in 0..<40 {
-                    yaml += "          - {name: j\(a)-\(j), memory: \(64 + m + j)Mi, hot_standby: \(j % 2 == 0)}\n"
-                }
-            }
-            yaml += "      - {name: sb0, role: standby, memory: 4Gi, kernel: 1Gi}\n"
-        }
+        let yaml = ParallelTests.fleetYAML(overcommitted: overcommitted)
         let (decoded, _) = SpecDecoder.decode(Array(yaml.utf8))
         let spec = try #require(decoded)
         let (one, oneDiagnostics) = Compiler.compile(spec, threads: 1)

@@ -17,7 +17,7 @@ func lacking(_ a: Int, minus b: Int, _ c: Int = 0) -> Int {
 }
 
 /// A machine of the planner's index, with the OSes and jobs it holds.
-struct MachineRecord: Sendable {
+struct MachineRecord: Sendable, Equatable {
     /// Its OSes, as positions in ``PlanIndex/oses`` (document order).
     var oses: Range<Int32>
     /// The jobs that started on it, as positions in ``PlanIndex/jobs``.
@@ -28,7 +28,7 @@ struct MachineRecord: Sendable {
 }
 
 /// An OS of the planner's index.
-struct OSRecord: Sendable {
+struct OSRecord: Sendable, Equatable {
     /// Its machine, as a position in ``PlanIndex/machines``.
     var machine: Int32
     /// Its position among its machine's OSes (``Machine/oses``).
@@ -54,7 +54,7 @@ struct OSRecord: Sendable {
 
 /// A started job: what the planner needs of it, and no more (a fleet has
 /// hundreds of thousands). Its name stays in the spec: ``PlanIndex/jobName(_:)``.
-struct JobRecord: Sendable {
+struct JobRecord: Sendable, Equatable {
     var memory: Int
     var standbyMemory: Int
     /// Its OS, as a position in ``PlanIndex/oses``.
@@ -87,36 +87,72 @@ struct PlanIndex: Sendable {
     let incomingJobs: [Int32]
 
     init(_ compiled: CompiledSpec) {
+        self.init(compiled, threads: parallelThreads(for: compiled.spec))
+    }
+
+    /// The same index, built machine by machine on `threads` threads: each
+    /// takes a run of machines, and the runs' records are joined in order.
+    init(_ compiled: CompiledSpec, threads: Int) {
         self.compiled = compiled
         self.policies = compiled.spec.policies
+        let cms = compiled.machines
         var machineIndex: [String: Int] = [:]
-        for (m, cm) in compiled.machines.enumerated() where machineIndex[cm.name] == nil {
+        for (m, cm) in cms.enumerated() where machineIndex[cm.name] == nil {
             machineIndex[cm.name] = m
         }
+        let runs = runs(of: cms.count, threads: threads)
 
-        // OSes first: a job's standby may be on a later machine.
+        // Positions are numbered across the spec: a machine's OSes start after
+        // those of the machines before it.
+        var osBase: [Int] = []
+        osBase.reserveCapacity(cms.count + 1)
+        var osCount = 0
+        for cm in cms {
+            osBase.append(osCount)
+            osCount += cm.machine.oses.count
+        }
+        osBase.append(osCount)
+
+        // OSes first: a job's standby may be on a later machine. Per machine,
+        // its OS records, its OS names, and the jobs that started on each OS.
+        let perMachine = parallel(runs.count) { t in
+            runs[t].map { m in
+                let cm = cms[m]
+                let own = Self.ownRegions(cm)
+                var names: [String: Int32] = [:]
+                var oses: [OSRecord] = []
+                oses.reserveCapacity(cm.machine.oses.count)
+                for (o, os) in cm.machine.oses.enumerated() {
+                    if names[os.name] == nil { names[os.name] = Self.position(osBase[m] + o) }
+                    oses.append(
+                        OSRecord(
+                            machine: Self.position(m), local: Self.position(o), role: os.role, own: own.sizes[o],
+                            kernel: os.kernel, resident: 0, jobs: 0..<0, incoming: 0..<0))
+                }
+                return (oses: oses, names: names, pool: own.pool, started: Self.startedJobs(cm.steps, of: cm.machine))
+            }
+        }.flatMap { $0 }
+
         var machines: [MachineRecord] = []
         var oses: [OSRecord] = []
         var osByName: [[String: Int32]] = []
-        machines.reserveCapacity(compiled.machines.count)
-        oses.reserveCapacity(compiled.machines.reduce(0) { $0 + $1.machine.oses.count })
-        for (m, cm) in compiled.machines.enumerated() {
-            let machine = cm.machine
-            let own = Self.ownRegions(cm)
-            let first = Self.position(oses.count)
-            var names: [String: Int32] = [:]
-            for (o, os) in machine.oses.enumerated() {
-                if names[os.name] == nil { names[os.name] = Self.position(oses.count) }
-                oses.append(
-                    OSRecord(
-                        machine: Self.position(m), local: Self.position(o), role: os.role, own: own.sizes[o],
-                        kernel: os.kernel, resident: 0, jobs: 0..<0, incoming: 0..<0))
-            }
-            osByName.append(names)
+        machines.reserveCapacity(cms.count)
+        oses.reserveCapacity(osCount)
+        osByName.reserveCapacity(cms.count)
+        var jobBase: [Int] = []
+        jobBase.reserveCapacity(cms.count + 1)
+        var jobCount = 0
+        for (m, part) in perMachine.enumerated() {
+            oses.append(contentsOf: part.oses)
+            osByName.append(part.names)
             machines.append(
                 MachineRecord(
-                    oses: first..<Self.position(oses.count), jobs: 0..<0, pool: own.pool, granule: machine.granule))
+                    oses: Self.position(osBase[m])..<Self.position(osBase[m + 1]), jobs: 0..<0, pool: part.pool,
+                    granule: cms[m].machine.granule))
+            jobBase.append(jobCount)
+            jobCount += part.started.jobs.count
         }
+        jobBase.append(jobCount)
 
         /// The OS a reference names, as seen from machine `m`; −1 for none.
         func resolve(_ ref: OSReference?, from m: Int) -> Int32 {
@@ -127,50 +163,66 @@ struct PlanIndex: Sendable {
         }
 
         // Jobs, grouped by OS in start order: steps run OS by OS in document
-        // order, so this is document order too.
-        // Sized once: grown by doubling, a fleet's job list would need twice its size.
-        var jobs: [JobRecord] = []
+        // order, so this is document order too. Per run of machines, its job
+        // records, per OS its jobs' total and how many copies it receives.
+        let jobParts = parallel(runs.count) { t in
+            var records: [JobRecord] = []
+            records.reserveCapacity(jobBase[runs[t].upperBound] - jobBase[runs[t].lowerBound])
+            var resident: [Int] = []
+            var incomingCount = [Int](repeating: 0, count: osCount)
+            for m in runs[t] {
+                let machine = cms[m].machine
+                let started = perMachine[m].started
+                for (o, os) in machine.oses.enumerated() {
+                    var total = 0
+                    // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
+                    let osTarget = resolve(os.standby, from: m)
+                    // The jobs' fields are read in place: a `Job` holds names and
+                    // locations that a copy would retain.
+                    os.jobs.withUnsafeBufferPointer { specJobs in
+                        guard let specJob = specJobs.baseAddress else { return }
+                        for j in started.jobs[started.ranges[o]] {
+                            let job = specJob + Int(j)
+                            let target = job.pointee.hotStandby
+                                ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m)) : -1
+                            if target >= 0 { incomingCount[Int(target)] += 1 }
+                            total = satAdd(total, job.pointee.memory)
+                            records.append(
+                                JobRecord(
+                                    memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,
+                                    os: Self.position(osBase[m] + o), target: target, specIndex: j,
+                                    hotStandby: job.pointee.hotStandby, policy: job.pointee.policy))
+                        }
+                    }
+                    resident.append(total)
+                }
+            }
+            return (records: records, resident: resident, incomingCount: incomingCount)
+        }
+
         // Sized once: grown by doubling, the list would briefly take three
         // times its size, the peak of a fleet's whole plan.
-        jobs.reserveCapacity(compiled.machines.reduce(0) { total, cm in
-            cm.machine.oses.reduce(total) { $0 + $1.jobs.count }
-        })
-        var incomingCount = Array(repeating: 0, count: oses.count)
-        for (m, cm) in compiled.machines.enumerated() {
-            let machine = cm.machine
-            let osBase = Int(machines[m].oses.lowerBound)
-            let started = Self.startedJobs(cm.steps, of: machine)
-            let firstJob = Self.position(jobs.count)
-            for (o, os) in machine.oses.enumerated() {
-                let first = Self.position(jobs.count)
-                var resident = 0
-                // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
-                let osTarget = resolve(os.standby, from: m)
-                // The jobs' fields are read in place: a `Job` holds names and
-                // locations that a copy would retain.
-                os.jobs.withUnsafeBufferPointer { specJobs in
-                    guard let specJob = specJobs.baseAddress else { return }
-                    for j in started.jobs[started.ranges[o]] {
-                        let job = specJob + Int(j)
-                        let target = job.pointee.hotStandby
-                            ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m)) : -1
-                        if target >= 0 { incomingCount[Int(target)] += 1 }
-                        resident = satAdd(resident, job.pointee.memory)
-                        jobs.append(
-                            JobRecord(
-                                memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,
-                                os: Self.position(osBase + o), target: target, specIndex: j,
-                                hotStandby: job.pointee.hotStandby, policy: job.pointee.policy))
-                    }
-                }
-                oses[osBase + o].jobs = first..<Self.position(jobs.count)
-                oses[osBase + o].resident = resident
+        var jobs: [JobRecord] = []
+        jobs.reserveCapacity(jobCount)
+        var incomingCount = [Int](repeating: 0, count: osCount)
+        for (t, part) in jobParts.enumerated() {
+            jobs.append(contentsOf: part.records)
+            let firstOS = osBase[runs[t].lowerBound]
+            for (i, total) in part.resident.enumerated() { oses[firstOS + i].resident = total }
+            for o in 0..<osCount { incomingCount[o] += part.incomingCount[o] }
+        }
+        for m in cms.indices {
+            let started = perMachine[m].started
+            for o in started.ranges.indices {
+                let range = started.ranges[o]
+                oses[osBase[m] + o].jobs =
+                    Self.position(jobBase[m] + range.lowerBound)..<Self.position(jobBase[m] + range.upperBound)
             }
-            machines[m].jobs = firstJob..<Self.position(jobs.count)
+            machines[m].jobs = Self.position(jobBase[m])..<Self.position(jobBase[m + 1])
         }
 
         // Per receiving OS, its incoming jobs in document order (jobs are in it).
-        var next = Array(repeating: 0, count: oses.count)
+        var next = Array(repeating: 0, count: osCount)
         var total = 0
         for o in oses.indices {
             next[o] = total
