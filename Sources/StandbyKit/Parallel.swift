@@ -50,12 +50,14 @@ func parallel<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
 /// are made ahead of the one consumed next, so memory stays bounded however
 /// long one product takes.
 ///
-/// A consumed product is handed back to a later `produce` (its third argument)
-/// to be made again in the same memory; `produce` also gets the thread's
-/// number in `0..<threads`, for scratch space of the thread's own.
+/// `produce` makes its product in `product`, which holds a product consumed
+/// before (or `nil`) to be made again in the same memory: take it out with
+/// `product.take()`, so that it is not shared while it is written. It also
+/// gets the thread's number in `0..<threads`, for scratch space of the
+/// thread's own.
 func parallelInOrder<T>(
     _ count: Int, threads: Int, window: Int,
-    produce: (_ index: Int, _ thread: Int, _ reuse: T?) -> T,
+    produce: (_ index: Int, _ thread: Int, _ product: inout T?) -> Void,
     consume: (_ index: Int, _ product: inout T) -> Void
 ) {
     guard count > 0 else { return }
@@ -68,8 +70,10 @@ func parallelInOrder<T>(
             nonisolated(unsafe) let produce = produce
             nonisolated(unsafe) let consume = consume
             DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                while let (i, reuse) = pipe.claim(below: count) {
-                    pipe.finish(i, produce(i, thread, reuse), consume: consume)
+                var product: T?
+                while let i = pipe.claim(below: count, spare: &product) {
+                    produce(i, thread, &product)
+                    pipe.finish(i, &product, consume: consume)
                 }
             }
         }
@@ -111,23 +115,25 @@ private final class OrderedPipe<T>: @unchecked Sendable {
         lock.deallocate()
     }
 
-    /// The next index to produce and a spare product, or `nil` once every
-    /// index below `count` is claimed.
-    func claim(below count: Int) -> (Int, T?)? {
+    /// The next index to produce, with a spare product (if any) in `spare`;
+    /// `nil` once every index below `count` is claimed.
+    func claim(below count: Int, spare product: inout T?) -> Int? {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         while nextClaim < count && nextClaim >= nextConsume + window { pthread_cond_wait(changed, lock) }
         guard nextClaim < count else { return nil }
         let i = nextClaim
         nextClaim += 1
-        return (i, spare.popLast())
+        product = spare.popLast()
+        return i
     }
 
-    /// Files product `i`, and consumes it and those after it that are ready
-    /// when it is the one due and no other thread is consuming.
-    func finish(_ i: Int, _ product: T, consume: (Int, inout T) -> Void) {
+    /// Files product `i` (taken out of `product`), and consumes it and those
+    /// after it that are ready when it is the one due and no other thread is
+    /// consuming.
+    func finish(_ i: Int, _ product: inout T?, consume: (Int, inout T) -> Void) {
         pthread_mutex_lock(lock)
-        slots[i % window] = product
+        slots[i % window] = product.take()
         guard !consuming else {
             pthread_mutex_unlock(lock)
             return

@@ -20,19 +20,19 @@ import Testing
         // the standard library's Mutex.
         let state = Locked((consumed: [Int](), consuming: false, reused: 0))
         // Written inside `produce` and read inside `consume`, both under the lock.
-        parallelInOrder(count, threads: threads, window: window) { i, thread, reuse -> [Int] in
+        parallelInOrder(count, threads: threads, window: window) { (i, thread, product: inout [Int]?) in
             #expect(thread >= 0 && thread < threads)
             state.withLock { s in
                 // A claim waits while `window` products wait to be consumed.
                 #expect(i < s.consumed.count + max(window, min(threads, count)))
-                if reuse != nil { s.reused += 1 }
+                if product != nil { s.reused += 1 }
             }
             // Later indices often finish first.
-            var product = reuse ?? []
-            product.removeAll(keepingCapacity: true)
-            for k in 0..<((count - i) % 17) { product.append(k) }
-            product.append(i)
-            return product
+            var made = product.take() ?? []
+            made.removeAll(keepingCapacity: true)
+            for k in 0..<((count - i) % 17) { made.append(k) }
+            made.append(i)
+            product = made
         } consume: { i, product in
             state.withLock { s in
                 #expect(!s.consuming)
@@ -91,7 +91,7 @@ import Testing
 
     @Test func nothingToProduceConsumesNothing() {
         var consumed = 0
-        parallelInOrder(0, threads: 4, window: 4) { i, _, _ in i } consume: { _, _ in consumed += 1 }
+        parallelInOrder(0, threads: 4, window: 4) { i, _, product in product = i } consume: { _, _ in consumed += 1 }
         #expect(consumed == 0)
     }
 }

@@ -39,14 +39,15 @@ extension PlanRenderer {
         // Read by every thread, written by none.
         nonisolated(unsafe) let start = json.continuation()
         let last = count - 2
-        parallelInOrder(count - 1, threads: threads, window: 2 * threads) { i, thread, reuse in
+        parallelInOrder(count - 1, threads: threads, window: 2 * threads) { i, thread, product in
             let (simulator, namer) = simulators[thread]
-            var writer = reuse ?? JSONWriter()
+            // Taken out, so that the writer's buffer is not shared, and not copied.
+            var writer = product.take() ?? JSONWriter()
             writer.restart(at: start)
             writeMachineJSON(
                 figures.exportMachine(1 + i, simulator: simulator, namer: namer), piece: .max, into: &writer,
                 flush: { _ in })
-            return writer
+            product = writer
         } consume: { i, writer in
             flush(&writer)
             // `json` stands where the last machine ends.
