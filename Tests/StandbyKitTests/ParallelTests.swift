@@ -89,6 +89,22 @@ import Testing
         }
     }
 
+    /// The compiled tables' JSON, written machine by machine on every core, is
+    /// that written on one thread.
+    @Test func everyCoreWritesTheCompiledJSONOfOneThread() throws {
+        let (compiled, diagnostics) = Pipeline.compile(SourceFile(path: "fleet.yaml", bytes: Array(Self.fleetYAML().utf8)))
+        let spec = try #require(compiled, "\(diagnostics.all)")
+        var one = ""
+        CompileRenderer.renderJSON(spec, states: .final, threads: 1, to: &one)
+        // Every machine's final state, after its 80 job starts.
+        #expect(one.components(separatedBy: "\"label\": \"\(CompileRenderer.stateLabel(80))\"").count == 61)
+        for threads in [2, 3, 8] {
+            var written = ""
+            CompileRenderer.renderJSON(spec, states: .final, threads: threads, to: &written)
+            #expect(written == one, "\(threads) threads")
+        }
+    }
+
     @Test func nothingToProduceConsumesNothing() {
         var consumed = 0
         parallelInOrder(0, threads: 4, window: 4) { i, _, product in product = i } consume: { _, _ in consumed += 1 }

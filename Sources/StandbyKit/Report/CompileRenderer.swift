@@ -228,44 +228,88 @@ public enum CompileRenderer {
 
     // MARK: - JSON
 
-    static func renderJSON(_ compiled: CompiledSpec, states: StateSelection, to out: inout some TextOutputStream) {
+    /// `threads`: how many write machines at once (the final states only).
+    static func renderJSON(
+        _ compiled: CompiledSpec, states: StateSelection, threads: Int? = nil, to out: inout some TextOutputStream
+    ) {
         var json = JSONWriter()
         json.beginObject()
         json.field("format_version", jsonFormatVersion)
         json.key("machines")
         json.beginArray()
-        for machine in compiled.machines {
-            let spec = machine.machine
-            json.beginObject()
-            json.field("granule_bytes", spec.granule)
-            json.field("memory_bytes", spec.memory)
-            json.field("monitor_bytes", spec.monitor)
-            json.field("name", machine.name)
-            json.field("reserve_bytes", spec.reserve)
-            json.key("states")
-            json.beginArray()
-            forEachState(of: machine, states) { shown in
-                json.beginObject()
-                json.field("event", shown.state.event.description)
-                json.field("expansion_bytes", shown.state.expansion)
-                json.field("index", shown.index)
-                if case .start(let job) = shown.state.event {
-                    json.field("job", job)
-                }
-                json.field("label", shown.label)
-                if let os = shown.os {
-                    json.field("os", os)
-                }
-                json.regions("regions", shown.state.regions, flushingTo: &out)
-                json.endObject()
+        let machines = compiled.machines
+        let threads = threads ?? parallelThreads(for: compiled.spec)
+        if states == .final && threads > 1 && machines.count > 2 {
+            writeMachinesJSONInParallel(machines, threads: threads, into: &json, to: &out)
+        } else {
+            for machine in machines {
+                writeMachineJSON(machine, states: states, into: &json) { $0.flush(to: &out) }
             }
-            json.endArray()
-            json.endObject()
         }
         json.endArray()
         json.field("state_selection", states.rawValue)
         json.endObject()
         json.flush(to: &out)
+    }
+
+    /// One machine and its selected states; `flush` is called after each region.
+    static func writeMachineJSON(
+        _ machine: CompiledMachine, states: StateSelection, into json: inout JSONWriter,
+        flush: (inout JSONWriter) -> Void
+    ) {
+        let spec = machine.machine
+        json.beginObject()
+        json.field("granule_bytes", spec.granule)
+        json.field("memory_bytes", spec.memory)
+        json.field("monitor_bytes", spec.monitor)
+        json.field("name", machine.name)
+        json.field("reserve_bytes", spec.reserve)
+        json.key("states")
+        json.beginArray()
+        forEachState(of: machine, states) { shown in
+            json.beginObject()
+            json.field("event", shown.state.event.description)
+            json.field("expansion_bytes", shown.state.expansion)
+            json.field("index", shown.index)
+            if case .start(let job) = shown.state.event {
+                json.field("job", job)
+            }
+            json.field("label", shown.label)
+            if let os = shown.os {
+                json.field("os", os)
+            }
+            json.regions("regions", shown.state.regions, afterEach: flush)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    /// The machines' final states, each machine's JSON made on any core and
+    /// written in machine order as soon as those before it are, as the plan's
+    /// (``PlanRenderer/writeMachinesJSONInParallel(_:into:piece:flush:)``): the
+    /// same bytes as one after the other. A machine's final state is one table,
+    /// so a few machines' tables are held at once; all states of a machine may
+    /// be many tables, and are written one region at a time instead.
+    private static func writeMachinesJSONInParallel(
+        _ machines: [CompiledMachine], threads: Int, into json: inout JSONWriter, to out: inout some TextOutputStream
+    ) {
+        // The first machine through `json` itself: every later one starts from
+        // the same place, after a machine.
+        writeMachineJSON(machines[0], states: .final, into: &json) { $0.flush(to: &out) }
+        json.flush(to: &out)
+        // Read by every thread, written by none.
+        nonisolated(unsafe) let start = json.continuation()
+        let last = machines.count - 2
+        parallelInOrder(machines.count - 1, threads: threads, window: 2 * threads) { i, _, product in
+            var writer = product.take() ?? JSONWriter()
+            writer.restart(at: start)
+            writeMachineJSON(machines[1 + i], states: .final, into: &writer) { _ in }
+            product = writer
+        } consume: { i, writer in
+            writer.flush(to: &out)
+            if i == last { json.append(writer) }
+        }
     }
 
     // MARK: - CSV
@@ -295,6 +339,11 @@ extension JSONWriter {
     /// `on_fault`, `owner`, `size_bytes`), flushed to `out` region by region: the
     /// one layout of a region in compile, plan and case JSON.
     mutating func regions(_ key: String, _ regions: [Region], flushingTo out: inout some TextOutputStream) {
+        self.regions(key, regions) { $0.flush(to: &out) }
+    }
+
+    /// A list of regions; `afterEach` is called after each one.
+    mutating func regions(_ key: String, _ regions: [Region], afterEach: (inout JSONWriter) -> Void) {
         self.key(key)
         beginArray()
         for region in regions {
@@ -305,7 +354,7 @@ extension JSONWriter {
             field("owner", region.owner)
             field("size_bytes", region.size)
             endObject()
-            flush(to: &out)
+            afterEach(&self)
         }
         endArray()
     }
