@@ -163,50 +163,58 @@ struct PlanIndex: Sendable {
         }
 
         // Jobs, grouped by OS in start order: steps run OS by OS in document
-        // order, so this is document order too. Per run of machines, its job
-        // records, per OS its jobs' total and how many copies it receives.
-        let jobParts = parallel(runs.count) { t in
-            var records: [JobRecord] = []
-            records.reserveCapacity(jobBase[runs[t].upperBound] - jobBase[runs[t].lowerBound])
-            var resident: [Int] = []
-            var incomingCount = [Int](repeating: 0, count: osCount)
-            for m in runs[t] {
-                let machine = cms[m].machine
-                let started = perMachine[m].started
-                for (o, os) in machine.oses.enumerated() {
-                    var total = 0
-                    // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
-                    let osTarget = resolve(os.standby, from: m)
-                    // The jobs' fields are read in place: a `Job` holds names and
-                    // locations that a copy would retain.
-                    os.jobs.withUnsafeBufferPointer { specJobs in
-                        guard let specJob = specJobs.baseAddress else { return }
-                        for j in started.jobs[started.ranges[o]] {
-                            let job = specJob + Int(j)
-                            let target = job.pointee.hotStandby
-                                ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m)) : -1
-                            if target >= 0 { incomingCount[Int(target)] += 1 }
-                            total = satAdd(total, job.pointee.memory)
-                            records.append(
-                                JobRecord(
-                                    memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,
-                                    os: Self.position(osBase[m] + o), target: target, specIndex: j,
-                                    hotStandby: job.pointee.hotStandby, policy: job.pointee.policy))
+        // order, so this is document order too. Each run of machines writes its
+        // jobs' records in place, where its first machine's jobs begin, and
+        // counts per OS its jobs' total and the copies it receives.
+        // Sized once and written in place: a second list, or one grown by
+        // doubling, would briefly take twice its size or more, the peak of a
+        // fleet's whole plan.
+        var jobParts: [(resident: [Int], incomingCount: [Int])] = []
+        let jobs = [JobRecord](unsafeUninitializedCapacity: jobCount) { buffer, initialized in
+            // Each thread initializes its own part of the buffer only. (No
+            // address only when there are no jobs to write.)
+            nonisolated(unsafe) let base = buffer.baseAddress
+            jobParts = parallel(runs.count) { t in
+                var next = jobBase[runs[t].lowerBound]
+                var resident: [Int] = []
+                var incomingCount = [Int](repeating: 0, count: osCount)
+                for m in runs[t] {
+                    let machine = cms[m].machine
+                    let started = perMachine[m].started
+                    for (o, os) in machine.oses.enumerated() {
+                        var total = 0
+                        // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
+                        let osTarget = resolve(os.standby, from: m)
+                        // The jobs' fields are read in place: a `Job` holds names and
+                        // locations that a copy would retain.
+                        os.jobs.withUnsafeBufferPointer { specJobs in
+                            guard let specJob = specJobs.baseAddress else { return }
+                            for j in started.jobs[started.ranges[o]] {
+                                let job = specJob + Int(j)
+                                let target = job.pointee.hotStandby
+                                    ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m))
+                                    : -1
+                                if target >= 0 { incomingCount[Int(target)] += 1 }
+                                total = satAdd(total, job.pointee.memory)
+                                base?.advanced(by: next).initialize(
+                                    to: JobRecord(
+                                        memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,
+                                        os: Self.position(osBase[m] + o), target: target, specIndex: j,
+                                        hotStandby: job.pointee.hotStandby, policy: job.pointee.policy))
+                                next += 1
+                            }
                         }
+                        resident.append(total)
                     }
-                    resident.append(total)
                 }
+                precondition(next == jobBase[runs[t].upperBound], "a run's jobs fill its part exactly")
+                return (resident, incomingCount)
             }
-            return (records: records, resident: resident, incomingCount: incomingCount)
+            initialized = jobCount
         }
 
-        // Sized once: grown by doubling, the list would briefly take three
-        // times its size, the peak of a fleet's whole plan.
-        var jobs: [JobRecord] = []
-        jobs.reserveCapacity(jobCount)
         var incomingCount = [Int](repeating: 0, count: osCount)
         for (t, part) in jobParts.enumerated() {
-            jobs.append(contentsOf: part.records)
             let firstOS = osBase[runs[t].lowerBound]
             for (i, total) in part.resident.enumerated() { oses[firstOS + i].resident = total }
             for o in 0..<osCount { incomingCount[o] += part.incomingCount[o] }
