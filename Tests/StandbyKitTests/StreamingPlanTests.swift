@@ -48,15 +48,19 @@ private func rendered(_ plan: Plan, _ compiled: CompiledSpec, _ format: OutputFo
         }
     }
 
-    /// The streamed JSON writes machines on every core at once
-    /// (`writeMachinesJSONInParallel`); with more machines than it runs ahead,
-    /// an odd number of them and the first apart, it is still the whole plan's.
-    @Test func jsonWrittenOnEveryCoreIsThatOfTheWholePlan() throws {
+    /// The streamed JSON and CSV write machines on every core at once
+    /// (`writeMachinesJSONInParallel`, `renderCSVInParallel`); with more
+    /// machines than they run ahead, an odd number of them and the first
+    /// apart, they are still the whole plan's.
+    @Test func reportsWrittenOnEveryCoreAreThoseOfTheWholePlan() throws {
         let compiled = try #require(PlanRendererScaleTests.fleet(machines: 37, actives: 3, jobs: 7))
         let plan = Planner.plan(compiled)
         let whole = rendered(plan, compiled, .json)
         #expect(streamed(compiled, faults: nil, .json) == whole)
         #expect(whole.components(separatedBy: "\"name\": \"m36\"").count == 2)
+        let csv = rendered(plan, compiled, .csv)
+        #expect(streamed(compiled, faults: nil, .csv) == csv)
+        #expect(csv.components(separatedBy: "\r\n").count == plan.cases.count + 2)
     }
 
     @Test func machinesPlannedOneByOneAreThoseOfThePlan() async {
