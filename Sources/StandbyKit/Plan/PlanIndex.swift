@@ -168,13 +168,11 @@ struct PlanIndex: Sendable {
         // counts per OS its jobs' total and the copies it receives.
         // Sized once and written in place: a second list, or one grown by
         // doubling, would briefly take twice its size or more, the peak of a
-        // fleet's whole plan.
-        var jobParts: [(resident: [Int], incomingCount: [Int])] = []
-        let jobs = [JobRecord](unsafeUninitializedCapacity: jobCount) { buffer, initialized in
-            // Each thread initializes its own part of the buffer only. (No
-            // address only when there are no jobs to write.)
-            nonisolated(unsafe) let base = buffer.baseAddress
-            jobParts = parallel(runs.count) { t in
+        // fleet's whole plan. `base` is where the records go (`nil` when there
+        // are none to write); each thread initializes its own part only.
+        func writeJobs(at base: UnsafeMutablePointer<JobRecord>?) -> [(resident: [Int], incomingCount: [Int])] {
+            nonisolated(unsafe) let base = base
+            return parallel(runs.count) { t in
                 var next = jobBase[runs[t].lowerBound]
                 var resident: [Int] = []
                 var incomingCount = [Int](repeating: 0, count: osCount)
@@ -210,7 +208,20 @@ struct PlanIndex: Sendable {
                 precondition(next == jobBase[runs[t].upperBound], "a run's jobs fill its part exactly")
                 return (resident, incomingCount)
             }
-            initialized = jobCount
+        }
+        var jobParts: [(resident: [Int], incomingCount: [Int])] = []
+        let jobs: [JobRecord]
+        if jobCount == 0 {
+            // Not through `unsafeUninitializedCapacity`: with no capacity it sets
+            // the count of the empty array every empty array shares, which other
+            // threads may be reading.
+            jobParts = writeJobs(at: nil)
+            jobs = []
+        } else {
+            jobs = [JobRecord](unsafeUninitializedCapacity: jobCount) { buffer, initialized in
+                jobParts = writeJobs(at: buffer.baseAddress)
+                initialized = jobCount
+            }
         }
 
         var incomingCount = [Int](repeating: 0, count: osCount)
