@@ -238,10 +238,16 @@ public enum CompileRenderer {
         json.key("machines")
         json.beginArray()
         let machines = compiled.machines
-        let threads = threads ?? parallelThreads(for: compiled.spec)
-        if states == .final && threads > 1 && machines.count > 2 {
-            writeMachinesJSONInParallel(machines, threads: threads, into: &json, to: &out)
+        if states == .final {
+            // One table per machine: a few machines' tables are held at once.
+            json.writeElementsInParallel(
+                machines.count, threads: threads ?? parallelThreads(for: compiled.spec), flush: { $0.flush(to: &out) }
+            ) { m, _, writer, flush in
+                writeMachineJSON(machines[m], states: .final, into: &writer, flush: flush)
+            }
         } else {
+            // A machine's states may be thousands of tables: one thread, one
+            // region at a time.
             for machine in machines {
                 writeMachineJSON(machine, states: states, into: &json) { $0.flush(to: &out) }
             }
@@ -283,33 +289,6 @@ public enum CompileRenderer {
         }
         json.endArray()
         json.endObject()
-    }
-
-    /// The machines' final states, each machine's JSON made on any core and
-    /// written in machine order as soon as those before it are, as the plan's
-    /// (``PlanRenderer/writeMachinesJSONInParallel(_:into:piece:flush:)``): the
-    /// same bytes as one after the other. A machine's final state is one table,
-    /// so a few machines' tables are held at once; all states of a machine may
-    /// be many tables, and are written one region at a time instead.
-    private static func writeMachinesJSONInParallel(
-        _ machines: [CompiledMachine], threads: Int, into json: inout JSONWriter, to out: inout some TextOutputStream
-    ) {
-        // The first machine through `json` itself: every later one starts from
-        // the same place, after a machine.
-        writeMachineJSON(machines[0], states: .final, into: &json) { $0.flush(to: &out) }
-        json.flush(to: &out)
-        // Read by every thread, written by none.
-        nonisolated(unsafe) let start = json.continuation()
-        let last = machines.count - 2
-        parallelInOrder(machines.count - 1, threads: threads, window: 2 * threads) { i, _, product in
-            var writer = product.take() ?? JSONWriter()
-            writer.restart(at: start)
-            writeMachineJSON(machines[1 + i], states: .final, into: &writer) { _ in }
-            product = writer
-        } consume: { i, writer in
-            writer.flush(to: &out)
-            if i == last { json.append(writer) }
-        }
     }
 
     // MARK: - CSV
