@@ -6,8 +6,9 @@ import Dispatch
     import Darwin
 #endif
 
-// Work on every core: the validator's and the compiler's passes over the
-// machines, the planner's two figures passes and the JSON of its machines. (The YAML reader's second thread is its own, in
+// Work on every core: the validator's, the compiler's and the planner's index
+// passes over the machines, the planner's two figures passes, and the JSON and
+// CSV of the reports. (The YAML reader's second thread is its own, in
 // YAMLReader/EventSource.swift.)
 
 /// The threads worth running at once: the cores, at most 8.
