@@ -3,7 +3,8 @@ import Testing
 
 @testable import StandbyKit
 
-/// The planner's helpers for running work on every core.
+/// Work on every core: the helpers that run it, and the stages that use them
+/// (index, compiled JSON) against the same work on one thread.
 @Suite struct ParallelTests {
     @Test func parallelKeepsTheOrderOfItsResults() {
         #expect(parallel(5) { $0 * $0 } == [0, 1, 4, 9, 16])
