@@ -249,6 +249,12 @@ public struct PlanFigures: Sendable {
         return (0..<machineCount).lazy.map { m in exportMachine(m, simulator: simulator, namer: namer) }
     }
 
+    /// Scratch space for exporting machines on `threads` threads at once: a
+    /// simulator and a namer per thread, each to be used by that thread alone.
+    func exporters(_ threads: Int) -> [(simulator: CaseSimulator, namer: CaseNamer)] {
+        (0..<threads).map { _ in (CaseSimulator(index), CaseNamer(index)) }
+    }
+
     /// Machine `m` as ``exportMachines()`` walks it, simulated with `simulator`
     /// and named with `namer` (one pair per thread: they are scratch space).
     func exportMachine(_ m: Int, simulator: CaseSimulator, namer: CaseNamer) -> ExportMachine<SimulatedCase> {

@@ -13,10 +13,7 @@ extension PlanRenderer {
         _ figures: PlanFigures, into json: inout JSONWriter, piece: Int, flush: (inout JSONWriter) -> Void
     ) {
         let threads = parallelThreads()
-        // Scratch space per thread, each used by that thread alone.
-        nonisolated(unsafe) let simulators = (0..<threads).map { _ in
-            (CaseSimulator(figures.index), CaseNamer(figures.index))
-        }
+        nonisolated(unsafe) let simulators = figures.exporters(threads)
         json.writeElementsInParallel(figures.machineCount, threads: threads, flush: flush) { m, thread, writer, flush in
             let (simulator, namer) = simulators[thread]
             writeMachineJSON(

@@ -809,10 +809,7 @@ public enum PlanRenderer {
         var csv = CSVWriter()
         writeCSVHeader(into: &csv)
         flush(&csv)
-        // Scratch space per thread, each used by that thread alone.
-        nonisolated(unsafe) let simulators = (0..<threads).map { _ in
-            (CaseSimulator(figures.index), CaseNamer(figures.index))
-        }
+        nonisolated(unsafe) let simulators = figures.exporters(threads)
         parallelInOrder(figures.machineCount, threads: threads, window: 2 * threads) { m, thread, product in
             let (simulator, namer) = simulators[thread]
             // Taken out, so that the writer's buffer is not shared, and not copied.
