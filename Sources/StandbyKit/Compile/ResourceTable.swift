@@ -148,8 +148,11 @@ public struct CompiledMachine: Sendable, Hashable {
     /// The table after every job started: the OSes' regions and the monitor's
     /// area as at boot but for the OSes' sizes, then the jobs in start order,
     /// then the pool.
-    public var final: [Region] {
-        let steps = steps
+    public var final: [Region] { final(steps: steps) }
+
+    /// ``final`` from the machine's ``steps``, read once by the caller (each
+    /// read of ``steps`` rebuilds them).
+    func final(steps: [StartStep]) -> [Region] {
         var regions: [Region] = []
         regions.reserveCapacity(initial.count + steps.count)
         regions.append(contentsOf: initial.dropLast())
@@ -171,13 +174,16 @@ public struct CompiledMachine: Sendable, Hashable {
     public var states: CompiledStates { CompiledStates(machine: self) }
 
     /// The final state, with the event of the last step.
-    public var finalState: TableState {
+    public var finalState: TableState { finalState(steps: steps) }
+
+    /// ``finalState`` from the machine's ``steps``, read once by the caller.
+    func finalState(steps: [StartStep]) -> TableState {
         guard let last = steps.last else {
             return TableState(event: .initial, expansion: 0, regions: initial)
         }
         return TableState(
             event: .start(job: machine.oses[last.os].jobs[last.job].name),
-            expansion: last.expansion, regions: final)
+            expansion: last.expansion, regions: final(steps: steps))
     }
 }
 

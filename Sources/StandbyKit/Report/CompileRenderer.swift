@@ -81,7 +81,7 @@ public enum CompileRenderer {
         switch selection {
         case .final:
             let os = steps.last.flatMap(osName)
-            body(ShownState(index: steps.count, state: machine.finalState, os: os))
+            body(ShownState(index: steps.count, state: machine.finalState(steps: steps), os: os))
         case .all:
             for (index, state) in machine.states.enumerated() {
                 let os = index == 0 ? nil : osName(steps[index - 1])

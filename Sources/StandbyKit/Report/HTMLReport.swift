@@ -250,8 +250,10 @@ struct HTMLPage {
         }.joined(separator: ", ")
         h += ", <span class=\"mo\">■</span> monitor, <span class=\"po\">□</span> pool.</p>\n"
 
-        let large = cm.final.count > HTMLBars.groupingThreshold
-        let startSegments = cm.final.map { r in startSegment(r, fill: fill(r, fills), large: large) }
+        // Rebuilt on each read: read once.
+        let final = cm.final
+        let large = final.count > HTMLBars.groupingThreshold
+        let startSegments = final.map { r in startSegment(r, fill: fill(r, fills), large: large) }
         h += "<p class=\"cap\">After start-up, the state every case starts from:</p>\n"
         HTMLBars.layoutBar(
             BarSegment.grouped(startSegments), total: m.memory, title: "\(m.name) after start-up",
