@@ -1,0 +1,78 @@
+/// The least-memory change of a spec (``LeastMemory/fix(_:)``), machine by
+/// machine, with the plan of the changed spec that proves it.
+public struct Advice: Sendable {
+    /// The spec as written.
+    public var original: Spec
+    /// The spec with every change applied.
+    public var fixed: Spec
+    /// The plan of ``fixed``.
+    public var plan: Plan
+    /// The machines that change, in document order.
+    public var machines: [MachineChange]
+
+    /// One value the change raises.
+    public struct Edit: Sendable, Hashable {
+        /// What changes, as a path in the spec: `machines/<m>/memory` or
+        /// `machines/<m>/oses/<os>/memory` (names, not positions).
+        public var target: String
+        public var from: Int
+        public var to: Int
+        /// Where the value is written, when it is (a value from an anchor is
+        /// located where the anchor defines it).
+        public var location: SourceLocation?
+    }
+
+    /// One machine that changes and what the change does for its cases.
+    public struct MachineChange: Sendable, Hashable {
+        public var machine: String
+        /// Its position in the spec's machines.
+        public var index: Int
+        /// Its standbys' allocations first, then its memory.
+        public var edits: [Edit]
+        /// The cases of this machine, and how many of them are covered after the change.
+        public var cases: Int
+        public var coveredCases: Int
+        /// The most memory the change adds on this machine: the growth of its `memory`.
+        public var added: Int { edits.first { $0.target.hasSuffix("/memory") && !$0.target.contains("/oses/") }.map { $0.to - $0.from } ?? 0 }
+    }
+
+    /// Cases the changed spec still leaves uncovered: only cases no memory
+    /// brings back (``FaultCase/unrecoverable`` is not empty).
+    public var uncoverable: [FaultCase] { plan.cases.filter { !$0.covered } }
+
+    /// Whether the plan of the changed spec proves the change: every case is
+    /// covered, or loses only jobs no memory brings back and is short of nothing.
+    public var isProven: Bool {
+        plan.cases.allSatisfy { $0.covered || ($0.shortfall == 0 && !$0.unrecoverable.isEmpty) }
+    }
+
+    init(original: Spec, fixed: Spec, plan: Plan) {
+        self.original = original
+        self.fixed = fixed
+        self.plan = plan
+        var machines: [MachineChange] = []
+        for (m, after) in fixed.machines.enumerated() {
+            let before = original.machines[m]
+            var edits: [Edit] = []
+            for (o, os) in after.oses.enumerated() where os.memory != before.oses[o].memory {
+                edits.append(
+                    Edit(
+                        target: "machines/\(after.name)/oses/\(os.name)/memory", from: before.oses[o].memory,
+                        to: os.memory, location: before.oses[o].memoryLocation))
+            }
+            if after.memory != before.memory {
+                edits.append(
+                    Edit(
+                        target: "machines/\(after.name)/memory", from: before.memory, to: after.memory,
+                        location: before.memoryLocation))
+            }
+            guard !edits.isEmpty else { continue }
+            let cases = plan.machines.first { $0.name == after.name }?.cases ?? []
+            machines.append(
+                MachineChange(
+                    machine: after.name, index: m, edits: edits, cases: cases.count,
+                    coveredCases: cases.reduce(0) { $0 + ($1.covered ? 1 : 0) }))
+        }
+        self.machines = machines
+    }
+}
