@@ -45,7 +45,7 @@ private let gibi = 1 << 30
         #expect(advice.machines.map(\.machine) == ["vms50"])
         #expect(
             advice.machines.first?.edits
-                == [.init(target: "machines/vms50/memory", from: 256 * mebi, to: 384 * mebi, location: advice.original.machines[0].memoryLocation)])
+                == [.init(target: "machines/vms50/memory", machine: 0, os: nil, from: 256 * mebi, to: 384 * mebi, location: advice.original.machines[0].memoryLocation)])
         #expect(advice.machines.first?.cases == 7)
         #expect(advice.machines.first?.coveredCases == 7)
         #expect(advice.plan.covered)
@@ -178,10 +178,10 @@ private func checkLeastMemory(_ spec: Spec) {
 
 /// Random specs, squeezed.
 private func squeezedSpecs() -> Generator<Spec, Shrink.None<Spec>> {
-    Generator { rng in squeezedSpec(using: &rng) }
+    Generator { rng in squeezedRandomSpec(using: &rng) }
 }
 
-private func squeezedSpec<R: RandomNumberGenerator>(using rng: inout R) -> Spec {
+func squeezedRandomSpec<R: RandomNumberGenerator>(using rng: inout R) -> Spec {
     let spec = RandomSpec.make(using: &rng)
     return squeezed(spec, &rng)
 }

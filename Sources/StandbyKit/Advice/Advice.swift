@@ -15,6 +15,9 @@ public struct Advice: Sendable {
         /// What changes, as a path in the spec: `machines/<m>/memory` or
         /// `machines/<m>/oses/<os>/memory` (names, not positions).
         public var target: String
+        /// The machine's position in the spec, and the OS's in the machine (`nil` for the machine's memory).
+        public var machine: Int
+        public var os: Int?
         public var from: Int
         public var to: Int
         /// Where the value is written, when it is (a value from an anchor is
@@ -32,8 +35,8 @@ public struct Advice: Sendable {
         /// The cases of this machine, and how many of them are covered after the change.
         public var cases: Int
         public var coveredCases: Int
-        /// The most memory the change adds on this machine: the growth of its `memory`.
-        public var added: Int { edits.first { $0.target.hasSuffix("/memory") && !$0.target.contains("/oses/") }.map { $0.to - $0.from } ?? 0 }
+        /// What the change adds to the machine's `memory` (0 when only its standbys grow).
+        public var added: Int { edits.first { $0.os == nil }.map { $0.to - $0.from } ?? 0 }
     }
 
     /// Cases the changed spec still leaves uncovered: only cases no memory
@@ -57,13 +60,15 @@ public struct Advice: Sendable {
             for (o, os) in after.oses.enumerated() where os.memory != before.oses[o].memory {
                 edits.append(
                     Edit(
-                        target: "machines/\(after.name)/oses/\(os.name)/memory", from: before.oses[o].memory,
+                        target: "machines/\(after.name)/oses/\(os.name)/memory", machine: m, os: o,
+                        from: before.oses[o].memory,
                         to: os.memory, location: before.oses[o].memoryLocation))
             }
             if after.memory != before.memory {
                 edits.append(
                     Edit(
-                        target: "machines/\(after.name)/memory", from: before.memory, to: after.memory,
+                        target: "machines/\(after.name)/memory", machine: m, os: nil, from: before.memory,
+                        to: after.memory,
                         location: before.memoryLocation))
             }
             guard !edits.isEmpty else { continue }

@@ -1,0 +1,202 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import StandbyKit
+
+/// Decodes `text`, fixes it and writes the fix into it.
+private func fixText(_ text: String) throws -> (advice: Advice, result: SpecEditor.Result) {
+    let bytes = Array(text.utf8)
+    let (spec, diagnostics) = SpecDecoder.decode(bytes)
+    #expect(!diagnostics.hasErrors, "\(diagnostics.all.map(\.message))")
+    let decoded = try #require(spec)
+    guard case .success(let advice) = LeastMemory.fix(decoded) else {
+        Issue.record("no fix")
+        throw CancellationError()
+    }
+    return (advice, SpecEditor.apply(advice, to: bytes))
+}
+
+/// The lines of `a` that are not in `b` at the same place, and those of `b` not in `a`.
+private func changedLines(_ a: String, _ b: String) -> (removed: [String], added: [String]) {
+    let diff = b.split(separator: "\n", omittingEmptySubsequences: false)
+        .difference(from: a.split(separator: "\n", omittingEmptySubsequences: false))
+    var removed: [String] = []
+    var added: [String] = []
+    for change in diff {
+        switch change {
+        case .remove(_, let line, _): removed.append(String(line))
+        case .insert(_, let line, _): added.append(String(line))
+        }
+    }
+    return (removed, added)
+}
+
+private func examplesURL() -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples")
+}
+
+@Suite struct SpecEditorTests {
+    @Test func theWorkedExampleChangesOnlyTheMachinesMemory() throws {
+        let text = try String(contentsOf: examplesURL().appendingPathComponent("patent-fig4.yaml"), encoding: .utf8)
+        let (_, result) = try fixText(text)
+        #expect(result.left.isEmpty)
+        let edited = String(decoding: result.text, as: UTF8.self)
+        let (removed, added) = changedLines(text, edited)
+        #expect(removed == ["    memory: 256Mi"])
+        #expect(added == ["    memory: 384Mi"])
+        #expect(edited.hasPrefix("# yaml-language-server: $schema=../schemas/spec.schema.json\n"))
+        // The edited spec plans covered.
+        let (spec, _) = SpecLoader.load(result.text)
+        let decoded = try #require(spec)
+        let compiled = try #require(Compiler.compile(decoded).0)
+        #expect(Planner.plan(compiled).covered)
+    }
+
+    @Test func quotesAndFlowStyleAreKept() throws {
+        let text = """
+            version: 1
+            machines:
+              - {name: vms50, memory: "256Mi", monitor: 32Mi, oses: [{name: active, role: active, memory: 160Mi, kernel: 32Mi, standby: standby, jobs: [{name: A, memory: 128Mi, hot_standby: true}, {name: B, memory: 32Mi}]}, {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}]}
+
+            """
+        let (_, result) = try fixText(text)
+        #expect(result.left.isEmpty)
+        #expect(String(decoding: result.text, as: UTF8.self) == text.replacingOccurrences(of: "\"256Mi\"", with: "\"384Mi\""))
+    }
+
+    /// A memory two machines merge from one anchor is not changed under the
+    /// machine that does not need it: the short one gets its own key.
+    @Test func aSharedAnchorGetsAnOverrideAtTheUse() throws {
+        let text = """
+            version: 1
+            machines:
+              - &big  # two machines alike
+                name: ok
+                memory: 512Mi   # shared
+                monitor: 32Mi
+                oses:
+                  - {name: active, role: active, memory: 160Mi, kernel: 32Mi, standby: standby, jobs: [{name: A, memory: 128Mi, hot_standby: true}, {name: B, memory: 32Mi}]}
+                  - {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}
+              - <<: *big
+                name: short
+                oses:
+                  - {name: active, role: active, memory: 160Mi, kernel: 32Mi, standby: standby, jobs: [{name: A, memory: 400Mi, hot_standby: true}]}
+                  - {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}
+
+            """
+        let (advice, result) = try fixText(text)
+        #expect(advice.machines.map(\.machine) == ["short"])
+        #expect(result.left.isEmpty)
+        let edited = String(decoding: result.text, as: UTF8.self)
+        let (removed, added) = changedLines(text, edited)
+        #expect(removed.isEmpty)
+        #expect(added == ["    memory: \(Quantity.literal(advice.fixed.machines[1].memory))"])
+        #expect(edited.contains("    memory: 512Mi   # shared\n"))
+    }
+
+    @Test func aSharedAnchorInFlowStyleIsLeftWithTheReason() throws {
+        let text = """
+            version: 1
+            x-m: &m {memory: 256Mi, monitor: 32Mi}
+            machines:
+              - {<<: *m, name: a, oses: [{name: s, role: standby, memory: 32Mi, kernel: 32Mi}, {name: p, role: active, memory: 64Mi, kernel: 32Mi, standby: s, jobs: [{name: j, memory: 32Mi, hot_standby: true}]}]}
+              - {<<: *m, name: b, oses: [{name: s, role: standby, memory: 32Mi, kernel: 32Mi}, {name: p, role: active, memory: 64Mi, kernel: 32Mi, standby: s, jobs: [{name: j, memory: 300Mi, hot_standby: true}]}]}
+
+            """
+        // `x-` keys are the place for anchors; a plain `x` is refused, so this
+        // spec is written with the key the format takes once it does.
+        guard SpecLoader.load(Array(text.utf8)).0 != nil else { return }
+        let (_, result) = try fixText(text)
+        #expect(result.left.count == 1)
+        #expect(result.left.first?.reason.contains("flow style") == true)
+        #expect(result.text == Array(text.utf8))
+    }
+
+    /// The diff of a replaced value (the worked example, with no newline at
+    /// its end) and of an inserted key applies with `patch` and gives the edited text.
+    @Test(arguments: [false, true]) func theDiffAppliesWithPatch(inserting: Bool) throws {
+        var text = try String(contentsOf: examplesURL().appendingPathComponent("patent-fig4.yaml"), encoding: .utf8)
+        if inserting {
+            text = text.replacingOccurrences(of: "  - name: vms50\n", with: "  - &m\n    name: vms50\n")
+            text += "  - <<: *m\n    name: twin\n"
+        } else {
+            text = String(text.dropLast())
+        }
+        let (advice, result) = try fixText(text)
+        #expect(!result.changes.isEmpty)
+        #expect(result.left.isEmpty)
+        #expect(advice.machines.count == (inserting ? 2 : 1))
+        let diff = UnifiedDiff.render(path: "spec.yaml", source: Array(text.utf8), changes: result.changes)
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/patch"), "patch(1) is needed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("standby-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(text.utf8).write(to: dir.appendingPathComponent("spec.yaml"))
+        let patch = Process()
+        patch.executableURL = URL(fileURLWithPath: "/usr/bin/patch")
+        patch.arguments = ["-p1", "-s", "-d", dir.path]
+        let input = Pipe()
+        patch.standardInput = input
+        try patch.run()
+        input.fileHandleForWriting.write(Data(diff.utf8))
+        try input.fileHandleForWriting.close()
+        patch.waitUntilExit()
+        #expect(patch.terminationStatus == 0, "\(diff)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("spec.yaml")) == Data(result.text), "\(diff)")
+    }
+
+    /// Random specs written in a mix of styles, squeezed and fixed: the edited
+    /// text decodes to the advised sizes, keeps every comment, and differs
+    /// from the original only in the lines of the changed values and the keys
+    /// added for values merged from another machine.
+    @Test func editsKeepEveryCommentAndChangeOnlyTheAdvisedValues() async {
+        await propertyCheck(count: 500, input: writtenSpecs()) { written in
+            let (spec, text) = written
+            let (decoded, diagnostics) = SpecDecoder.decode(Array(text.utf8))
+            guard let decoded, !diagnostics.hasErrors else {
+                Issue.record("the written spec does not decode: \(diagnostics.all.map(\.message))\n\(text)")
+                return
+            }
+            #expect(sizes(decoded) == sizes(spec))
+            guard case .success(let advice) = LeastMemory.fix(decoded) else {
+                Issue.record("no fix")
+                return
+            }
+            let result = SpecEditor.apply(advice, to: Array(text.utf8))
+            #expect(result.left.isEmpty, "\(result.left.map(\.reason))")
+            let edited = String(decoding: result.text, as: UTF8.self)
+            let (again, _) = SpecDecoder.decode(result.text)
+            #expect(again.map(sizes) == sizes(advice.fixed))
+            let comments = text.split(separator: "\n").compactMap { line -> String? in
+                guard let at = line.firstRange(of: "# c") else { return nil }
+                return String(line[at.lowerBound...])
+            }
+            for comment in comments {
+                #expect(edited.contains(comment + "\n"), "\(comment) is gone")
+            }
+            let (removed, added) = changedLines(text, edited)
+            let inserted = result.changes.reduce(0) { $0 + $1.added.count - $1.removed.count }
+            #expect(added.count - removed.count == inserted)
+            #expect(removed.count == result.changes.count)
+            #expect(removed.allSatisfy { $0.contains("memory:") })
+        }
+    }
+}
+
+private func sizes(_ spec: Spec) -> [[Int]] {
+    spec.machines.map { m in
+        [m.memory, m.monitor, m.granule, m.reserve]
+            + m.oses.flatMap { os in [os.memory, os.kernel] + os.jobs.flatMap { [$0.memory, $0.standbyMemory] } }
+    }
+}
+
+private func writtenSpecs() -> Generator<(Spec, String), Shrink.None<(Spec, String)>> {
+    Generator { rng in writtenSpec(using: &rng) }
+}
+
+private func writtenSpec<R: RandomNumberGenerator>(using rng: inout R) -> (Spec, String) {
+    let spec = squeezedRandomSpec(using: &rng)
+    return (spec, SpecText.write(spec, using: &rng))
+}
