@@ -5,7 +5,8 @@
 #endif
 
 /// Removes the report's temporary file when SIGINT, SIGTERM or SIGHUP ends the
-/// run mid-write, then lets the signal end the process as it would have.
+/// run mid-write, then lets the signal end the process as it would have
+/// (re-raised with its default action).
 ///
 /// A signal handler may only do async-signal-safe work: no allocation, no
 /// locks, no Swift strings. So the path waits, as a C string, in a buffer
@@ -31,19 +32,28 @@ enum TemporaryFileGuard {
         withSignalsBlocked {
             for (i, byte) in bytes.enumerated() { pending[i] = CChar(bitPattern: byte) }
             pending[bytes.count] = 0
-            for sig in signals { signal(sig, removePendingAndDie) }
+            previous = signals.map { sig in
+                let old = signal(sig, removePendingAndDie)
+                // A signal ignored on purpose (`nohup`) stays ignored.
+                if unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(sig, SIG_IGN) }
+                return old
+            }
         }
     }
+
+    /// The handlers in place before ``arm(_:)``, put back by ``disarm(after:)``.
+    nonisolated(unsafe) private static var previous: [sighandler_t?] = []
 
     /// Runs `body` (the rename or the removal of the temporary file), forgets
     /// the path and puts the default handlers back, with the signals held so
     /// none lands between the file's end and the forgetting. A signal that came
-    /// meanwhile is delivered afterwards, with its default action.
+    /// meanwhile is delivered afterwards, to the handler it would have had.
     static func disarm(after body: () -> Void) {
         withSignalsBlocked {
             body()
             pending[0] = 0
-            for sig in signals { signal(sig, SIG_DFL) }
+            for (sig, old) in zip(signals, previous) { signal(sig, old) }
+            previous = []
         }
     }
 
