@@ -44,7 +44,9 @@ struct Standby: ParsableCommand {
             every single fault to size the standbys and the pool (plan).
 
             Exit status: 0 fine, 1 the spec has errors, 2 the spec is valid but some \
-            fault is not covered, 64 usage, 66 input unreadable, 74 output not written.
+            fault is not covered, 64 usage (also an output that is the input, or a \
+            --format that contradicts the output's extension), 66 input unreadable, \
+            74 output not written.
             """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self]
