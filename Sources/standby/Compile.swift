@@ -1,35 +1,38 @@
 import ArgumentParser
 import StandbyKit
 
+/// Spec files: YAML, or JSON (which is YAML too).
+let specCompletion = CompletionKind.file(extensions: ["yaml", "yml", "json"])
+
 extension StateSelection: ExpressibleByArgument {}
 
+/// `standby compile`: the start-up resource table.
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
         abstract: "Build the start-up resource table: region, size, owner and failover destination.")
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"))
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
     var spec: String
 
     @Option(help: "Which states to show: final (after every job started) or all (one per start-up step).")
     var states: StateSelection = .final
 
-    @Option(help: "Output format: text, json, csv or markdown.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format (default: from -o's extension, else text).")
+    var format: CompileFormat?
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        if format == .html {
-            throw ValidationError("compile has no html format; use text, json, csv or markdown")
-        }
+        _ = try CompileFormat.resolve(format, output: output.output)
     }
 
     func run() throws {
+        let format = try CompileFormat.resolve(format, output: output.output).outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let compiled = try compileSpec(spec, input: input)
-            try output.write { out in
+            let (compiled, read) = try compileSpec(spec, input: input)
+            try output.write(inputs: read) { out in
                 CompileRenderer.render(compiled, format: format, states: states, unit: output.unit, to: &out)
             }
             return .ok
@@ -37,10 +40,12 @@ struct CompileCommand: ParsableCommand {
     }
 }
 
-/// Reads, checks and compiles a spec, showing its problems; throws when it has errors.
-func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> CompiledSpec {
-    let source = try readSource(path, maxBytes: input.limits.maxInputBytes)
-    let (compiled, diagnostics) = Pipeline.compile(source, limits: input.limits)
+/// Reads, checks and compiles a spec, showing its problems; throws when it has
+/// errors. Also gives the identity of the file read, which the output must not be.
+func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> (CompiledSpec, [FileIdentity]) {
+    let read = try readSource(path, maxBytes: input.limits.maxInputBytes)
+    let source = read.source
+    let (compiled, diagnostics) = compileInput(read, limits: input.limits)
     input.report(diagnostics, in: source)
     guard let compiled, !input.fails(diagnostics) else {
         // With JSON diagnostics, standard error holds exactly one JSON document.
@@ -49,5 +54,5 @@ func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> 
             input.diagnosticsFormat == .json ? "" : "\(source.path) has errors; nothing written")
     }
     keepUntilExit(compiled)
-    return compiled
+    return (compiled, read.identity.map { [$0] } ?? [])
 }

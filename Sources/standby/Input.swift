@@ -4,16 +4,30 @@
     import Darwin
 #endif
 import StandbyKit
+import YAMLReader
+
+/// A spec as read: its bytes, and what the file behind them is.
+struct SpecInput {
+    var source: SourceFile
+    /// The file read (also behind `-`), which the output must not replace.
+    var identity: FileIdentity?
+    /// The size of a regular file, as `fstat` gave it; `nil` for a pipe or a
+    /// terminal, whose size is known only by reading it.
+    var fileSize: Int?
+}
 
 /// Reads a spec: a path, or `-` for standard input (shown as `<stdin>`).
 ///
 /// A file larger than the input limit is read only to one byte past the limit:
 /// that is enough to refuse it, and the decoder reports the limit as a located
-/// error.
-func readSource(_ path: String, maxBytes: Int) throws(CommandFailure) -> SourceFile {
+/// error (``compileInput(_:limits:)`` gives it the file's real size).
+func readSource(_ path: String, maxBytes: Int) throws(CommandFailure) -> SpecInput {
     if path == "-" {
-        return SourceFile(
-            path: "<stdin>", bytes: try readAll(fd: 0, name: "<stdin>", maxBytes: maxBytes, sizeHint: regularFileSize(fd: 0)))
+        let (identity, size) = describe(fd: 0)
+        return SpecInput(
+            source: SourceFile(
+                path: "<stdin>", bytes: try readAll(fd: 0, name: "<stdin>", maxBytes: maxBytes, sizeHint: size ?? 0)),
+            identity: identity, fileSize: size)
     }
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else {
@@ -27,15 +41,38 @@ func readSource(_ path: String, maxBytes: Int) throws(CommandFailure) -> SourceF
     if (info.st_mode & S_IFMT) == S_IFDIR {
         throw CommandFailure(.inputUnreadable, "cannot read '\(path)': it is a directory")
     }
-    let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
-    return SourceFile(path: path, bytes: try readAll(fd: fd, name: path, maxBytes: maxBytes, sizeHint: size))
+    let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    return SpecInput(
+        source: SourceFile(path: path, bytes: try readAll(fd: fd, name: path, maxBytes: maxBytes, sizeHint: size ?? 0)),
+        identity: FileIdentity(info), fileSize: size)
 }
 
-/// The size of the regular file open as `fd`; 0 for anything else (a pipe, a terminal).
-private func regularFileSize(fd: Int32) -> Int {
+/// The identity of the file open as `fd`, and its size when it is a regular file.
+private func describe(fd: Int32) -> (FileIdentity?, Int?) {
     var info = stat()
-    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return 0 }
-    return Int(info.st_size)
+    guard fstat(fd, &info) == 0 else { return (nil, nil) }
+    return (FileIdentity(info), (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil)
+}
+
+/// Decodes, validates and compiles a spec read by ``readSource(_:maxBytes:)``.
+///
+/// The reader sees only the bytes read, one past the limit, so an input too
+/// large is reported here with the size `fstat` gave for a regular file, and
+/// as "more than the limit" for a pipe, whose size nobody knows.
+func compileInput(_ input: SpecInput, limits: YAMLLimits) -> (CompiledSpec?, Diagnostics) {
+    let (compiled, diagnostics) = Pipeline.compile(input.source, limits: limits)
+    guard input.source.bytes.count > limits.maxInputBytes else { return (compiled, diagnostics) }
+    let size = input.fileSize.map { "\($0) bytes, " } ?? ""
+    return (
+        compiled,
+        Diagnostics(
+            diagnostics.all.map { diagnostic in
+                guard diagnostic.code == .inputTooLarge else { return diagnostic }
+                var sized = diagnostic
+                sized.message = "the input is \(size)more than the limit of \(limits.maxInputBytes) bytes"
+                return sized
+            })
+    )
 }
 
 /// Reads up to `maxBytes + 1` bytes: one byte over the limit is enough for the

@@ -16,7 +16,6 @@ enum DiagnosticsFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-extension OutputFormat: ExpressibleByArgument {}
 extension Size.Unit: ExpressibleByArgument {}
 
 /// How specs are read and problems shown; shared by every command.
@@ -85,17 +84,23 @@ struct InputOptions: ParsableArguments {
 
 /// Where and how a report is written.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file (whole or not at all); '-' for standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Write to this file (whole or not at all; a device or FIFO is written in place); '-' for standard output. Its extension (.json, .csv, .md, .html, .txt) sets the format when --format is absent.",
+            valueName: "file"),
+        completion: .file())
     var output: String?
 
     @Option(help: "Unit for sizes in text and Markdown (JSON and CSV are always bytes).")
     var unit: Size.Unit = .auto
 
-    /// Opens the sink, renders into it, and commits it.
-    func write(_ render: (inout SinkStream) -> Void) throws(CommandFailure) {
+    /// Opens the sink, renders into it, and commits it. `inputs`: the specs
+    /// read, which the output must not replace.
+    func write(inputs: [FileIdentity], _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
         let sink: OutputSink
         if let output, output != "-" {
-            sink = try OutputSink.file(output)
+            sink = try OutputSink.file(output, inputs: inputs)
         } else {
             sink = .standardOutput()
         }

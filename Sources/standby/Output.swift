@@ -6,46 +6,77 @@
 
 import StandbyKit
 
-/// Where a command's product goes: standard output, or a file written whole or not
-/// at all (a temporary file in the target's folder, renamed over the target only
-/// once everything is written).
+/// Where a command's product goes: standard output, a character device or FIFO
+/// written in place, or a file written whole or not at all (a temporary file
+/// in the target's folder, renamed over the target only once everything is
+/// written; see ``OutputTarget``).
 final class OutputSink {
     private let fd: Int32
     private let temporaryPath: String?
     private let finalPath: String?
+    /// The name given on the command line, for messages.
+    private let name: String
     private var buffer: [UInt8] = []
     private(set) var failure: String?
-    /// The reader went away (`| head`): further output is dropped quietly.
+    /// The reader went away (`| head`, a FIFO's reader): further output is
+    /// dropped quietly.
     private(set) var closedByReader = false
 
-    private init(fd: Int32, temporaryPath: String?, finalPath: String?) {
+    private init(fd: Int32, temporaryPath: String?, finalPath: String?, name: String) {
         self.fd = fd
         self.temporaryPath = temporaryPath
         self.finalPath = finalPath
+        self.name = name
         buffer.reserveCapacity(1 << 16)
     }
 
     /// Standard output.
     static func standardOutput() -> OutputSink {
-        OutputSink(fd: 1, temporaryPath: nil, finalPath: nil)
+        OutputSink(fd: 1, temporaryPath: nil, finalPath: nil, name: "standard output")
     }
 
-    /// A new temporary file beside `path`, to be renamed to `path` by ``commit()``.
-    static func file(_ path: String) throws(CommandFailure) -> OutputSink {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(folder).\(base).tmp-XXXXXX".utf8CString)
+    /// A sink for `-o path`: see ``OutputTarget`` for what each kind of target
+    /// gets. `inputs` are the specs read, which the output must not be.
+    static func file(_ path: String, inputs: [FileIdentity]) throws(CommandFailure) -> OutputSink {
+        switch try OutputTarget.resolve(path, inputs: inputs) {
+        case .stream(let device):
+            // A FIFO's open waits for a reader, as a shell redirection does.
+            let fd = open(device, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+            }
+            return OutputSink(fd: fd, temporaryPath: nil, finalPath: nil, name: "'\(path)'")
+        case .newFile(let target):
+            // mkstemp creates the file 0600; give it the mode a new file would get.
+            let mask = umask(0)
+            umask(mask)
+            return try temporary(beside: target, name: path) { fd in fchmod(fd, 0o666 & ~mask) }
+        case .regularFile(let target, let info):
+            return try temporary(beside: target, name: path) { fd in
+                // The replacement keeps the file's mode and, where we may, its owner.
+                if geteuid() == 0 { fchown(fd, info.st_uid, info.st_gid) }
+                fchmod(fd, info.st_mode & 0o7777)
+            }
+        }
+    }
+
+    /// A new temporary file beside `target`, to be renamed to `target` by
+    /// ``commit()``, guarded against signals until then.
+    private static func temporary(
+        beside target: String, name: String, setUp: (Int32) -> Void
+    ) throws(CommandFailure) -> OutputSink {
+        let base = target.dropFirst(folder(of: target).count)
+        var template = Array("\(folder(of: target)).\(base).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+            throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())")
         }
-        // mkstemp creates the file 0600; give it the mode a new file would get.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return OutputSink(fd: fd, temporaryPath: temporary, finalPath: path)
+        // Armed before any byte is written; a signal before this finds only an
+        // empty file whose name is not yet recorded, the one window left.
+        TemporaryFileGuard.arm(temporary)
+        setUp(fd)
+        return OutputSink(fd: fd, temporaryPath: temporary, finalPath: target, name: "'\(name)'")
     }
 
     func write(_ string: String) {
@@ -100,15 +131,18 @@ final class OutputSink {
     func commit() throws(CommandFailure) {
         flush()
         guard let temporaryPath, let finalPath else {
-            if let failure { throw CommandFailure(.outputFailed, "cannot write to standard output: \(failure)") }
+            if fd != 1 && close(fd) != 0 && failure == nil { failure = errnoText() }
+            if let failure { throw CommandFailure(.outputFailed, "cannot write to \(name): \(failure)") }
             return
         }
         if failure == nil && fsync(fd) != 0 { failure = errnoText() }
         if close(fd) != 0 && failure == nil { failure = errnoText() }
-        if failure == nil && rename(temporaryPath, finalPath) != 0 { failure = errnoText() }
+        TemporaryFileGuard.disarm {
+            if failure == nil && rename(temporaryPath, finalPath) != 0 { failure = errnoText() }
+            if failure != nil { unlink(temporaryPath) }
+        }
         if let failure {
-            unlink(temporaryPath)
-            throw CommandFailure(.outputFailed, "cannot write '\(finalPath)': \(failure)")
+            throw CommandFailure(.outputFailed, "cannot write \(name): \(failure)")
         }
     }
 
@@ -116,7 +150,7 @@ final class OutputSink {
     func discard() {
         if let temporaryPath {
             close(fd)
-            unlink(temporaryPath)
+            TemporaryFileGuard.disarm { unlink(temporaryPath) }
         }
     }
 }

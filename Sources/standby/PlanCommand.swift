@@ -3,6 +3,7 @@ import StandbyKit
 
 extension FaultKind: ExpressibleByArgument {}
 
+/// `standby plan`: every single fault simulated, and the figures.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -12,11 +13,11 @@ struct PlanCommand: ParsableCommand {
             (the report is complete either way); 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"))
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
     var spec: String
 
-    @Option(help: "Output format: text, json, csv, markdown or html.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format (default: from -o's extension, else text).")
+    var format: PlanFormat?
 
     @Option(
         help: ArgumentHelp(
@@ -50,6 +51,7 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         _ = try faultKinds()
+        let format = try PlanFormat.resolve(format, output: output.output)
         if caseID != nil && format == .html {
             throw ValidationError("--case shows one table; use text, json, csv or markdown")
         }
@@ -57,13 +59,14 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let kinds = try faultKinds()
+        let format = try PlanFormat.resolve(format, output: output.output).outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let compiled = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec, input: input)
             guard caseID != nil || format == .html else {
                 // One machine's cases at a time: a fleet has hundreds of thousands.
                 let figures = Planner.figures(compiled, faults: kinds)
                 keepUntilExit(figures)
-                try output.write { out in
+                try output.write(inputs: read) { out in
                     PlanRenderer.render(figures, compiled: compiled, format: format, unit: output.unit, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
@@ -72,19 +75,31 @@ struct PlanCommand: ParsableCommand {
             keepUntilExit(plan)
             if let caseID {
                 guard let trace = Planner.trace(caseID: caseID, in: compiled, plan: plan) else {
-                    let known = plan.cases.prefix(5).map(\.id).joined(separator: ", ")
-                    throw CommandFailure(
-                        .usage, "no case '\(caseID)' in this plan; case ids look like \(known)")
+                    throw CommandFailure(.usage, unknownCase(caseID, in: plan))
                 }
-                try output.write { out in
+                try output.write(inputs: read) { out in
                     PlanRenderer.renderCase(trace, format: format, unit: output.unit, to: &out)
                 }
                 return plan.faultCase(id: caseID)?.covered == false ? .uncovered : .ok
             }
-            try output.write { out in
+            try output.write(inputs: read) { out in
                 PlanRenderer.render(plan, compiled: compiled, format: format, unit: output.unit, to: &out)
             }
             return plan.covered ? .ok : .uncovered
         }
     }
+}
+
+/// The message for a `--case` id the plan does not have: the nearest ids (see
+/// ``suggestions(for:among:maxDistance:count:maxCompared:)`` for the bound on
+/// the work), or what ids look like when none is near.
+func unknownCase(_ id: String, in plan: Plan) -> String {
+    // Lazily, machine by machine: a fleet's cases are not copied into one array.
+    let ids = plan.machines.lazy.flatMap(\.cases).map(\.id)
+    let near = suggestions(for: id, among: ids, maxDistance: suggestionDistance(for: id))
+    if near.isEmpty {
+        let known = ids.prefix(5).joined(separator: ", ")
+        return "no case '\(id)' in this plan; case ids look like \(known)"
+    }
+    return "no case '\(id)' in this plan; did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?"
 }

@@ -32,6 +32,7 @@ struct CommandFailure: Error {
     }
 }
 
+/// The `standby` command: its subcommands, and one style for every error it prints.
 @main
 struct Standby: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,11 +44,59 @@ struct Standby: ParsableCommand {
             every single fault to size the standbys and the pool (plan).
 
             Exit status: 0 fine, 1 the spec has errors, 2 the spec is valid but some \
-            fault is not covered, 64 usage, 66 input unreadable, 74 output not written.
+            fault is not covered, 64 usage (also an output that is the input, or a \
+            --format that contradicts the output's extension), 66 input unreadable, \
+            74 output not written.
             """,
         version: "0.1.0",
         subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self]
     )
+
+    /// ArgumentParser's own errors (unknown options, bad values, failed
+    /// validation) read like the command's: `standby: error: …`, followed by
+    /// ArgumentParser's usage line and help hint, status 64.
+    static var _errorPrefix: String { "standby: error: " }
+
+    /// Parses and runs, adding a suggestion when the subcommand is mistyped
+    /// (ArgumentParser suggests options, not subcommands).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure, let message = unknownCommand(arguments) {
+                // Keep ArgumentParser's usage line and hint; replace only its first line.
+                let rest = fullMessage(for: error).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                var err = StandardError()
+                err.write(_errorPrefix + message + "\n" + (rest.count > 1 ? rest[1] + "\n" : ""))
+                exitProcess(ExitCode.validationFailure.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// The message for a first argument that names no subcommand (nor an
+    /// option), with the nearest subcommand names; `nil` when the first
+    /// argument is not the problem.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(word) else { return nil }
+        let near = names.filter { $0.hasPrefix(word) && word.count > 1 }
+            + suggestions(for: word, among: names, maxDistance: suggestionDistance(for: word))
+        var unique: [String] = []
+        for name in near where !unique.contains(name) { unique.append(name) }
+        let commands = configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+        guard !unique.isEmpty else { return "unknown command '\(word)'; the commands are \(commands)" }
+        return "unknown command '\(word)'; did you mean \(unique.map { "'\($0)'" }.joined(separator: " or "))?"
+    }
+}
+
+/// The C library's `exit`, which ArgumentParser's `exit(withError:)` shadows
+/// inside a command type.
+private func exitProcess(_ status: Int32) -> Never {
+    exit(status)
 }
 
 /// Runs a command body, turning failures into a message and an exit status.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import StandbyKit
 
+/// `standby validate`: every problem of every spec, located.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -12,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
             sums up the result on standard output in text mode.
             """)
 
-    @Argument(help: ArgumentHelp("Spec files; '-' reads standard input.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Spec files; '-' reads standard input.", valueName: "file"), completion: specCompletion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -24,15 +25,16 @@ struct ValidateCommand: ParsableCommand {
             var failed = false
             var out = SinkStream(sink: .standardOutput())
             for (n, path) in files.enumerated() {
-                let source: SourceFile
+                let read: SpecInput
                 do throws(CommandFailure) {
-                    source = try readSource(path, maxBytes: input.limits.maxInputBytes)
+                    read = try readSource(path, maxBytes: input.limits.maxInputBytes)
                 } catch {
                     report(error)
                     unreadable = true
                     continue
                 }
-                let (compiled, diagnostics) = Pipeline.compile(source, limits: input.limits)
+                let source = read.source
+                let (compiled, diagnostics) = compileInput(read, limits: input.limits)
                 if n == files.count - 1 { keepUntilExit(compiled as Any) }
                 failed = failed || input.fails(diagnostics)
                 switch input.diagnosticsFormat {

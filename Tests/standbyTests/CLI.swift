@@ -34,8 +34,18 @@ struct CLI {
         _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
         cwd: URL = root
     ) throws -> Result {
+        try run(program: binary.path, arguments, stdin: stdin, environment: environment, cwd: cwd)
+    }
+
+    /// Runs another program (a shell that sets up a redirection or a umask for
+    /// the binary) the same way.
+    @discardableResult
+    static func run(
+        program: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+        cwd: URL = root
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = cwd
         var env = ProcessInfo.processInfo.environment

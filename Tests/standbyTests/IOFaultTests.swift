@@ -73,14 +73,14 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["table.txt"])
     }
 
-    @Test func existingFileUntouchedWhenRenameFails() throws {
-        // The target is a folder: the report is written to a temporary file beside
-        // it, the rename fails, and the temporary file is removed.
+    @Test func folderAsOutputIsRefused() throws {
+        // The target is a folder: refused before any temporary file is made.
         let dir = try CLI.temporaryFolder()
         let target = dir.appendingPathComponent("report")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
         let r = try CLI.run(["compile", "examples/patent-fig4.yaml", "-o", target.path])
         #expect(r.status == 74)
+        #expect(r.err == "standby: error: cannot write '\(target.path)': it is a directory\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report"])
     }
 

@@ -1,0 +1,99 @@
+import ArgumentParser
+import StandbyKit
+
+/// The formats one command writes, as its `--format` accepts and its help
+/// lists them: each command has its own enum, so no help offers a format the
+/// command refuses.
+protocol ReportFormat: RawRepresentable<String>, CaseIterable, ExpressibleByArgument {
+    var outputFormat: OutputFormat { get }
+    /// Every command writes text; the default when nothing names a format.
+    static var text: Self { get }
+}
+
+extension ReportFormat {
+    /// This command's case for `format`, if the command writes it.
+    static func named(_ format: OutputFormat) -> Self? {
+        allCases.first { $0.outputFormat == format }
+    }
+
+    /// Every format this command writes, as a sentence ("text, json or csv").
+    static var list: String {
+        let names = allCases.map(\.rawValue)
+        guard names.count > 1 else { return names.joined() }
+        return names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+    }
+
+    /// The format to write: `--format` if given, else the one `-o`'s extension
+    /// names, else text.
+    ///
+    /// Refuses (status 64) a `--format` that contradicts a known extension
+    /// (`-o r.html --format text`) and an extension naming a format this
+    /// command does not write; an unknown extension is no contradiction.
+    static func resolve(_ explicit: Self?, output: String?) throws -> Self {
+        let implied = output.flatMap(formatImplied(byName:))
+        if let explicit {
+            if let implied, implied.format != explicit.outputFormat {
+                throw ValidationError(
+                    "--format \(explicit.rawValue) contradicts the output's extension '\(implied.extension)', "
+                        + "which means \(implied.format.rawValue); drop --format or rename the output")
+            }
+            return explicit
+        }
+        guard let implied else { return .text }
+        guard let format = named(implied.format) else {
+            throw ValidationError(
+                "the output's extension '\(implied.extension)' means \(implied.format.rawValue), "
+                    + "which this command does not write; use \(list)")
+        }
+        return format
+    }
+}
+
+/// The format an output file's extension names (case-insensitive), with the
+/// extension as written; `nil` for standard output, no extension or one that
+/// names no format.
+func formatImplied(byName path: String) -> (format: OutputFormat, extension: String)? {
+    guard path != "-" else { return nil }
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+    let ext = String(name[dot...])
+    let format: OutputFormat
+    switch ext.dropFirst().lowercased() {
+    case "txt", "text": format = .text
+    case "json": format = .json
+    case "csv": format = .csv
+    case "md", "markdown": format = .markdown
+    case "html", "htm": format = .html
+    default: return nil
+    }
+    return (format, ext)
+}
+
+/// The formats of `compile`: every table format, no HTML report.
+enum CompileFormat: String, ReportFormat {
+    case text, json, csv, markdown
+
+    var outputFormat: OutputFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        case .csv: .csv
+        case .markdown: .markdown
+        }
+    }
+}
+
+/// The formats of `plan`: the tables and the HTML report.
+enum PlanFormat: String, ReportFormat {
+    case text, json, csv, markdown, html
+
+    var outputFormat: OutputFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        case .csv: .csv
+        case .markdown: .markdown
+        case .html: .html
+        }
+    }
+}

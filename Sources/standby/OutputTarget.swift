@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file's identity: two names for the same file (a symlink, a hard link,
+/// `-` for a redirected standard input) have the same device and inode.
+struct FileIdentity: Equatable {
+    var device: UInt64
+    var inode: UInt64
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// What `-o` names, once its symlinks are followed: decides how the report
+/// gets there.
+///
+/// Only a regular file (or a name not yet taken) is replaced whole through a
+/// temporary file and a rename; a character device or a FIFO is opened and
+/// written in place, since renaming over it would replace the device or pipe
+/// with a plain file; anything else is refused.
+enum OutputTarget {
+    /// Nothing is there yet: a new file is made with the usual mode.
+    case newFile(path: String)
+    /// A regular file, replaced whole; `info` gives the mode and owner to keep.
+    case regularFile(path: String, info: stat)
+    /// A character device or a FIFO, written directly.
+    case stream(path: String)
+
+    /// Symlinks followed in a row before giving up, as the kernel does (`ELOOP`).
+    static let maxLinkHops = 40
+
+    /// Follows `path`'s symlinks (a dangling one to the name it points at) and
+    /// looks at what is there.
+    ///
+    /// Refuses, with status 64, a target that is the input (`inputs`: the
+    /// identities of the specs read), and, with status 74, a folder or a kind of
+    /// file a report cannot go to.
+    static func resolve(_ path: String, inputs: [FileIdentity]) throws(CommandFailure) -> OutputTarget {
+        var current = path
+        // Bounded: at most maxLinkHops links, each read once.
+        for _ in 0...maxLinkHops {
+            var info = stat()
+            guard lstat(current, &info) == 0 else {
+                if errno == ENOENT { return .newFile(path: current) }
+                throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+            }
+            let kind = info.st_mode & S_IFMT
+            if kind == S_IFLNK {
+                current = try linkTarget(current, for: path)
+                continue
+            }
+            if inputs.contains(FileIdentity(info)) {
+                throw CommandFailure(
+                    .usage, "the output '\(path)' is the spec being read; write the report to another file")
+            }
+            switch kind {
+            case S_IFREG: return .regularFile(path: current, info: info)
+            case S_IFCHR, S_IFIFO: return .stream(path: current)
+            case S_IFDIR: throw CommandFailure(.outputFailed, "cannot write '\(path)': it is a directory")
+            default:
+                throw CommandFailure(
+                    .outputFailed,
+                    "cannot write '\(path)': it is not a regular file, a character device or a FIFO")
+            }
+        }
+        throw CommandFailure(.outputFailed, "cannot write '\(path)': too many levels of symbolic links")
+    }
+
+    /// Where the symlink `link` points, as a path usable from here: a relative
+    /// target is relative to the link's folder.
+    private static func linkTarget(_ link: String, for path: String) throws(CommandFailure) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(link, &buffer, buffer.count - 1)
+        guard n >= 0 else {
+            throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+        }
+        let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if target.hasPrefix("/") { return target }
+        return folder(of: link) + target
+    }
+}
+
+/// The folder part of a path with its final slash (`a/b/` for `a/b/c`), or
+/// the empty string for a bare name.
+func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return String(path[...slash])
+}

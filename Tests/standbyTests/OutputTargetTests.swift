@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What `-o` does with each kind of target: only a regular file (or a new
+/// name) is replaced through a temporary file; a device or FIFO is written in
+/// place, a symlink is followed, the input is never overwritten, a file keeps
+/// its mode, and a signal mid-write leaves no temporary file behind.
+@Suite struct OutputTargets {
+    static let example = "examples/patent-fig4.yaml"
+
+    /// The report `arguments` write to standard output, to compare with what
+    /// reached a file.
+    static func expected(_ arguments: [String]) throws -> Data {
+        let r = try CLI.run(arguments)
+        #expect([0, 2].contains(r.status), "\(r.err)")
+        return r.stdout
+    }
+
+    static func fileType(_ path: String) -> mode_t? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
+    }
+
+    @Test(.enabled(if: getuid() == 0, "making a device node needs root"))
+    func characterDeviceIsWrittenInPlace() throws {
+        let dir = try CLI.temporaryFolder()
+        let device = dir.appendingPathComponent("null").path
+        // The null device, major 1, minor 3 (Linux's encoding of small numbers:
+        // major << 8 | minor): what is written vanishes.
+        let made = mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3))
+        try #require(made == 0, "mknod: \(String(cString: strerror(errno)))")
+        let r = try CLI.run(["plan", Self.example, "-o", device])
+        #expect(r.status == 2, "\(r.err)")
+        // Still the device: not renamed over by a regular file.
+        #expect(Self.fileType(device) == S_IFCHR)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["null"])
+    }
+
+    @Test func fifoIsWrittenInPlace() throws {
+        let dir = try CLI.temporaryFolder()
+        let fifo = dir.appendingPathComponent("report.fifo").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        nonisolated(unsafe) var received = Data()
+        let reader = DispatchGroup()
+        reader.enter()
+        Thread.detachNewThread {
+            // Blocks until the binary opens the FIFO for writing.
+            if let handle = FileHandle(forReadingAtPath: fifo) {
+                received = handle.readDataToEndOfFile()
+            }
+            reader.leave()
+        }
+        let r = try CLI.run(["compile", Self.example, "--format", "csv", "-o", fifo])
+        if reader.wait(timeout: .now() + 10) == .timedOut {
+            // The binary never opened the FIFO: open it once to release the reader.
+            close(open(fifo, O_WRONLY | O_NONBLOCK))
+            reader.wait()
+        }
+        #expect(r.status == 0, "\(r.err)")
+        #expect(received == (try Self.expected(["compile", Self.example, "--format", "csv"])))
+        #expect(Self.fileType(fifo) == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.fifo"])
+    }
+
+    @Test func symlinkIsFollowedAndKept() throws {
+        let dir = try CLI.temporaryFolder()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: false)
+        let target = dir.appendingPathComponent("reports/table.json").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: target))
+        let link = dir.appendingPathComponent("latest.json").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "reports/table.json")
+        let r = try CLI.run(["compile", Self.example, "-o", link])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(Self.fileType(link) == S_IFLNK)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "reports/table.json")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == (try Self.expected(["compile", Self.example, "--format", "json"])))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("reports").path) == ["table.json"])
+    }
+
+    @Test func danglingSymlinkCreatesItsTarget() throws {
+        let dir = try CLI.temporaryFolder()
+        let link = dir.appendingPathComponent("latest.md").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "new.md")
+        let r = try CLI.run(["compile", Self.example, "-o", link])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(Self.fileType(link) == S_IFLNK)
+        let target = dir.appendingPathComponent("new.md")
+        #expect(try Data(contentsOf: target) == (try Self.expected(["compile", Self.example, "--format", "markdown"])))
+    }
+
+    @Test func symlinkLoopIsRefused() throws {
+        let dir = try CLI.temporaryFolder()
+        let a = dir.appendingPathComponent("a").path
+        try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: "b")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("b").path, withDestinationPath: "a")
+        let r = try CLI.run(["compile", Self.example, "-o", a])
+        #expect(r.status == 74)
+        #expect(r.err == "standby: error: cannot write '\(a)': too many levels of symbolic links\n")
+    }
+
+    /// The spec as output, named directly, through a symlink, through a hard
+    /// link, and read from standard input.
+    @Test(arguments: ["same", "symlink", "hardlink", "stdin"])
+    func inputAsOutputIsRefused(_ way: String) throws {
+        let dir = try CLI.temporaryFolder()
+        let spec = dir.appendingPathComponent("spec.yaml").path
+        let original = try Data(contentsOf: URL(fileURLWithPath: CLI.path(Self.example)))
+        try original.write(to: URL(fileURLWithPath: spec))
+        var output = spec
+        let r: CLI.Result
+        switch way {
+        case "symlink":
+            output = dir.appendingPathComponent("link.yaml").path
+            try FileManager.default.createSymbolicLink(atPath: output, withDestinationPath: "spec.yaml")
+            r = try CLI.run(["plan", spec, "-o", output])
+        case "hardlink":
+            output = dir.appendingPathComponent("hard.yaml").path
+            try #require(link(spec, output) == 0)
+            r = try CLI.run(["plan", spec, "-o", output])
+        case "stdin":
+            r = try CLI.run(program: "/bin/sh", ["-c", "exec \"$0\" plan - -o \"$1\" < \"$1\"", CLI.binary.path, spec])
+        default:
+            r = try CLI.run(["plan", spec, "-o", spec])
+        }
+        #expect(r.status == 64, "\(way): \(r.err)")
+        #expect(r.err == "standby: error: the output '\(output)' is the spec being read; write the report to another file\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: spec)) == original)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func existingFileKeepsItsMode() throws {
+        let dir = try CLI.temporaryFolder()
+        let target = dir.appendingPathComponent("private.txt").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: target))
+        try #require(chmod(target, 0o600) == 0)
+        let r = try CLI.run(["compile", Self.example, "-o", target])
+        #expect(r.status == 0, "\(r.err)")
+        var info = stat()
+        try #require(stat(target, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o600)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == (try Self.expected(["compile", Self.example])))
+    }
+
+    @Test func newFileGetsTheUsualMode() throws {
+        let dir = try CLI.temporaryFolder()
+        let target = dir.appendingPathComponent("new.txt").path
+        let r = try CLI.run(program: "/bin/sh", ["-c", "umask 027 && exec \"$0\" compile \"$1\" -o \"$2\"", CLI.binary.path, CLI.path(Self.example), target])
+        #expect(r.status == 0, "\(r.err)")
+        var info = stat()
+        try #require(stat(target, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o640)
+    }
+
+    /// A start-up table with a thousand jobs, every state: about 20 MB of CSV,
+    /// long enough to write that a signal lands mid-write.
+    static let slowSpec: String = {
+        var s = "version: 1\nmachines:\n  - name: m\n    memory: 256Gi\n    monitor: 1Gi\n    oses:\n"
+        s += "      - name: a\n        role: active\n        memory: 128Gi\n        kernel: 1Gi\n        jobs:\n"
+        for i in 0..<1000 { s += "          - {name: j\(i), memory: 64Mi}\n" }
+        return s
+    }()
+
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func signalMidWriteLeavesNoTemporaryFile(_ sig: Int32) throws {
+        let dir = try CLI.temporaryFolder()
+        let spec = dir.appendingPathComponent("big.yaml")
+        try Data(Self.slowSpec.utf8).write(to: spec)
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false)
+        let pid = try Self.spawnWithSignalsOpen(
+            CLI.binary.path, ["compile", spec.path, "--states", "all", "-o", out.appendingPathComponent("states.csv").path])
+        // Wait for the temporary file, then signal at once: the write goes on
+        // for seconds after it appears.
+        var sawTemporary = false
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && waitpid(pid, &status, WNOHANG) == 0 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            if names.contains(where: { $0.hasPrefix(".states.csv.tmp-") }) {
+                sawTemporary = true
+                kill(pid, sig)
+                break
+            }
+            usleep(1000)
+        }
+        if !sawTemporary { kill(pid, SIGKILL) }
+        if sawTemporary { waitpid(pid, &status, 0) }
+        try #require(sawTemporary, "the temporary file never showed up")
+        // Killed by the signal (WIFSIGNALED, WTERMSIG), not exited.
+        #expect(status & 0x7f == sig, "wait status \(status)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+    }
+
+    /// Starts `program` with SIGINT, SIGTERM and SIGHUP unblocked and at their
+    /// default action: Foundation's `Process` starts children with most
+    /// signals blocked, which would hold the signal until the run ends.
+    static func spawnWithSignalsOpen(_ program: String, _ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, program, nil, &attributes, argv, environ)
+        guard result == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL)
+        }
+        return pid
+    }
+}
