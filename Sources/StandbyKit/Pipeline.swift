@@ -1,5 +1,9 @@
 import YAMLReader
 
+// The reader's limits are part of the library's API (`Pipeline.compile(_:limits:)`),
+// so a user of StandbyKit sets them without importing the reader.
+@_exported import struct YAMLReader.YAMLLimits
+
 /// The stages of standby, each a plain function from one typed value to the next:
 ///
 ///     bytes ─ SpecLoader ─▶ Spec ─ Compiler ─▶ CompiledSpec ─ Planner ─▶ Plan ─ renderers ─▶ text
@@ -28,10 +32,20 @@ extension Pipeline {
     /// first cases step by step — writing into `out`.
     ///
     /// This is what the fuzzer (`fuzz/FuzzPipeline.swift`) runs on each input and
-    /// what the fuzz regression tests replay, so both exercise the same code.
-    public static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
+    /// what the fuzz regression tests replay, so both exercise the same code. It
+    /// traps when the text diagnostics without colour hold a control character
+    /// other than line ends and excerpt tabs, or a bidirectional control: input
+    /// must never reach a terminal raw. Not part of the library's API: the
+    /// fuzzer and the tests import it with `@_spi(Fuzzing)`.
+    @_spi(Fuzzing) public static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
         let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
         let (compiled, diagnostics) = compile(source)
+        var plain = ""
+        DiagnosticRenderer.renderText(diagnostics.sorted, in: source, color: false, to: &plain)
+        if let bad = plain.unicodeScalars.first(where: { TerminalText.isUnsafe($0) && $0 != "\n" && $0 != "\t" }) {
+            fatalError("text diagnostics hold the raw scalar U+\(String(bad.value, radix: 16, uppercase: true))")
+        }
+        out.write(plain)
         DiagnosticRenderer.renderText(diagnostics.sorted, in: source, color: true, to: &out)
         DiagnosticRenderer.renderJSON([("fuzz.yaml", diagnostics)], to: &out)
         guard let compiled else { return }

@@ -227,11 +227,26 @@ public struct YAMLLimits: Sendable, Equatable {
     /// Deepest nesting of collections. Default 64; a spec needs 8. Checked on every
     /// start event, before libyaml's flow scanner can slow down on deep nesting.
     public var maxDepth: Int
-    /// Most nodes that aliases (and `<<` merges) may expand to in total, or the
-    /// input's size in bytes when that is larger, so a spec that merges defaults into
-    /// every job scales with its own size. Default 100,000: a "billion laughs"
-    /// input stops here within milliseconds.
+    /// Most nodes that aliases (and `<<` merges) may expand to in total, or
+    /// ``aliasRatio`` times the nodes written in the input when that is more, so
+    /// a spec that merges defaults into every job scales with its own content,
+    /// while comments or blank space add nothing. Default 100,000: a "billion
+    /// laughs" input stops here within milliseconds, however much padding
+    /// surrounds it.
     public var maxAliasExpansion: Int
+
+    /// How many times the nodes written aliases may expand to, past
+    /// ``maxAliasExpansion`` (go-yaml bounds the ratio of expanded to decoded
+    /// nodes the same way). A merge of a machine's template into each machine
+    /// expands to its nodes per machine; 10 leaves room for a template of ten
+    /// times what each machine writes of its own.
+    public static let aliasRatio = 10
+
+    /// The nodes aliases may expand to once `nodesWritten` nodes are read.
+    public func aliasBudget(nodesWritten: Int) -> Int {
+        let (grown, overflow) = nodesWritten.multipliedReportingOverflow(by: Self.aliasRatio)
+        return max(maxAliasExpansion, overflow ? Int.max : grown)
+    }
 
     public init(
         maxInputBytes: Int = 256 << 20, maxDepth: Int = 64, maxAliasExpansion: Int = 100_000

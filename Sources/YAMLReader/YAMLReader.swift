@@ -109,6 +109,10 @@ struct ReaderCore {
     // Aliases being replayed, innermost last.
     var replays: [(events: [YAMLEvent], next: Int)] = []
     var aliasExpanded = 0
+    /// Nodes written in the input so far (scalars, collections and aliases as
+    /// libyaml parses them; comments and blank space count nothing): the alias
+    /// budget grows with these, not with the input's bytes.
+    var nodesWritten = 0
 
     // Anchors: the events of each anchored node.
     var anchors: [String: [YAMLEvent]] = [:]
@@ -218,6 +222,10 @@ struct ReaderCore {
         let raw = batch.events[batchIndex]
         batchIndex += 1
         let kind: YAMLEvent.Kind
+        switch raw.kind {
+        case .scalar, .sequenceStart, .mappingStart, .alias: nodesWritten += 1
+        default: break
+        }
         switch raw.kind {
         case .end:
             endMark = raw.mark
@@ -463,10 +471,15 @@ struct ReaderCore {
                 hint: "define '&\(name)' on a node above this line")
         }
         aliasExpanded += recorded.count
-        let budget = max(limits.maxAliasExpansion, inputCount)
+        // Checked against the nodes written so far: whatever follows cannot
+        // justify an expansion that has already happened.
+        let budget = limits.aliasBudget(nodesWritten: nodesWritten)
         if aliasExpanded > budget {
             throw YAMLError(
-                .aliasBudget, "aliases expand to more than \(budget) nodes", at: mark)
+                .aliasBudget,
+                "aliases expand to more than \(budget) nodes, the most for \(nodesWritten) nodes written", at: mark,
+                hint: "aliases may expand to \(YAMLLimits.aliasRatio) times the nodes written, "
+                    + "or \(limits.maxAliasExpansion) nodes when that is more")
         }
         if let top = frames.topIndex {
             let frame = frames[top]

@@ -1065,3 +1065,55 @@ func oneJobSpec(machine: String = "", os: String = "", job: String) -> String {
         #expect(diagnostics.all.map(\.code) == [.unknownKey])
     }
 }
+
+/// Top-level `x-` keys: ignored, a place for anchors.
+@Suite struct ExtensionKeyTests {
+    @Test func anXKeyHoldsAnchorsTheSpecMerges() throws {
+        let text = MarkedText(
+            """
+            version: 1
+            x-job: &job {memory: 64Mi, hot_standby: true}
+            x-anything: [1, {deep: [true]}, not a spec value]
+            machines:
+              - name: m1
+                memory: 1Gi
+                monitor: 64Mi
+                oses:
+                  - {name: a, role: active, memory: 512Mi, kernel: 64Mi, standby: sb,
+                     jobs: [{<<: *job, name: j1}, {<<: *job, name: j2, memory: 128Mi}]}
+                  - {name: sb, role: standby, memory: 256Mi, kernel: 64Mi}
+
+            """)
+        let (spec, diagnostics) = decodeText(text.text)
+        #expect(diagnostics.isEmpty, "\(describeDiagnostics(diagnostics))")
+        let jobs = try #require(spec?.machines.first?.oses.first?.jobs)
+        #expect(jobs.map(\.name) == ["j1", "j2"])
+        #expect(jobs.map(\.memory) == [64 << 20, 128 << 20])
+        #expect(jobs.allSatisfy { $0.hotStandby })
+    }
+
+    @Test func onlyTheTopLevelHasThem() {
+        let text = MarkedText(
+            """
+            version: 1
+            X-upper: 1
+            machines:
+              - name: m1
+                1️⃣x-note: a machine has no x- keys
+                memory: 1Gi
+                monitor: 64Mi
+                oses: []
+
+            """)
+        let (_, diagnostics) = decodeText(text.text)
+        #expect(diagnostics.all.filter { $0.code == .unknownKey }.map(\.location) == [
+            StandbyKit.SourceLocation(line: 2, column: 1), text[1],
+        ])
+    }
+
+    @Test func theSchemaAllowsThemAtTheTopOnly() {
+        let patterns = SchemaSync.schema["patternProperties"] as? [String: Any]
+        #expect(patterns?.keys.sorted() == ["^x-"])
+        #expect(SchemaSync.definition("machine")["patternProperties"] == nil)
+    }
+}

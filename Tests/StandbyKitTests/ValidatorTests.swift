@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 
 @testable import StandbyKit
@@ -438,5 +439,75 @@ private func load(_ text: MarkedText) -> (Spec?, Diagnostics) {
         } else {
             #expect(one?.machines.map(\.name) == (0..<60).map { "m\($0)" })
         }
+    }
+}
+
+/// Notes under unknown references come from an index, not a scan per reference.
+@Suite struct ReferenceHintTests {
+    /// The index finds what comparing the word with every name finds, over
+    /// names from a small alphabet, where near misses abound.
+    @Test func theIndexAgreesWithTheScan() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...4095).array(of: 1...60)) { draws in
+            let letters = Array("abAB-1")
+            func word(_ n: Int) -> String {
+                String((0..<(1 + n % 6)).map { letters[(n >> (2 * $0 + 3)) % letters.count] })
+            }
+            let names = draws.dropLast().map(word)
+            let index = Names.SuggestionIndex(names)
+            for probe in names.prefix(5) + [word(draws[draws.count - 1]), "x", ""] {
+                #expect(index.suggestion(for: probe) == Names.suggestion(for: probe, among: names), "\(probe) in \(names)")
+            }
+        }
+    }
+
+    /// 10,000 machine names and 10,000 misspellings of them: a scan would
+    /// compare 10^8 pairs; the index visits a few dozen entries per word.
+    @Test func lookUpsDoNotGrowWithTheNames() {
+        let names = (0..<10_000).map { "host-\($0)" }
+        let index = Names.SuggestionIndex(names)
+        var work = 0
+        for m in 0..<10_000 {
+            let (name, w) = index.lookup("h0st-\(m)")
+            #expect(name == "host-\(m)")
+            work += w
+        }
+        #expect(work < 10_000 * 100)
+        var far = 0
+        for m in 0..<1_000 { far += index.lookup("zz-\(m)-zz").work }
+        #expect(far < 1_000 * 300)
+    }
+
+    /// The same fleet with good references, or with 10,000 unknown ones
+    /// (half to no machine, half to no OS): the unknown ones cost a small
+    /// multiple of what the good ones cost to resolve, not minutes (a scan of
+    /// the names per reference made it 10^8 comparisons). (Compared with
+    /// the good fleet rather than with a second: tests run unoptimised, on a
+    /// shared machine.)
+    static func fleet(misspelled: Bool) -> String {
+        var yaml = "version: 1\nmachines:\n"
+        for m in 0..<10_000 {
+            let osStandby = misspelled ? (m % 2 == 0 ? "j" : "sbb") : "sb"
+            let jobStandby = misspelled ? "h0st-\(m)/sb" : "host-\(m)/sb"
+            yaml += "- {name: host-\(m), memory: 1Gi, monitor: 64Mi, oses: [{name: a, role: active, "
+                + "memory: 256Mi, kernel: 32Mi, standby: \(osStandby), jobs: [{name: j, memory: 64Mi, "
+                + "hot_standby: true, standby: \(jobStandby)}]}, {name: sb, role: standby, memory: 256Mi, kernel: 32Mi}]}\n"
+        }
+        return yaml
+    }
+
+    @Test func tenThousandUnknownReferencesAreQuick() throws {
+        let good = try #require(SpecDecoder.decode(Array(Self.fleet(misspelled: false).utf8)).0)
+        let spec = try #require(SpecDecoder.decode(Array(Self.fleet(misspelled: true).utf8)).0)
+        let clock = ContinuousClock()
+        var diagnostics = Diagnostics()
+        let resolving = clock.measure { #expect(!Validator.validate(good, threads: 1).hasErrors) }
+        let reporting = clock.measure { diagnostics = Validator.validate(spec, threads: 1) }
+        #expect(reporting < resolving * 20 + .milliseconds(500), "\(reporting) against \(resolving)")
+        let unknown = diagnostics.all.filter { $0.code == .unknownReference }
+        #expect(unknown.count == 20_000)
+        #expect(unknown.contains { $0.message == "'h0st-77/sb' names no machine 'h0st-77'" && $0.notes.first?.message == "did you mean 'host-77/sb'?" })
+        #expect(unknown.contains { $0.notes.first?.message == "'j' is a job on OS 'a', not an OS" })
+        #expect(unknown.contains { $0.message.hasPrefix("'sbb' ") && $0.notes.first?.message == "did you mean 'sb'?" })
+        #expect(Validator.validate(spec, threads: 3) == diagnostics)
     }
 }

@@ -143,6 +143,66 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
     }
 }
 
+/// The alias budget grows with the nodes written, not with the input's bytes.
+@Suite struct AliasBudget {
+    /// Reads every event once, on the caller's thread; the number of events, or the error.
+    func count(_ bytes: [UInt8], limits: YAMLLimits = .default) -> Result<Int, YAMLError> {
+        let reader = YAMLReader(bytes: bytes, limits: limits, threadThreshold: .max)
+        var n = 0
+        do {
+            while try reader.next().kind != .documentEnd { n += 1 }
+        } catch {
+            return .failure(error)
+        }
+        return .success(n)
+    }
+
+    @Test func aBombBehindMegabytesOfCommentsIsRefusedQuickly() throws {
+        // 10 MB of comments once bought ten million nodes of expansion.
+        let comment = "# " + String(repeating: "x", count: 98) + "\n"
+        var text = String(repeating: comment, count: 100_000)
+        text += "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 {
+            text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let clock = ContinuousClock()
+        var result: Result<Int, YAMLError> = .success(0)
+        let elapsed = clock.measure { result = count(Array(text.utf8)) }
+        guard case .failure(let e) = result else {
+            Issue.record("read \(result) events")
+            return
+        }
+        #expect(e.kind == .aliasBudget)
+        // The floor, not the input's ten million bytes, is the budget: reading
+        // stops at the same alias as without the comments.
+        #expect(e.message.hasPrefix("aliases expand to more than 100000 nodes"))
+        #expect(e.mark == YAMLMark(line: 100_006, column: 10))
+        #expect(elapsed < .seconds(1))
+    }
+
+    @Test func aSpecMergingOneAnchoredJobIntoEveryMachineReadsWhole() throws {
+        // 20,000 merges of a 58-event template: 1,160,000 nodes of expansion, far
+        // past the floor and past the input's bytes, but within ten times the
+        // nodes written.
+        var text = "x-job: &job {memory: 64Mi, hot_standby: true, standby: spare, "
+            + "policy: {light: restart, severe: fail}, standby_memory: 32Mi, "
+            + "a: [" + (1...40).map(String.init).joined(separator: ", ") + "]}\nmachines:\n"
+        for m in 0..<20_000 {
+            text += "- {name: m\(m), jobs: [{<<: *job, name: j}]}\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count < 20_000 * 56)
+        let events = try count(bytes).get()
+        #expect(events > 20_000 * 56)
+    }
+
+    @Test func theBudgetIsTheFloorOrTenTimesTheNodesWritten() {
+        #expect(YAMLLimits.default.aliasBudget(nodesWritten: 0) == 100_000)
+        #expect(YAMLLimits.default.aliasBudget(nodesWritten: 50_000) == 500_000)
+        #expect(YAMLLimits(maxAliasExpansion: 7).aliasBudget(nodesWritten: .max) == .max)
+    }
+}
+
 @Suite struct MergeKeys {
     @Test func mergedKeysComeAfterExplicitOnes() throws {
         #expect(try shape("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n") == "{ base { x 1 y 2 } m { y 3 x 1 } }")

@@ -1,40 +1,3 @@
-/// A spec's text as read, with a name to show for it (`<stdin>` for standard input).
-public struct SourceFile: Sendable {
-    /// The path as the user wrote it, or `<stdin>`.
-    public var path: String
-    public var bytes: [UInt8]
-
-    public init(path: String, bytes: [UInt8]) {
-        self.path = path
-        self.bytes = bytes
-    }
-}
-
-/// Where each line of a source starts, found in one pass, for quick line lookups.
-public struct LineIndex: Sendable {
-    private let source: SourceFile
-    private var starts: [Int] = [0]
-
-    public init(_ source: SourceFile) {
-        self.source = source
-        for (i, b) in source.bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
-    }
-
-    /// The text of a 1-based line, without its line end; `nil` past the end.
-    public func line(_ number: Int) -> Substring? {
-        guard number >= 1, number <= starts.count else { return nil }
-        let bytes = source.bytes
-        let start = starts[number - 1]
-        guard start <= bytes.count else { return nil }
-        var end = number < starts.count ? starts[number] - 1 : bytes.count
-        if end > start && bytes[end - 1] == 0x0D { end -= 1 }
-        var text = Substring(String(decoding: bytes[start..<end], as: UTF8.self))
-        // A byte order mark is not part of the first line as the user sees it.
-        if number == 1 && text.first == "\u{FEFF}" { text = text.dropFirst() }
-        return text
-    }
-}
-
 /// Writes diagnostics the way swiftc does:
 ///
 /// ```
@@ -59,35 +22,64 @@ public enum DiagnosticRenderer {
         func marker() -> String { enabled ? "\u{1B}[1;32m^\u{1B}[0m" : "^" }
     }
 
+    /// At most this many diagnostics are written as text per file; the rest are
+    /// counted in one closing line (JSON keeps every one).
+    public static let maxTextDiagnostics = 200
+    /// Text output per file stops at the first diagnostic that starts past this
+    /// many bytes. Each diagnostic is bounded (a message and each note at most
+    /// ``maxMessageWidth`` columns, an excerpt at most ``excerptWidth``), so the
+    /// output is too, whatever the input.
+    public static let maxTextBytes = 1 << 20
+    /// Widest excerpt, in columns, cut with `…` on the sides it leaves out.
+    public static let excerptWidth = 120
+    /// Widest message or note, in columns; a longer one ends in `…`.
+    public static let maxMessageWidth = 400
+
     /// Renders `diagnostics` (already in the order to show) for one file.
+    ///
+    /// Every control character and bidirectional control in a message, a note,
+    /// the path or an excerpt is written as an escape such as `\u{1B}`, so no
+    /// input can move the cursor, recolour the terminal or reorder what it shows;
+    /// a tab stays a tab only in an excerpt, where the caret line repeats it.
     public static func renderText(
         _ diagnostics: [Diagnostic], in source: SourceFile, color: Bool = false,
         to out: inout some TextOutputStream
     ) {
         let style = Style(enabled: color)
-        let lines = diagnostics.isEmpty ? nil : LineIndex(source)
-        for d in diagnostics {
-            let at = "\(source.path):\(d.location.line):\(d.location.column):"
-            out.write(
-                "\(style.bold(at)) \(style.severity(d.severity)) \(style.bold(d.message)) [\(d.code)]\n")
-            if let line = lines?.line(d.location.line), !line.isEmpty {
-                out.write(String(line))
-                out.write("\n")
-                // Keep tabs so the marker lines up under tab-indented text.
-                var pad = ""
-                for ch in line.prefix(max(0, d.location.column - 1)) {
-                    pad.append(ch == "\t" ? "\t" : " ")
-                }
-                out.write(pad + style.marker() + "\n")
+        var excerpts = diagnostics.isEmpty ? nil : Excerpts(LineIndex(source))
+        let path = TerminalText.escaped(source.path)
+        var written = 0
+        for (shown, d) in diagnostics.enumerated() {
+            if shown == maxTextDiagnostics || written >= maxTextBytes {
+                out.write(omitted(diagnostics[shown...]))
+                return
+            }
+            var text = ""
+            let at = "\(path):\(d.location.line):\(d.location.column):"
+            text += "\(style.bold(at)) \(style.severity(d.severity)) \(style.bold(TerminalText.shown(d.message))) [\(d.code)]\n"
+            if let excerpt = excerpts?.excerpt(at: d.location) {
+                text += excerpt.text + "\n" + excerpt.pad + style.marker() + "\n"
             }
             for note in d.notes {
                 if let l = note.location {
-                    out.write("\(style.bold("\(source.path):\(l.line):\(l.column):")) \(style.note()) \(note.message)\n")
+                    text += "\(style.bold("\(path):\(l.line):\(l.column):")) \(style.note()) \(TerminalText.shown(note.message))\n"
                 } else {
-                    out.write("\(style.note()) \(note.message)\n")
+                    text += "\(style.note()) \(TerminalText.shown(note.message))\n"
                 }
             }
+            written += text.utf8.count
+            out.write(text)
         }
+    }
+
+    /// The closing line for the diagnostics not shown.
+    static func omitted(_ rest: ArraySlice<Diagnostic>) -> String {
+        let errors = rest.count(where: { $0.severity == .error })
+        let warnings = rest.count - errors
+        var parts: [String] = []
+        if errors > 0 { parts.append("\(errors) more error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { parts.append("\(warnings) more warning\(warnings == 1 ? "" : "s")") }
+        return "… and \(parts.joined(separator: " and ")) not shown; use --diagnostics-format json for all\n"
     }
 
     /// One line summing up a file: `spec.yaml: 2 errors, 1 warning` or `spec.yaml: valid`.

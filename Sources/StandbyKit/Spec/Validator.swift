@@ -36,6 +36,8 @@ private struct Validation {
     var used: [[Bool]] = []
     /// Whether some hot-standby job fails over to a standby on another machine.
     var crossMachine = false
+    /// Lookups for the notes under unknown references, built on first need.
+    var hints = ReferenceHints()
 
     enum Entry {
         case os(Int)
@@ -311,7 +313,7 @@ private struct Validation {
         if let name = reference.machine, name != here.name {
             guard let index = machineIndex[name] else {
                 var notes: [Diagnostic.Note] = []
-                if let guess = Names.suggestion(for: name, among: spec.machines.lazy.map(\.name)) {
+                if let guess = hints.machine(like: name, in: spec) {
                     notes.append(.init("did you mean '\(guess)/\(reference.os)'?"))
                 }
                 notes.append(.init(listing("machines", spec.machines.lazy.map(\.name))))
@@ -325,11 +327,11 @@ private struct Validation {
         guard let t = osNames[target][reference.os] else {
             var notes: [Diagnostic.Note] = []
             // Job names are not kept: look for one only to explain this error.
-            if let jobOS = machine.oses.first(where: { $0.jobs.contains { $0.name == reference.os } }) {
+            if let jobOS = hints.osOfJob(named: reference.os, on: target, in: spec) {
                 notes.append(.init("'\(reference.os)' is a job on OS '\(jobOS.name)', not an OS"))
             }
-            let oses = machine.oses.lazy.filter { $0.role == .standby }.map(\.name)
-            if let guess = Names.suggestion(for: reference.os, among: machine.oses.lazy.map(\.name)) {
+            let oses = hints.standbyNames(on: target, in: spec)
+            if let guess = hints.os(like: reference.os, on: target, in: spec) {
                 let prefix = target == m ? "" : "\(machine.name)/"
                 notes.append(.init("did you mean '\(prefix)\(guess)'?"))
             }

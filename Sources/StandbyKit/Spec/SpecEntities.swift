@@ -1,0 +1,226 @@
+import YAMLReader
+
+/// The decoding of the entities: a machine, its OSes and their jobs, each a
+/// mapping whose keys come from ``SpecKeys``; a machine's sizes are rounded to
+/// its granule once the whole machine is read.
+extension SpecDecoding {
+
+
+    mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
+        let keys = SpecKeys.machine
+        var name: Located<String>?
+        var memory: Located<Int>?
+        var monitor: Located<Int>?
+        var granule: Located<Int>?
+        var reserve: Located<Int>?
+        var oses: [OS]?
+        var osesLocation: SourceLocation?
+        var seen = KeyMask()
+        while let key = try nextKey() {
+            let value = try reader.next()
+            guard let known = keys.match(key.text) else {
+                try unknownKey(key, value: value, in: keys)
+                continue
+            }
+            seen.insert(known)
+            switch known {
+            case .name:
+                name = try self.name(value, key: keys[.name])
+            case .memory:
+                memory = try size(value, key: keys[.memory])
+            case .monitor:
+                monitor = try size(value, key: keys[.monitor])
+            case .granule:
+                granule = try size(value, key: keys[.granule])
+                if let g = granule, g.value == 0 {
+                    diagnostics.error(
+                        .invalidGranule, "'granule' must be above 0", at: g.location,
+                        notes: [.init("remove it for the default of 1Mi, or write a size such as 4Ki")])
+                    granule = nil
+                }
+            case .reserve:
+                reserve = try size(value, key: keys[.reserve])
+            case .oses:
+                osesLocation = SourceLocation(value.mark)
+                oses = try listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
+            }
+        }
+        missingKeys(of: keys, seen: seen, in: name.map { "machine '\($0.value)'" } ?? keys.place, at: start)
+        guard let name, var memory, var monitor, var oses else { return nil }
+        if seen.contains(MachineKey.granule) && granule == nil || seen.contains(MachineKey.reserve) && reserve == nil {
+            return nil
+        }
+        let g = granule?.value ?? (1 << 20)
+        var reserveValue = reserve ?? Located(value: 0, location: SourceLocation(start.mark))
+        // Round now that the granule is known; the machine's memory rounds down so
+        // that rounding never invents memory the machine does not have.
+        var valid = true
+        memory.value = roundDown(memory, to: g, key: keys[.memory])
+        valid = roundUp(&monitor, to: g, key: keys[.monitor]) && valid
+        if reserve != nil { valid = roundUp(&reserveValue, to: g, key: keys[.reserve]) && valid }
+        for o in oses.indices {
+            valid = roundUp(&oses[o].memory, at: oses[o].memoryLocation, to: g, key: SpecKeys.os[.memory]) && valid
+            valid = roundUp(&oses[o].kernel, at: oses[o].kernelLocation, to: g, key: SpecKeys.os[.kernel]) && valid
+            for j in oses[o].jobs.indices {
+                // Read the locations alone: copying the whole job would retain its strings.
+                let memoryAt = oses[o].jobs[j].memoryLocation
+                let standbyMemoryAt = oses[o].jobs[j].standbyMemoryLocation
+                valid = roundUp(&oses[o].jobs[j].memory, at: memoryAt, to: g, key: SpecKeys.job[.memory]) && valid
+                if standbyMemoryAt == nil {
+                    oses[o].jobs[j].standbyMemory = oses[o].jobs[j].memory
+                } else {
+                    valid =
+                        roundUp(
+                            &oses[o].jobs[j].standbyMemory, at: standbyMemoryAt, to: g,
+                            key: SpecKeys.job[.standbyMemory])
+                        && valid
+                }
+            }
+        }
+        guard valid else { return nil }
+        return Machine(
+            name: name.value, memory: memory.value, monitor: monitor.value, granule: g,
+            reserve: reserveValue.value, oses: oses, location: name.location,
+            memoryLocation: memory.location, monitorLocation: monitor.location,
+            reserveLocation: reserve?.location, osesLocation: osesLocation)
+    }
+
+
+    mutating func os(_ start: YAMLEvent) throws(YAMLError) -> OS? {
+        let keys = SpecKeys.os
+        var name: Located<String>?
+        var role: OSRole?
+        var memory: Located<Int>?
+        var kernel: Located<Int>?
+        var standby: OSReference?
+        var jobs: [Job]? = []
+        var seen = KeyMask()
+        var valid = true
+        while let key = try nextKey() {
+            let value = try reader.next()
+            guard let known = keys.match(key.text) else {
+                try unknownKey(key, value: value, in: keys)
+                continue
+            }
+            seen.insert(known)
+            switch known {
+            case .name:
+                name = try self.name(value, key: keys[.name])
+            case .role:
+                role = try enumValue(value, OSRole.self, key: keys[.role])
+            case .memory:
+                memory = try size(value, key: keys[.memory])
+            case .kernel:
+                kernel = try size(value, key: keys[.kernel])
+            case .standby:
+                standby = try reference(value, key: keys[.standby])
+                valid = valid && standby != nil
+            case .jobs:
+                jobs = try listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
+            }
+        }
+        missingKeys(of: keys, seen: seen, in: name.map { "OS '\($0.value)'" } ?? keys.place, at: start)
+        guard valid, let name, let role, let memory, let kernel, let jobs else { return nil }
+        return OS(
+            name: name.value, role: role, memory: memory.value, kernel: kernel.value,
+            standby: standby, jobs: jobs, location: name.location,
+            memoryLocation: memory.location, kernelLocation: kernel.location)
+    }
+
+
+    mutating func job(_ start: YAMLEvent) throws(YAMLError) -> Job? {
+        let keys = SpecKeys.job
+        var name: Located<String>?
+        var memory: Located<Int>?
+        var hotStandby: Located<Bool>?
+        var standbyMemory: Located<Int>?
+        var standby: OSReference?
+        var light: JobFaultAction?
+        var severe: JobFaultAction?
+        var seen = KeyMask()
+        var valid = true
+        while let key = try nextKey() {
+            let value = try reader.next()
+            guard let known = keys.match(key.text) else {
+                try unknownKey(key, value: value, in: keys)
+                continue
+            }
+            seen.insert(known)
+            switch known {
+            case .name:
+                name = try self.name(value, key: keys[.name])
+            case .memory:
+                memory = try size(value, key: keys[.memory])
+                if let m = memory, m.value == 0 {
+                    diagnostics.error(
+                        .jobMemoryZero, "a job's 'memory' must be above 0", at: m.location,
+                        notes: [.init("give the job the memory its region needs, or remove the job")])
+                    memory = nil
+                }
+            case .hotStandby:
+                hotStandby = try boolean(value, key: keys[.hotStandby])
+                valid = valid && hotStandby != nil
+            case .standbyMemory:
+                standbyMemory = try size(value, key: keys[.standbyMemory])
+                valid = valid && standbyMemory != nil
+            case .standby:
+                standby = try reference(value, key: keys[.standby])
+                valid = valid && standby != nil
+            case .policy:
+                (light, severe) = try jobFaultPolicy(value, key: keys[.policy])
+            }
+        }
+        missingKeys(of: keys, seen: seen, in: name.map { "job '\($0.value)'" } ?? keys.place, at: start)
+        guard valid, let name, let memory else { return nil }
+        if light != nil || severe != nil {
+            overrides.append((jobCount, light, severe))
+        }
+        jobCount += 1
+        return Job(
+            name: name.value, memory: memory.value, hotStandby: hotStandby?.value ?? false,
+            standbyMemory: standbyMemory?.value, standby: standby, location: name.location,
+            memoryLocation: memory.location, hotStandbyLocation: hotStandby?.location,
+            standbyMemoryLocation: standbyMemory?.location)
+    }
+
+    // MARK: - Rounding
+
+    mutating func roundDown(_ size: Located<Int>, to granule: Int, key: String) -> Int {
+        let rounded = Quantity.roundDown(size.value, to: granule)
+        if rounded != size.value { rounding(size.value, to: rounded, granule: granule, at: size.location, key: key, up: false) }
+        return rounded
+    }
+
+    mutating func roundUp(_ size: inout Located<Int>, to granule: Int, key: String) -> Bool {
+        roundUp(&size.value, at: size.location, to: granule, key: key)
+    }
+
+    /// Rounds `size` up in place; `false` (with an error) when that passes 2^63−1.
+    mutating func roundUp(
+        _ size: inout Int, at location: SourceLocation?, to granule: Int, key: String
+    ) -> Bool {
+        guard let rounded = Quantity.roundUp(size, to: granule) else {
+            diagnostics.error(
+                .sizeOutOfRange,
+                "'\(key)' rounded up to the granule passes the largest size, \(Int.max) bytes",
+                at: location ?? .start)
+            return false
+        }
+        if rounded != size {
+            rounding(size, to: rounded, granule: granule, at: location ?? .start, key: key, up: true)
+        }
+        size = rounded
+        return true
+    }
+
+    mutating func rounding(
+        _ size: Int, to rounded: Int, granule: Int, at location: SourceLocation, key: String, up: Bool
+    ) {
+        diagnostics.warning(
+            .roundedSize,
+            "'\(key)' rounded \(up ? "up" : "down") from \(Size.describe(size)) to \(Size.describe(rounded)), "
+                + "a multiple of the \(Size.describe(granule)) granule",
+            at: location,
+            notes: [.init("write '\(Quantity.literal(rounded))', or set a smaller 'granule' on the machine")])
+    }
+}
