@@ -14,13 +14,16 @@ struct StandbyResolver: Sendable {
     let machineNames: [String]
 
     init(_ machines: [Machine]) {
-        var machineIndex: [String: Int] = [:]
-        for (m, machine) in machines.enumerated() where machineIndex[machine.name] == nil {
-            machineIndex[machine.name] = m
-        }
-        self.machineIndex = machineIndex
+        self.machineIndex = Self.machineIndex(of: machines.lazy.map(\.name))
         self.osIndex = machines.map(Self.osIndex(of:))
         self.machineNames = machines.map(\.name)
+    }
+
+    /// Machine name → position (the first machine of that name).
+    static func machineIndex(of names: some Sequence<String>) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (m, name) in names.enumerated() where index[name] == nil { index[name] = m }
+        return index
     }
 
     /// OS name → position among `machine`'s OSes (the first of that name).
@@ -30,12 +33,18 @@ struct StandbyResolver: Sendable {
         return names
     }
 
+    /// Whether `reference`, written on the machine named `here`, names an OS of
+    /// that same machine: it names no machine, or this one.
+    static func isLocal(_ reference: OSReference, on here: String) -> Bool {
+        reference.machine == nil || reference.machine == here
+    }
+
     /// The machine a reference made on machine `m` points at, or `nil` when it
     /// names no machine.
     static func machine(
         of reference: OSReference, from m: Int, named here: String, in machineIndex: [String: Int]
     ) -> Int? {
-        guard let name = reference.machine, name != here else { return m }
+        guard let name = reference.machine, !isLocal(reference, on: here) else { return m }
         return machineIndex[name]
     }
 

@@ -78,7 +78,7 @@ struct JobRecord: Sendable, Equatable {
 struct PlanIndex: Sendable {
     let compiled: CompiledSpec
     let policies: Policies
-    /// Machine name → position (the first machine of that name).
+    /// Machine name → position (the first machine of that name, as `StandbyResolver`).
     let machineIndex: [String: Int]
     let machines: [MachineRecord]
     let oses: [OSRecord]
@@ -96,10 +96,7 @@ struct PlanIndex: Sendable {
         self.compiled = compiled
         self.policies = compiled.spec.policies
         let cms = compiled.machines
-        var machineIndex: [String: Int] = [:]
-        for (m, cm) in cms.enumerated() where machineIndex[cm.name] == nil {
-            machineIndex[cm.name] = m
-        }
+        let machineIndex = StandbyResolver.machineIndex(of: cms.lazy.map(\.name))
         let runs = runs(of: cms.count, threads: threads)
 
         // Positions are numbered across the spec: a machine's OSes start after
@@ -119,11 +116,11 @@ struct PlanIndex: Sendable {
             runs[t].map { m in
                 let cm = cms[m]
                 let own = Self.ownRegions(cm)
-                var names: [String: Int32] = [:]
+                // As `StandbyResolver`: the first OS of a name; positions across the spec.
+                let names = StandbyResolver.osIndex(of: cm.machine).mapValues { Self.position(osBase[m] + $0) }
                 var oses: [OSRecord] = []
                 oses.reserveCapacity(cm.machine.oses.count)
                 for (o, os) in cm.machine.oses.enumerated() {
-                    if names[os.name] == nil { names[os.name] = Self.position(osBase[m] + o) }
                     oses.append(
                         OSRecord(
                             machine: Self.position(m), local: Self.position(o), role: os.role, own: own.sizes[o],
@@ -156,9 +153,10 @@ struct PlanIndex: Sendable {
 
         /// The OS a reference names, as seen from machine `m`; −1 for none.
         func resolve(_ ref: OSReference?, from m: Int) -> Int32 {
-            guard let ref else { return -1 }
-            let tm = ref.machine.map { machineIndex[$0] } ?? m
-            guard let tm, let o = osByName[tm][ref.os] else { return -1 }
+            guard let ref,
+                let tm = StandbyResolver.machine(of: ref, from: m, named: cms[m].machine.name, in: machineIndex),
+                let o = osByName[tm][ref.os]
+            else { return -1 }
             return o
         }
 
