@@ -41,6 +41,8 @@ public enum Compiler {
             machines.append(contentsOf: part.0)
             diagnostics.append(contentsOf: part.1)
         }
+        // The planner's sums stay below 2^63 bytes once these bounds fit.
+        diagnostics.append(contentsOf: FigureBounds.check(spec))
         if diagnostics.hasErrors { return (nil, diagnostics) }
         return (CompiledSpec(spec: spec, machines: machines), diagnostics)
     }

@@ -114,7 +114,7 @@ public struct PlanFigures: Sendable {
             let os = index.oses[o]
             switch os.role {
             case .active:
-                footprint = satAdd(footprint, os.footprint)
+                footprint += os.footprint
                 // An OS's jobs name few standbys, mostly one after another: a set
                 // only once there are many.
                 var protectedBy: [Int] = []
@@ -134,8 +134,8 @@ public struct PlanFigures: Sendable {
                         name: index.osName(o), footprint: os.footprint,
                         protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
             case .standby:
-                let base = satAdd(os.kernel, os.resident)
-                let minimum = satAdd(base, extra[o])
+                let base = os.kernel + os.resident
+                let minimum = base + extra[o]
                 // The actives it protects, each with the Σ standby_memory it sends here;
                 // incoming jobs are in document order, so one active's jobs are adjacent.
                 var protected: [(os: Int, copies: Int)] = []
@@ -146,16 +146,16 @@ public struct PlanFigures: Sendable {
                     let from = Int(job.os)
                     guard index.oses[from].role == .active else { continue }
                     if protected.last?.os == from {
-                        protected[protected.count - 1].copies = satAdd(protected[protected.count - 1].copies, job.standbyMemory)
+                        protected[protected.count - 1].copies += job.standbyMemory
                     } else {
                         protected.append((from, job.standbyMemory))
                         largestFootprint = max(largestFootprint, index.oses[from].footprint)
                     }
                     largestCopies = max(largestCopies, protected[protected.count - 1].copies)
                 }
-                standbyMinimums = satAdd(standbyMinimums, minimum)
-                duplicates = satAdd(duplicates, max(base, largestFootprint))
-                statics = satAdd(statics, satAdd(base, largestCopies))
+                standbyMinimums += minimum
+                duplicates += max(base, largestFootprint)
+                statics += base + largestCopies
                 standbys.append(
                     StandbyFigure(
                         name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
@@ -163,11 +163,11 @@ public struct PlanFigures: Sendable {
             }
         }
         let machine = index.machine(m).machine
-        let base = satAdd(machine.monitor, footprint)
-        let fluid = satAdd(satAdd(base, standbyMinimums), reserve[m])
-        let duplicate = satAdd(base, duplicates)
-        let staticTotal = satAdd(base, statics)
-        // Both totals are at most Int.max and at least 0, so the difference fits.
+        let base = machine.monitor + footprint
+        let fluid = base + standbyMinimums + reserve[m]
+        let duplicate = base + duplicates
+        let staticTotal = base + statics
+        // Both totals are between 0 and Int.max, so the difference fits.
         let savings = duplicate - fluid
         var unrecoverableJobs: [String] = []
         for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where unrecoverable[j] {
@@ -210,9 +210,9 @@ public struct PlanFigures: Sendable {
 }
 
 extension FleetTotals {
-    /// The sums over `machines`, saturating at `Int.max`.
+    /// The sums over `machines` (bounded by `FigureBounds`).
     init(summing machines: [MachinePlan]) {
-        func sum(_ figure: (MachinePlan) -> Int) -> Int { machines.reduce(0) { satAdd($0, figure($1)) } }
+        func sum(_ figure: (MachinePlan) -> Int) -> Int { machines.reduce(0) { $0 + figure($1) } }
         let duplicate = sum(\.duplicateTotal)
         let savings = sum(\.savings)
         self.init(

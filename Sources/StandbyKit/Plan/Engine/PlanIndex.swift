@@ -1,18 +1,20 @@
-/// Sums of sizes that stop at `Int.max` instead of trapping.
-///
-/// A machine's own sums fit (the validator keeps its memory below 2^63 bytes),
-/// but a standby may be sent copies from many machines and totals run over the
-/// whole fleet, so those sums saturate.
+/// Sums of sizes that stop at `Int.max` instead of trapping, for reports that
+/// add up figures of their own (the planner's sums never need it: see
+/// `FigureBounds`).
 @inline(__always)
 func satAdd(_ a: Int, _ b: Int) -> Int {
     let (s, o) = a.addingReportingOverflow(b)
     return o ? (b > 0 ? Int.max : Int.min) : s
 }
 
-/// `max(0, a − b − c)` for sizes (all ≥ 0), without overflow.
+// The planner's sums use plain, trapping arithmetic: the compiler rejects a
+// spec any of whose figures could pass 2^63−1 bytes (`total-too-large`, see
+// `Compile/FigureBounds.swift`), so none of them overflows.
+
+/// `max(0, a − b − c)` for sizes (all ≥ 0).
 @inline(__always)
 func lacking(_ a: Int, minus b: Int, _ c: Int = 0) -> Int {
-    let have = satAdd(b, c)
+    let have = b + c
     return a > have ? a - have : 0
 }
 
@@ -37,7 +39,7 @@ struct OSRecord: Sendable, Equatable {
     /// Its own region after start-up.
     var own: Int
     var kernel: Int
-    /// Σ regions of the jobs that run on it (saturating).
+    /// Σ regions of the jobs that run on it.
     var resident: Int
     /// The jobs that started on it, in start order, as positions in ``PlanIndex/jobs``.
     var jobs: Range<Int32>
@@ -49,7 +51,7 @@ struct OSRecord: Sendable, Equatable {
     var free: Int { max(0, own - kernel) }
 
     /// Its own region plus its job regions after start-up.
-    var footprint: Int { satAdd(own, resident) }
+    var footprint: Int { own + resident }
 }
 
 /// A started job: what the planner needs of it, and no more (a fleet has
@@ -191,7 +193,7 @@ struct PlanIndex: Sendable {
                                     ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m))
                                     : -1
                                 if target >= 0 { incomingCount[Int(target)] += 1 }
-                                total = satAdd(total, job.pointee.memory)
+                                total += job.pointee.memory
                                 base?.advanced(by: next).initialize(
                                     to: JobRecord(
                                         memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,
