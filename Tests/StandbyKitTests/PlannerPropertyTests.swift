@@ -134,41 +134,4 @@ private func coverable(_ c: FaultCase, pool: Bool) -> Bool {
             #expect(first.faults == kinds)
         }
     }
-
-    @Test func theReferenceSimulationAgrees() async {
-        await propertyCheck(count: 300, input: RandomSpec.generator()) { spec in
-            let compiled = RandomSpec.compile(spec)
-            let plan = Planner.plan(compiled)
-            let reference = ReferenceSimulation.run(compiled, faults: spec.policies.faults)
-            let planned = plan.cases.map {
-                ReferenceSimulation.Case(id: $0.id, covered: $0.covered, shortfall: $0.shortfall, poolDraw: $0.poolDraw)
-            }
-            #expect(planned == reference.cases)
-            for machine in plan.machines {
-                #expect(machine.reserveMinimum == reference.reserve[machine.name], "\(machine.name)")
-                for standby in machine.standbys {
-                    #expect(standby.minimum == reference.minimum["\(machine.name)/\(standby.name)"])
-                }
-            }
-        }
-    }
-
-    @Test func theReferenceAgreesOnTheExamples() {
-        for spec in [
-            PlannerFixtures.workedExample(), PlannerFixtures.workedExample(faults: FaultKind.allCases),
-            PlannerFixtures.crossMachineExample(),
-        ] {
-            let compiled = PlannerFixtures.compiled(spec)
-            let plan = Planner.plan(compiled)
-            let reference = ReferenceSimulation.run(compiled, faults: spec.policies.faults)
-            #expect(
-                plan.cases.map {
-                    ReferenceSimulation.Case(
-                        id: $0.id, covered: $0.covered, shortfall: $0.shortfall, poolDraw: $0.poolDraw)
-                } == reference.cases)
-            #expect(
-                Dictionary(uniqueKeysWithValues: plan.machines.map { ($0.name, $0.reserveMinimum) })
-                    == reference.reserve)
-        }
-    }
 }

@@ -454,7 +454,10 @@ enum PlannerFixtures {
         #expect(RoundedPercent(part: Int.min, of: 1).tenths == Int.min)
     }
 
-    @Test func fleetTotalsSaturate() throws {
+    /// Three machines of 2^62 bytes: each one's figures fit, the fleet's
+    /// totals would not; the compiler says so at the machine where the fleet's
+    /// sum passes 2^63−1, instead of the planner saturating.
+    @Test func fleetTotalsPast8EiBAreAnError() throws {
         let big = 1 << 62
         let machines = (0..<3).map { m in
             Machine(
@@ -466,10 +469,38 @@ enum PlannerFixtures {
                     OS(name: "s", role: .standby, memory: Mi, kernel: Mi),
                 ])
         }
-        let plan = Planner.plan(compiled(Spec(policies: Policies(faults: FaultKind.allCases), machines: machines)))
-        #expect(plan.machines[0].fluidTotal == big / 2 + big / 4 + Mi + big / 8)
-        #expect(plan.totals.fluidTotal == Int.max)
-        #expect(plan.totals.duplicateTotal == Int.max)
-        #expect(plan.totals.footprint == 3 * (big / 4))
+        let spec = Spec(policies: Policies(faults: FaultKind.allCases), machines: machines)
+        let (compiled, diagnostics) = Compiler.compile(spec)
+        #expect(compiled == nil)
+        #expect(diagnostics.all.map(\.code) == [.totalTooLarge])
+        #expect(diagnostics.all.first?.message.contains("machine 'm1'") == true)
+        // One machine alone plans, with every figure exact.
+        let one = Planner.plan(try #require(Compiler.compile(Spec(policies: spec.policies, machines: [machines[0]])).0))
+        #expect(one.machines[0].fluidTotal == big / 2 + big / 4 + Mi + big / 8)
+        #expect(one.totals.fluidTotal == one.machines[0].fluidTotal)
+        #expect(one.totals.footprint == big / 4)
+    }
+
+    /// A standby receiving the copies of two 4 EiB jobs: its minimum alone
+    /// would pass 2^63−1. The error is at the standby's machine.
+    @Test func aStandbyReceivingMoreThan8EiBIsAnError() {
+        let four = 4 << 60
+        let senders = (1...2).map { m in
+            Machine(
+                name: "m\(m)", memory: 5 << 60, monitor: Mi,
+                oses: [
+                    OS(
+                        name: "a", role: .active, memory: four + Mi, kernel: Mi,
+                        standby: OSReference(machine: "m0", os: "s"),
+                        jobs: [Job(name: "j", memory: four, hotStandby: true)])
+                ])
+        }
+        let receiver = Machine(
+            name: "m0", memory: Gi, monitor: Mi, oses: [OS(name: "s", role: .standby, memory: Mi, kernel: Mi)])
+        let (compiled, diagnostics) = Compiler.compile(
+            Spec(policies: Policies(faults: FaultKind.allCases), machines: [receiver] + senders))
+        #expect(compiled == nil)
+        #expect(diagnostics.all.map(\.code) == [.totalTooLarge])
+        #expect(diagnostics.all.first?.message.contains("machine 'm0'") == true)
     }
 }

@@ -124,14 +124,17 @@ enum RandomSpec {
                 let total = jobs.reduce(0) { $0 + $1.memory }
                 // Sometimes less than the jobs need, so that start-up expands the OS.
                 let memory = kernel + max(0, total + Int.random(in: -6...4, using: &rng) * g)
-                // Replay the compiler's carving to know how much the OS will ask for.
-                var free = memory - kernel
+                // Replay start-up, with a pool that never runs out, to know how
+                // much the OS will ask for.
+                var own = memory
+                var pool = Int.max
                 for job in jobs {
-                    if free < job.memory {
-                        expansions += job.memory - free
-                        free = job.memory
+                    if case .start(let expansion) = StartUp.step(
+                        job: job.memory, own: own, kernel: kernel, pool: pool, reserve: 0)
+                    {
+                        expansions += expansion
+                        StartUp.apply(expansion: expansion, job: job.memory, own: &own, pool: &pool)
                     }
-                    free -= job.memory
                 }
                 oses.append(
                     OS(

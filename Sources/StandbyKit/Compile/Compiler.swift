@@ -41,6 +41,8 @@ public enum Compiler {
             machines.append(contentsOf: part.0)
             diagnostics.append(contentsOf: part.1)
         }
+        // The planner's sums stay below 2^63 bytes once these bounds fit.
+        diagnostics.append(contentsOf: FigureBounds.check(spec))
         if diagnostics.hasErrors { return (nil, diagnostics) }
         return (CompiledSpec(spec: spec, machines: machines), diagnostics)
     }
@@ -50,27 +52,17 @@ public enum Compiler {
     static func initialTable(
         _ machine: Machine, policies: Policies, into diagnostics: inout Diagnostics
     ) -> [Region]? {
+        guard let used = StartUp.bootUse(machine), used <= machine.memory else {
+            diagnostics.append(StartUp.overcommitted(machine, noteAt: nil))
+            return nil
+        }
         var regions: [Region] = []
         regions.reserveCapacity(machine.oses.count + 2)
-        var used = machine.monitor
-        var overflow = false
         for os in machine.oses {
             regions.append(
                 Region(
                     name: os.name, kind: .os, size: os.memory, owner: os.name,
                     onFault: policies.osArea == .keep ? os.name : monitorName))
-            let (sum, o) = used.addingReportingOverflow(os.memory)
-            overflow = overflow || o
-            used = sum
-        }
-        guard !overflow, used <= machine.memory else {
-            diagnostics.error(
-                .machineOvercommitted,
-                "machine '\(machine.name)' has \(Size.describe(machine.memory)) but the monitor and its OSes take "
-                    + (overflow ? "more than 8 EiB" : Size.describe(used)),
-                at: machine.location,
-                notes: [.init("lower the OSes' allocations or raise the machine's memory")])
-            return nil
         }
         regions.append(
             Region(name: monitorName, kind: .monitor, size: machine.monitor, owner: monitorName, onFault: monitorName))
@@ -96,20 +88,17 @@ public enum Compiler {
         for (o, os) in machine.oses.enumerated() {
             for job in os.jobs {
                 defer { ordinal += 1 }
-                let free = own[o] - os.kernel
-                var expansion = 0
-                if free < job.memory {
-                    expansion = job.memory - free
-                    let available = max(0, pool - machine.reserve)
-                    if available < expansion {
-                        diagnostics.append(cannotStart(job, on: os, in: machine, short: expansion, available: available, pool: pool))
-                        leftOut.append(ordinal)
-                        continue
-                    }
-                    expansions.append(.init(step: started, bytes: expansion))
+                let expansion: Int
+                switch StartUp.step(job: job.memory, own: own[o], kernel: os.kernel, pool: pool, reserve: machine.reserve) {
+                case .cannotStart(let short, let available):
+                    diagnostics.append(cannotStart(job, on: os, in: machine, short: short, available: available, pool: pool))
+                    leftOut.append(ordinal)
+                    continue
+                case .start(let bytes):
+                    expansion = bytes
                 }
-                own[o] += expansion - job.memory
-                pool -= expansion
+                if expansion > 0 { expansions.append(.init(step: started, bytes: expansion)) }
+                StartUp.apply(expansion: expansion, job: job.memory, own: &own[o], pool: &pool)
                 started += 1
             }
         }
@@ -123,7 +112,7 @@ public enum Compiler {
         let target = job.failoverTarget(on: os)
         let onFault: String
         if let target {
-            onFault = target.machine == nil || target.machine == machine.name ? target.os : target.description
+            onFault = StandbyResolver.isLocal(target, on: machine.name) ? target.os : target.description
         } else {
             onFault = monitorName
         }

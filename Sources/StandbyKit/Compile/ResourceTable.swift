@@ -209,8 +209,11 @@ public struct CompiledStates: Sequence, Sendable {
             let os = machine.machine.oses[step.os]
             let job = os.jobs[step.job]
             // Region `step.os` is the OS's own area: OS regions come first, in order.
-            regions[step.os].size += step.expansion - job.memory
-            regions[regions.count - 1].size -= step.expansion
+            var own = regions[step.os].size
+            var pool = regions[regions.count - 1].size
+            StartUp.apply(expansion: step.expansion, job: job.memory, own: &own, pool: &pool)
+            regions[step.os].size = own
+            regions[regions.count - 1].size = pool
             regions.insert(
                 Compiler.jobRegion(job, on: os, machine: machine.machine),
                 at: regions.count - 1)

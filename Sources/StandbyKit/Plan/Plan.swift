@@ -4,8 +4,8 @@
 ///
 /// Field names map one to one onto the plan exports: `footprint` is
 /// `footprint_bytes`, `reserveMinimum` is `reserve_minimum_bytes`, and so on.
-/// Sizes are whole bytes. Sums that would pass 2^63−1 bytes stop there
-/// (see `docs/planning.md`).
+/// Sizes are whole bytes. The compiler rejects a spec any of whose figures
+/// could pass 2^63−1 bytes (`total-too-large`, see `docs/planning.md`).
 public struct Plan: Sendable, Hashable {
     /// The fault kinds simulated, without repeats, in ``FaultKind`` order.
     public var faults: [FaultKind]

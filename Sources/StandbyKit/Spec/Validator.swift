@@ -210,21 +210,9 @@ private struct Validation {
                 notes: [.init("lower 'monitor' or raise the machine's 'memory'", at: machine.memoryLocation)])
             return
         }
-        var used = machine.monitor
-        var overflow = false
-        for os in machine.oses {
-            let (sum, o) = used.addingReportingOverflow(os.memory)
-            overflow = overflow || o
-            used = sum
-        }
-        if overflow || used > machine.memory {
-            // Same wording as the compiler's check, which this one runs ahead of.
-            diagnostics.error(
-                .machineOvercommitted,
-                "\(what) has \(Size.describe(machine.memory)) but the monitor and its OSes take "
-                    + (overflow ? "more than 8 EiB" : Size.describe(used)),
-                at: machine.location,
-                notes: [.init("lower the OSes' allocations or raise the machine's memory", at: machine.memoryLocation)])
+        // The compiler's check (`StartUp`), which this one runs ahead of.
+        guard let used = StartUp.bootUse(machine), used <= machine.memory else {
+            diagnostics.append(StartUp.overcommitted(machine, noteAt: machine.memoryLocation))
             return
         }
         let pool = machine.memory - used
@@ -309,19 +297,17 @@ private struct Validation {
     ) -> (machine: Int, os: Int)? {
         let at = reference.location
         let here = spec.machines[m]
-        var target = m
-        if let name = reference.machine, name != here.name {
-            guard let index = machineIndex[name] else {
-                var notes: [Diagnostic.Note] = []
-                if let guess = hints.machine(like: name, in: spec) {
-                    notes.append(.init("did you mean '\(guess)/\(reference.os)'?"))
-                }
-                notes.append(.init(listing("machines", spec.machines.lazy.map(\.name))))
-                diagnostics.error(
-                    .unknownReference, "'\(reference)' names no machine '\(name)'", at: at, notes: notes)
-                return nil
+        // What a reference names is `StandbyResolver`'s rule; this says why it names nothing.
+        guard let target = StandbyResolver.machine(of: reference, from: m, named: here.name, in: machineIndex) else {
+            let name = reference.machine ?? here.name
+            var notes: [Diagnostic.Note] = []
+            if let guess = hints.machine(like: name, in: spec) {
+                notes.append(.init("did you mean '\(guess)/\(reference.os)'?"))
             }
-            target = index
+            notes.append(.init(listing("machines", spec.machines.lazy.map(\.name))))
+            diagnostics.error(
+                .unknownReference, "'\(reference)' names no machine '\(name)'", at: at, notes: notes)
+            return nil
         }
         let machine = spec.machines[target]
         guard let t = osNames[target][reference.os] else {

@@ -158,7 +158,7 @@ struct SimulatedCase: ExportedCase {
                     StandbyShortage(
                         standby: index.osName(Int(receiver.os)), need: receiver.need, free: receiver.free,
                         handed: receiver.handed, drawn: receiver.drawn, missing: receiver.missing, shortJobs: short,
-                        coveringAllocation: satAdd(index.oses[Int(receiver.os)].footprint, receiver.missing)))
+                        coveringAllocation: index.oses[Int(receiver.os)].footprint + receiver.missing))
             }
             shortages.append(
                 Shortage(
@@ -351,7 +351,7 @@ final class CaseNamer {
         unprotectedMemory = 0
         for slot in simulator.unprotected.elements {
             unprotectedNames.append(incomingNames[Int(slot) - firstSlot])
-            unprotectedMemory = satAdd(unprotectedMemory, index.jobs[Int(index.incomingJobs[Int(slot)])].memory)
+            unprotectedMemory += index.jobs[Int(index.incomingJobs[Int(slot)])].memory
         }
 
         let target: NameBytes

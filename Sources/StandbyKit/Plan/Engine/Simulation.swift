@@ -181,7 +181,7 @@ final class CaseSimulator {
     private func release(_ region: RegionRef, _ bytes: Int) {
         guard bytes > 0 else { return }
         move(.release(region, bytes: bytes))
-        released = satAdd(released, bytes)
+        released += bytes
     }
 
     /// Standby `t` owes job `j` a copy needing `need` bytes; `handed` bytes of
@@ -203,8 +203,8 @@ final class CaseSimulator {
         let c = Int32(truncatingIfNeeded: copies.count)
         copies.append(Copy(job: j))
         let receiver = receivers.base + r
-        receiver.pointee.need = satAdd(receiver.pointee.need, need)
-        receiver.pointee.handed = satAdd(receiver.pointee.handed, handed)
+        receiver.pointee.need += need
+        receiver.pointee.handed += handed
         if receiver.pointee.lastCopy >= 0 {
             copies[Int(receiver.pointee.lastCopy)].next = c
         } else {
@@ -344,11 +344,11 @@ final class CaseSimulator {
                 r.pointee.free = free
                 r.pointee.missing = lacking(r.pointee.need, minus: free, r.pointee.handed)
                 r.pointee.drawn = 0
-                missing = satAdd(missing, r.pointee.missing)
+                missing += r.pointee.missing
                 end += 1
             }
             let released = Int(mm) == spec.machine ? self.released : 0
-            let held = satAdd(index.machines[Int(mm)].pool, released)
+            let held = index.machines[Int(mm)].pool + released
             let draw = index.policies.pool ? min(held, missing) : 0
             var left = draw
             for k in i..<end where left > 0 {
@@ -360,8 +360,8 @@ final class CaseSimulator {
                 PoolOutcome(
                     machine: mm, firstReceiver: Int32(truncatingIfNeeded: i), endReceiver: Int32(truncatingIfNeeded: end),
                     released: released, held: held, missing: missing, draw: draw, shortfall: missing - draw))
-            shortfall = satAdd(shortfall, missing - draw)
-            poolDraw = satAdd(poolDraw, draw)
+            shortfall += missing - draw
+            poolDraw += draw
             i = end
         }
     }
@@ -372,7 +372,7 @@ final class CaseSimulator {
     func placeCopies() {
         for r in 0..<receivers.count {
             let receiver = receivers[r]
-            var available = satAdd(satAdd(receiver.free, receiver.handed), receiver.drawn)
+            var available = receiver.free + receiver.handed + receiver.drawn
             var c = Int(receiver.firstCopy)
             while c >= 0 {
                 let copy = copies.base + c
@@ -412,7 +412,7 @@ final class CaseSimulator {
             var missing = 0
             for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) {
                 let receiver = receivers[r]
-                missing = satAdd(missing, lacking(receiver.need, minus: extra[Int(receiver.os)], receiver.handed))
+                missing += lacking(receiver.need, minus: extra[Int(receiver.os)], receiver.handed)
             }
             body(Int(pool.machine), lacking(missing, minus: pool.released))
         }

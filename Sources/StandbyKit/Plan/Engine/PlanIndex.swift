@@ -1,18 +1,20 @@
-/// Sums of sizes that stop at `Int.max` instead of trapping.
-///
-/// A machine's own sums fit (the validator keeps its memory below 2^63 bytes),
-/// but a standby may be sent copies from many machines and totals run over the
-/// whole fleet, so those sums saturate.
+/// Sums of sizes that stop at `Int.max` instead of trapping, for reports that
+/// add up figures of their own (the planner's sums never need it: see
+/// `FigureBounds`).
 @inline(__always)
 func satAdd(_ a: Int, _ b: Int) -> Int {
     let (s, o) = a.addingReportingOverflow(b)
     return o ? (b > 0 ? Int.max : Int.min) : s
 }
 
-/// `max(0, a − b − c)` for sizes (all ≥ 0), without overflow.
+// The planner's sums use plain, trapping arithmetic: the compiler rejects a
+// spec any of whose figures could pass 2^63−1 bytes (`total-too-large`, see
+// `Compile/FigureBounds.swift`), so none of them overflows.
+
+/// `max(0, a − b − c)` for sizes (all ≥ 0).
 @inline(__always)
 func lacking(_ a: Int, minus b: Int, _ c: Int = 0) -> Int {
-    let have = satAdd(b, c)
+    let have = b + c
     return a > have ? a - have : 0
 }
 
@@ -37,7 +39,7 @@ struct OSRecord: Sendable, Equatable {
     /// Its own region after start-up.
     var own: Int
     var kernel: Int
-    /// Σ regions of the jobs that run on it (saturating).
+    /// Σ regions of the jobs that run on it.
     var resident: Int
     /// The jobs that started on it, in start order, as positions in ``PlanIndex/jobs``.
     var jobs: Range<Int32>
@@ -49,7 +51,7 @@ struct OSRecord: Sendable, Equatable {
     var free: Int { max(0, own - kernel) }
 
     /// Its own region plus its job regions after start-up.
-    var footprint: Int { satAdd(own, resident) }
+    var footprint: Int { own + resident }
 }
 
 /// A started job: what the planner needs of it, and no more (a fleet has
@@ -78,7 +80,7 @@ struct JobRecord: Sendable, Equatable {
 struct PlanIndex: Sendable {
     let compiled: CompiledSpec
     let policies: Policies
-    /// Machine name → position (the first machine of that name).
+    /// Machine name → position (the first machine of that name, as `StandbyResolver`).
     let machineIndex: [String: Int]
     let machines: [MachineRecord]
     let oses: [OSRecord]
@@ -96,10 +98,7 @@ struct PlanIndex: Sendable {
         self.compiled = compiled
         self.policies = compiled.spec.policies
         let cms = compiled.machines
-        var machineIndex: [String: Int] = [:]
-        for (m, cm) in cms.enumerated() where machineIndex[cm.name] == nil {
-            machineIndex[cm.name] = m
-        }
+        let machineIndex = StandbyResolver.machineIndex(of: cms.lazy.map(\.name))
         let runs = runs(of: cms.count, threads: threads)
 
         // Positions are numbered across the spec: a machine's OSes start after
@@ -119,11 +118,11 @@ struct PlanIndex: Sendable {
             runs[t].map { m in
                 let cm = cms[m]
                 let own = Self.ownRegions(cm)
-                var names: [String: Int32] = [:]
+                // As `StandbyResolver`: the first OS of a name; positions across the spec.
+                let names = StandbyResolver.osIndex(of: cm.machine).mapValues { Self.position(osBase[m] + $0) }
                 var oses: [OSRecord] = []
                 oses.reserveCapacity(cm.machine.oses.count)
                 for (o, os) in cm.machine.oses.enumerated() {
-                    if names[os.name] == nil { names[os.name] = Self.position(osBase[m] + o) }
                     oses.append(
                         OSRecord(
                             machine: Self.position(m), local: Self.position(o), role: os.role, own: own.sizes[o],
@@ -156,9 +155,10 @@ struct PlanIndex: Sendable {
 
         /// The OS a reference names, as seen from machine `m`; −1 for none.
         func resolve(_ ref: OSReference?, from m: Int) -> Int32 {
-            guard let ref else { return -1 }
-            let tm = ref.machine.map { machineIndex[$0] } ?? m
-            guard let tm, let o = osByName[tm][ref.os] else { return -1 }
+            guard let ref,
+                let tm = StandbyResolver.machine(of: ref, from: m, named: cms[m].machine.name, in: machineIndex),
+                let o = osByName[tm][ref.os]
+            else { return -1 }
             return o
         }
 
@@ -193,7 +193,7 @@ struct PlanIndex: Sendable {
                                     ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m))
                                     : -1
                                 if target >= 0 { incomingCount[Int(target)] += 1 }
-                                total = satAdd(total, job.pointee.memory)
+                                total += job.pointee.memory
                                 base?.advanced(by: next).initialize(
                                     to: JobRecord(
                                         memory: job.pointee.memory, standbyMemory: job.pointee.standbyMemory,

@@ -1,0 +1,294 @@
+// The engine's passes over every case: the figures that need every
+// machine's cases (standby and reserve minimums, counts), on threads when no
+// case is kept, and the streaming of one machine's cases to the exports.
+
+/// The figures of a plan that depend on every machine's cases (see
+/// ``Planner/figures(_:faults:)``): enough to write a report's summary before
+/// any machine's cases, and to plan each machine on its own afterwards.
+public struct PlanFigures: Sendable {
+    /// The fault kinds simulated, without repeats, in ``FaultKind`` order.
+    public let faults: [FaultKind]
+    /// The cases of every machine.
+    public let caseCount: Int
+    /// The cases, of every machine, that are not covered.
+    public let uncoveredCaseCount: Int
+    /// The machines, as many as the compiled spec has.
+    public let machineCount: Int
+    /// Sums over the machines, as ``Plan/totals``.
+    public private(set) var totals = FleetTotals(
+        footprint: 0, reserveMinimum: 0, fluidTotal: 0, duplicateTotal: 0, staticTotal: 0, savings: 0,
+        savingsPercent: RoundedPercent(tenths: 0))
+
+    /// Whether every simulated case of every machine is covered.
+    public var covered: Bool { uncoveredCaseCount == 0 }
+
+    let index: PlanIndex
+    /// Per OS: the most it must supply beyond what is handed to it in any
+    /// simulated `os` or `job` case (0 for an OS that receives no copy).
+    let extra: [Int]
+    /// Per machine: its reserve minimum.
+    let reserve: [Int]
+    /// Per machine: how many of its cases are not covered.
+    let uncoveredByMachine: [Int]
+    /// Per job: whether some case loses it although it is hot-standby, with no
+    /// memory that could bring it back.
+    let unrecoverable: [Bool]
+
+    /// Simulates every case of `kinds` once, in two passes over the machines,
+    /// and hands each to `observe` (with its machine) while the simulator holds
+    /// it. Without `observe`, a `job` case whose job restarts in place is only
+    /// counted: it moves nothing and is covered.
+    ///
+    /// min(S) needs the largest demand of any `os` or `job` case, and the
+    /// reserve minimum counts every case against standbys at their minimum. So
+    /// the first pass runs the `os` and `job` cases of every machine and the
+    /// second the others. An `os` or `job` case needs no pool once every standby
+    /// is at its minimum (each standby's minimum covers what it lacks in that
+    /// very case), so only the second pass adds to the reserve minimum.
+    init(_ index: PlanIndex, kinds: [FaultKind], simulator: CaseSimulator, observe: ((Int) -> Void)?) {
+        let machineCount = index.machines.count
+        let handOver = kinds.filter { $0 == .os || $0 == .job }
+        let others = kinds.filter { $0 != .os && $0 != .job }
+        var tally = Tally(index)
+        let threads = observe == nil ? min(parallelThreads(), machineCount) : 1
+        if threads > 1 {
+            // Without `observe` the order of cases does not matter: each thread
+            // takes a run of machines with its own simulator and tally, and the
+            // tallies combine (maxima, sums) to the same figures.
+            let chunks = runs(of: machineCount, threads: threads)
+            let simulators = (0..<threads).map { t in t == 0 ? simulator : CaseSimulator(index) }
+            tally = Tally.combined(parallel(threads) { t in
+                var part = Tally(index)
+                for m in chunks[t] { part.handOver(m, kinds: handOver, index: index, simulator: simulators[t], observe: nil) }
+                return part
+            })
+            let extra = tally.extra
+            for part in parallel(threads, { t in
+                var part = Tally(index)
+                part.extra = extra
+                for m in chunks[t] { part.others(m, kinds: others, index: index, simulator: simulators[t], observe: nil) }
+                return part
+            }) {
+                tally.add(counts: part)
+                for pm in tally.reserve.indices { tally.reserve[pm] = max(tally.reserve[pm], part.reserve[pm]) }
+            }
+        } else {
+            for m in 0..<machineCount {
+                tally.handOver(m, kinds: handOver, index: index, simulator: simulator, observe: observe)
+            }
+            for m in 0..<machineCount {
+                tally.others(m, kinds: others, index: index, simulator: simulator, observe: observe)
+            }
+        }
+        let caseCount = tally.caseCount
+        let extra = tally.extra
+        let reserve = tally.reserve
+        let uncovered = tally.uncovered
+        let unrecoverable = tally.unrecoverable
+        self.faults = kinds
+        self.caseCount = caseCount
+        self.uncoveredCaseCount = uncovered.reduce(0, +)
+        self.machineCount = machineCount
+        self.index = index
+        self.extra = extra
+        self.reserve = reserve
+        self.uncoveredByMachine = uncovered
+        self.unrecoverable = unrecoverable
+        var figures: [MachinePlan] = []
+        figures.reserveCapacity(machineCount)
+        for m in 0..<machineCount { figures.append(machinePlan(m, cases: [])) }
+        self.totals = FleetTotals(summing: figures)
+    }
+
+    /// The figures of machine `m`: footprints, standby minimums and the totals,
+    /// with `cases` as its cases.
+    func machinePlan(_ m: Int, cases: [FaultCase]) -> MachinePlan {
+        let record = index.machines[m]
+        var footprint = 0
+        var actives: [ActiveFigure] = []
+        var standbys: [StandbyFigure] = []
+        var standbyMinimums = 0
+        var duplicates = 0
+        var statics = 0
+        for o in Int(record.oses.lowerBound)..<Int(record.oses.upperBound) {
+            let os = index.oses[o]
+            switch os.role {
+            case .active:
+                footprint += os.footprint
+                // An OS's jobs name few standbys, mostly one after another: a set
+                // only once there are many.
+                var protectedBy: [Int] = []
+                var seen: Set<Int> = []
+                for j in os.jobs {
+                    let t = Int(index.jobs[Int(j)].target)
+                    guard t >= 0, protectedBy.last != t else { continue }
+                    if protectedBy.count < 16 {
+                        if !protectedBy.contains(t) { protectedBy.append(t) }
+                    } else {
+                        if seen.isEmpty { seen = Set(protectedBy) }
+                        if seen.insert(t).inserted { protectedBy.append(t) }
+                    }
+                }
+                actives.append(
+                    ActiveFigure(
+                        name: index.osName(o), footprint: os.footprint,
+                        protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
+            case .standby:
+                let base = os.kernel + os.resident
+                let minimum = base + extra[o]
+                // The actives it protects, each with the Σ standby_memory it sends here;
+                // incoming jobs are in document order, so one active's jobs are adjacent.
+                var protected: [(os: Int, copies: Int)] = []
+                var largestFootprint = 0
+                var largestCopies = 0
+                for j in index.incoming(o) {
+                    let job = index.jobs[Int(j)]
+                    let from = Int(job.os)
+                    guard index.oses[from].role == .active else { continue }
+                    if protected.last?.os == from {
+                        protected[protected.count - 1].copies += job.standbyMemory
+                    } else {
+                        protected.append((from, job.standbyMemory))
+                        largestFootprint = max(largestFootprint, index.oses[from].footprint)
+                    }
+                    largestCopies = max(largestCopies, protected[protected.count - 1].copies)
+                }
+                standbyMinimums += minimum
+                duplicates += max(base, largestFootprint)
+                statics += base + largestCopies
+                standbys.append(
+                    StandbyFigure(
+                        name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
+                        minimum: minimum, protects: protected.map { index.name(os: $0.os, from: m) }))
+            }
+        }
+        let machine = index.machine(m).machine
+        let base = machine.monitor + footprint
+        let fluid = base + standbyMinimums + reserve[m]
+        let duplicate = base + duplicates
+        let staticTotal = base + statics
+        // Both totals are between 0 and Int.max, so the difference fits.
+        let savings = duplicate - fluid
+        var unrecoverableJobs: [String] = []
+        for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where unrecoverable[j] {
+            unrecoverableJobs.append(index.name(job: j, from: m))
+        }
+        return MachinePlan(
+            name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: record.pool,
+            footprint: footprint, reserveMinimum: reserve[m], fluidTotal: fluid, duplicateTotal: duplicate,
+            staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
+            standbys: standbys, actives: actives, cases: cases, unrecoverableJobs: unrecoverableJobs)
+    }
+
+    /// The machines as the JSON and CSV exports walk them: each machine's
+    /// figures, then its cases simulated one at a time and written as they come,
+    /// never made into ``FaultCase``s.
+    func exportMachines() -> some Sequence<ExportMachine<SimulatedCase>> {
+        let simulator = CaseSimulator(index)
+        let namer = CaseNamer(index)
+        return (0..<machineCount).lazy.map { m in exportMachine(m, simulator: simulator, namer: namer) }
+    }
+
+    /// Scratch space for exporting machines on `threads` threads at once: a
+    /// simulator and a namer per thread, each to be used by that thread alone.
+    func exporters(_ threads: Int) -> [(simulator: CaseSimulator, namer: CaseNamer)] {
+        (0..<threads).map { _ in (CaseSimulator(index), CaseNamer(index)) }
+    }
+
+    /// Machine `m` as ``exportMachines()`` walks it, simulated with `simulator`
+    /// and named with `namer` (one pair per thread: they are scratch space).
+    func exportMachine(_ m: Int, simulator: CaseSimulator, namer: CaseNamer) -> ExportMachine<SimulatedCase> {
+        ExportMachine(
+            plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
+            forEachCase: { write in
+                index.forEachCase(of: faults, machine: m) { spec in
+                    simulator.run(spec)
+                    write(namer.view(of: simulator))
+                }
+            })
+    }
+}
+
+extension FleetTotals {
+    /// The sums over `machines` (bounded by `FigureBounds`).
+    init(summing machines: [MachinePlan]) {
+        func sum(_ figure: (MachinePlan) -> Int) -> Int { machines.reduce(0) { $0 + figure($1) } }
+        let duplicate = sum(\.duplicateTotal)
+        let savings = sum(\.savings)
+        self.init(
+            footprint: sum(\.footprint), reserveMinimum: sum(\.reserveMinimum), fluidTotal: sum(\.fluidTotal),
+            duplicateTotal: duplicate, staticTotal: sum(\.staticTotal), savings: savings,
+            savingsPercent: RoundedPercent(part: savings, of: duplicate))
+    }
+}
+
+/// What the figures' passes add up over a run of machines: per standby the
+/// most it must supply beyond what it is handed, per machine its reserve and
+/// uncovered cases, per job whether some case leaves it unrecoverable.
+struct Tally {
+    var extra: [Int]
+    var reserve: [Int]
+    var uncovered: [Int]
+    var unrecoverable: [Bool]
+    var caseCount = 0
+
+    init(_ index: PlanIndex) {
+        extra = Array(repeating: 0, count: index.oses.count)
+        reserve = Array(repeating: 0, count: index.machines.count)
+        uncovered = Array(repeating: 0, count: index.machines.count)
+        unrecoverable = Array(repeating: false, count: index.jobs.count)
+    }
+
+    /// The `os` and `job` cases of machine `m`: the standbys' demands.
+    mutating func handOver(
+        _ m: Int, kinds: [FaultKind], index: PlanIndex, simulator: CaseSimulator, observe: ((Int) -> Void)?
+    ) {
+        index.forEachCase(of: kinds, machine: m) { spec in
+            guard observe != nil || !index.restartsInPlace(spec) else {
+                caseCount += 1
+                return
+            }
+            simulator.run(spec)
+            count(m, simulator)
+            simulator.raiseDemands(&extra)
+            observe?(m)
+        }
+    }
+
+    /// The other cases of machine `m`, against standbys at their minimum
+    /// (`extra` complete): the pools they need.
+    mutating func others(
+        _ m: Int, kinds: [FaultKind], index: PlanIndex, simulator: CaseSimulator, observe: ((Int) -> Void)?
+    ) {
+        index.forEachCase(of: kinds, machine: m) { spec in
+            simulator.run(spec)
+            count(m, simulator)
+            simulator.forEachRequiredPool(extra: extra) { pm, bytes in reserve[pm] = max(reserve[pm], bytes) }
+            observe?(m)
+        }
+    }
+
+    private mutating func count(_ m: Int, _ simulator: CaseSimulator) {
+        caseCount += 1
+        if !simulator.covered { uncovered[m] += 1 }
+        for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
+    }
+
+    /// Adds `other`'s case counts and unrecoverable jobs.
+    mutating func add(counts other: Tally) {
+        caseCount += other.caseCount
+        for m in uncovered.indices { uncovered[m] += other.uncovered[m] }
+        for j in unrecoverable.indices where other.unrecoverable[j] { unrecoverable[j] = true }
+    }
+
+    /// The tallies of runs of machines, together.
+    static func combined(_ parts: [Tally]) -> Tally {
+        var total = parts[0]
+        for part in parts.dropFirst() {
+            total.add(counts: part)
+            for o in total.extra.indices { total.extra[o] = max(total.extra[o], part.extra[o]) }
+            for pm in total.reserve.indices { total.reserve[pm] = max(total.reserve[pm], part.reserve[pm]) }
+        }
+        return total
+    }
+}

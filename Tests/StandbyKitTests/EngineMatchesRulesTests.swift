@@ -1,0 +1,116 @@
+import PropertyBased
+import Synchronization
+import Testing
+
+@testable import StandbyKit
+
+/// The engine (`Plan/Engine/`: flat index, reused buffers, threads, streaming)
+/// against the rules (`Plan/Rules/`: plain values): on random specs, every
+/// field of every case and every figure must be equal, for the spec's own
+/// fault list and for every fault kind.
+@Suite struct EngineMatchesRulesTests {
+    /// What the random specs exercised, counted over a run so that the test
+    /// fails if the generator stops producing some feature.
+    final class Seen: Sendable {
+        let counts = Mutex<[String: Int]>([:])
+        func note(_ feature: String, _ happened: Bool = true) {
+            guard happened else { return }
+            counts.withLock { $0[feature, default: 0] += 1 }
+        }
+        var features: Set<String> { counts.withLock { Set($0.keys) } }
+    }
+
+    /// Compares the engine's plan with the rules' one: every case, every
+    /// machine's figures, the fleet's totals (together all of ``Plan``), each
+    /// on its own so that a failure names what differs.
+    static func expectEqual(_ engine: Plan, _ rules: Plan, _ what: String) {
+        #expect(engine.faults == rules.faults, "\(what)")
+        #expect(engine.machines.count == rules.machines.count, "\(what)")
+        for (e, r) in zip(engine.machines, rules.machines) {
+            #expect(e.cases.map(\.id) == r.cases.map(\.id), "\(what) \(e.name)")
+            for (ec, rc) in zip(e.cases, r.cases) where ec != rc {
+                #expect(ec == rc, "\(what): case \(rc.id)")
+            }
+            var ef = e
+            var rf = r
+            ef.cases = []
+            rf.cases = []
+            #expect(ef == rf, "\(what): figures of \(e.name)")
+        }
+        #expect(engine.totals == rules.totals, "\(what): fleet totals")
+    }
+
+    /// The streaming path (figures first, then one machine at a time) gives
+    /// the rules' figures too.
+    static func expectStreamingEqual(_ compiled: CompiledSpec, _ rules: Plan, faults: [FaultKind]) {
+        let figures = Planner.figures(compiled, faults: faults)
+        #expect(figures.totals == rules.totals)
+        #expect(figures.caseCount == rules.cases.count)
+        #expect(figures.uncoveredCaseCount == rules.cases.filter { !$0.covered }.count)
+        var machines: [MachinePlan] = []
+        Planner.forEachMachine(figures) { machines.append($0) }
+        #expect(machines == rules.machines)
+    }
+
+    @Test func theEngineFollowsTheRulesOnRandomSpecs() async {
+        let seen = Seen()
+        await propertyCheck(count: 500, input: RandomSpec.generator()) { spec in
+            let compiled = RandomSpec.compile(spec)
+            for faults in [spec.policies.faults, FaultKind.allCases] {
+                let rules = FigureRules.plan(compiled, faults: faults)
+                Self.expectEqual(Planner.plan(compiled, faults: faults), rules, "faults \(faults)")
+                for c in rules.cases {
+                    seen.note("kind \(c.kind)")
+                    seen.note("action \(c.action.map { "\($0)" } ?? "-")")
+                    seen.note("short", c.shortfall > 0)
+                    seen.note("draw", c.poolDraw > 0)
+                    seen.note("unrecoverable", !c.unrecoverable.isEmpty)
+                    seen.note("unprotected", !c.unprotectedJobs.isEmpty)
+                    // Only a standby on another machine survives a `machine` case.
+                    seen.note("cross-machine copy", c.kind == .machine && !c.takenOver.isEmpty)
+                    seen.note("copy refused", c.shortages.contains { $0.standbys.contains { !$0.shortJobs.isEmpty } })
+                }
+                seen.note("N:1 standby", rules.machines.contains { $0.standbys.contains { $0.protects.count > 1 } })
+                seen.note("negative savings", rules.machines.contains { $0.savings < 0 })
+            }
+            Self.expectStreamingEqual(compiled, FigureRules.plan(compiled), faults: spec.policies.faults)
+            seen.note("pool: false", !spec.policies.pool)
+            seen.note("os_area: release", spec.policies.osArea == .release)
+            seen.note("lost \(spec.policies.memoryLost)")
+        }
+        let expected: Set<String> = [
+            "kind os", "kind job", "kind standby", "kind memory", "kind machine", "action restart", "action stop",
+            "action failover", "short", "draw", "unrecoverable", "unprotected", "cross-machine copy",
+            "copy refused", "N:1 standby", "pool: false", "os_area: release",
+        ]
+        #expect(expected.subtracting(seen.features).isEmpty, "never seen: \(expected.subtracting(seen.features))")
+        #expect(seen.features.filter { $0.hasPrefix("lost ") }.count == RandomSpec.losses.count)
+    }
+
+    @Test func theEngineFollowsTheRulesOnTheExamples() {
+        for spec in [
+            PlannerFixtures.workedExample(), PlannerFixtures.workedExample(faults: FaultKind.allCases),
+            PlannerFixtures.crossMachineExample(),
+        ] {
+            let compiled = PlannerFixtures.compiled(spec)
+            Self.expectEqual(Planner.plan(compiled), FigureRules.plan(compiled), "example")
+        }
+    }
+
+    /// The rules on MODEL.md's worked example, as `docs/planning.md` works it out by hand.
+    @Test func theRulesGiveTheWorkedExample() {
+        let plan = FigureRules.plan(PlannerFixtures.compiled(PlannerFixtures.workedExample()))
+        let mib = 1 << 20
+        let machine = plan.machines[0]
+        #expect(machine.fluidTotal == 384 * mib)
+        #expect(machine.duplicateTotal == 416 * mib)
+        #expect(machine.staticTotal == 384 * mib)
+        #expect(machine.reserveMinimum == 128 * mib)
+        #expect(machine.standbys.map(\.minimum) == [32 * mib])
+        let memory = plan.faultCase(id: "vms50/memory/active")
+        #expect(memory?.covered == false)
+        #expect(memory?.shortfall == 128 * mib)
+        #expect(memory?.lostJobs == ["A", "B"])
+        #expect(plan.faultCase(id: "vms50/os/active")?.takenOver == ["A"])
+    }
+}
