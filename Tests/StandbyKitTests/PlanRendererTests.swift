@@ -394,17 +394,17 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
 
 @Suite struct PlanRendererSentenceTests {
     @Test func coverageSentences() {
-        #expect(PlanRenderer.coverage(total: 0, uncovered: 0) == "yes — no case was simulated")
-        #expect(PlanRenderer.coverage(total: 1, uncovered: 0) == "yes — the only case is covered")
-        #expect(PlanRenderer.coverage(total: 5, uncovered: 0) == "yes — all 5 cases are covered")
-        #expect(PlanRenderer.coverage(total: 5, uncovered: 1) == "no — 1 of 5 cases is not covered")
-        #expect(PlanRenderer.coverage(total: 5, uncovered: 2) == "no — 2 of 5 cases are not covered")
-        #expect(PlanRenderer.coverage(total: 1, uncovered: 1) == "no — 1 of 1 case is not covered")
+        #expect(Sentences.coverage(total: 0, uncovered: 0) == "yes — no case was simulated")
+        #expect(Sentences.coverage(total: 1, uncovered: 0) == "yes — the only case is covered")
+        #expect(Sentences.coverage(total: 5, uncovered: 0) == "yes — all 5 cases are covered")
+        #expect(Sentences.coverage(total: 5, uncovered: 1) == "no — 1 of 5 cases is not covered")
+        #expect(Sentences.coverage(total: 5, uncovered: 2) == "no — 2 of 5 cases are not covered")
+        #expect(Sentences.coverage(total: 1, uncovered: 1) == "no — 1 of 1 case is not covered")
     }
 
     @Test func negativeSavingsSayWhatTheFluidLayoutCosts() {
         let mi = 1 << 20
-        let text = PlanRenderer.savingsSentence(
+        let text = Sentences.savings(
             fluid: 420 * mi, duplicate: 400 * mi, static: 410 * mi, savings: -20 * mi,
             percent: RoundedPercent(part: -20, of: 400), unit: .auto)
         #expect(text == "fluid 420 MiB vs duplicate 400 MiB: costs 20 MiB more (-5.0 %); static 410 MiB")
@@ -424,10 +424,11 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
                             shortJobs: ["j"], coveringAllocation: 40 * mi)
                     ])
             ])
-        let (headline, details) = PlanRenderer.explanation(c, pool: false, unit: .auto)
-        #expect(headline == "m/os/x: 8 MiB short")
+        let explanation = Sentences.explanation(c, pool: false, unit: .auto)
+        #expect(explanation.headline.plain == "m/os/x: 8 MiB short")
+        #expect(explanation.covers.map(\.plain) == ["would be covered by s at 40 MiB (machine memory +8 MiB)"])
         #expect(
-            details == [
+            explanation.details.map(\.plain) == [
                 "s: its copies need 24 MiB; it had 8 MiB free and was handed 8 MiB; it lacked 8 MiB and may not draw "
                     + "from the pool (pool: false); j could not start",
                 "pool of m: held 16 MiB (16 MiB of it released by the fault), gave 0 B; 8 MiB short",

@@ -154,9 +154,15 @@ struct BarSegment {
     }
 
     /// Segments with the same key merged into one at the place of the first.
+    ///
+    /// Linear in the segments: each group's owners are also kept in a set, since
+    /// the group of what a case left alone has an owner per OS of the machine,
+    /// and looking them up in the list made each case bar quadratic in the OSes.
     static func grouped(_ segments: [BarSegment]) -> [BarSegment] {
         var out: [BarSegment] = []
+        out.reserveCapacity(segments.count)
         var groupAt: [String: Int] = [:]
+        var ownersAt: [Int: Set<String>] = [:]
         for s in segments {
             guard let key = s.key else {
                 out.append(s)
@@ -168,9 +174,10 @@ struct BarSegment {
                 out[i].lastName = s.name
                 // A group's name says what it is: "n regions left alone".
                 if s.group == .unchanged { out[i].detail = "" }
-                if !out[i].owners.contains(s.owner) { out[i].owners.append(s.owner) }
+                if ownersAt[i, default: []].insert(s.owner).inserted { out[i].owners.append(s.owner) }
             } else {
                 groupAt[key] = out.count
+                ownersAt[out.count] = [s.owner]
                 out.append(s)
             }
         }

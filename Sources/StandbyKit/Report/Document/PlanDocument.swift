@@ -1,0 +1,164 @@
+// The plan report as a document: one walk over a plan that yields its blocks
+// in reading order. Text and Markdown render the same blocks.
+
+/// One block of the human plan report. What it says comes from
+/// ``Sentences``; each format decides only how it looks.
+enum PlanBlock {
+    /// The answer first: whether every case is covered.
+    case coverage(String)
+    /// What the fluid layout saves against the duplicate one.
+    case savings(String)
+    /// The fault kinds simulated.
+    case faults(String)
+    /// The fleet's figures, when there is more than one machine.
+    case fleet(machines: Int, figures: [Figure])
+    /// A machine's section starts: its name and its compiled summary.
+    case machine(name: String, summary: String)
+    /// Whether a machine's cases are covered, when there is more than one machine.
+    case machineCoverage(String)
+    /// A table: standbys, actives, or every case.
+    case table(ReportTable)
+    /// A machine's figures.
+    case figures([Figure])
+    /// A sentence of its own (the jobs no memory can bring back).
+    case remark(Words)
+    /// Cases with what is said of each: the cases not covered, or those
+    /// that leave jobs unprotected.
+    case cases(CaseList)
+}
+
+/// A table of a report. Rows are made on demand, so that a renderer can read
+/// them twice (once for widths) without holding a machine's every row.
+struct ReportTable {
+    /// Its heading (`Standbys`); the text format draws no heading.
+    var title: String
+    var columns: [Column]
+    var rowCount: Int
+    /// The cells of row `i`, in `0..<rowCount`.
+    var row: (Int) -> [Cell]
+    /// What the table says when it has no row (`no standby OS`).
+    var empty: String
+
+    struct Column {
+        var name: String
+        var rightAligned = false
+        /// The widest a text column grows; a longer cell overflows it.
+        var maxWidth = Int.max
+    }
+
+    /// One cell.
+    enum Cell {
+        case words(Words)
+        /// A list of names; drawn as `-` in text when empty, blank in Markdown.
+        case names([String])
+    }
+}
+
+/// A list of cases, each with its headline and lines under it.
+struct CaseList {
+    /// Its heading (`not covered`).
+    var title: String
+    var items: [Explanation]
+    /// Whether the headlines stand out (the cases not covered do).
+    var strong: Bool
+}
+
+extension PlanRenderer {
+    /// The plan report's blocks, in reading order, handed to `yield`: the
+    /// summary, then each machine's blocks as the machine is planned, so that
+    /// one machine's cases are held at a time.
+    static func walkPlan(
+        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit,
+        _ yield: (PlanBlock) -> Void
+    ) {
+        yield(.coverage(Sentences.coverage(total: plan.caseCount, uncovered: plan.uncoveredCaseCount)))
+        yield(.savings(Sentences.savings(plan.totals, unit: unit)))
+        yield(.faults(Sentences.faultList(plan.faults)))
+        if plan.machineCount > 1 {
+            yield(.fleet(machines: plan.machineCount, figures: Sentences.figures(plan.totals, unit: unit)))
+        }
+        let byName = compiledMachines(compiled)
+        let pool = compiled.spec.policies.pool
+        // `machines` runs its body before it returns: `yield` only looks escaping.
+        withoutActuallyEscaping(yield) { yield in
+            machines { m in
+                yield(.machine(name: m.name, summary: summary(m, byName[m.name], unit: unit)))
+                if plan.machineCount > 1 {
+                    let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
+                    yield(.machineCoverage(Sentences.coverage(total: m.cases.count, uncovered: bad)))
+                }
+                walkMachine(m, pool: pool, unit: unit, yield)
+            }
+        }
+    }
+
+    /// The blocks of one machine after its heading.
+    private static func walkMachine(_ m: MachinePlan, pool: Bool, unit: Size.Unit, _ yield: (PlanBlock) -> Void) {
+        let size = { (bytes: Int) in ReportTable.Cell.words(Words(stringLiteral: Size.format(bytes, unit: unit))) }
+        yield(
+            .table(
+                ReportTable(
+                    title: "Standbys",
+                    columns: [.init(name: "standby"), .init(name: "allocated", rightAligned: true),
+                              .init(name: "minimum", rightAligned: true), .init(name: "protects")],
+                    rowCount: m.standbys.count,
+                    row: { i in
+                        let s = m.standbys[i]
+                        return [.words(.quoted(s.name)), size(s.allocated), size(s.minimum), .names(s.protects)]
+                    }, empty: Sentences.noStandby)))
+        yield(
+            .table(
+                ReportTable(
+                    title: "Actives",
+                    columns: [.init(name: "active"), .init(name: "footprint", rightAligned: true),
+                              .init(name: "protected by")],
+                    rowCount: m.actives.count,
+                    row: { i in
+                        let a = m.actives[i]
+                        return [.words(.quoted(a.name)), size(a.footprint), .names(a.protectedBy)]
+                    }, empty: Sentences.noActive)))
+        yield(.figures(Sentences.figures(m, unit: unit)))
+        if !m.unrecoverableJobs.isEmpty { yield(.remark(Sentences.unrecoverableJobs(m.unrecoverableJobs))) }
+        let uncovered = m.cases.filter { !$0.covered }.map { Sentences.explanation($0, pool: pool, unit: unit) }
+        if !uncovered.isEmpty { yield(.cases(CaseList(title: "not covered", items: uncovered, strong: true))) }
+        let unprotected = m.cases.filter { !$0.unprotectedJobs.isEmpty }.map { c in
+            Explanation(headline: "\(name: c.id): \(Sentences.unprotected(c, unit: unit))", details: [], covers: [])
+        }
+        if !unprotected.isEmpty {
+            yield(.cases(CaseList(title: "while a standby is down", items: unprotected, strong: false)))
+        }
+        yield(.table(caseTable(m.cases, unit: unit)))
+    }
+
+    /// Every case of a machine, one per row. Its cells are quoted whole, sizes
+    /// too: Markdown escapes them all (a fixed unit's `~1.33 MiB` as `\~1.33 MiB`).
+    private static func caseTable(_ cases: [FaultCase], unit: Size.Unit) -> ReportTable {
+        let quoted = { (text: String) in ReportTable.Cell.words(.quoted(text)) }
+        return ReportTable(
+            title: "Cases",
+            columns: [.init(name: "case"), .init(name: "covered"), .init(name: "shortfall", rightAligned: true),
+                      .init(name: "pool draw", rightAligned: true),
+                      // An OS with many ordinary jobs loses them all in one case; that
+                      // one cell must not push the last column of every row far right.
+                      .init(name: "lost jobs", maxWidth: 40), .init(name: "taken over")],
+            rowCount: cases.count,
+            row: { i in
+                let c = cases[i]
+                return [quoted(c.id), quoted(c.covered ? "yes" : "no"), quoted(Size.format(c.shortfall, unit: unit)),
+                        quoted(Size.format(c.poolDraw, unit: unit)), .names(c.lostJobs), .names(c.takenOver)]
+            }, empty: Sentences.noCase)
+    }
+
+    /// Per machine, its compiled form, looked up once.
+    static func compiledMachines(_ compiled: CompiledSpec) -> [String: CompiledMachine] {
+        var byName: [String: CompiledMachine] = [:]
+        for machine in compiled.machines where byName[machine.name] == nil { byName[machine.name] = machine }
+        return byName
+    }
+
+    /// `256 MiB, monitor 32 MiB, granule 1 MiB`.
+    static func summary(_ m: MachinePlan, _ compiled: CompiledMachine?, unit: Size.Unit) -> String {
+        if let compiled { return CompileRenderer.machineSummary(compiled.machine, unit: unit) }
+        return "\(Size.format(m.memory, unit: unit)), monitor \(Size.format(m.monitor, unit: unit))"
+    }
+}

@@ -1,0 +1,201 @@
+// Every sentence the human reports (text, Markdown, HTML) say: written once
+// here, as ``Words`` each format renders with its own escaping.
+
+/// The sentences of the human reports. Sizes are shown in the unit given.
+enum Sentences {
+    /// `no — 1 of 7 cases is not covered`, `yes — all 7 cases are covered`.
+    static func coverage(total: Int, uncovered: Int) -> String {
+        if total == 0 { return "yes — no case was simulated" }
+        if uncovered == 0 {
+            return total == 1 ? "yes — the only case is covered" : "yes — all \(total) cases are covered"
+        }
+        let cases = total == 1 ? "case" : "cases"
+        return "no — \(uncovered) of \(total) \(cases) \(uncovered == 1 ? "is" : "are") not covered"
+    }
+
+    /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`.
+    static func savings(
+        fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit
+    ) -> String {
+        var text = "fluid \(Size.format(fluid, unit: unit)) vs duplicate \(Size.format(duplicate, unit: unit)): "
+        if savings >= 0 {
+            text += "saves \(Size.format(savings, unit: unit)) (\(percent) %)"
+        } else {
+            // The magnitude of Int.min does not fit an Int; no plan comes near it.
+            text += "costs \(Size.format(savings == Int.min ? Int.max : -savings, unit: unit)) more (\(percent) %)"
+        }
+        return text + "; static \(Size.format(staticTotal, unit: unit))"
+    }
+
+    /// The savings of the fleet's totals.
+    static func savings(_ t: FleetTotals, unit: Size.Unit) -> String {
+        savings(
+            fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
+            percent: t.savingsPercent, unit: unit)
+    }
+
+    /// `os, job, standby, memory`, or `none`.
+    static func faultList(_ faults: [FaultKind]) -> String {
+        faults.isEmpty ? "none" : faults.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// `jobs no memory can bring back: A, C`.
+    static func unrecoverableJobs(_ jobs: [String]) -> Words {
+        "jobs no memory can bring back: \(names: jobs)"
+    }
+
+    /// What a table says when it has no row.
+    static let noStandby = "no standby OS"
+    static let noActive = "no active OS"
+    static let noCase = "no case simulated"
+
+    /// The figures of a machine or of the fleet: label, value and what it means.
+    static func figures(
+        footprint: Int, reserveMinimum: Int, pool: Int?, fluid: Int, duplicate: Int, static staticTotal: Int,
+        savings: Int, percent: RoundedPercent, unit: Size.Unit
+    ) -> [Figure] {
+        var rows = [
+            Figure("footprint", Size.format(footprint, unit: unit), "active OSes with their jobs"),
+            Figure("reserve minimum", Size.format(reserveMinimum, unit: unit), "pool that failover needs after start-up"),
+        ]
+        if let pool {
+            rows.append(Figure("pool after start-up", Size.format(pool, unit: unit), "unallocated in the final table"))
+        }
+        let base = "monitor + footprint + "
+        rows += [
+            Figure("fluid total", Size.format(fluid, unit: unit), base + "standby minimums + reserve minimum"),
+            Figure("duplicate total", Size.format(duplicate, unit: unit), base + "standbys mirroring their actives"),
+            Figure("static total", Size.format(staticTotal, unit: unit), base + "standbys sized for their copies"),
+            Figure("savings", Size.format(savings, unit: unit), "\(percent) % of the duplicate total"),
+        ]
+        return rows
+    }
+
+    static func figures(_ m: MachinePlan, unit: Size.Unit) -> [Figure] {
+        figures(
+            footprint: m.footprint, reserveMinimum: m.reserveMinimum, pool: m.pool, fluid: m.fluidTotal,
+            duplicate: m.duplicateTotal, static: m.staticTotal, savings: m.savings, percent: m.savingsPercent,
+            unit: unit)
+    }
+
+    static func figures(_ t: FleetTotals, unit: Size.Unit) -> [Figure] {
+        figures(
+            footprint: t.footprint, reserveMinimum: t.reserveMinimum, pool: nil, fluid: t.fluidTotal,
+            duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings, percent: t.savingsPercent,
+            unit: unit)
+    }
+
+    /// Why a case is not covered (the headline, and per shortage what each
+    /// standby and the pool lacked) and what would cover it.
+    static func explanation(_ c: FaultCase, pool poolPolicy: Bool, unit: Size.Unit) -> Explanation {
+        let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
+        var parts: [String] = []
+        if c.shortfall > 0 { parts.append("\(size(c.shortfall)) short") }
+        if !c.unrecoverable.isEmpty {
+            let n = c.unrecoverable.count
+            parts.append("\(n) \(n == 1 ? "job" : "jobs") no memory can bring back")
+        }
+        var details: [Words] = []
+        var covers: [Words] = []
+        for shortage in c.shortages {
+            // Standbys are named on the shortage's machine; show them as the case's
+            // own names are shown: plain on the case's machine, qualified elsewhere.
+            func qualify(_ standby: String) -> Words {
+                .quoted(shortage.machine == c.machine ? standby : "\(shortage.machine)/\(standby)")
+            }
+            for s in shortage.standbys {
+                var line: Words = "\(qualify(s.standby)): its copies need \(size(s.need)); it had \(size(s.free)) free"
+                line += " and was handed \(size(s.handed)); "
+                line += poolPolicy
+                    ? "the pool gave it \(size(s.drawn)) of the \(size(s.missing)) it lacked"
+                    : "it lacked \(size(s.missing)) and may not draw from the pool (pool: false)"
+                if !s.shortJobs.isEmpty {
+                    line += "; \(names: s.shortJobs) could not start"
+                }
+                details.append(line)
+            }
+            details.append(
+                "pool of \(name: shortage.machine): held \(size(shortage.held)) (\(size(shortage.released)) of it "
+                    + "released by the fault), gave \(size(shortage.draw)); \(size(shortage.shortfall)) short")
+            var fixes: [Words] = []
+            if let required = shortage.requiredPool {
+                fixes.append(
+                    "a pool of \(size(required)) on \(name: shortage.machine) after start-up "
+                        + "(reserve: \(size(required)), machine memory +\(size(shortage.shortfall)))")
+            }
+            if !shortage.standbys.isEmpty {
+                let raised = shortage.standbys.map { "\(qualify($0.standby)) at \(size($0.coveringAllocation))" as Words }
+                let growth = shortage.standbys.reduce(0) { satAdd($0, $1.missing) }
+                fixes.append(raised.joined(separator: " and ") + " (machine memory +\(size(growth)))")
+            }
+            if !fixes.isEmpty {
+                let cover = "would be covered by " + fixes.joined(separator: ", or ")
+                details.append(cover)
+                covers.append(cover)
+            }
+        }
+        for u in c.unrecoverable {
+            switch u.reason {
+            case .standbyDown(let standby):
+                details.append("\(name: u.job): its standby \(name: standby) stops in the same fault")
+            case .stoppedByPolicy:
+                details.append("\(name: u.job): its fault policy stops it")
+            case .noStandby:
+                details.append("\(name: u.job): its standby names no OS of the spec")
+            }
+        }
+        let headline: Words = parts.isEmpty ? .quoted(c.id) : "\(name: c.id): \(parts.joined(separator: "; "))"
+        return Explanation(headline: headline, details: details, covers: covers)
+    }
+
+    /// `A runs unprotected (128 MiB)`.
+    static func unprotected(_ c: FaultCase, unit: Size.Unit) -> Words {
+        let verb = c.unprotectedJobs.count == 1 ? "runs" : "run"
+        return "\(names: c.unprotectedJobs) \(verb) unprotected (\(Size.format(c.unprotectedMemory, unit: unit)))"
+    }
+
+    /// A step of a case as a sentence; the machine is named only when the case
+    /// touches more than one.
+    static func step(_ event: CaseEvent, unit: Size.Unit, machinePrefix: Bool) -> Words {
+        let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
+        let text: Words
+        switch event {
+        case .cutOff(_, let region, let bytes): text = "cut off \(size(bytes)) of \(name: region): it cannot be read"
+        case .handOver(_, let region, let bytes, let standby):
+            text = "hand \(name: region) (\(size(bytes))) to \(name: standby)"
+        case .release(_, let region, let bytes): text = "return \(name: region) (\(size(bytes))) to the pool"
+        case .mergeIntoOS(_, let region, let os): text = "stop \(name: region) and merge its region into \(name: os)"
+        case .draw(_, let standby, let bytes): text = "give \(name: standby) \(size(bytes)) from the pool"
+        case .startCopy(_, let standby, let copy, let bytes):
+            text = "start \(name: copy) on \(name: standby) (\(size(bytes)))"
+        case .cannotStart(_, let standby, let copy, let bytes):
+            text = "\(name: copy) cannot start on \(name: standby): \(size(bytes)) not free"
+        case .loseMachine: text = "the machine fails, all its memory is gone"
+        }
+        return machinePrefix ? "\(name: event.machine): \(text)" : text
+    }
+}
+
+/// One figure of a machine or of the fleet.
+struct Figure {
+    var label: String
+    var value: String
+    /// What the figure means.
+    var note: String
+
+    init(_ label: String, _ value: String, _ note: String) {
+        self.label = label
+        self.value = value
+        self.note = note
+    }
+}
+
+/// Why a case is not covered: its headline (`id: 128 MiB short`) and the
+/// lines under it, among them what would cover it.
+struct Explanation {
+    var headline: Words
+    var details: [Words]
+    /// The details that say what would cover the case (`would be covered by …`),
+    /// one per shortage that has a fix.
+    var covers: [Words]
+}
