@@ -49,7 +49,7 @@ struct Standby: ParsableCommand {
             74 output not written.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self]
+        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self]
     )
 
     /// ArgumentParser's own errors (unknown options, bad values, failed

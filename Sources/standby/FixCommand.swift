@@ -1,0 +1,114 @@
+import ArgumentParser
+import StandbyKit
+
+/// What `standby fix` writes: the spec itself, or the change as a patch.
+enum FixFormat: String, CaseIterable, ExpressibleByArgument {
+    case yaml, diff
+
+    /// The format to write: `--format`, else the one `-o`'s extension names
+    /// (`.diff` and `.patch` mean diff), else the spec.
+    static func resolve(_ explicit: FixFormat?, output: String?) throws -> FixFormat {
+        let ext = output.flatMap { $0.split(separator: "/").last?.split(separator: ".").last.map { $0.lowercased() } }
+        let implied: FixFormat? = ext == "diff" || ext == "patch" ? .diff : nil
+        if let explicit, let implied, explicit != implied {
+            throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
+        }
+        return explicit ?? implied ?? .yaml
+    }
+}
+
+/// `standby fix`: the spec with the least memory per machine that starts every
+/// job and covers every case memory can cover.
+struct FixCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix",
+        abstract: "Write the spec with the least memory that covers every fault.",
+        discussion: """
+            Raises each short machine's memory (with pool: false, its standbys' allocations \
+            first) by the least that starts every job and covers every case memory can cover, \
+            editing only those values in the spec's text: comments, order, quoting and anchors \
+            stay as written. Each change is printed on standard error. Exits 0 when the result \
+            covers every case, 2 when some case stays uncovered because no memory can cover it \
+            (listed on standard error) or an edit could not be written (shown instead), and 1 \
+            when the spec has errors that no memory fixes (nothing is written).
+            """)
+
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
+    var spec: String
+
+    @Option(help: "Output: yaml (the fixed spec) or diff (a unified diff of the change).")
+    var format: FixFormat?
+
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Write to this file (whole or not at all); '-' for standard output. A .diff or .patch extension means --format diff.",
+            valueName: "file"),
+        completion: .file())
+    var output: String?
+
+    @Flag(help: "Rewrite the spec file itself (whole or not at all).")
+    var inPlace = false
+
+    @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        let format = try FixFormat.resolve(format, output: output)
+        if inPlace {
+            guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
+            guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
+            guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format diff writes a patch") }
+        }
+    }
+
+    func run() throws {
+        let format = try FixFormat.resolve(format, output: output)
+        try runCommand { () throws(CommandFailure) -> ExitStatus in
+            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
+            let source = read.source
+            // Decoded only: an overcommitted machine or a job that cannot start
+            // is an error of the spec that the fix itself removes.
+            let (decoded, diagnostics) = SpecDecoder.decode(source.bytes, limits: input.limits)
+            guard let decoded, !diagnostics.hasErrors else {
+                input.report(diagnostics, in: source)
+                throw CommandFailure(.specErrors, input.diagnosticsFormat == .json ? "" : "\(source.path) has errors; nothing written")
+            }
+            let advice: Advice
+            switch LeastMemory.fix(decoded) {
+            case .success(let a): advice = a
+            case .failure(let error):
+                input.report(error.diagnostics, in: source)
+                throw CommandFailure(
+                    .specErrors,
+                    input.diagnosticsFormat == .json ? "" : "\(source.path) has errors that no memory fixes; nothing written")
+            }
+            let edited = SpecEditor.apply(advice, to: source.bytes)
+            var err = StandardError()
+            for change in advice.machines { err.write("\(change.sentence(path: source.path))\n") }
+            for left in edited.left {
+                err.write("standby: warning: \(left.edit.target) not written (\(left.reason)): set it to \(Quantity.literal(left.edit.to))\n")
+            }
+            for c in advice.uncoverable {
+                err.write("standby: note: \(c.id) stays uncovered: no memory brings back \(c.unrecoverable.map(\.job).joined(separator: ", "))\n")
+            }
+            let text: [UInt8]
+            switch format {
+            case .yaml: text = edited.text
+            case .diff:
+                let name = spec == "-" ? "spec.yaml" : spec
+                text = Array(UnifiedDiff.render(path: name, source: source.bytes, changes: edited.changes).utf8)
+            }
+            let sink: OutputSink
+            if inPlace {
+                sink = try OutputSink.file(spec, inputs: [])
+            } else if let output, output != "-" {
+                sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
+            } else {
+                sink = .standardOutput()
+            }
+            text.withUnsafeBytes { sink.write(bytes: $0) }
+            try sink.commit()
+            return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
+        }
+    }
+}

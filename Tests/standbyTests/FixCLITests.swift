@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `standby fix` through the binary: what it writes, where, and its status.
+@Suite struct FixCLI {
+    @Test func theWorkedExampleGetsOnlyItsMemoryRaised() throws {
+        let spec = CLI.path("examples/patent-fig4.yaml")
+        let original = try String(contentsOfFile: spec, encoding: .utf8)
+        let result = try CLI.run(["fix", spec])
+        #expect(result.status == 0)
+        #expect(result.out == original.replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: 384Mi\n"))
+        #expect(result.out != original)
+        #expect(result.err.contains("vms50: memory 256 MiB → 384 MiB ("))
+        #expect(result.err.contains("covers all 7 cases"))
+        // The fixed spec plans covered.
+        let plan = try CLI.run(["plan", "-"], stdin: result.stdout)
+        #expect(plan.status == 0)
+    }
+
+    @Test func aDiffAndInPlace() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("spec.yaml")
+        try FileManager.default.copyItem(atPath: CLI.path("examples/patent-fig4.yaml"), toPath: spec.path)
+        let diff = try CLI.run(["fix", spec.path, "--format", "diff"])
+        #expect(diff.status == 0)
+        #expect(diff.out.contains("-    memory: 256Mi\n+    memory: 384Mi\n"))
+        #expect(diff.out.hasPrefix("--- a/"))
+
+        let before = try Data(contentsOf: spec)
+        let inPlace = try CLI.run(["fix", "--in-place", spec.path])
+        #expect(inPlace.status == 0)
+        #expect(inPlace.out.isEmpty)
+        let after = try String(contentsOf: spec, encoding: .utf8)
+        #expect(after == String(decoding: before, as: UTF8.self).replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: 384Mi\n"))
+        // Fixed once, nothing left to change.
+        let again = try CLI.run(["fix", spec.path, "--format", "diff"])
+        #expect(again.status == 0)
+        #expect(again.out.isEmpty)
+    }
+
+    @Test func casesNoMemoryCoversExitTwoAndAreListed() throws {
+        let result = try CLI.run(["fix", CLI.path("examples/cross-machine.yaml")])
+        #expect(result.status == 2)
+        #expect(result.err.contains("rack1/machine stays uncovered"))
+    }
+
+    @Test func aSpecWithSyntaxErrorsWritesNothing() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("fixed.yaml")
+        let result = try CLI.run(["fix", "-", "-o", out.path], stdin: Data("version: 1\nmachines: [\n".utf8))
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(result.err.contains("<stdin>:"))
+    }
+
+    @Test func inPlaceWithAnOutputIsAUsageError() throws {
+        let result = try CLI.run(["fix", "--in-place", "-o", "x.yaml", CLI.path("examples/patent-fig4.yaml")])
+        #expect(result.status == 64)
+    }
+}
