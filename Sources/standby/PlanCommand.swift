@@ -35,19 +35,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     /// The kinds named by `--faults`, in FaultKind order, without repeats.
-    func faultKinds() throws -> [FaultKind]? {
-        guard let faults else { return nil }
-        var kinds = Set<FaultKind>()
-        for part in faults.split(separator: ",", omittingEmptySubsequences: false) {
-            let name = String(part.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-            guard let kind = FaultKind(rawValue: name) else {
-                throw ValidationError(
-                    "'\(name)' is not a fault kind; use \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            kinds.insert(kind)
-        }
-        return FaultKind.allCases.filter(kinds.contains)
-    }
+    func faultKinds() throws -> [FaultKind]? { try parseFaultKinds(faults) }
 
     func validate() throws {
         _ = try faultKinds()
@@ -102,4 +90,20 @@ func unknownCase(_ id: String, in plan: Plan) -> String {
         return "no case '\(id)' in this plan; case ids look like \(known)"
     }
     return "no case '\(id)' in this plan; did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?"
+}
+
+/// The kinds a `--faults` list names, in FaultKind order, without repeats;
+/// `nil` when there is no list.
+func parseFaultKinds(_ faults: String?) throws -> [FaultKind]? {
+    guard let faults else { return nil }
+    var kinds = Set<FaultKind>()
+    for part in faults.split(separator: ",", omittingEmptySubsequences: false) {
+        let name = String(part.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        guard let kind = FaultKind(rawValue: name) else {
+            throw ValidationError(
+                "'\(name)' is not a fault kind; use \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        kinds.insert(kind)
+    }
+    return FaultKind.allCases.filter(kinds.contains)
 }

@@ -14,6 +14,8 @@ enum ExitStatus: Int32 {
     case specErrors = 1
     /// The spec is valid but some fault is not covered.
     case uncovered = 2
+    /// `diff`: some case the old spec covered (or did not have) is not covered by the new one.
+    case regression = 3
     /// Bad command line (ArgumentParser's own validation errors use it too).
     case usage = 64
     /// A spec could not be read.
@@ -49,7 +51,7 @@ struct Standby: ParsableCommand {
             74 output not written.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self]
+        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self]
     )
 
     /// ArgumentParser's own errors (unknown options, bad values, failed

@@ -1,0 +1,131 @@
+/// Stage: two planned specs → what the change from the first to the second
+/// does to the plan (`standby diff OLD NEW`).
+///
+/// Machines are matched by name: a renamed machine is one removed and one
+/// added. Per machine it gives the cases newly uncovered (uncovered in NEW and
+/// not uncovered in OLD: covered there, or not simulated at all) and newly
+/// covered, the figures before and after, and the spec values that differ and
+/// bear on that machine, located in NEW. A case newly uncovered is a
+/// regression.
+public struct PlanDiff: Sendable {
+    /// What happened to one machine.
+    public enum Change: String, Sendable {
+        case added, removed, changed
+    }
+
+    /// One figure before and after; `nil` where the machine does not exist.
+    public struct Figure: Sendable, Hashable {
+        public var before: Int?
+        public var after: Int?
+        public var changed: Bool { before != after }
+    }
+
+    /// A figure with its name in words and as the JSON exports spell it.
+    public struct NamedFigure: Sendable, Hashable {
+        public var label: String
+        public var key: String
+        public var figure: Figure
+    }
+
+    /// A value of the spec that differs, by its path in the spec, located in
+    /// NEW (in OLD for a value NEW removed).
+    public struct ValueChange: Sendable, Hashable {
+        public var path: String
+        public var old: String?
+        public var new: String?
+        public var location: SourceLocation?
+    }
+
+    /// One machine that differs in any way.
+    public struct Machine: Sendable {
+        public var name: String
+        public var change: Change
+        public var newlyUncovered: [FaultCase]
+        public var newlyCovered: [String]
+        /// Figures in a fixed order: footprint, reserve minimum, fluid,
+        /// duplicate, static total, savings.
+        public var figures: [NamedFigure]
+        /// Each standby's minimum, by name, in NEW's order then OLD's.
+        public var standbyMinimums: [NamedFigure]
+        public var values: [ValueChange]
+    }
+
+    public var machines: [Machine]
+    /// Spec values that bear on every machine (the policies).
+    public var policies: [ValueChange]
+    public var before: FleetTotals
+    public var after: FleetTotals
+    /// The number of cases newly uncovered over every machine.
+    public var regressions: Int { machines.reduce(0) { $0 + $1.newlyUncovered.count } }
+    public var newlyCovered: Int { machines.reduce(0) { $0 + $1.newlyCovered.count } }
+    public var isEmpty: Bool { machines.isEmpty && policies.isEmpty }
+
+    /// Compares the plans of two specs. Cost: linear in the two plans (cases
+    /// are matched through a dictionary by id, machines by name).
+    public init(old: Plan, oldSpec: Spec, new: Plan, newSpec: Spec) {
+        before = old.totals
+        after = new.totals
+        policies = ValueChanges.policies(oldSpec.policies, newSpec.policies, location: newSpec.faultsLocation)
+        let oldPlans = Dictionary(old.machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let oldSpecs = Dictionary(oldSpec.machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newNames = Set(new.machines.map(\.name))
+        var machines: [Machine] = []
+        for (m, plan) in new.machines.enumerated() {
+            let spec = newSpec.machines[m]
+            let was = oldPlans[plan.name]
+            let values = ValueChanges.machine(oldSpecs[plan.name], spec)
+            let entry = Self.machine(plan.name, old: was, new: plan, values: values)
+            if entry.change == .added || !entry.isUnchanged { machines.append(entry) }
+        }
+        for (m, plan) in old.machines.enumerated() where !newNames.contains(plan.name) {
+            machines.append(
+                Self.machine(plan.name, old: plan, new: nil, values: ValueChanges.machine(oldSpec.machines[m], nil)))
+        }
+        self.machines = machines
+    }
+
+    private static func machine(_ name: String, old: MachinePlan?, new: MachinePlan?, values: [ValueChange]) -> Machine {
+        var uncoveredBefore = Set<String>()
+        for c in old?.cases ?? [] where !c.covered { uncoveredBefore.insert(c.id) }
+        let newlyUncovered = (new?.cases ?? []).filter { !$0.covered && !uncoveredBefore.contains($0.id) }
+        var uncoveredAfter = Set<String>()
+        var simulatedAfter = Set<String>()
+        for c in new?.cases ?? [] {
+            simulatedAfter.insert(c.id)
+            if !c.covered { uncoveredAfter.insert(c.id) }
+        }
+        // Covered now, or no longer simulated because what failed is gone.
+        let newlyCovered = (old?.cases ?? []).filter {
+            !$0.covered && simulatedAfter.contains($0.id) && !uncoveredAfter.contains($0.id)
+        }.map(\.id)
+        func figure(_ value: (MachinePlan) -> Int) -> Figure { Figure(before: old.map(value), after: new.map(value)) }
+        let figures = [
+            NamedFigure(label: "footprint", key: "footprint_bytes", figure: figure(\.footprint)),
+            NamedFigure(label: "reserve minimum", key: "reserve_minimum_bytes", figure: figure(\.reserveMinimum)),
+            NamedFigure(label: "fluid total", key: "fluid_total_bytes", figure: figure(\.fluidTotal)),
+            NamedFigure(label: "duplicate total", key: "duplicate_total_bytes", figure: figure(\.duplicateTotal)),
+            NamedFigure(label: "static total", key: "static_total_bytes", figure: figure(\.staticTotal)),
+            NamedFigure(label: "savings", key: "savings_bytes", figure: figure(\.savings)),
+        ]
+        var standbys: [NamedFigure] = []
+        for s in new?.standbys ?? [] {
+            let before = old?.standbys.first { $0.name == s.name }?.minimum
+            standbys.append(NamedFigure(label: s.name, key: "minimum_bytes", figure: Figure(before: before, after: s.minimum)))
+        }
+        for s in old?.standbys ?? [] where !(new?.standbys.contains { $0.name == s.name } ?? false) {
+            standbys.append(NamedFigure(label: s.name, key: "minimum_bytes", figure: Figure(before: s.minimum, after: nil)))
+        }
+        return Machine(
+            name: name, change: old == nil ? .added : new == nil ? .removed : .changed,
+            newlyUncovered: newlyUncovered, newlyCovered: newlyCovered, figures: figures,
+            standbyMinimums: standbys, values: values)
+    }
+}
+
+extension PlanDiff.Machine {
+    /// Nothing about the machine differs: no case, figure, minimum or value.
+    var isUnchanged: Bool {
+        change == .changed && newlyUncovered.isEmpty && newlyCovered.isEmpty && values.isEmpty
+            && !figures.contains(where: \.figure.changed) && !standbyMinimums.contains(where: \.figure.changed)
+    }
+}
