@@ -56,16 +56,19 @@ struct DiffCommand: ParsableCommand {
         let kinds = try parseFaultKinds(faults)
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             var sides: [(CompiledSpec?, SourceFile, FileIdentity?)] = []
+            var problems: [(diagnostics: Diagnostics, source: SourceFile)] = []
             var failed = false
             for path in [old, new] {
                 let read = try readSource(path, maxBytes: input.limits.maxInputBytes)
                 let (compiled, diagnostics) = compileInput(read, limits: input.limits)
-                input.report(diagnostics, in: read.source)
+                problems.append((diagnostics, read.source))
                 if compiled == nil || input.fails(diagnostics) { failed = true }
                 sides.append((compiled, read.source, read.identity))
             }
+            // Both specs' problems, in one document where the format makes one.
+            input.report(problems)
             guard !failed, let before = sides[0].0, let after = sides[1].0 else {
-                throw CommandFailure(.specErrors, input.diagnosticsFormat == .json ? "" : "a spec has errors; nothing compared")
+                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "a spec has errors; nothing compared")
             }
             let oldPlan = Planner.plan(before, faults: kinds)
             let newPlan = Planner.plan(after, faults: kinds)

@@ -71,7 +71,7 @@ struct FixCommand: ParsableCommand {
             let (decoded, diagnostics) = SpecDecoder.decode(source.bytes, limits: input.limits)
             guard let decoded, !diagnostics.hasErrors else {
                 input.report(diagnostics, in: source)
-                throw CommandFailure(.specErrors, input.diagnosticsFormat == .json ? "" : "\(source.path) has errors; nothing written")
+                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
             }
             let advice: Advice
             switch LeastMemory.fix(decoded) {
@@ -80,7 +80,7 @@ struct FixCommand: ParsableCommand {
                 input.report(error.diagnostics, in: source)
                 throw CommandFailure(
                     .specErrors,
-                    input.diagnosticsFormat == .json ? "" : "\(source.path) has errors that no memory fixes; nothing written")
+                    input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors that no memory fixes; nothing written")
             }
             let edited = SpecEditor.apply(advice, to: source.bytes)
             var err = StandardError()

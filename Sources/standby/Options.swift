@@ -13,14 +13,18 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum DiagnosticsFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, github
+
+    /// Whether the problems of every file go into one document, written once
+    /// they are all known (JSON, SARIF), or as they come.
+    var isDocument: Bool { self == .json || self == .sarif }
 }
 
 extension Size.Unit: ExpressibleByArgument {}
 
 /// How specs are read and problems shown; shared by every command.
 struct InputOptions: ParsableArguments {
-    @Option(help: "How to show problems: text (swiftc style) or json.")
+    @Option(help: "How to show problems: text (swiftc style), json, sarif (SARIF 2.1.0) or github (workflow commands).")
     var diagnosticsFormat: DiagnosticsFormat = .text
 
     @Flag(help: "Treat warnings as errors.")
@@ -70,14 +74,31 @@ struct InputOptions: ParsableArguments {
 
     /// Shows a file's problems on standard error, in the chosen format.
     func report(_ diagnostics: Diagnostics, in source: SourceFile) {
-        guard !diagnostics.isEmpty || diagnosticsFormat == .json else { return }
+        report([(diagnostics, source)])
+    }
+
+    /// Shows the problems of several files on standard error: one document for
+    /// all of them in JSON and SARIF.
+    func report(_ files: [(diagnostics: Diagnostics, source: SourceFile)]) {
+        guard files.contains(where: { !$0.diagnostics.isEmpty }) || diagnosticsFormat.isDocument else { return }
         var err = StandardError()
         switch diagnosticsFormat {
         case .text:
-            DiagnosticRenderer.renderText(
-                diagnostics.sorted, in: source, color: colorStandardError, to: &err)
-        case .json:
-            DiagnosticRenderer.renderJSON([(source.path, diagnostics)], to: &err)
+            for file in files {
+                DiagnosticRenderer.renderText(file.diagnostics.sorted, in: file.source, color: colorStandardError, to: &err)
+            }
+        default:
+            render(files.map { ($0.source.path, $0.diagnostics) }, to: &err)
+        }
+    }
+
+    /// Writes problems as a document (JSON, SARIF) or annotations (GitHub).
+    func render(_ files: [(path: String, diagnostics: Diagnostics)], to out: inout some TextOutputStream) {
+        switch diagnosticsFormat {
+        case .text: break
+        case .json: DiagnosticRenderer.renderJSON(files, to: &out)
+        case .sarif: FindingRenderer.renderSARIF(Finding.all(files), to: &out)
+        case .github: FindingRenderer.renderGitHub(Finding.all(files), to: &out)
         }
     }
 }

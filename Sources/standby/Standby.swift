@@ -50,7 +50,7 @@ struct Standby: ParsableCommand {
             --format that contradicts the output's extension), 66 input unreadable, \
             74 output not written.
             """,
-        version: "0.1.0",
+        version: FindingRenderer.toolVersion,
         subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self]
     )
 

@@ -41,13 +41,11 @@ struct ValidateCommand: ParsableCommand {
                 case .text:
                     input.report(diagnostics, in: source)
                     out.write(DiagnosticRenderer.summary(diagnostics, path: source.path) + "\n")
-                case .json:
+                default:
                     results.append((source.path, diagnostics))
                 }
             }
-            if input.diagnosticsFormat == .json {
-                DiagnosticRenderer.renderJSON(results, to: &out)
-            }
+            input.render(results, to: &out)
             try out.sink.commit()
             if unreadable { return .inputUnreadable }
             return failed ? .specErrors : .ok

@@ -1,0 +1,71 @@
+/// The uncovered cases of a plan as CI findings (`standby plan --format
+/// sarif|github`): one result per case not covered, located at the line of
+/// the OS, job or machine the case concerns, so that a pull request shows it
+/// on the lines it changed.
+///
+/// The message says why (what is short and on which machine, or which jobs
+/// no memory brings back) and, where memory covers it, the fix of the machine
+/// that is short; a related location points at that machine's `memory`.
+public enum PlanFindings {
+    /// The rule every such result has.
+    public static let rule = "case-not-covered"
+
+    /// The findings of `plan`, made from `compiled` (whose spec was read from
+    /// `path`); `advice` is the least-memory fix of that spec, if any.
+    public static func findings(_ plan: Plan, compiled: CompiledSpec, path: String, advice: Advice? = nil) -> [Finding] {
+        let spec = compiled.spec
+        var machineIndex: [String: Int] = [:]
+        for (m, machine) in spec.machines.enumerated() where machineIndex[machine.name] == nil {
+            machineIndex[machine.name] = m
+        }
+        var fixes: [String: Advice.MachineChange] = [:]
+        for change in advice?.machines ?? [] { fixes[change.machine] = change }
+        var findings: [Finding] = []
+        for (m, machinePlan) in plan.machines.enumerated() {
+            let machine = spec.machines[m]
+            for c in machinePlan.cases where !c.covered {
+                var message = "\(c.id) is not covered"
+                var why: [String] = []
+                var related: [Finding.Related] = []
+                for s in c.shortages where s.shortfall > 0 {
+                    why.append(
+                        s.machine == c.machine
+                            ? "\(Size.describe(s.shortfall)) short on \(s.machine)"
+                            : "needs \(Size.describe(s.shortfall)) on \(s.machine)")
+                    if let fix = fixes[s.machine] { related.append(Finding.Related(message: "fix: " + fix.sentence(path: path), location: nil)) }
+                    if let short = machineIndex[s.machine] {
+                        let target = spec.machines[short]
+                        related.append(
+                            Finding.Related(
+                                message: "the memory of machine '\(target.name)', whose pool or standbys are short",
+                                location: target.memoryLocation ?? target.location))
+                    }
+                }
+                if !c.unrecoverable.isEmpty {
+                    why.append("no memory brings back \(c.unrecoverable.map(\.job).joined(separator: ", "))")
+                }
+                if !why.isEmpty { message += ": " + why.joined(separator: "; ") }
+                findings.append(
+                    Finding(
+                        rule: rule, level: .error, message: message, path: path,
+                        location: location(of: c, in: machine), related: related))
+            }
+        }
+        return findings
+    }
+
+    /// Where the case's target is written: its OS, its job, or its machine.
+    static func location(of c: FaultCase, in machine: Machine) -> SourceLocation {
+        switch c.kind {
+        case .os, .memory, .standby:
+            return machine.oses.first { $0.name == c.target }?.location ?? machine.location
+        case .job:
+            for os in machine.oses {
+                if let job = os.jobs.first(where: { $0.name == c.target }) { return job.location }
+            }
+            return machine.location
+        case .machine:
+            return machine.location
+        }
+    }
+}
