@@ -138,7 +138,7 @@ struct HTMLPage {
         let count = plan.machines.count
         h += "<header>\n<h1>Capacity report</h1>\n"
         h += "<p>\(count) machine\(count == 1 ? "" : "s"), \(cases) case\(cases == 1 ? "" : "s") simulated"
-        h += " (faults: \(plan.faults.map(\.rawValue).joined(separator: ", ")); each case is one fault alone).</p>\n"
+        h += " (faults: \(Sentences.faultList(plan.faults)); each case is one fault alone).</p>\n"
         h += uncovered == 0 ? "<p class=\"ok\">" : "<p class=\"bad\">"
         h += "Covered: \(Sentences.coverage(total: cases, uncovered: uncovered))"
         if uncovered > 0 && count > 1 { h += ", on \(short) of \(count) machines" }
