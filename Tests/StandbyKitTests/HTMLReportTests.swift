@@ -217,12 +217,13 @@ private let Mi = 1 << 20
         }
         // The memory case is the one not covered: 128 MiB short, and a pool of
         // 128 MiB, or a standby of 160 MiB, would cover it.
-        #expect(html.contains("<span class=\"bad\">1 of 7 cases not covered</span>"))
-        #expect(html.contains("<b><code>vms50/memory/active</code></b>: short 128 MiB."))
-        #expect(html.contains("could not start A."))
-        #expect(html.contains("a pool of 128 MiB after start-up on vms50"))
-        #expect(html.contains("standby allocated 160 MiB instead of 32 MiB"))
-        #expect(html.contains("fluid saves 32 MiB (7.7 %) against duplicate"))
+        #expect(html.contains("<p class=\"bad\">Covered: no — 1 of 7 cases is not covered.</p>"))
+        #expect(html.contains("<span class=\"bad\">covered: no — 1 of 7 cases is not covered</span>"))
+        #expect(html.contains("<li><b>vms50/memory/active: 128 MiB short</b><ul>"))
+        #expect(html.contains("; A could not start</li>"))
+        #expect(html.contains("a pool of 128 MiB on vms50 after start-up"))
+        #expect(html.contains("or standby at 160 MiB (machine memory +128 MiB)"))
+        #expect(html.contains("fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB</summary>"))
         // One machine: its section and its case table are open.
         #expect(html.contains("<details class=\"m\" id=\"m-vms50\" open>"))
         #expect(html.contains("<details class=\"cases\" open>"))
@@ -473,5 +474,46 @@ private let Mi = 1 << 20
         #expect(Self.charts(html).filter { $0.caseID != nil }.count == 1 + 2 * 40)
         #expect(html.contains("<title>") && html.hasSuffix("</html>\n"))
         #expect(elapsed < .seconds(3), "\(elapsed)")
+    }
+
+    /// Text, Markdown and HTML say the same sentences of the worked example's
+    /// uncovered memory case, since all three take them from ``Sentences``:
+    /// the headline, why (what the standby and the pool lacked), and what
+    /// would cover it, here checked against the figures of docs/planning.md.
+    @Test func everyFormatSaysTheSameWhyAndWhatWouldCoverIt() throws {
+        let (compiled, plan) = try Self.workedExample()
+        func render(_ format: OutputFormat) -> String {
+            var out = ""
+            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .auto, to: &out)
+            return out
+        }
+        let text = render(.text)
+        let markdown = render(.markdown)
+        let html = render(.html)
+        let uncovered = plan.cases.filter { !$0.covered }
+        #expect(uncovered.map(\.id) == ["vms50/memory/active"])
+        let c = try #require(uncovered.first)
+        let explanation = Sentences.explanation(c, pool: compiled.spec.policies.pool, unit: .auto)
+        #expect(explanation.headline.plain == "vms50/memory/active: 128 MiB short")
+        #expect(
+            explanation.covers.map(\.plain) == [
+                "would be covered by a pool of 128 MiB on vms50 after start-up (reserve: 128 MiB, "
+                    + "machine memory +128 MiB), or standby at 160 MiB (machine memory +128 MiB)"
+            ])
+        #expect(explanation.details.count == 3)
+        let why = explanation.details.first { $0.plain.hasPrefix("standby: its copies need 128 MiB") }
+        #expect(why != nil)
+        for sentence in [explanation.headline] + explanation.details {
+            #expect(text.contains(sentence.plain), "text: \(sentence.plain)")
+            #expect(markdown.contains(sentence.rendered(CompileRenderer.markdown)), "markdown: \(sentence.plain)")
+            #expect(html.contains(sentence.rendered(HTMLReport.escape)), "html: \(sentence.plain)")
+        }
+        // The savings and the coverage headline too.
+        let savings = Sentences.savings(plan.totals, unit: .auto)
+        let coverage = Sentences.coverage(total: 7, uncovered: 1)
+        for (name, output) in [("text", text), ("markdown", markdown), ("html", html)] {
+            #expect(output.contains(savings.dropFirst()), "\(name)")
+            #expect(output.contains(coverage), "\(name)")
+        }
     }
 }

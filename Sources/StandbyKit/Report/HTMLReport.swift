@@ -138,16 +138,11 @@ struct HTMLPage {
         let count = plan.machines.count
         h += "<header>\n<h1>Capacity report</h1>\n"
         h += "<p>\(count) machine\(count == 1 ? "" : "s"), \(cases) case\(cases == 1 ? "" : "s") simulated"
-        h += " (faults: \(plan.faults.map(\.rawValue).joined(separator: ", ")); each case is one fault alone).</p>\n"
-        if uncovered == 0 {
-            h += "<p class=\"ok\">Covered: every simulated case is covered.</p>\n"
-        } else {
-            h += "<p class=\"bad\">Not covered: \(uncovered) of \(cases) cases"
-            h += count == 1 ? "" : ", on \(short) of \(count) machines"
-            h += ".</p>\n"
-        }
-        h += "<p>Fluid total <b>\(Size.describe(t.fluidTotal))</b> against duplicate \(Size.describe(t.duplicateTotal))"
-        h += " and static \(Size.describe(t.staticTotal)): \(savingsSentence(t.savings, t.savingsPercent))."
+        h += " (faults: \(Sentences.faultList(plan.faults)); each case is one fault alone).</p>\n"
+        h += uncovered == 0 ? "<p class=\"ok\">" : "<p class=\"bad\">"
+        h += "Covered: \(Sentences.coverage(total: cases, uncovered: uncovered))"
+        if uncovered > 0 && count > 1 { h += ", on \(short) of \(count) machines" }
+        h += ".</p>\n<p>\(Sentences.savings(t, unit: .auto).capitalizedFirst)."
         h += " The fluid total includes a reserve minimum of \(Size.describe(t.reserveMinimum)) in the pools.</p>\n"
         let memory = plan.machines.reduce(0) { satAdd($0, $1.memory) }
         HTMLBars.valueChart(
@@ -191,26 +186,23 @@ struct HTMLPage {
 
     private func machine(_ m: MachinePlan, compiled cm: CompiledMachine?, into h: inout String) {
         let single = plan.machines.count == 1
-        let uncovered = m.cases.filter { !$0.covered }
+        let uncovered = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
         h += "<details class=\"m\" id=\"\(esc(HTMLReport.sectionID(m.name)))\"\(single ? " open" : "")>"
         h += "<summary><h2>\(esc(m.name))</h2> "
-        h += uncovered.isEmpty
-            ? "<span class=\"ok\">covered</span>"
-            : "<span class=\"bad\">\(uncovered.count) of \(m.cases.count) cases not covered</span>"
-        h += " · fluid \(Size.describe(m.fluidTotal)) · duplicate \(Size.describe(m.duplicateTotal))"
-        h += " · \(savingsSentence(m.savings, m.savingsPercent))</summary>\n"
+        h += uncovered == 0 ? "<span class=\"ok\">" : "<span class=\"bad\">"
+        h += "covered: \(Sentences.coverage(total: m.cases.count, uncovered: uncovered))</span>"
+        h += " · \(Sentences.savings(m, unit: .auto))</summary>\n"
         h += "<p>Memory \(Size.describe(m.memory)) · monitor \(Size.describe(m.monitor))"
         h += " · footprint of the actives \(Size.describe(m.footprint))"
         h += " · pool after start-up \(Size.describe(m.pool))"
-        h += " · reserve minimum \(Size.describe(m.reserveMinimum))"
-        h += " · static total \(Size.describe(m.staticTotal)).</p>\n"
+        h += " · reserve minimum \(Size.describe(m.reserveMinimum)).</p>\n"
         HTMLBars.valueChart(
             totalsValues(
                 memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
             title: "\(m.name): totals", into: &h)
         if let cm { layout(m, cm, into: &h) }
         standbys(m, into: &h)
-        notCovered(m, uncovered, into: &h)
+        notCovered(m, into: &h)
         caseTable(m, cm, open: single, into: &h)
         h += "</details>\n"
     }
@@ -247,61 +239,30 @@ struct HTMLPage {
 
     // MARK: - Cases
 
-    private func notCovered(_ m: MachinePlan, _ cases: [FaultCase], into h: inout String) {
-        h += "<h3>Cases not covered (\(cases.count))</h3>\n"
-        if cases.isEmpty {
-            h += "<p>Every case of \(esc(m.name)) is covered.</p>\n"
-        } else {
+    /// The cases not covered, each with why and what would cover it, in the
+    /// sentences of the text and Markdown reports.
+    private func notCovered(_ m: MachinePlan, into h: inout String) {
+        let list = PlanRenderer.notCovered(m, pool: compiled.spec.policies.pool, unit: .auto)
+        h += "<h3>Cases not covered (\(list?.items.count ?? 0))</h3>\n"
+        if let list {
             h += "<ul class=\"short\">\n"
-            for c in cases { h += "<li>" + reasons(c) + "</li>\n" }
+            for item in list.items {
+                h += "<li><b>\(item.headline.rendered(esc))</b>"
+                if !item.details.isEmpty {
+                    h += "<ul>"
+                    for line in item.details { h += "<li>\(line.rendered(esc))</li>" }
+                    h += "</ul>"
+                }
+                h += "</li>\n"
+            }
             h += "</ul>\n"
+        } else {
+            h += "<p>Every case of \(esc(m.name)) is covered.</p>\n"
         }
         if !m.unrecoverableJobs.isEmpty {
-            h += "<p>Hot-standby jobs that no memory can bring back in some case (left out of the reserve minimum): "
-            h += m.unrecoverableJobs.map(esc).joined(separator: ", ") + ".</p>\n"
+            h += "<p>\(Sentences.unrecoverableJobs(m.unrecoverableJobs).rendered(esc).capitalizedFirst)."
+            h += " The reserve minimum leaves them out.</p>\n"
         }
-    }
-
-    /// Why a case is not covered and what would cover it, as sentences.
-    private func reasons(_ c: FaultCase) -> String {
-        var text = "<b><code>\(esc(c.id))</code></b>: "
-        text += c.shortfall > 0 ? "short \(Size.describe(c.shortfall))." : "not covered."
-        for s in c.shortages {
-            let onOther = s.machine != c.machine
-            text += " "
-            text += onOther ? "On \(esc(s.machine)), the pool" : "The pool"
-            text += " held \(Size.describe(s.held)) (\(Size.describe(s.released)) of it released by the fault)"
-            text += " and gave \(Size.describe(s.draw)); \(Size.describe(s.shortfall)) still missing."
-            for st in s.standbys {
-                text += " <b>\(esc(st.standby))</b> needed \(Size.describe(st.need)) for its copies,"
-                text += " had \(Size.describe(st.free)) free, was handed \(Size.describe(st.handed))"
-                text += " and drew \(Size.describe(st.drawn)): \(Size.describe(st.missing)) missing"
-                text += st.shortJobs.isEmpty
-                    ? "." : "; could not start \(st.shortJobs.map(esc).joined(separator: ", "))."
-            }
-            var covers: [String] = []
-            if let pool = s.requiredPool {
-                covers.append(
-                    "a pool of \(Size.describe(pool)) after start-up on \(esc(s.machine))"
-                        + " (for instance <code>reserve:</code> of that much,"
-                        + " with the machine's memory raised to match)")
-            }
-            let raises = s.standbys.map { st in
-                "\(esc(st.standby)) allocated \(Size.describe(st.coveringAllocation))"
-                    + " instead of \(Size.describe(st.coveringAllocation - st.missing))"
-            }
-            if !raises.isEmpty { covers.append(raises.joined(separator: " and ")) }
-            if !covers.isEmpty { text += " Covered with " + covers.joined(separator: ", or ") + "." }
-        }
-        for u in c.unrecoverable {
-            text += " <b>\(esc(u.job))</b> cannot run again: "
-            switch u.reason {
-            case .standbyDown(let s): text += "its standby \(esc(s)) stops in the same fault."
-            case .stoppedByPolicy: text += "its policy stops it at this severity."
-            case .noStandby: text += "its standby names no OS of the spec."
-            }
-        }
-        return text
     }
 
     // MARK: - Shared pieces
@@ -313,15 +274,6 @@ struct HTMLPage {
             HTMLBars.Value(label: "duplicate", bytes: duplicate, fill: "du"),
             HTMLBars.Value(label: "static", bytes: staticTotal, fill: "st"),
         ]
-    }
-
-    private func savingsSentence(_ savings: Int, _ percent: RoundedPercent) -> String {
-        if savings > 0 { return "fluid saves \(Size.describe(savings)) (\(percent) %) against duplicate" }
-        if savings < 0 {
-            // A fleet's savings saturate at Int.min, whose negation does not fit.
-            return "fluid costs \(Size.describe(savings == Int.min ? Int.max : -savings)) more than duplicate"
-        }
-        return "fluid saves nothing against duplicate"
     }
 
     func esc(_ s: String) -> String { HTMLReport.escape(s) }

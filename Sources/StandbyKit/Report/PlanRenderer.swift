@@ -34,6 +34,11 @@
 ///   steps are in the other formats only: CSV holds one table per export.
 /// - `html`: the Markdown report (a case has no HTML page of its own).
 ///
+/// The human formats say one content: a walk over the plan (``walkPlan``) and
+/// one over a case (``walkCase``) yield its blocks (`Report/Document/`), with
+/// every sentence written once in ``Sentences``; text and Markdown render
+/// those blocks, and the HTML page takes its words from the same sentences.
+///
 /// Output is deterministic: the same plan, format and unit always give the same
 /// bytes. The writers stream: each write to the output holds at most one case
 /// (or one row); a ``UTF8OutputStream`` gets JSON cases and CSV rows in pieces

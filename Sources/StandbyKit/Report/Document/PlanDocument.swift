@@ -119,8 +119,7 @@ extension PlanRenderer {
                     }, empty: Sentences.noActive)))
         yield(.figures(Sentences.figures(m, unit: unit)))
         if !m.unrecoverableJobs.isEmpty { yield(.remark(Sentences.unrecoverableJobs(m.unrecoverableJobs))) }
-        let uncovered = m.cases.filter { !$0.covered }.map { Sentences.explanation($0, pool: pool, unit: unit) }
-        if !uncovered.isEmpty { yield(.cases(CaseList(title: "not covered", items: uncovered, strong: true))) }
+        if let list = notCovered(m, pool: pool, unit: unit) { yield(.cases(list)) }
         let unprotected = m.cases.filter { !$0.unprotectedJobs.isEmpty }.map { c in
             Explanation(headline: "\(name: c.id): \(Sentences.unprotected(c, unit: unit))", details: [], covers: [])
         }
@@ -128,6 +127,13 @@ extension PlanRenderer {
             yield(.cases(CaseList(title: "while a standby is down", items: unprotected, strong: false)))
         }
         yield(.table(caseTable(m.cases, unit: unit)))
+    }
+
+    /// A machine's cases not covered, with why and what would cover each; nil
+    /// when every case is covered. The HTML report lists the same.
+    static func notCovered(_ m: MachinePlan, pool: Bool, unit: Size.Unit) -> CaseList? {
+        let items = m.cases.filter { !$0.covered }.map { Sentences.explanation($0, pool: pool, unit: unit) }
+        return items.isEmpty ? nil : CaseList(title: "not covered", items: items, strong: true)
     }
 
     /// Every case of a machine, one per row. Its cells are quoted whole, sizes

@@ -34,6 +34,13 @@ enum Sentences {
             percent: t.savingsPercent, unit: unit)
     }
 
+    /// The savings of one machine.
+    static func savings(_ m: MachinePlan, unit: Size.Unit) -> String {
+        savings(
+            fluid: m.fluidTotal, duplicate: m.duplicateTotal, static: m.staticTotal, savings: m.savings,
+            percent: m.savingsPercent, unit: unit)
+    }
+
     /// `os, job, standby, memory`, or `none`.
     static func faultList(_ faults: [FaultKind]) -> String {
         faults.isEmpty ? "none" : faults.map(\.rawValue).joined(separator: ", ")

@@ -46,8 +46,6 @@ struct Words: Equatable, ExpressibleByStringInterpolation {
     /// The text with nothing escaped: what the text format writes.
     var plain: String { rendered { $0 } }
 
-    var isEmpty: Bool { runs.allSatisfy { if case .own(let t) = $0 { t.isEmpty } else { false } } }
-
     static func + (a: Words, b: Words) -> Words { Words(a.runs + b.runs) }
 
     static func += (a: inout Words, b: Words) { a.runs += b.runs }
