@@ -83,17 +83,35 @@ enum CompileFormat: String, ReportFormat {
     }
 }
 
-/// The formats of `plan`: the tables and the HTML report.
+/// The formats of `plan`: the tables, the HTML report, and the uncovered
+/// cases as CI findings (SARIF 2.1.0, GitHub workflow commands).
 enum PlanFormat: String, ReportFormat {
-    case text, json, csv, markdown, html
+    case text, json, csv, markdown, html, sarif, github
 
+    /// The report format; the findings formats are written from the plan's
+    /// uncovered cases instead (``PlanFindings``), and stand for no report.
     var outputFormat: OutputFormat {
         switch self {
         case .text: .text
-        case .json: .json
+        case .json, .sarif, .github: .json
         case .csv: .csv
         case .markdown: .markdown
         case .html: .html
         }
+    }
+
+    /// Whether this is a findings format rather than a report.
+    var isFindings: Bool { self == .sarif || self == .github }
+
+    /// As ``ReportFormat/resolve(_:output:)``, with `.sarif` for SARIF.
+    static func resolveWithFindings(_ explicit: PlanFormat?, output: String?) throws -> PlanFormat {
+        if let output, output.lowercased().hasSuffix(".sarif") {
+            if let explicit, explicit != .sarif {
+                throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension '.sarif'; drop --format or rename the output")
+            }
+            return .sarif
+        }
+        if let explicit, explicit.isFindings { return explicit }
+        return try resolve(explicit, output: output)
     }
 }

@@ -39,17 +39,35 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         _ = try faultKinds()
-        let format = try PlanFormat.resolve(format, output: output.output)
-        if caseID != nil && format == .html {
+        let format = try PlanFormat.resolveWithFindings(format, output: output.output)
+        if caseID != nil && (format == .html || format.isFindings) {
             throw ValidationError("--case shows one table; use text, json, csv or markdown")
         }
     }
 
     func run() throws {
         let kinds = try faultKinds()
-        let format = try PlanFormat.resolve(format, output: output.output).outputFormat
+        let chosen = try PlanFormat.resolveWithFindings(format, output: output.output)
+        let format = chosen.outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             let (compiled, read) = try compileSpec(spec, input: input)
+            if chosen.isFindings {
+                // The uncovered cases, each on the line of what it concerns, with
+                // the least-memory fix of the machine that is short.
+                let plan = Planner.plan(compiled, faults: kinds)
+                keepUntilExit(plan)
+                let advice = plan.covered ? nil : try? LeastMemory.fix(compiled.spec).get()
+                let findings = PlanFindings.findings(
+                    plan, compiled: compiled, path: spec == "-" ? "<stdin>" : spec, advice: advice)
+                try output.write(inputs: read) { out in
+                    if chosen == .sarif {
+                        FindingRenderer.renderSARIF(findings, to: &out)
+                    } else {
+                        FindingRenderer.renderGitHub(findings, to: &out)
+                    }
+                }
+                return plan.covered ? .ok : .uncovered
+            }
             guard caseID != nil || format == .html else {
                 // One machine's cases at a time: a fleet has hundreds of thousands.
                 let figures = Planner.figures(compiled, faults: kinds)
