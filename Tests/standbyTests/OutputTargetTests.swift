@@ -66,6 +66,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.fifo"])
     }
 
+    /// /dev/stdout leads, through /proc/self/fd/1, to the pipe the test reads:
+    /// written in place, and /dev/stdout stays the link it was.
+    @Test func standardOutputByNameIsWrittenInPlace() throws {
+        let before = Self.fileType("/dev/stdout")
+        let r = try CLI.run(["compile", Self.example, "--format", "csv", "-o", "/dev/stdout"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.stdout == (try Self.expected(["compile", Self.example, "--format", "csv"])))
+        #expect(Self.fileType("/dev/stdout") == before)
+    }
+
     @Test func symlinkIsFollowedAndKept() throws {
         let dir = try CLI.temporaryFolder()
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: false)
@@ -99,7 +109,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("b").path, withDestinationPath: "a")
         let r = try CLI.run(["compile", Self.example, "-o", a])
         #expect(r.status == 74)
-        #expect(r.err == "standby: error: cannot write '\(a)': too many levels of symbolic links\n")
+        #expect(r.err == "standby: error: cannot write '\(a)': Too many levels of symbolic links\n")
     }
 
     /// The spec as output, named directly, through a symlink, through a hard
