@@ -190,33 +190,61 @@ import Testing
 
     @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalMidWriteLeavesNoTemporaryFile(_ sig: Int32) throws {
+        let (spec, out) = try Self.slowRunFolders()
+        let pid = try Self.spawnWithSignalsOpen(
+            CLI.binary.path, ["compile", spec, "--states", "all", "-o", out.appendingPathComponent("states.csv").path])
+        let status = try #require(Self.signalMidWrite(pid, sig, watching: out), "the temporary file never showed up")
+        // Killed by the signal (WIFSIGNALED, WTERMSIG), not exited.
+        #expect(status & 0x7f == sig, "wait status \(status)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+    }
+
+    /// A signal ignored when the run starts (`nohup`, `trap '' TERM`) stays
+    /// ignored: the run goes on and writes the whole file.
+    @Test func ignoredSignalStaysIgnored() throws {
+        let (spec, out) = try Self.slowRunFolders()
+        let target = out.appendingPathComponent("states.csv").path
+        let pid = try Self.spawnWithSignalsOpen(
+            "/bin/sh", ["-c", "trap '' TERM; exec \"$0\" compile \"$1\" --states all --format csv -o \"$2\"", CLI.binary.path, spec, target])
+        let status = try #require(Self.signalMidWrite(pid, SIGTERM, watching: out), "the temporary file never showed up")
+        #expect(status == 0, "wait status \(status)")  // exited with 0
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["states.csv"])
+        let expected = try CLI.run(["compile", spec, "--states", "all", "--format", "csv"]).stdout
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == expected)
+    }
+
+    /// The slow spec written to a fresh folder, and an empty folder for the output.
+    static func slowRunFolders() throws -> (spec: String, out: URL) {
         let dir = try CLI.temporaryFolder()
         let spec = dir.appendingPathComponent("big.yaml")
         try Data(Self.slowSpec.utf8).write(to: spec)
         let out = dir.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false)
-        let pid = try Self.spawnWithSignalsOpen(
-            CLI.binary.path, ["compile", spec.path, "--states", "all", "-o", out.appendingPathComponent("states.csv").path])
-        // Wait for the temporary file, then signal at once: the write goes on
-        // for seconds after it appears.
-        var sawTemporary = false
+        return (spec.path, out)
+    }
+
+    /// Waits for a temporary file to show up in `folder`, sends `sig` at once
+    /// (the write goes on for seconds after it appears), and gives the run's
+    /// wait status; `nil` when no temporary file showed up (the run is then
+    /// ended).
+    static func signalMidWrite(_ pid: pid_t, _ sig: Int32, watching folder: URL) -> Int32? {
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && waitpid(pid, &status, WNOHANG) == 0 {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-            if names.contains(where: { $0.hasPrefix(".states.csv.tmp-") }) {
-                sawTemporary = true
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if names.contains(where: { $0.contains(".tmp-") }) {
                 kill(pid, sig)
-                break
+                waitpid(pid, &status, 0)
+                return status
             }
             usleep(1000)
         }
-        if !sawTemporary { kill(pid, SIGKILL) }
-        if sawTemporary { waitpid(pid, &status, 0) }
-        try #require(sawTemporary, "the temporary file never showed up")
-        // Killed by the signal (WIFSIGNALED, WTERMSIG), not exited.
-        #expect(status & 0x7f == sig, "wait status \(status)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+        // Ended by itself (then already reaped) or still running past the deadline.
+        if waitpid(pid, &status, WNOHANG) == 0 {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
+        return nil
     }
 
     /// Starts `program` with SIGINT, SIGTERM and SIGHUP unblocked and at their
