@@ -16,6 +16,12 @@ extension ReportFormat {
         allCases.first { $0.outputFormat == format }
     }
 
+    /// What each format is for, listed under `--format` in the help and the
+    /// man page.
+    static var allValueDescriptions: [String: String] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, purpose($0.outputFormat)) })
+    }
+
     /// Every format this command writes, as a sentence ("text, json or csv").
     static var list: String {
         let names = allCases.map(\.rawValue)
@@ -46,6 +52,17 @@ extension ReportFormat {
                     + "which this command does not write; use \(list)")
         }
         return format
+    }
+}
+
+/// What a format is for, in a few words (README's Formats table says more).
+func purpose(_ format: OutputFormat) -> String {
+    switch format {
+    case .text: "aligned tables for people (.txt)"
+    case .json: "format_version 1.0 documents for tools (.json)"
+    case .csv: "RFC 4180 rows with a header, for spreadsheets (.csv)"
+    case .markdown: "GitHub Markdown tables (.md, .markdown)"
+    case .html: "one self-contained page with charts (.html, .htm)"
     }
 }
 

@@ -67,14 +67,11 @@ final class OutputSink {
     ) throws(CommandFailure) -> OutputSink {
         let base = target.dropFirst(folder(of: target).count)
         var template = Array("\(folder(of: target)).\(base).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = TemporaryFileGuard.makeTemporary(&template)
         guard fd >= 0 else {
             throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())")
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Armed before any byte is written; a signal before this finds only an
-        // empty file whose name is not yet recorded, the one window left.
-        TemporaryFileGuard.arm(temporary)
         setUp(fd)
         return OutputSink(fd: fd, temporaryPath: temporary, finalPath: target, name: "'\(name)'")
     }

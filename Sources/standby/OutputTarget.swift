@@ -34,39 +34,52 @@ enum OutputTarget {
     /// Symlinks followed in a row before giving up, as the kernel does (`ELOOP`).
     static let maxLinkHops = 40
 
-    /// Follows `path`'s symlinks (a dangling one to the name it points at) and
-    /// looks at what is there.
+    /// Looks at what `path` names, its symlinks followed (a dangling one to the
+    /// name it points at).
     ///
-    /// Refuses, with status 64, a target that is the input (`inputs`: the
-    /// identities of the specs read), and, with status 74, a folder or a kind of
-    /// file a report cannot go to.
+    /// Refuses, with status 64, a regular file that is the input (`inputs`: the
+    /// identities of the specs read), and, with status 74, a folder or a kind
+    /// of file a report cannot go to. Reading a spec from a terminal or a pipe
+    /// and writing to the same one is no overwrite, so only regular files are
+    /// compared.
     static func resolve(_ path: String, inputs: [FileIdentity]) throws(CommandFailure) -> OutputTarget {
-        var current = path
-        // Bounded: at most maxLinkHops links, each read once.
-        for _ in 0...maxLinkHops {
-            var info = stat()
-            guard lstat(current, &info) == 0 else {
-                if errno == ENOENT { return .newFile(path: current) }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            // Nothing there (or a dangling link): make the file the links lead to.
+            guard errno == ENOENT else {
                 throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
             }
-            let kind = info.st_mode & S_IFMT
-            if kind == S_IFLNK {
-                current = try linkTarget(current, for: path)
-                continue
-            }
+            return .newFile(path: try finalName(path))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
             if inputs.contains(FileIdentity(info)) {
                 throw CommandFailure(
                     .usage, "the output '\(path)' is the spec being read; write the report to another file")
             }
-            switch kind {
-            case S_IFREG: return .regularFile(path: current, info: info)
-            case S_IFCHR, S_IFIFO: return .stream(path: current)
-            case S_IFDIR: throw CommandFailure(.outputFailed, "cannot write '\(path)': it is a directory")
-            default:
-                throw CommandFailure(
-                    .outputFailed,
-                    "cannot write '\(path)': it is not a regular file, a character device or a FIFO")
-            }
+            return .regularFile(path: try finalName(path), info: info)
+        case S_IFCHR, S_IFIFO:
+            // Opened by the name given: the kernel follows every link, also
+            // /dev/stdout's, whose last step (/proc/self/fd/1) names no file
+            // when it is a pipe.
+            return .stream(path: path)
+        case S_IFDIR:
+            throw CommandFailure(.outputFailed, "cannot write '\(path)': it is a directory")
+        default:
+            throw CommandFailure(
+                .outputFailed, "cannot write '\(path)': it is not a regular file, a character device or a FIFO")
+        }
+    }
+
+    /// The name `path`'s symlinks lead to: where the temporary file goes, and
+    /// what is renamed over, so the links themselves stay.
+    private static func finalName(_ path: String) throws(CommandFailure) -> String {
+        var current = path
+        // Bounded: at most maxLinkHops links, each read once.
+        for _ in 0...maxLinkHops {
+            var info = stat()
+            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            current = try linkTarget(current, for: path)
         }
         throw CommandFailure(.outputFailed, "cannot write '\(path)': too many levels of symbolic links")
     }

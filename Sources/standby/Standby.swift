@@ -83,14 +83,16 @@ struct Standby: ParsableCommand {
     /// argument is not the problem.
     static func unknownCommand(_ arguments: [String]) -> String? {
         guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
-        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        let commands = configuration.subcommands.compactMap { $0.configuration.commandName }
+        let names = commands + ["help"]
         guard !names.contains(word) else { return nil }
         let near = names.filter { $0.hasPrefix(word) && word.count > 1 }
             + suggestions(for: word, among: names, maxDistance: suggestionDistance(for: word))
         var unique: [String] = []
         for name in near where !unique.contains(name) { unique.append(name) }
-        let commands = configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
-        guard !unique.isEmpty else { return "unknown command '\(word)'; the commands are \(commands)" }
+        guard !unique.isEmpty else {
+            return "unknown command '\(word)'; the commands are \(commands.joined(separator: ", "))"
+        }
         return "unknown command '\(word)'; did you mean \(unique.map { "'\($0)'" }.joined(separator: " or "))?"
     }
 }

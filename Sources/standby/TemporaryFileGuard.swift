@@ -16,7 +16,7 @@ enum TemporaryFileGuard {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// The temporary file's path, NUL-terminated; an empty string when there is
-    /// none. Allocated on first use, which ``arm(_:)`` makes happen before any
+    /// none. Allocated on first use, which ``makeTemporary(_:)`` makes happen before any
     /// handler can run, so the handler only ever reads an initialised global.
     nonisolated(unsafe) static let pending: UnsafeMutablePointer<CChar> = {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1)
@@ -24,14 +24,24 @@ enum TemporaryFileGuard {
         return buffer
     }()
 
-    /// Records `path` and installs the handlers. A path too long for the buffer
-    /// cannot have been created, so it is never one to guard.
-    static func arm(_ path: String) {
-        let bytes = Array(path.utf8)
-        guard bytes.count <= Int(PATH_MAX), !bytes.contains(0) else { return }
+    /// Creates a temporary file from a `mkstemp` template (its `XXXXXX`
+    /// replaced in place), records its path and installs the handlers, all with
+    /// the signals held: a signal landing between the file's creation and its
+    /// recording would leave it behind. A signal that came meanwhile is
+    /// delivered once the handlers are in place. Returns the open file, or -1
+    /// with `errno` set.
+    static func makeTemporary(_ template: inout [CChar]) -> Int32 {
+        var fd: Int32 = -1
+        var failure: Int32 = 0
         withSignalsBlocked {
-            for (i, byte) in bytes.enumerated() { pending[i] = CChar(bitPattern: byte) }
-            pending[bytes.count] = 0
+            fd = template.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return -1 }
+                return mkstemp(base)
+            }
+            failure = errno
+            // A path too long for the buffer cannot have been created.
+            guard fd >= 0, template.count <= Int(PATH_MAX) + 1 else { return }
+            for (i, char) in template.enumerated() { pending[i] = char }
             previous = signals.map { sig in
                 let old = signal(sig, removePendingAndDie)
                 // A signal ignored on purpose (`nohup`) stays ignored.
@@ -39,13 +49,15 @@ enum TemporaryFileGuard {
                 return old
             }
         }
+        errno = failure
+        return fd
     }
 
-    /// The handlers in place before ``arm(_:)``, put back by ``disarm(after:)``.
+    /// The handlers in place before ``makeTemporary(_:)``, put back by ``disarm(after:)``.
     nonisolated(unsafe) private static var previous: [sighandler_t?] = []
 
     /// Runs `body` (the rename or the removal of the temporary file), forgets
-    /// the path and puts the default handlers back, with the signals held so
+    /// the path and puts the previous handlers back, with the signals held so
     /// none lands between the file's end and the forgetting. A signal that came
     /// meanwhile is delivered afterwards, to the handler it would have had.
     static func disarm(after body: () -> Void) {

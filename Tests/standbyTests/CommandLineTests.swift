@@ -46,17 +46,24 @@ import Testing
         #expect(!r.err.contains("did you mean"))
     }
 
-    /// The `(values: …)` list of `--format` in a command's help.
-    static func formatValues(_ command: String) throws -> String? {
-        let help = try CLI.run([command, "--help"], environment: ["COLUMNS": "1000"]).out
-        let line = help.split(separator: "\n").first { $0.contains("--format <format>") && $0.contains("values:") }
-        guard let line, let start = line.range(of: "(values: ") else { return nil }
-        return String(line[start.upperBound...].prefix { $0 != ";" && $0 != ")" })
+    /// The values listed under `--format` in a command's help, one a line
+    /// (`text - aligned tables…`), up to the next option.
+    static func formatValues(_ command: String) throws -> [String] {
+        let help = try CLI.run([command, "--help"], environment: ["COLUMNS": "200"]).out
+        let lines = help.split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("  --format <format>") }) else { return [] }
+        var values: [String] = []
+        for line in lines[(start + 1)...] {
+            let words = line.split(separator: " ")
+            guard line.hasPrefix("        "), words.count > 2, words[1] == "-" else { break }
+            values.append(String(words[0]))
+        }
+        return values
     }
 
     @Test func eachHelpListsOnlyItsOwnFormats() throws {
-        #expect(try Self.formatValues("compile") == "text, json, csv, markdown")
-        #expect(try Self.formatValues("plan") == "text, json, csv, markdown, html")
+        #expect(try Self.formatValues("compile") == ["text", "json", "csv", "markdown"])
+        #expect(try Self.formatValues("plan") == ["text", "json", "csv", "markdown", "html"])
     }
 
     /// Every extension that names a format, as the file's content shows.

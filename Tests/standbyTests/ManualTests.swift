@@ -40,8 +40,9 @@ import Testing
     }
 
     /// Every command the dump shows, depth first, with its abstract, discussion
-    /// paragraphs, and the `.It` heads of its shown arguments as the plugin
-    /// writes them (`Fl o , -output Ar file`, `Ar spec`).
+    /// paragraphs, and the `.It` heads of its shown arguments and of their
+    /// described values as the plugin writes them (`Fl o , -output Ar file`,
+    /// `Ar spec`, `Ar json`).
     static func commands(_ command: [String: Any]) -> [Command] {
         var texts: [String] = []
         if let abstract = command["abstract"] as? String { texts.append(abstract) }
@@ -60,6 +61,13 @@ import Testing
             default: items.append(".It Fl \(names.joined(separator: " , "))")
             }
             if let abstract = argument["abstract"] as? String { texts.append(abstract) }
+            // Values with a description each (the formats) are listed under their option.
+            if let described = argument["allValueDescriptions"] as? [String: String] {
+                for (value, description) in described.sorted(by: { $0.key < $1.key }) {
+                    items.append(".It Ar \(value)")
+                    texts.append(description)
+                }
+            }
         }
         let own = Command(name: command["commandName"] as? String ?? "", texts: texts, items: items)
         let shown = (command["subcommands"] as? [[String: Any]] ?? []).filter { $0["shouldDisplay"] as? Bool == true }

@@ -26,14 +26,28 @@ import Testing
         return info.st_mode & S_IFMT
     }
 
-    @Test(.enabled(if: getuid() == 0, "making a device node needs root"))
+    /// Makes the null device, major 1, minor 3 (Linux's encoding of small
+    /// numbers: major << 8 | minor), at `path`; what is written to it vanishes.
+    static func makeNullDevice(at path: String) -> Bool {
+        mknod(path, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0
+    }
+
+    /// Whether this run may make a device node and write to it: root, and a
+    /// temporary folder not mounted `nodev` (containers often refuse either).
+    static let canMakeDevices: Bool = {
+        guard getuid() == 0, let dir = try? CLI.temporaryFolder() else { return false }
+        let device = dir.appendingPathComponent("probe").path
+        guard makeNullDevice(at: device) else { return false }
+        let fd = open(device, O_WRONLY)
+        defer { if fd >= 0 { close(fd) } }
+        return fd >= 0
+    }()
+
+    @Test(.enabled(if: canMakeDevices, "needs root and a temporary folder that allows device nodes"))
     func characterDeviceIsWrittenInPlace() throws {
         let dir = try CLI.temporaryFolder()
         let device = dir.appendingPathComponent("null").path
-        // The null device, major 1, minor 3 (Linux's encoding of small numbers:
-        // major << 8 | minor): what is written vanishes.
-        let made = mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3))
-        try #require(made == 0, "mknod: \(String(cString: strerror(errno)))")
+        try #require(Self.makeNullDevice(at: device), "mknod: \(String(cString: strerror(errno)))")
         let r = try CLI.run(["plan", Self.example, "-o", device])
         #expect(r.status == 2, "\(r.err)")
         // Still the device: not renamed over by a regular file.
@@ -45,26 +59,35 @@ import Testing
         let dir = try CLI.temporaryFolder()
         let fifo = dir.appendingPathComponent("report.fifo").path
         try #require(mkfifo(fifo, 0o600) == 0)
-        nonisolated(unsafe) var received = Data()
-        let reader = DispatchGroup()
-        reader.enter()
-        Thread.detachNewThread {
-            // Blocks until the binary opens the FIFO for writing.
-            if let handle = FileHandle(forReadingAtPath: fifo) {
-                received = handle.readDataToEndOfFile()
-            }
-            reader.leave()
-        }
+        // The test is the FIFO's reader. Opened non-blocking, the open needs no
+        // writer, so nothing waits forever if the binary never opens the FIFO
+        // (as when a rename replaced it). The report (a few KiB) fits in the
+        // pipe's buffer, so the binary ends before we read.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
         let r = try CLI.run(["compile", Self.example, "--format", "csv", "-o", fifo])
-        if reader.wait(timeout: .now() + 10) == .timedOut {
-            // The binary never opened the FIFO: open it once to release the reader.
-            close(open(fifo, O_WRONLY | O_NONBLOCK))
-            reader.wait()
+        var received = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(reader, &chunk, chunk.count)
+            if n <= 0 { break }  // 0: every writer closed; -1 (EAGAIN): none ever wrote
+            received.append(contentsOf: chunk[0..<n])
         }
         #expect(r.status == 0, "\(r.err)")
         #expect(received == (try Self.expected(["compile", Self.example, "--format", "csv"])))
         #expect(Self.fileType(fifo) == S_IFIFO)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.fifo"])
+    }
+
+    /// /dev/stdout leads, through /proc/self/fd/1, to the pipe the test reads:
+    /// written in place, and /dev/stdout stays the link it was.
+    @Test func standardOutputByNameIsWrittenInPlace() throws {
+        let before = Self.fileType("/dev/stdout")
+        let r = try CLI.run(["compile", Self.example, "--format", "csv", "-o", "/dev/stdout"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.stdout == (try Self.expected(["compile", Self.example, "--format", "csv"])))
+        #expect(Self.fileType("/dev/stdout") == before)
     }
 
     @Test func symlinkIsFollowedAndKept() throws {
@@ -100,7 +123,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("b").path, withDestinationPath: "a")
         let r = try CLI.run(["compile", Self.example, "-o", a])
         #expect(r.status == 74)
-        #expect(r.err == "standby: error: cannot write '\(a)': too many levels of symbolic links\n")
+        #expect(r.err == "standby: error: cannot write '\(a)': Too many levels of symbolic links\n")
     }
 
     /// The spec as output, named directly, through a symlink, through a hard
@@ -167,33 +190,61 @@ import Testing
 
     @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalMidWriteLeavesNoTemporaryFile(_ sig: Int32) throws {
+        let (spec, out) = try Self.slowRunFolders()
+        let pid = try Self.spawnWithSignalsOpen(
+            CLI.binary.path, ["compile", spec, "--states", "all", "-o", out.appendingPathComponent("states.csv").path])
+        let status = try #require(Self.signalMidWrite(pid, sig, watching: out), "the temporary file never showed up")
+        // Killed by the signal (WIFSIGNALED, WTERMSIG), not exited.
+        #expect(status & 0x7f == sig, "wait status \(status)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+    }
+
+    /// A signal ignored when the run starts (`nohup`, `trap '' TERM`) stays
+    /// ignored: the run goes on and writes the whole file.
+    @Test func ignoredSignalStaysIgnored() throws {
+        let (spec, out) = try Self.slowRunFolders()
+        let target = out.appendingPathComponent("states.csv").path
+        let pid = try Self.spawnWithSignalsOpen(
+            "/bin/sh", ["-c", "trap '' TERM; exec \"$0\" compile \"$1\" --states all --format csv -o \"$2\"", CLI.binary.path, spec, target])
+        let status = try #require(Self.signalMidWrite(pid, SIGTERM, watching: out), "the temporary file never showed up")
+        #expect(status == 0, "wait status \(status)")  // exited with 0
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["states.csv"])
+        let expected = try CLI.run(["compile", spec, "--states", "all", "--format", "csv"]).stdout
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == expected)
+    }
+
+    /// The slow spec written to a fresh folder, and an empty folder for the output.
+    static func slowRunFolders() throws -> (spec: String, out: URL) {
         let dir = try CLI.temporaryFolder()
         let spec = dir.appendingPathComponent("big.yaml")
         try Data(Self.slowSpec.utf8).write(to: spec)
         let out = dir.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false)
-        let pid = try Self.spawnWithSignalsOpen(
-            CLI.binary.path, ["compile", spec.path, "--states", "all", "-o", out.appendingPathComponent("states.csv").path])
-        // Wait for the temporary file, then signal at once: the write goes on
-        // for seconds after it appears.
-        var sawTemporary = false
+        return (spec.path, out)
+    }
+
+    /// Waits for a temporary file to show up in `folder`, sends `sig` at once
+    /// (the write goes on for seconds after it appears), and gives the run's
+    /// wait status; `nil` when no temporary file showed up (the run is then
+    /// ended).
+    static func signalMidWrite(_ pid: pid_t, _ sig: Int32, watching folder: URL) -> Int32? {
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && waitpid(pid, &status, WNOHANG) == 0 {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-            if names.contains(where: { $0.hasPrefix(".states.csv.tmp-") }) {
-                sawTemporary = true
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if names.contains(where: { $0.contains(".tmp-") }) {
                 kill(pid, sig)
-                break
+                waitpid(pid, &status, 0)
+                return status
             }
             usleep(1000)
         }
-        if !sawTemporary { kill(pid, SIGKILL) }
-        if sawTemporary { waitpid(pid, &status, 0) }
-        try #require(sawTemporary, "the temporary file never showed up")
-        // Killed by the signal (WIFSIGNALED, WTERMSIG), not exited.
-        #expect(status & 0x7f == sig, "wait status \(status)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+        // Ended by itself (then already reaped) or still running past the deadline.
+        if waitpid(pid, &status, WNOHANG) == 0 {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
+        return nil
     }
 
     /// Starts `program` with SIGINT, SIGTERM and SIGHUP unblocked and at their
