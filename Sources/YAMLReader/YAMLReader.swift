@@ -107,7 +107,7 @@ struct ReaderCore {
     var depth = 0
 
     // Aliases being replayed, innermost last.
-    var replays: [(events: [YAMLEvent], next: Int)] = []
+    var replays: [(events: [YAMLEvent], next: Int, use: YAMLMark)] = []
     var aliasExpanded = 0
     /// Nodes written in the input so far (scalars, collections and aliases as
     /// libyaml parses them; comments and blank space count nothing): the alias
@@ -198,7 +198,8 @@ struct ReaderCore {
             if let event = try pullAndPass() { pending.append(event) }
             return
         }
-        let event = top.events[top.next]
+        var event = top.events[top.next]
+        event.use = YAMLUse(.alias, at: top.use)
         if top.next + 1 == top.events.count {
             replays.removeLast()
         } else {
@@ -265,6 +266,7 @@ struct ReaderCore {
     /// general path: a merge key or what belongs to one, a mapping with merges
     /// to emit, a key that is not a scalar.
     mutating func pass(_ event: YAMLEvent) throws(YAMLError) -> YAMLEvent? {
+        var event = event
         let top = frames.topIndex
         switch event.kind {
         case .mappingEnd, .sequenceEnd:
@@ -282,9 +284,11 @@ struct ReaderCore {
                         guard event.kind == .scalar, !isMergeKey(event) else { return nil }
                         try insertKey(event, into: top)
                         frames[top].expectingKey = false
+                        frames[top].keyMark = event.mark
                         return event
                     }
                     frames[top].expectingKey = true
+                    placeMissingValue(&event, key: frames[top].keyMark)
                 }
             }
             if event.kind != .scalar {
@@ -295,6 +299,17 @@ struct ReaderCore {
             return event
         case .documentEnd:
             return nil
+        }
+    }
+
+    /// A key written `? key` with no value gets an empty value that libyaml
+    /// places at the next token, often the next key's line: it is placed at
+    /// its key instead, so a problem with the missing value is shown there.
+    func placeMissingValue(_ event: inout YAMLEvent, key: YAMLMark) {
+        if event.kind == .scalar && event.text.isEmpty && event.style == .plain && event.tag == nil
+            && event.mark.line > key.line
+        {
+            event.mark = key
         }
     }
 
@@ -322,6 +337,8 @@ struct ReaderCore {
         var kind: Kind
         var expectingKey = true
         var mergeValueNext = false
+        /// Where the latest key of a mapping starts.
+        var keyMark = YAMLMark(line: 0, column: 0)
         var keys = KeySet()
         var merges: [[YAMLEvent]] = []
         /// Set on the root mapping of an inline `<<` value: its events are captured.
@@ -420,6 +437,7 @@ struct ReaderCore {
                     return
                 }
                 try insertKey(event, into: top)
+                frames[top].keyMark = event.mark
                 try emit(event, anchor: anchor)
                 return
             case .mapping where frames[top].mergeValueNext:
@@ -429,6 +447,13 @@ struct ReaderCore {
                 return
             case .mapping:
                 frames[top].expectingKey = true
+                var event = event
+                placeMissingValue(&event, key: frames[top].keyMark)
+                try emit(event, anchor: anchor)
+                if event.kind != .scalar {
+                    frames.push(event.kind == .mappingStart ? .mapping : .sequence)
+                }
+                return
             case .mergeList:
                 try mergeValue(event, anchor: anchor, target: top - 1)
                 return
@@ -491,11 +516,18 @@ struct ReaderCore {
                     frames[top].mergeValueNext = false
                     frames[top].expectingKey = true
                 }
-                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(recorded)
+                // Each merged event remembers the merge, for a note at the use.
+                let use = YAMLUse(.merge, at: mark)
+                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(
+                    recorded.map { event in
+                        var event = event
+                        event.use = use
+                        return event
+                    })
                 return
             }
         }
-        replays.append((recorded, 0))
+        replays.append((recorded, 0, mark))
     }
 
     /// Emits the merged entries whose keys the mapping does not have, first source first.
