@@ -125,3 +125,14 @@ import Testing
         #expect(Self.isSafe(output))
     }
 }
+
+/// A library user sets the reader's limits with `import StandbyKit` alone
+/// (this file imports nothing else of the package).
+@Suite struct LibraryLimitsTests {
+    @Test func yamlLimitsComeWithStandbyKit() {
+        #expect(YAMLLimits.default.maxDepth == 64)
+        let source = SourceFile(path: "x.yaml", bytes: Array("version: 1\nmachines: []\n".utf8))
+        let (_, diagnostics) = Pipeline.compile(source, limits: YAMLLimits(maxInputBytes: 10))
+        #expect(diagnostics.all.map(\.code) == [.inputTooLarge])
+    }
+}
