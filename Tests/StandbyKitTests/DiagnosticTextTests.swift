@@ -107,6 +107,22 @@ import Testing
         #expect(json.components(separatedBy: "\"code\"").count - 1 == 10_000)
     }
 
+    /// A valid one-line JSON spec of 5,000 jobs, each rounded to the granule:
+    /// the text shows 200 warnings, each with a window of the 180 KB line.
+    @Test func fiveThousandWarningsOnOneLineOfJSON() throws {
+        let jobs = (0..<5_000).map { #"{"name": "j\#($0)", "memory": "1000"}"# }.joined(separator: ", ")
+        let text = #"{"version": 1, "machines": [{"name": "m", "memory": "64Gi", "monitor": "32Mi", "oses": "#
+            + #"[{"name": "a", "role": "active", "memory": "32Gi", "kernel": "32Mi", "jobs": [\#(jobs)]}]}]}"#
+        let (output, diagnostics) = Self.render(text)
+        #expect(!diagnostics.hasErrors)
+        #expect(diagnostics.warningCount == 5_000)
+        #expect(output.utf8.count < 200 * 1_000)
+        #expect(output.hasSuffix("… and 4800 more warnings not shown; use --diagnostics-format json for all\n"))
+        let last = try #require(diagnostics.sorted.dropFirst(199).first)
+        let excerpt = try #require(Self.excerpt(in: output.replacingOccurrences(of: ": warning:", with: ": error:"), at: last.location))
+        #expect(String(Self.underCaret(excerpt)).hasPrefix(#""1000""#))
+    }
+
     @Test func theClosingLineCountsErrorsAndWarnings() {
         let rest = [Diagnostic.error("a", "m", at: .start)] + Array(repeating: .warning("b", "m", at: .start), count: 2)
         #expect(DiagnosticRenderer.omitted(rest[...]) == "… and 1 more error and 2 more warnings not shown; use --diagnostics-format json for all\n")

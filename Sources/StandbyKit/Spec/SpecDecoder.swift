@@ -44,9 +44,18 @@ public enum SpecDecoder {
     /// are otherwise identical (same severity, code, message, place and other
     /// notes) are the same problem. Linear: one hash lookup per diagnostic.
     static func coalesced(_ diagnostics: Diagnostics) -> Diagnostics {
+        // Only diagnostics that share a place can be repeats: most places have
+        // one, and comparing places is cheaper than comparing whole diagnostics.
+        var places: [SourceLocation: Int] = [:]
+        for d in diagnostics.all { places[d.location, default: 0] += 1 }
+        if places.count == diagnostics.all.count { return diagnostics }
         var first: [Diagnostic: Int] = [:]
         var out: [Diagnostic] = []
         for d in diagnostics.all {
+            if places[d.location] == 1 {
+                out.append(d)
+                continue
+            }
             var key = d
             key.notes.removeAll { $0.message == mergedHere }
             guard let i = first[key] else {
