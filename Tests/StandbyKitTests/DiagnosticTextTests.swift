@@ -140,6 +140,19 @@ import Testing
         #expect(excerpt.text == "bad: 1")
         #expect(Self.isSafe(output))
     }
+
+    /// An encoding error is located by the reader itself, counting the same breaks.
+    @Test(arguments: ["\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"])
+    func anEncodingErrorCountsTheSameLineBreaks(_ lineBreak: String) throws {
+        let text = "version: 1\(lineBreak)machines: []\(lineBreak)bad\u{1}: 1\n"
+        let (output, diagnostics) = Self.render(text)
+        let error = try #require(diagnostics.all.first)
+        #expect(error.code == .invalidEncoding)
+        #expect(error.location == StandbyKit.SourceLocation(line: 3, column: 4))
+        let excerpt = try #require(Self.excerpt(in: output, at: error.location))
+        #expect(excerpt.text == #"bad\u{1}: 1"#)
+        #expect(excerpt.pad == "   ")
+    }
 }
 
 /// A library user sets the reader's limits with `import StandbyKit` alone
