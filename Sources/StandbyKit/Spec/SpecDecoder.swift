@@ -463,7 +463,12 @@ struct SpecDecoding {
 
     /// Reports each required key of `table` the mapping starting at `start` lacks.
     /// `what` names the mapping ("machine 'vms50'", or the table's place).
-    mutating func missingKeys<K>(of table: KeyTable<K>, seen: KeyMask, in what: String, at start: YAMLEvent) {
+    mutating func missingKeys<K>(
+        of table: KeyTable<K>, seen: KeyMask, in what: @autoclosure () -> String, at start: YAMLEvent
+    ) {
+        // Nearly every mapping has its required keys: one compare.
+        if seen.isSuperset(of: table.requiredMask) { return }
+        let what = what()
         for (key, example) in table.required where !seen.contains(key) {
             report(.error, 
                 .missingKey, "missing key '\(table[key])' in \(what)", about: start,
