@@ -58,6 +58,7 @@ import Testing
         let (output, _) = Self.render("version: 1\nmachines: []\n", path: "a\u{1B}]0;b\u{7}.yaml")
         #expect(Self.isSafe(output))
         #expect(output.hasPrefix(#"a\u{1B}]0;b\u{7}.yaml:2:11: error:"#))
+        #expect(DiagnosticRenderer.summary(Diagnostics(), path: "a\u{1B}[2J") == #"a\u{1B}[2J: valid"#)
     }
 
     @Test func tabsStayTabsInExcerptsOnly() throws {

@@ -15,6 +15,11 @@ import YAMLReader
 /// `policies.job_fault` once the whole document is read (`policies` may come
 /// last). A reader error (bad YAML, a limit) stops decoding: the diagnostics so
 /// far are kept, with the reader's error added.
+///
+/// The keys of every place come from ``SpecKeys``. This file holds the
+/// document, the top level, the policies and the helpers for structure and
+/// reporting; `SpecEntities.swift` the machines, OSes and jobs;
+/// `SpecValues.swift` the scalar values.
 public enum SpecDecoder {
     /// Decodes a spec. The spec is `nil` when any error was found; warnings
     /// (a size rounded to the granule, a repeated fault kind) come with a spec.
