@@ -208,6 +208,34 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
     }
 }
 
+/// Replayed and merged events say where they are used; `? key` without a value is at its key.
+@Suite struct Uses {
+    func events(_ text: String) throws -> [YAMLEvent] {
+        let reader = YAMLReader(bytes: Array(text.utf8))
+        var out: [YAMLEvent] = []
+        while true {
+            let e = try reader.next()
+            if e.kind == .documentEnd { return out }
+            out.append(e)
+        }
+    }
+
+    @Test func aliasesAndMergesCarryTheirUse() throws {
+        let all = try events("a: &x 5\nb: *x\nc: &m {k: 1}\nd: {<<: *m}\n")
+        let five = all.filter { $0.value == "5" }
+        #expect(five.map(\.use) == [nil, YAMLUse(.alias, at: YAMLMark(line: 2, column: 4))])
+        #expect(five.allSatisfy { $0.mark == YAMLMark(line: 1, column: 4) })
+        let k = all.filter { $0.value == "k" }
+        #expect(k.map(\.use) == [nil, YAMLUse(.merge, at: YAMLMark(line: 4, column: 9))])
+    }
+
+    @Test func aKeyWithoutAValueHasItsValueAtTheKey() throws {
+        let all = try events("? a\nb: 1\n")
+        #expect(all.map(\.value) == ["", "a", "", "b", "1", ""])
+        #expect(all[2].mark == YAMLMark(line: 1, column: 3))
+    }
+}
+
 @Suite struct MergeKeys {
     @Test func mergedKeysComeAfterExplicitOnes() throws {
         #expect(try shape("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n") == "{ base { x 1 y 2 } m { y 3 x 1 } }")
