@@ -202,7 +202,7 @@ public struct YAMLError: Error, Sendable, Equatable {
         case inputTooLarge
         /// Collections nest deeper than ``YAMLLimits/maxDepth``.
         case tooDeep
-        /// Aliases expand to more than ``YAMLLimits/maxAliasExpansion`` nodes.
+        /// Aliases expand to more nodes than ``YAMLLimits/aliasBudget(nodesWritten:)`` allows.
         case aliasBudget
         /// An alias names no anchor defined before it.
         case undefinedAlias

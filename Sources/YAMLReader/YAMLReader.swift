@@ -7,7 +7,8 @@
 ///
 /// - converts libyaml's 0-based marks to 1-based line and column;
 /// - replays aliases (counting every replayed event against
-///   ``YAMLLimits/maxAliasExpansion``) and resolves `<<` merge keys, emitting
+///   ``YAMLLimits/aliasBudget(nodesWritten:)``, which grows with the nodes
+///   written so far) and resolves `<<` merge keys, emitting
 ///   merged entries at the end of the mapping, after its own keys, skipping the
 ///   keys the mapping already has (so explicit keys win wherever they stand);
 /// - bounds nesting on every start event, rejects duplicate keys (a hash check, so
@@ -35,7 +36,7 @@ public final class YAMLReader {
     init(bytes: some Collection<UInt8>, limits: YAMLLimits, threadThreshold: Int) {
         let input = (bytes as? [UInt8]) ?? Array(bytes)
         let count = input.count
-        var core = ReaderCore(inputCount: count, limits: limits)
+        var core = ReaderCore(limits: limits)
         if count > limits.maxInputBytes {
             core.failure = YAMLError(
                 .inputTooLarge,
@@ -82,7 +83,6 @@ public final class YAMLReader {
 
 /// The reader's state and logic (see ``YAMLReader``).
 struct ReaderCore {
-    let inputCount: Int
     let limits: YAMLLimits
 
     var failure: YAMLError?
@@ -93,8 +93,7 @@ struct ReaderCore {
     var batch = EventBatch()
     var batchIndex = 0
 
-    init(inputCount: Int, limits: YAMLLimits) {
-        self.inputCount = inputCount
+    init(limits: YAMLLimits) {
         self.limits = limits
     }
 
