@@ -376,7 +376,8 @@ struct Producer {
         }
     }
 
-    /// The 1-based mark of a byte offset: lines end at LF, columns count scalars.
+    /// The 1-based mark of a byte offset: lines end where libyaml ends them (LF,
+    /// CR LF, a lone CR, NEL, LS, PS), columns count scalars.
     func markOfByte(_ offset: Int) -> YAMLMark {
         var line = 1
         var column = 1
@@ -384,24 +385,43 @@ struct Producer {
         var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
         let end = min(offset, inputCount)
         while i < end {
-            let b = input[i]
-            if b == 0x0A {
+            let breakLength = lineBreak(at: i)
+            if breakLength > 0 {
                 line += 1
                 column = 1
-            } else if b & 0xC0 != 0x80 {
-                column += 1
+                i += breakLength
+                continue
             }
+            if input[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
         return YAMLMark(line: line, column: column)
+    }
+
+    /// The length of the line break at byte `i`, or 0: LF, CR LF, a lone CR,
+    /// NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9), the breaks libyaml counts.
+    func lineBreak(at i: Int) -> Int {
+        switch input[i] {
+        case 0x0A: return 1
+        case 0x0D: return i + 1 < inputCount && input[i + 1] == 0x0A ? 2 : 1
+        case 0xC2 where i + 1 < inputCount && input[i + 1] == 0x85: return 2
+        case 0xE2 where i + 2 < inputCount && input[i + 1] == 0x80 && (input[i + 2] == 0xA8 || input[i + 2] == 0xA9):
+            return 3
+        default: return 0
+        }
     }
 
     func byte(atLine line: Int, column: Int) -> UInt8? {
         var i = inputCount >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF ? 3 : 0
         var l = 1
         while l < line && i < inputCount {
-            if input[i] == 0x0A { l += 1 }
-            i += 1
+            let breakLength = lineBreak(at: i)
+            if breakLength > 0 {
+                l += 1
+                i += breakLength
+            } else {
+                i += 1
+            }
         }
         var c = 1
         while c < column && i < inputCount {

@@ -50,6 +50,11 @@ public struct YAMLEvent: Sendable {
     /// The scalar's text as bytes; empty for other kinds. Comparing it with a
     /// known key costs no `String`.
     public var text: YAMLText
+    /// How the event reached this place when it is written elsewhere: through
+    /// an alias (replayed where the alias stands) or a `<<` merge of an alias;
+    /// `nil` for a node read where it is written. ``mark`` stays where the
+    /// node is written.
+    public var use: YAMLUse?
 
     /// The scalar's text; empty for other kinds.
     public var value: String { text.string }
@@ -72,6 +77,20 @@ public struct YAMLEvent: Sendable {
     /// `true` for a scalar, sequence start or mapping start: the first event of a node.
     public var startsNode: Bool {
         kind == .scalar || kind == .sequenceStart || kind == .mappingStart
+    }
+}
+
+/// Where a node written elsewhere is used: the alias that replays it, or the
+/// alias under a `<<` key that merges it.
+public struct YAMLUse: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable { case alias, merge }
+    public var kind: Kind
+    /// Where the alias stands (the outermost, for a node replayed inside another).
+    public var mark: YAMLMark
+
+    public init(_ kind: Kind, at mark: YAMLMark) {
+        self.kind = kind
+        self.mark = mark
     }
 }
 
@@ -183,7 +202,7 @@ public struct YAMLError: Error, Sendable, Equatable {
         case inputTooLarge
         /// Collections nest deeper than ``YAMLLimits/maxDepth``.
         case tooDeep
-        /// Aliases expand to more than ``YAMLLimits/maxAliasExpansion`` nodes.
+        /// Aliases expand to more nodes than ``YAMLLimits/aliasBudget(nodesWritten:)`` allows.
         case aliasBudget
         /// An alias names no anchor defined before it.
         case undefinedAlias

@@ -7,7 +7,8 @@
 ///
 /// - converts libyaml's 0-based marks to 1-based line and column;
 /// - replays aliases (counting every replayed event against
-///   ``YAMLLimits/maxAliasExpansion``) and resolves `<<` merge keys, emitting
+///   ``YAMLLimits/aliasBudget(nodesWritten:)``, which grows with the nodes
+///   written so far) and resolves `<<` merge keys, emitting
 ///   merged entries at the end of the mapping, after its own keys, skipping the
 ///   keys the mapping already has (so explicit keys win wherever they stand);
 /// - bounds nesting on every start event, rejects duplicate keys (a hash check, so
@@ -35,7 +36,7 @@ public final class YAMLReader {
     init(bytes: some Collection<UInt8>, limits: YAMLLimits, threadThreshold: Int) {
         let input = (bytes as? [UInt8]) ?? Array(bytes)
         let count = input.count
-        var core = ReaderCore(inputCount: count, limits: limits)
+        var core = ReaderCore(limits: limits)
         if count > limits.maxInputBytes {
             core.failure = YAMLError(
                 .inputTooLarge,
@@ -82,7 +83,6 @@ public final class YAMLReader {
 
 /// The reader's state and logic (see ``YAMLReader``).
 struct ReaderCore {
-    let inputCount: Int
     let limits: YAMLLimits
 
     var failure: YAMLError?
@@ -93,8 +93,7 @@ struct ReaderCore {
     var batch = EventBatch()
     var batchIndex = 0
 
-    init(inputCount: Int, limits: YAMLLimits) {
-        self.inputCount = inputCount
+    init(limits: YAMLLimits) {
         self.limits = limits
     }
 
@@ -107,7 +106,7 @@ struct ReaderCore {
     var depth = 0
 
     // Aliases being replayed, innermost last.
-    var replays: [(events: [YAMLEvent], next: Int)] = []
+    var replays: [(events: [YAMLEvent], next: Int, use: YAMLMark)] = []
     var aliasExpanded = 0
     /// Nodes written in the input so far (scalars, collections and aliases as
     /// libyaml parses them; comments and blank space count nothing): the alias
@@ -198,7 +197,8 @@ struct ReaderCore {
             if let event = try pullAndPass() { pending.append(event) }
             return
         }
-        let event = top.events[top.next]
+        var event = top.events[top.next]
+        event.use = YAMLUse(.alias, at: top.use)
         if top.next + 1 == top.events.count {
             replays.removeLast()
         } else {
@@ -265,6 +265,7 @@ struct ReaderCore {
     /// general path: a merge key or what belongs to one, a mapping with merges
     /// to emit, a key that is not a scalar.
     mutating func pass(_ event: YAMLEvent) throws(YAMLError) -> YAMLEvent? {
+        var event = event
         let top = frames.topIndex
         switch event.kind {
         case .mappingEnd, .sequenceEnd:
@@ -282,9 +283,11 @@ struct ReaderCore {
                         guard event.kind == .scalar, !isMergeKey(event) else { return nil }
                         try insertKey(event, into: top)
                         frames[top].expectingKey = false
+                        frames[top].keyMark = event.mark
                         return event
                     }
                     frames[top].expectingKey = true
+                    placeMissingValue(&event, key: frames[top].keyMark)
                 }
             }
             if event.kind != .scalar {
@@ -295,6 +298,17 @@ struct ReaderCore {
             return event
         case .documentEnd:
             return nil
+        }
+    }
+
+    /// A key written `? key` with no value gets an empty value that libyaml
+    /// places at the next token, often the next key's line: it is placed at
+    /// its key instead, so a problem with the missing value is shown there.
+    func placeMissingValue(_ event: inout YAMLEvent, key: YAMLMark) {
+        if event.kind == .scalar && event.text.isEmpty && event.style == .plain && event.tag == nil
+            && event.mark.line > key.line
+        {
+            event.mark = key
         }
     }
 
@@ -316,74 +330,6 @@ struct ReaderCore {
     }
 
     // MARK: - Structure: keys, merges, aliases
-
-    struct Frame {
-        enum Kind { case sequence, mapping, mergeList }
-        var kind: Kind
-        var expectingKey = true
-        var mergeValueNext = false
-        var keys = KeySet()
-        var merges: [[YAMLEvent]] = []
-        /// Set on the root mapping of an inline `<<` value: its events are captured.
-        var capturesMerge = false
-        init(_ kind: Kind) { self.kind = kind }
-
-        /// Makes a used frame new again, keeping its key storage.
-        mutating func reset(_ kind: Kind, capturesMerge: Bool) {
-            self.kind = kind
-            expectingKey = true
-            mergeValueNext = false
-            keys.removeAll()
-            if !merges.isEmpty { merges = [] }
-            self.capturesMerge = capturesMerge
-        }
-    }
-
-    /// The open collections, innermost last. Popped frames stay in storage and are
-    /// reused, so a document of many small mappings allocates key storage once
-    /// per depth, not once per mapping.
-    struct FrameStack {
-        private var storage: [Frame] = []
-        private(set) var count = 0
-
-        var topIndex: Int? { count > 0 ? count - 1 : nil }
-
-        subscript(index: Int) -> Frame {
-            _read { yield storage[index] }
-            _modify { yield &storage[index] }
-        }
-
-        mutating func push(_ kind: Frame.Kind, capturesMerge: Bool = false) {
-            if count < storage.count {
-                storage[count].reset(kind, capturesMerge: capturesMerge)
-            } else {
-                var frame = Frame(kind)
-                frame.capturesMerge = capturesMerge
-                storage.append(frame)
-            }
-            count += 1
-        }
-
-        /// Pops the innermost frame. Its keys and merges are moved out only when it
-        /// has merges to emit, so its storage stays unique for reuse otherwise.
-        mutating func pop() -> (kind: Frame.Kind, capturesMerge: Bool, merges: [[YAMLEvent]], keys: KeySet) {
-            count -= 1
-            let kind = storage[count].kind
-            let captures = storage[count].capturesMerge
-            guard !storage[count].merges.isEmpty else { return (kind, captures, [], KeySet()) }
-            let merges = storage[count].merges
-            storage[count].merges = []
-            let keys = storage[count].keys
-            storage[count].keys = KeySet()
-            return (kind, captures, merges, keys)
-        }
-    }
-
-    struct Capture {
-        var events: [YAMLEvent] = []
-        /// Index in `frames` of the mapping whose `<<` this value belongs to.
-        var target: Int
-    }
 
     mutating func process(_ event: YAMLEvent, anchor: String?) throws(YAMLError) {
         switch event.kind {
@@ -420,6 +366,7 @@ struct ReaderCore {
                     return
                 }
                 try insertKey(event, into: top)
+                frames[top].keyMark = event.mark
                 try emit(event, anchor: anchor)
                 return
             case .mapping where frames[top].mergeValueNext:
@@ -429,6 +376,13 @@ struct ReaderCore {
                 return
             case .mapping:
                 frames[top].expectingKey = true
+                var event = event
+                placeMissingValue(&event, key: frames[top].keyMark)
+                try emit(event, anchor: anchor)
+                if event.kind != .scalar {
+                    frames.push(event.kind == .mappingStart ? .mapping : .sequence)
+                }
+                return
             case .mergeList:
                 try mergeValue(event, anchor: anchor, target: top - 1)
                 return
@@ -491,11 +445,18 @@ struct ReaderCore {
                     frames[top].mergeValueNext = false
                     frames[top].expectingKey = true
                 }
-                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(recorded)
+                // Each merged event remembers the merge, for a note at the use.
+                let use = YAMLUse(.merge, at: mark)
+                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(
+                    recorded.map { event in
+                        var event = event
+                        event.use = use
+                        return event
+                    })
                 return
             }
         }
-        replays.append((recorded, 0))
+        replays.append((recorded, 0, mark))
     }
 
     /// Emits the merged entries whose keys the mapping does not have, first source first.
@@ -569,34 +530,5 @@ struct ReaderCore {
         } else {
             captures[captures.count - 1].events.append(event)
         }
-    }
-}
-
-/// The keys of one mapping: a short array scanned linearly, then a dictionary once
-/// the mapping grows, so checking every key of a document stays linear.
-struct KeySet {
-    private var small: [(YAMLText, YAMLMark)] = []
-    private var large: [YAMLText: YAMLMark]? = nil
-
-    /// Empties the set, keeping its storage.
-    mutating func removeAll() {
-        small.removeAll(keepingCapacity: true)
-        large = nil
-    }
-
-    /// Inserts `key`; returns where it was first seen when it is already present.
-    mutating func insert(_ key: YAMLText, at mark: YAMLMark) -> YAMLMark? {
-        if large != nil {
-            if let first = large?[key] { return first }
-            large?[key] = mark
-            return nil
-        }
-        for (k, m) in small where k == key { return m }
-        small.append((key, mark))
-        if small.count > 16 {
-            large = Dictionary(small, uniquingKeysWith: { a, _ in a })
-            small = []
-        }
-        return nil
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import YAMLReader
 
 @testable import StandbyKit
 

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import YAMLReader
 
 @testable import StandbyKit
 
@@ -1115,5 +1114,71 @@ func oneJobSpec(machine: String = "", os: String = "", job: String) -> String {
         let patterns = SchemaSync.schema["patternProperties"] as? [String: Any]
         #expect(patterns?.keys.sorted() == ["^x-"])
         #expect(SchemaSync.definition("machine")["patternProperties"] == nil)
+    }
+}
+
+/// Where problems with aliased, merged and missing values are shown.
+@Suite struct UseLocationTests {
+    @Test func aProblemReachedThroughAnAliasIsShownAtTheAlias() throws {
+        let text = MarkedText(
+            """
+            version: 1
+            x-sizes: 2️⃣&bad 12x
+            machines:
+              - name: m1
+                memory: 1️⃣*bad
+                monitor: 64Mi
+                oses: []
+
+            """)
+        let (_, diagnostics) = decodeText(text.text)
+        expectExactly(diagnostics, [(.invalidSize, 1)], in: text)
+        let d = try #require(firstDiagnostic(.invalidSize, in: diagnostics))
+        #expect(d.notes.last == Diagnostic.Note("the aliased node is defined here", at: text[2]))
+    }
+
+    @Test func aProblemInAMergedMappingIsShownOnceWithEachMerge() throws {
+        let text = MarkedText(
+            """
+            version: 1
+            x-machine: &m {memory: 1️⃣1x, monitor: 64Mi, oses: []}
+            machines:
+              - name: m1
+                <<: 2️⃣*m
+              - name: m2
+                <<: 3️⃣*m
+              - <<: [{name: m3}, 4️⃣*m]
+
+            """)
+        let (_, diagnostics) = decodeText(text.text)
+        expectExactly(diagnostics, [(.invalidSize, 1)], in: text)
+        let merges = try #require(firstDiagnostic(.invalidSize, in: diagnostics)).notes.filter { $0.message == "merged here" }
+        #expect(merges.map(\.location) == [text[2], text[3], text[4]])
+    }
+
+    @Test func aKeyWithoutAValueIsShownAtTheKey() {
+        let text = MarkedText(
+            """
+            version: 1
+            machines:
+              - name: m1
+                ? 1️⃣memory
+                monitor: 64Mi
+                oses: []
+                ? 2️⃣granule
+
+            """)
+        let (_, diagnostics) = decodeText(text.text)
+        expectExactly(diagnostics, [(.wrongType, 1), (.wrongType, 2)], in: text)
+    }
+
+    @Test func repeatsAreOneDiagnosticAndOtherNotesStay() {
+        let note = Diagnostic.Note("merged here", at: .init(line: 3, column: 1))
+        let other = Diagnostic.Note("merged here", at: .init(line: 4, column: 1))
+        let a = Diagnostic.error("c", "m", at: .start, notes: [.init("hint"), note])
+        let b = Diagnostic.error("c", "m", at: .start, notes: [.init("hint"), other])
+        let c = Diagnostic.error("c", "another", at: .start, notes: [.init("hint"), other])
+        let joined = SpecDecoder.coalesced(Diagnostics([a, b, a, c]))
+        #expect(joined.all == [Diagnostic.error("c", "m", at: .start, notes: [.init("hint"), note, other]), c])
     }
 }

@@ -89,6 +89,8 @@ public enum DiagnosticRenderer {
         var parts: [String] = []
         if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
         if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
+        // The path is the user's, and may hold anything a file name can.
+        let path = TerminalText.escaped(path)
         return parts.isEmpty ? "\(path): valid" : "\(path): " + parts.joined(separator: ", ")
     }
 }

@@ -64,13 +64,15 @@ public enum Names {
     /// so `os` does not suggest `jobs`). `nil` when nothing is close.
     public static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
         let lower = word.lowercased()
+        let w = Array(word.unicodeScalars)
         var best: (String, Int)?
         for candidate in candidates {
             if candidate == word { continue }
             if candidate.lowercased() == lower { return candidate }
-            let limit = min(2, min(word.count, candidate.count) - 1)
+            let c = Array(candidate.unicodeScalars)
+            let limit = min(2, min(w.count, c.count) - 1)
             guard limit > 0 else { continue }
-            let d = editDistance(word, candidate, limit: limit)
+            let d = editDistance(w, c, limit: limit)
             if d <= limit && d < (best?.1 ?? Int.max) { best = (candidate, d) }
         }
         return best?.0

@@ -15,6 +15,11 @@ import YAMLReader
 /// `policies.job_fault` once the whole document is read (`policies` may come
 /// last). A reader error (bad YAML, a limit) stops decoding: the diagnostics so
 /// far are kept, with the reader's error added.
+///
+/// The keys of every place come from ``SpecKeys``. This file holds the
+/// document, the top level, the policies and the helpers for structure and
+/// reporting; `SpecEntities.swift` the machines, OSes and jobs;
+/// `SpecValues.swift` the scalar values.
 public enum SpecDecoder {
     /// Decodes a spec. The spec is `nil` when any error was found; warnings
     /// (a size rounded to the granule, a repeated fault kind) come with a spec.
@@ -27,9 +32,47 @@ public enum SpecDecoder {
             spec = try decoding.document()
         } catch {
             decoding.diagnostics.append(diagnostic(for: error))
-            return (nil, decoding.diagnostics)
+            return (nil, coalesced(decoding.diagnostics))
         }
-        return (decoding.diagnostics.hasErrors ? nil : spec, decoding.diagnostics)
+        let diagnostics = coalesced(decoding.diagnostics)
+        return (diagnostics.hasErrors ? nil : spec, diagnostics)
+    }
+
+    /// The note under a diagnostic about an aliased node, at the node.
+    static let definedHere = "the aliased node is defined here"
+    /// The note under a diagnostic about a merged node, at each merge.
+    static let mergedHere = "merged here"
+
+    /// `diagnostics` with repeats made one: a node merged into N mappings is
+    /// decoded N times, and its problem is reported once, where it is written,
+    /// with a "merged here" note for each merge (in order). Diagnostics that
+    /// are otherwise identical (same severity, code, message, place and other
+    /// notes) are the same problem. Linear: one hash lookup per diagnostic.
+    static func coalesced(_ diagnostics: Diagnostics) -> Diagnostics {
+        // Only diagnostics that share a place can be repeats: most places have
+        // one, and comparing places is cheaper than comparing whole diagnostics.
+        var places: [SourceLocation: Int] = [:]
+        for d in diagnostics.all { places[d.location, default: 0] += 1 }
+        if places.count == diagnostics.all.count { return diagnostics }
+        var first: [Diagnostic: Int] = [:]
+        var out: [Diagnostic] = []
+        for d in diagnostics.all {
+            if places[d.location] == 1 {
+                out.append(d)
+                continue
+            }
+            var key = d
+            key.notes.removeAll { $0.message == mergedHere }
+            guard let i = first[key] else {
+                first[key] = out.count
+                out.append(d)
+                continue
+            }
+            for note in d.notes where note.message == mergedHere && !out[i].notes.contains(note) {
+                out[i].notes.append(note)
+            }
+        }
+        return Diagnostics(out)
     }
 
     /// The diagnostic for a reader error: its code, the reader's message, its hint
@@ -150,7 +193,7 @@ struct SpecDecoding {
             case .policies:
                 try self.policies(value, into: &policies, faultsLocation: &faultsLocation)
             case .machines:
-                machinesLocation = SourceLocation(value.mark)
+                machinesLocation = location(value)
                 machines = try listOfMappings(value, key: keys[.machines]) { (d, item) throws(YAMLError) in try d.machine(item) }
             }
         }
@@ -167,15 +210,15 @@ struct SpecDecoding {
             return try wrongType(value, "'version' must be the number 1, not \(describe(value))")
         }
         if value.style.isQuoted || value.tag == .str {
-            diagnostics.error(
-                .wrongType, "'version' must be the number 1, not a string", at: SourceLocation(value.mark),
+            report(.error, 
+                .wrongType, "'version' must be the number 1, not a string", about: value,
                 notes: [.init("remove the quotes: write 'version: 1'")])
             return
         }
         if value.value != "1" {
-            diagnostics.error(
+            report(.error, 
                 .unsupportedVersion, "spec format version '\(value.value)' is not supported",
-                at: SourceLocation(value.mark),
+                about: value,
                 notes: [.init("this tool reads format version 1; write 'version: 1'")])
         }
     }
@@ -212,7 +255,7 @@ struct SpecDecoding {
             let value = try reader.next()
             switch keys.match(key.text) {
             case .faults?:
-                faultsLocation = SourceLocation(value.mark)
+                faultsLocation = location(value)
                 if let faults = try self.faults(value, key: keys[.faults]) { policies.faults = faults }
             case .jobFault?:
                 let (light, severe) = try jobFaultPolicy(value, key: keys[.jobFault])
@@ -262,13 +305,12 @@ struct SpecDecoding {
                 valid = false
                 continue
             }
-            let at = SourceLocation(item.mark)
             if let first = seen[kind] {
-                diagnostics.warning(
-                    .duplicateFaultKind, "fault kind '\(kind.rawValue)' is listed twice", at: at,
+                report(
+                    .warning, .duplicateFaultKind, "fault kind '\(kind.rawValue)' is listed twice", about: item,
                     notes: [.init("remove this one; it was first listed here", at: first)])
             } else {
-                seen[kind] = at
+                seen[kind] = location(item)
             }
         }
         return valid ? FaultKind.allCases.filter { seen[$0] != nil } : nil
@@ -316,6 +358,30 @@ struct SpecDecoding {
 
     // MARK: - Structure
 
+    /// Where a diagnostic about `event` is shown: at the alias that replays it,
+    /// else where it is written (a merged node too: its problem is reported
+    /// once there, with a note at each merge, see ``SpecDecoder/coalesced(_:)``).
+    func location(_ event: YAMLEvent) -> SourceLocation {
+        if let use = event.use, use.kind == .alias { return SourceLocation(use.mark) }
+        return SourceLocation(event.mark)
+    }
+
+    /// Reports a problem with `event`, tied to where the node is written when it
+    /// is used elsewhere: a note at the anchor under an alias, a note at the
+    /// merge under a merged node.
+    mutating func report(
+        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ message: String, about event: YAMLEvent,
+        notes: [Diagnostic.Note] = []
+    ) {
+        var notes = notes
+        switch event.use?.kind {
+        case .alias?: notes.append(.init(SpecDecoder.definedHere, at: SourceLocation(event.mark)))
+        case .merge?: notes.append(.init(SpecDecoder.mergedHere, at: event.use.map { SourceLocation($0.mark) }))
+        case nil: break
+        }
+        diagnostics.append(Diagnostic(severity, code, message, at: location(event), notes: notes))
+    }
+
     /// The next key of the mapping being read, or `nil` at its end.
     func nextKey() throws(YAMLError) -> YAMLEvent? {
         let key = try reader.next()
@@ -352,18 +418,18 @@ struct SpecDecoding {
         var subject: String { item ? "an item of '\(key)'" : "'\(key)'" }
         if value.kind == .scalar && !isNull(value) {
             if let tag = value.tag, !allowed.contains(TagSet(tag)) {
-                diagnostics.error(
+                report(.error, 
                     .wrongType, "\(subject) must be \(expected()), not a value tagged '!!\(tag)'",
-                    at: SourceLocation(value.mark), notes: [.init("remove the tag")])
+                    about: value, notes: [.init("remove the tag")])
                 return false
             }
             // A plain true/false is a boolean in YAML 1.2: it is not a name or a size.
             if value.tag == nil && value.style == .plain && !allowed.contains(.bool)
                 && (value.text == Literal.true || value.text == Literal.false)
             {
-                diagnostics.error(
+                report(.error, 
                     .wrongType, "\(subject) must be \(expected()), not a boolean",
-                    at: SourceLocation(value.mark),
+                    about: value,
                     notes: [.init("quote it to write the text '\(value.value)'")])
                 return false
             }
@@ -376,7 +442,7 @@ struct SpecDecoding {
     mutating func wrongType(
         _ node: YAMLEvent, _ message: String, notes: [Diagnostic.Note] = []
     ) throws(YAMLError) {
-        diagnostics.error(.wrongType, message, at: SourceLocation(node.mark), notes: notes)
+        report(.error, .wrongType, message, about: node, notes: notes)
         try reader.skip(after: node)
     }
 
@@ -395,17 +461,22 @@ struct SpecDecoding {
         } else {
             notes.append(.init("the keys of \(place) are \(Names.list(Array(table), conjunction: "and"))"))
         }
-        diagnostics.error(
-            .unknownKey, "unknown key '\(key.value)' in \(place)", at: SourceLocation(key.mark), notes: notes)
+        report(.error, 
+            .unknownKey, "unknown key '\(key.value)' in \(place)", about: key, notes: notes)
         try reader.skip(after: value)
     }
 
     /// Reports each required key of `table` the mapping starting at `start` lacks.
     /// `what` names the mapping ("machine 'vms50'", or the table's place).
-    mutating func missingKeys<K>(of table: KeyTable<K>, seen: KeyMask, in what: String, at start: YAMLEvent) {
+    mutating func missingKeys<K>(
+        of table: KeyTable<K>, seen: KeyMask, in what: @autoclosure () -> String, at start: YAMLEvent
+    ) {
+        // Nearly every mapping has its required keys: one compare.
+        if seen.isSuperset(of: table.requiredMask) { return }
+        let what = what()
         for (key, example) in table.required where !seen.contains(key) {
-            diagnostics.error(
-                .missingKey, "missing key '\(table[key])' in \(what)", at: SourceLocation(start.mark),
+            report(.error, 
+                .missingKey, "missing key '\(table[key])' in \(what)", about: start,
                 notes: [.init("add it, as in '\(example)'")])
         }
     }

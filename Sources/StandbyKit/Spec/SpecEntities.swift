@@ -41,7 +41,7 @@ extension SpecDecoding {
             case .reserve:
                 reserve = try size(value, key: keys[.reserve])
             case .oses:
-                osesLocation = SourceLocation(value.mark)
+                osesLocation = location(value)
                 oses = try listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
             }
         }

@@ -11,13 +11,16 @@ import YAMLReader
 /// makes no `String` (see docs/decisions.md, "Keys compared as bytes").
 ///
 /// It is a sequence of the spellings, for the notes and for tests.
-struct KeyTable<Key: RawRepresentable & CaseIterable>: Sequence where Key.RawValue == Int {
+struct KeyTable<Key: RawRepresentable & CaseIterable & Sendable>: Sequence, Sendable where Key.RawValue == Int {
     /// "the spec", "a machine": where an unknown or missing key is, in messages.
     let place: String
     private let spellings: [String]
     private let texts: [YAMLText]
-    /// The example under `missing-key` for each required key; `nil` for an optional one.
-    private let examples: [String?]
+    /// The required keys with the example under `missing-key` for each, in order.
+    let required: [(key: Key, example: String)]
+    /// The required keys as a mask, so a mapping that has them all is checked
+    /// with one compare.
+    let requiredMask: KeyMask
 
     /// One entry per case of `Key`, in the order of the cases.
     init(_ place: String, _ entries: KeyValuePairs<Key, (String, required: String?)>) {
@@ -25,34 +28,38 @@ struct KeyTable<Key: RawRepresentable & CaseIterable>: Sequence where Key.RawVal
         self.place = place
         spellings = entries.map(\.value.0)
         texts = spellings.map { YAMLText($0) }
-        examples = entries.map(\.value.required)
+        required = entries.compactMap { entry in entry.value.required.map { (entry.key, $0) } }
+        var mask = KeyMask()
+        for (key, _) in required { mask.insert(key) }
+        requiredMask = mask
     }
 
     /// The key whose spelling is `text`, byte for byte.
     func match(_ text: YAMLText) -> Key? {
         // At most six keys per place: a few two-word compares.
-        for (i, known) in texts.enumerated() where known == text { return Key(rawValue: i) }
+        var i = 0
+        while i < texts.count {
+            if texts[i] == text { return Key(rawValue: i) }
+            i += 1
+        }
         return nil
     }
 
     /// The spelling of `key`.
     subscript(key: Key) -> String { spellings[key.rawValue] }
 
-    /// The required keys with their examples, in order.
-    var required: [(key: Key, example: String)] {
-        Key.allCases.compactMap { key in examples[key.rawValue].map { (key, $0) } }
-    }
-
     func makeIterator() -> IndexingIterator<[String]> { spellings.makeIterator() }
 }
 
 /// Which keys of one mapping were seen, by their raw value: no allocation per mapping.
-struct KeyMask {
+struct KeyMask: Sendable {
     private var bits: UInt32 = 0
     mutating func insert<Key: RawRepresentable>(_ key: Key) where Key.RawValue == Int { bits |= 1 << key.rawValue }
     func contains<Key: RawRepresentable>(_ key: Key) -> Bool where Key.RawValue == Int {
         bits & (1 << key.rawValue) != 0
     }
+    /// `true` when every key of `other` is in this mask.
+    func isSuperset(of other: KeyMask) -> Bool { bits & other.bits == other.bits }
 }
 
 enum TopKey: Int, CaseIterable { case version, policies, machines }

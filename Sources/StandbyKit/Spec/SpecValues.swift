@@ -9,7 +9,7 @@ extension SpecDecoding {
         guard try expectScalar(value, key: key, expected: "a size", allowed: [.str, .int]) else {
             return nil
         }
-        let at = SourceLocation(value.mark)
+        let at = location(value)
         switch value.text.withUTF8({ Quantity.parse(bytes: $0) }) {
         case .success(let bytes):
             return Located(value: bytes, location: at)
@@ -17,18 +17,18 @@ extension SpecDecoding {
             var notes: [Diagnostic.Note] = []
             if let hint { notes.append(.init(hint)) }
             notes.append(.init(Quantity.acceptedForms))
-            diagnostics.error(.invalidSize, "'\(value.value)' is not a size", at: at, notes: notes)
+            report(.error, .invalidSize, "'\(value.value)' is not a size", about: value, notes: notes)
         case .failure(.negative):
-            diagnostics.error(
-                .sizeOutOfRange, "'\(key)' cannot be negative: '\(value.value)'", at: at,
+            report(.error, 
+                .sizeOutOfRange, "'\(key)' cannot be negative: '\(value.value)'", about: value,
                 notes: [.init("remove the minus sign")])
         case .failure(.tooLarge):
-            diagnostics.error(
+            report(.error, 
                 .sizeOutOfRange, "'\(value.value)' is larger than the largest size, \(Int.max) bytes",
-                at: at, notes: [.init("sizes go up to 2^63-1 bytes, just under 8Ei")])
+                about: value, notes: [.init("sizes go up to 2^63-1 bytes, just under 8Ei")])
         case .failure(.fractionalBytes):
-            diagnostics.error(
-                .sizeOutOfRange, "'\(value.value)' is not a whole number of bytes", at: at,
+            report(.error, 
+                .sizeOutOfRange, "'\(value.value)' is not a whole number of bytes", about: value,
                 notes: [.init("a fraction must come to whole bytes, as '1.5Gi' does; write the size in a smaller unit")])
         }
         return nil
@@ -51,15 +51,15 @@ extension SpecDecoding {
                 notes.append(.init("write at most \(Percentage.maxDecimals) digits after the decimal point"))
             }
             notes.append(.init("a percentage is 0% to 100%, decimals allowed, such as 12.5%"))
-            diagnostics.error(
+            report(.error, 
                 .invalidPercentage, "'\(value.value)' is not a percentage from 0% to 100%",
-                at: SourceLocation(value.mark), notes: notes)
+                about: value, notes: notes)
             return nil
         }
     }
 
     mutating func boolean(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<Bool>? {
-        let at = SourceLocation(value.mark)
+        let at = location(value)
         if value.kind == .scalar && !isNull(value) && (value.style.isQuoted || value.tag == .str) {
             let text = value.value
             var notes: [Diagnostic.Note] = []
@@ -67,7 +67,7 @@ extension SpecDecoding {
             case "true", "false": notes.append(.init("remove the quotes: write '\(text.lowercased())'"))
             default: notes.append(.init("write true or false, without quotes"))
             }
-            diagnostics.error(.wrongType, "'\(key)' must be true or false, not a string", at: at, notes: notes)
+            report(.error, .wrongType, "'\(key)' must be true or false, not a string", about: value, notes: notes)
             return nil
         }
         guard try expectScalar(value, key: key, expected: "true or false", allowed: [.bool]) else {
@@ -85,18 +85,18 @@ extension SpecDecoding {
         case "false", "no", "n", "off": note = "write 'false'"
         default: note = "write 'true' or 'false'"
         }
-        diagnostics.error(
-            .invalidBoolean, "'\(text)' is not a boolean; only true and false are (YAML 1.2)", at: at,
+        report(.error, 
+            .invalidBoolean, "'\(text)' is not a boolean; only true and false are (YAML 1.2)", about: value,
             notes: [.init(note)])
         return nil
     }
 
     mutating func name(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<String>? {
         guard try expectScalar(value, key: key, expected: "a name", allowed: [.str]) else { return nil }
-        let at = SourceLocation(value.mark)
+        let at = location(value)
         if let problem = Names.problem(with: value.value) {
-            diagnostics.error(
-                .invalidName, "'\(value.value)' is not a valid name: it \(problem)", at: at,
+            report(.error, 
+                .invalidName, "'\(value.value)' is not a valid name: it \(problem)", about: value,
                 notes: [.init(Names.rule)])
             return nil
         }
@@ -107,10 +107,10 @@ extension SpecDecoding {
         guard try expectScalar(value, key: key, expected: "a reference to an OS", allowed: [.str]) else {
             return nil
         }
-        let at = SourceLocation(value.mark)
+        let at = location(value)
         guard let parts = Names.reference(value.value) else {
-            diagnostics.error(
-                .invalidReference, "'\(value.value)' is not a reference to an OS", at: at,
+            report(.error, 
+                .invalidReference, "'\(value.value)' is not a reference to an OS", about: value,
                 notes: [
                     .init("write the OS's name for an OS on this machine, or machine/os for one on another machine"),
                     .init(Names.rule),
@@ -135,9 +135,9 @@ extension SpecDecoding {
             notes.append(.init("did you mean '\(guess)'?"))
         }
         notes.append(.init("'\(key)' is one of \(Names.list(allowed))"))
-        diagnostics.error(
+        report(.error, 
             .invalidValue, "'\(value.value)' is not a valid \(item ? "fault kind" : "'\(key)'")",
-            at: SourceLocation(value.mark), notes: notes)
+            about: value, notes: notes)
         return nil
     }
 
