@@ -5,6 +5,10 @@ import StandbyKit
 enum FixFormat: String, CaseIterable, ExpressibleByArgument {
     case yaml, diff
 
+    static var allValueDescriptions: [String: String] {
+        ["yaml": "the spec with the change, as written otherwise", "diff": "a unified diff of the change (patch -p1, git apply)"]
+    }
+
     /// The format to write: `--format`, else the one `-o`'s extension names
     /// (`.diff` and `.patch` mean diff), else the spec.
     static func resolve(_ explicit: FixFormat?, output: String?) throws -> FixFormat {
@@ -36,7 +40,7 @@ struct FixCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
     var spec: String
 
-    @Option(help: "Output: yaml (the fixed spec) or diff (a unified diff of the change).")
+    @Option(help: "Output format (default: diff for a .diff or .patch output, else yaml).")
     var format: FixFormat?
 
     @Option(

@@ -120,6 +120,14 @@ enum PlanFormat: String, ReportFormat {
     /// Whether this is a findings format rather than a report.
     var isFindings: Bool { self == .sarif || self == .github }
 
+    static var allValueDescriptions: [String: String] {
+        var descriptions = Dictionary(
+            uniqueKeysWithValues: allCases.filter { !$0.isFindings }.map { ($0.rawValue, purpose($0.outputFormat)) })
+        descriptions["sarif"] = "SARIF 2.1.0: one result per case not covered, on the line of its OS or job (code scanning)"
+        descriptions["github"] = "GitHub workflow commands: one annotation per case not covered"
+        return descriptions
+    }
+
     /// As ``ReportFormat/resolve(_:output:)``, with `.sarif` for SARIF.
     static func resolveWithFindings(_ explicit: PlanFormat?, output: String?) throws -> PlanFormat {
         if let output, output.lowercased().hasSuffix(".sarif") {

@@ -110,7 +110,7 @@ private func examplesURL() -> URL {
         guard SpecLoader.load(Array(text.utf8)).0 != nil else { return }
         let (_, result) = try fixText(text)
         #expect(result.left.count == 1)
-        #expect(result.left.first?.reason.contains("flow style") == true)
+        #expect(result.left.first?.reason.contains("flow-style mapping") == true)
         #expect(result.text == Array(text.utf8))
     }
 

@@ -24,7 +24,7 @@ import Testing
     @Test func unrelatedWordListsTheCommands() throws {
         let r = try CLI.run(["frobnicate", "x.yaml"])
         #expect(r.status == 64)
-        #expect(r.err.hasPrefix("standby: error: unknown command 'frobnicate'; the commands are validate, compile, plan\n"))
+        #expect(r.err.hasPrefix("standby: error: unknown command 'frobnicate'; the commands are validate, compile, plan, fix, diff\n"))
     }
 
     @Test(arguments: [
@@ -63,7 +63,9 @@ import Testing
 
     @Test func eachHelpListsOnlyItsOwnFormats() throws {
         #expect(try Self.formatValues("compile") == ["text", "json", "csv", "markdown"])
-        #expect(try Self.formatValues("plan") == ["text", "json", "csv", "markdown", "html"])
+        #expect(try Self.formatValues("plan") == ["text", "json", "csv", "markdown", "html", "sarif", "github"])
+        #expect(try Self.formatValues("diff") == ["text", "json", "markdown"])
+        #expect(try Self.formatValues("fix") == ["yaml", "diff"])
     }
 
     /// Every extension that names a format, as the file's content shows.
