@@ -42,5 +42,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "standbyTests", dependencies: ["standby"]),
+        // A library user's view: `import StandbyKit` alone, no @testable.
+        .testTarget(name: "LibraryUseTests", dependencies: ["StandbyKit"]),
     ]
 )
