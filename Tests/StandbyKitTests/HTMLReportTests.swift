@@ -470,10 +470,38 @@ private let Mi = 1 << 20
         let start = ContinuousClock.now
         let html = Self.render(plan, compiled)
         let elapsed = ContinuousClock.now - start
-        // One bar after start-up and one after each of the 40 OS and 40 memory cases.
-        #expect(Self.charts(html).filter { $0.caseID != nil }.count == 1 + 2 * 40)
+        // One bar after start-up and one after each of the first 24 of the 40 OS and 40 memory cases.
+        #expect(Self.charts(html).filter { $0.caseID != nil }.count == 1 + HTMLPage.maxCaseBars)
+        #expect(html.contains("56 more <code>os</code> and <code>memory</code> cases are not drawn"))
         #expect(html.contains("<title>") && html.hasSuffix("</html>\n"))
         #expect(elapsed < .seconds(3), "\(elapsed)")
+    }
+
+    /// A thousand actives on one machine: the page stays linear in its OSes
+    /// (a bounded number of case bars, each as large as the table) and
+    /// renders in under a second.
+    @Test func aMachineOfAThousandActivesRendersInUnderASecond() throws {
+        func page(actives n: Int) throws -> (html: String, elapsed: Duration) {
+            var oses = [OS(name: "sb", role: .standby, memory: 64 * Mi, kernel: 16 * Mi)]
+            oses += (0..<n).map { a in
+                OS(
+                    name: "a\(a)", role: .active, memory: 48 * Mi, kernel: 16 * Mi, standby: OSReference(os: "sb"),
+                    jobs: [Job(name: "h\(a)", memory: 16 * Mi, hotStandby: true), Job(name: "p\(a)", memory: 16 * Mi)])
+            }
+            let memory = 32 * Mi + 64 * Mi + n * 48 * Mi + 256 * Mi
+            let spec = Spec(machines: [Machine(name: "big", memory: memory, monitor: 32 * Mi, oses: oses)])
+            let compiled = try #require(Compiler.compile(spec).0)
+            let plan = Planner.plan(compiled)
+            let start = ContinuousClock.now
+            let html = Self.render(plan, compiled)
+            return (html, ContinuousClock.now - start)
+        }
+        let (small, _) = try page(actives: 100)
+        let (large, elapsed) = try page(actives: 1_000)
+        #expect(Self.charts(large).filter { $0.caseID != nil }.count == 1 + HTMLPage.maxCaseBars)
+        // Ten times the OSes, at most about ten times the page.
+        #expect(large.utf8.count < 12 * small.utf8.count, "\(small.utf8.count) → \(large.utf8.count) bytes")
+        #expect(elapsed < .seconds(1), "\(elapsed)")
     }
 
     /// Text, Markdown and HTML say the same sentences of the worked example's

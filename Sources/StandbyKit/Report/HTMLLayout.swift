@@ -49,7 +49,8 @@ extension HTMLPage {
             BarSegment.grouped(startSegments), total: m.memory, title: "\(m.name) after start-up",
             caseID: "\(m.name)/start-up", labels: true, into: &h)
 
-        for c in m.cases where c.kind == .os || c.kind == .memory {
+        let drawn = Self.caseBars(m.cases)
+        for c in drawn {
             guard let trace = tracer.trace(c), let table = trace.after.first(where: { $0.machine == m.name }) else {
                 continue
             }
@@ -69,6 +70,28 @@ extension HTMLPage {
                 title: "\(m.name) after the \(c.kind.rawValue) fault of \(c.target)", caseID: c.id, labels: !large,
                 into: &h)
         }
+        let left = m.cases.reduce(0) { $0 + ($1.kind == .os || $1.kind == .memory ? 1 : 0) } - drawn.count
+        if left > 0 {
+            h += "<p class=\"cap\">\(left) more <code>os</code> and <code>memory</code> cases are not drawn; "
+            h += "<code>standby plan SPEC --case ID</code> shows the table after any case.</p>\n"
+        }
+    }
+
+    /// At most this many case bars per machine. Each bar draws the machine's
+    /// whole table, so a bar for every `os` and `memory` case of a machine with
+    /// a thousand actives would make the page grow with the square of its OSes.
+    static let maxCaseBars = 24
+
+    /// The `os` and `memory` cases drawn as bars, in plan order: every one when
+    /// there are at most ``maxCaseBars``, else the uncovered ones first, then
+    /// the covered ones, up to that many. The page says how many are left out.
+    static func caseBars(_ cases: [FaultCase]) -> [FaultCase] {
+        let candidates = cases.filter { $0.kind == .os || $0.kind == .memory }
+        guard candidates.count > maxCaseBars else { return candidates }
+        var chosen = Set<Int>()
+        for (i, c) in candidates.enumerated() where !c.covered && chosen.count < maxCaseBars { chosen.insert(i) }
+        for i in candidates.indices where chosen.count < maxCaseBars { chosen.insert(i) }
+        return candidates.indices.filter(chosen.contains).map { candidates[$0] }
     }
 
     /// A region of the start-up table. In a large table, each OS's own area
