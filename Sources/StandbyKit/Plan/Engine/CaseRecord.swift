@@ -112,6 +112,7 @@ extension FaultCase {
 enum CaseID {
     /// Hands the id's pieces, in order, to `write`: each is a name (the
     /// machine's or the target's) or a fixed spelling.
+    @inline(__always)
     static func write<Text>(
         machine: Text, kind: FaultKind, target: Text, severity: Severity?,
         name: (Text) -> Void, spelling: (StaticString) -> Void
