@@ -87,6 +87,70 @@ import Testing
         #expect(seen.features.filter { $0.hasPrefix("lost ") }.count == RandomSpec.losses.count)
     }
 
+    /// Inside a case: the engine's moves (which the trace replays), what it
+    /// releases, and per receiving standby its need, free, handed, missing and
+    /// drawn memory and the copies that start, as the rules say, for every
+    /// fault kind.
+    @Test func theEngineMovesWhatTheRulesMove() async {
+        await propertyCheck(count: 500, input: RandomSpec.generator()) { spec in
+            let compiled = RandomSpec.compile(spec)
+            let index = PlanIndex(compiled)
+            let state = FinalState(compiled)
+            let simulator = CaseSimulator(index, recordsMoves: true)
+            func os(_ o: Int) -> OSAddress {
+                OSAddress(machine: Int(index.oses[o].machine), os: Int(index.oses[o].local))
+            }
+            func job(_ j: Int) -> JobAddress {
+                let o = Int(index.jobs[j].os)
+                let a = os(o)
+                return JobAddress(machine: a.machine, os: a.os, job: j - Int(index.oses[o].jobs.lowerBound))
+            }
+            func region(_ r: RegionRef) -> CaseRules.Region {
+                switch r {
+                case .own(let o): .own(os(o))
+                case .job(let j): .job(job(j))
+                }
+            }
+            func move(_ m: Move) -> CaseRules.Move {
+                switch m {
+                case .cut(let r, let lost): .cut(region(r), lost: lost)
+                case .hand(let r, let bytes, let to): .hand(region(r), bytes: bytes, to: os(to))
+                case .release(let r, let bytes): .release(region(r), bytes: bytes)
+                case .merge(let j): .merge(job(j))
+                case .loseMachine(let m): .loseMachine(m)
+                }
+            }
+            for m in index.machines.indices {
+                var cases: [CaseSpec] = []
+                index.forEachCase(of: FaultKind.allCases, machine: m) { cases.append($0) }
+                let faults = state.faults(FaultKind.allCases, machine: m)
+                #expect(cases.count == faults.count)
+                for (c, fault) in zip(cases, faults) {
+                    simulator.run(c)
+                    simulator.placeCopies()
+                    let outcome = CaseRules.outcome(of: fault, in: state)
+                    #expect(simulator.moves.map(move) == outcome.moves, "\(fault)")
+                    #expect(simulator.released == outcome.released, "\(fault)")
+                    var receivers: [CaseRules.Receiver] = []
+                    for r in 0..<simulator.receivers.count {
+                        let e = simulator.receivers[r]
+                        var copies: [JobAddress] = []
+                        var started: [JobAddress] = []
+                        simulator.forEachCopy(of: r) { copy in
+                            copies.append(job(Int(copy.job)))
+                            if copy.started { started.append(job(Int(copy.job))) }
+                        }
+                        receivers.append(
+                            CaseRules.Receiver(
+                                standby: os(Int(e.os)), copies: copies, need: e.need, handed: e.handed, free: e.free,
+                                missing: e.missing, drawn: e.drawn, started: started))
+                    }
+                    #expect(receivers == outcome.receivers, "\(fault)")
+                }
+            }
+        }
+    }
+
     @Test func theEngineFollowsTheRulesOnTheExamples() {
         for spec in [
             PlannerFixtures.workedExample(), PlannerFixtures.workedExample(faults: FaultKind.allCases),

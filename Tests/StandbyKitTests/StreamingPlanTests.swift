@@ -126,8 +126,8 @@ private func rendered(_ plan: Plan, _ compiled: CompiledSpec, _ format: OutputFo
     }
 
     @Test func spellingsAreTheRawValues() {
-        for kind in FaultKind.allCases { #expect(NameBytes(kind.spelling).string == kind.rawValue) }
-        for severity in Severity.allCases { #expect(NameBytes(severity.spelling).string == severity.rawValue) }
-        for action in JobFaultAction.allCases { #expect(NameBytes(action.spelling).string == action.rawValue) }
+        for kind in FaultKind.allCases { #expect(NameBytes(spelling: kind.spelling).string == kind.rawValue) }
+        for severity in Severity.allCases { #expect(NameBytes(spelling: severity.spelling).string == severity.rawValue) }
+        for action in JobFaultAction.allCases { #expect(NameBytes(spelling: action.spelling).string == action.rawValue) }
     }
 }

@@ -50,17 +50,21 @@ enum FigureBounds {
         var largestSender: [[Int]] = machines.map { Array(repeating: 0, count: $0.oses.count) }
         for (m, machine) in machines.enumerated() {
             for os in machine.oses {
-                // An OS's footprint after start-up: its allocation plus what its jobs
-                // asked of the pool, never more than the machine.
-                let jobs = os.jobs.reduce(Int?.some(0)) { add($0, $1.memory) }
-                let footprint = min(machine.memory, add(jobs, os.memory) ?? machine.memory)
-                for job in os.jobs {
-                    guard let reference = job.failoverTarget(on: os), let t = resolver.resolve(reference, from: m)
-                    else { continue }
-                    incomingCopies[t.machine] = add(incomingCopies[t.machine], job.standbyMemory)
-                    incomingMemory[t.machine] = add(incomingMemory[t.machine], job.memory)
-                    outgoingCopies[m] = add(outgoingCopies[m], job.standbyMemory)
-                    largestSender[t.machine][t.os] = max(largestSender[t.machine][t.os], footprint)
+                // The OS's standby is resolved once for all its jobs that name none of their own.
+                let osTarget = os.standby.flatMap { resolver.resolve($0, from: m) }
+                // The jobs' fields are read in place: a copy of a `Job` would retain all it holds.
+                os.jobs.withUnsafeBufferPointer { jobs in
+                    // An OS's footprint after start-up: its allocation plus what its jobs
+                    // asked of the pool, never more than the machine.
+                    let footprint = min(machine.memory, jobs.reduce(os.memory) { add($0, $1.memory) } ?? machine.memory)
+                    for j in jobs.indices where jobs[j].hotStandby {
+                        // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
+                        guard let t = jobs[j].standby.map({ resolver.resolve($0, from: m) }) ?? osTarget else { continue }
+                        incomingCopies[t.machine] = add(incomingCopies[t.machine], jobs[j].standbyMemory)
+                        incomingMemory[t.machine] = add(incomingMemory[t.machine], jobs[j].memory)
+                        outgoingCopies[m] = add(outgoingCopies[m], jobs[j].standbyMemory)
+                        largestSender[t.machine][t.os] = max(largestSender[t.machine][t.os], footprint)
+                    }
                 }
             }
         }

@@ -209,38 +209,86 @@ public struct ActiveFigure: Sendable, Hashable {
 /// Names of jobs and OSes are relative to the case's machine: a plain name on
 /// that machine, `machine/name` on another.
 public struct FaultCase: Sendable, Hashable, Identifiable {
+    /// The case's one record, which the planner makes and the exports write.
+    var record: CaseRecord<String, [String]>
+
     /// `machine/kind/target`, plus `/severity` for `job`; `machine/machine` for `machine`.
-    public var id: String
+    public var id: String {
+        get { record.id }
+        set { record.id = newValue }
+    }
     /// The machine the fault happens on.
-    public var machine: String
-    public var kind: FaultKind
+    public var machine: String {
+        get { record.machine }
+        set { record.machine = newValue }
+    }
+    public var kind: FaultKind {
+        get { record.kind }
+        set { record.kind = newValue }
+    }
     /// The failed OS (`os`, `memory`, `standby`), job (`job`) or machine (`machine`).
-    public var target: String
+    public var target: String {
+        get { record.target }
+        set { record.target = newValue }
+    }
     /// The severity of a `job` case.
-    public var severity: Severity?
+    public var severity: Severity? {
+        get { record.severity }
+        set { record.severity = newValue }
+    }
     /// The job's action at that severity, for a `job` case.
-    public var action: JobFaultAction?
+    public var action: JobFaultAction? {
+        get { record.action }
+        set { record.action = newValue }
+    }
     /// Whether every hot-standby job the fault touches runs again.
-    public var covered: Bool
+    public var covered: Bool {
+        get { record.covered }
+        set { record.covered = newValue }
+    }
     /// Bytes the standbys' copies needed and could not find anywhere.
-    public var shortfall: Int
+    public var shortfall: Int {
+        get { record.shortfall }
+        set { record.shortfall = newValue }
+    }
     /// Bytes all pools gave together.
-    public var poolDraw: Int
+    public var poolDraw: Int {
+        get { record.poolDraw }
+        set { record.poolDraw = newValue }
+    }
     /// Jobs that stop and do not run again, in document order: ordinary jobs of a
     /// failed OS, stopped jobs, and hot-standby jobs that could not be taken over.
-    public var lostJobs: [String]
+    public var lostJobs: [String] {
+        get { record.lostJobs }
+        set { record.lostJobs = newValue }
+    }
     /// Hot-standby jobs whose copies started on a standby, in document order.
-    public var takenOver: [String]
+    public var takenOver: [String] {
+        get { record.takenOver }
+        set { record.takenOver = newValue }
+    }
     /// Hot-standby jobs whose standby is down in this case (`standby` and
     /// `machine` cases), in document order: they run on, unprotected.
-    public var unprotectedJobs: [String]
+    public var unprotectedJobs: [String] {
+        get { record.unprotectedJobs }
+        set { record.unprotectedJobs = newValue }
+    }
     /// Σ memory of ``unprotectedJobs``.
-    public var unprotectedMemory: Int
+    public var unprotectedMemory: Int {
+        get { record.unprotectedMemory }
+        set { record.unprotectedMemory = newValue }
+    }
     /// Per machine whose pool could not make up what its standbys lacked, why
     /// and what would cover it; empty when ``shortfall`` is 0.
-    public var shortages: [Shortage]
+    public var shortages: [Shortage] {
+        get { record.shortages }
+        set { record.shortages = newValue }
+    }
     /// Hot-standby jobs no memory can bring back in this case.
-    public var unrecoverable: [UnrecoverableJob]
+    public var unrecoverable: [UnrecoverableJob] {
+        get { record.unrecoverable }
+        set { record.unrecoverable = newValue }
+    }
 
     public init(
         id: String, machine: String, kind: FaultKind, target: String, severity: Severity? = nil,
@@ -248,30 +296,22 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
         lostJobs: [String] = [], takenOver: [String] = [], unprotectedJobs: [String] = [],
         unprotectedMemory: Int = 0, shortages: [Shortage] = [], unrecoverable: [UnrecoverableJob] = []
     ) {
-        self.id = id
-        self.machine = machine
-        self.kind = kind
-        self.target = target
-        self.severity = severity
-        self.action = action
-        self.covered = covered
-        self.shortfall = shortfall
-        self.poolDraw = poolDraw
-        self.lostJobs = lostJobs
-        self.takenOver = takenOver
-        self.unprotectedJobs = unprotectedJobs
-        self.unprotectedMemory = unprotectedMemory
-        self.shortages = shortages
-        self.unrecoverable = unrecoverable
+        self.record = CaseRecord(
+            id: id, machine: machine, kind: kind, target: target, severity: severity, action: action,
+            covered: covered, shortfall: shortfall, poolDraw: poolDraw, lostJobs: lostJobs, takenOver: takenOver,
+            unprotectedJobs: unprotectedJobs, unprotectedMemory: unprotectedMemory, shortages: shortages,
+            unrecoverable: unrecoverable)
     }
 
-    /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine`.
+    init(record: CaseRecord<String, [String]>) { self.record = record }
+
+    /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine` (``CaseID``).
     public static func id(machine: String, kind: FaultKind, target: String, severity: Severity? = nil) -> String {
-        switch kind {
-        case .machine: "\(machine)/machine"
-        case .job: "\(machine)/job/\(target)/\((severity ?? .light).rawValue)"
-        default: "\(machine)/\(kind.rawValue)/\(target)"
-        }
+        var id = ""
+        CaseID.write(
+            machine: machine, kind: kind, target: target, severity: kind == .job ? severity ?? .light : nil,
+            name: { id += $0 }, spelling: { id += $0.description })
+        return id
     }
 }
 

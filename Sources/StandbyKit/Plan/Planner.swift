@@ -5,8 +5,9 @@
 /// planner indexes the compiled spec once (per OS its regions, per standby the
 /// jobs that fail over to it), so a case costs only the regions it moves and
 /// the whole plan costs time in proportion to the spec's size. The rules it
-/// follows, and every reading of MODEL.md it had to make, are in
-/// `docs/planning.md`.
+/// follows are stated on plain values in `Plan/Rules/` (a property test keeps
+/// this engine equal to them), and every reading of MODEL.md it had to make
+/// is in `docs/planning.md`.
 public enum Planner {
     /// Simulates every case of `faults` (the spec's `policies.faults` when `nil`)
     /// and computes each machine's figures.

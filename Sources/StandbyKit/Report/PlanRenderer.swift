@@ -56,7 +56,7 @@ public enum PlanRenderer {
         let summary = PlanSummary(plan)
         let machines: Machines = { body in plan.machines.forEach(body) }
         let exported = plan.machines.lazy.map { m in
-            ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { m.cases.forEach($0) })
+            ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { write in m.cases.forEach { write($0.record) } })
         }
         switch format {
         case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)

@@ -183,7 +183,7 @@ public struct PlanFigures: Sendable {
     /// The machines as the JSON and CSV exports walk them: each machine's
     /// figures, then its cases simulated one at a time and written as they come,
     /// never made into ``FaultCase``s.
-    func exportMachines() -> some Sequence<ExportMachine<SimulatedCase>> {
+    func exportMachines() -> some Sequence<ExportMachine<NameBytes, UnsafeBufferPointer<NameBytes>>> {
         let simulator = CaseSimulator(index)
         let namer = CaseNamer(index)
         return (0..<machineCount).lazy.map { m in exportMachine(m, simulator: simulator, namer: namer) }
@@ -197,7 +197,9 @@ public struct PlanFigures: Sendable {
 
     /// Machine `m` as ``exportMachines()`` walks it, simulated with `simulator`
     /// and named with `namer` (one pair per thread: they are scratch space).
-    func exportMachine(_ m: Int, simulator: CaseSimulator, namer: CaseNamer) -> ExportMachine<SimulatedCase> {
+    func exportMachine(
+        _ m: Int, simulator: CaseSimulator, namer: CaseNamer
+    ) -> ExportMachine<NameBytes, UnsafeBufferPointer<NameBytes>> {
         ExportMachine(
             plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
             forEachCase: { write in

@@ -148,6 +148,8 @@ enum CaseRules {
         var unrecoverable: [Unrecoverable] = []
         /// Hot-standby jobs whose standby is down, in document order.
         var unprotected: [JobAddress] = []
+        /// Σ memory of ``unprotected`` (the jobs' own regions).
+        var unprotectedMemory = 0
         /// A `standby` case is covered whatever it reports.
         var alwaysCovered = false
         /// The receiving standbys, in document order (so grouped by machine).
@@ -285,6 +287,7 @@ enum CaseRules {
             }
             outcome.unprotected = state.allJobs.filter { $0.machine != m && state.job($0).standby?.machine == m }
         }
+        outcome.unprotectedMemory = outcome.unprotected.reduce(0) { $0 + state.job($1).memory }
         outcome.receivers.sort { $0.standby < $1.standby }
         count(&outcome, in: state)
         placeCopies(&outcome, in: state)

@@ -171,7 +171,7 @@ enum FigureRules {
             covered: outcome.covered, shortfall: outcome.shortfall, poolDraw: outcome.poolDraw,
             lostJobs: names(outcome.lostJobs), takenOver: names(outcome.takenOver),
             unprotectedJobs: names(outcome.unprotected),
-            unprotectedMemory: outcome.unprotected.reduce(0) { $0 + state.job($1).memory },
+            unprotectedMemory: outcome.unprotectedMemory,
             shortages: shortages, unrecoverable: unrecoverable)
     }
 }

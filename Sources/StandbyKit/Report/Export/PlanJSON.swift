@@ -40,8 +40,8 @@ extension PlanRenderer {
 
     /// Writes one machine; the cases are flushed once `piece` bytes or more are
     /// buffered (0: one case at a time).
-    static func writeMachineJSON<Case: ExportedCase>(
-        _ machine: ExportMachine<Case>, piece: Int, into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
+    static func writeMachineJSON<Text, Texts>(
+        _ machine: ExportMachine<Text, Texts>, piece: Int, into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
         json.beginObject()
@@ -95,7 +95,7 @@ extension PlanRenderer {
         flush(&json)
     }
 
-    static func writeCaseJSON(_ c: some ExportedCase, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
+    static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
         // Member by member in line: a fleet writes hundreds of thousands of
         // cases. Most of a case's lists are empty, and an empty one is written
         // here rather than through a call.
@@ -108,7 +108,7 @@ extension PlanRenderer {
         lost.isEmpty ? o.emptyArray(k.lostJobs) : o.strings(k.lostJobs, lost)
         o.field(k.poolDrawBytes, c.poolDraw)
         o.field(k.severity, orNull: c.severityName)
-        c.hasShortages ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k.shortages)
+        !c.shortages.isEmpty ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k.shortages)
         o.field(k.shortfallBytes, c.shortfall)
         let takenOver = c.takenOver
         takenOver.isEmpty ? o.emptyArray(k.takenOver) : o.strings(k.takenOver, takenOver)
@@ -116,7 +116,7 @@ extension PlanRenderer {
         let unprotected = c.unprotectedJobs
         unprotected.isEmpty ? o.emptyArray(k.unprotectedJobs) : o.strings(k.unprotectedJobs, unprotected)
         o.field(k.unprotectedMemoryBytes, c.unprotectedMemory)
-        c.hasUnrecoverable ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k.unrecoverable)
+        !c.unrecoverable.isEmpty ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k.unrecoverable)
         json.endMembers(o)
     }
 
