@@ -20,8 +20,38 @@ public enum Pipeline {
         guard let spec else { return (nil, loadDiagnostics) }
         var diagnostics = loadDiagnostics
         let (compiled, compileDiagnostics) = Compiler.compile(spec)
-        diagnostics.append(contentsOf: compileDiagnostics)
+        diagnostics.append(contentsOf: withLeastMemory(compileDiagnostics, spec))
         return (compiled, diagnostics)
+    }
+
+    /// `diagnostics` with each job that cannot start told the least memory of
+    /// its machine: the change `standby fix` makes, which starts every job of
+    /// the machine (not only this one) and covers every case memory can cover.
+    /// Only the start-up errors pay for planning it.
+    static func withLeastMemory(_ diagnostics: Diagnostics, _ spec: Spec) -> Diagnostics {
+        guard diagnostics.all.contains(where: { $0.code == .jobCannotStart }),
+            case .success(let advice) = LeastMemory.fix(spec)
+        else { return diagnostics }
+        // A job's error is located at the job: find its machine by that place.
+        var machineOfJob: [SourceLocation: Int] = [:]
+        for (m, machine) in spec.machines.enumerated() {
+            for os in machine.oses { for job in os.jobs { machineOfJob[job.location] = m } }
+        }
+        var changes: [Int: Advice.MachineChange] = [:]
+        for change in advice.machines { changes[change.index] = change }
+        return Diagnostics(
+            diagnostics.all.map { d in
+                guard d.code == .jobCannotStart, let m = machineOfJob[d.location],
+                    let edit = changes[m]?.edits.first(where: { $0.os == nil })
+                else { return d }
+                var told = d
+                told.notes = d.notes.filter { $0.location == nil }
+                told.notes.append(
+                    .init(
+                        "raise the memory of machine '\(spec.machines[m].name)' from \(Size.describe(edit.from)) to \(Size.describe(edit.to)): every job then starts and every case memory can cover is covered ('standby fix' writes it)",
+                        at: edit.location ?? spec.machines[m].location))
+                return told
+            })
     }
 }
 

@@ -56,9 +56,8 @@ struct PlanCommand: ParsableCommand {
                 // the least-memory fix of the machine that is short.
                 let plan = Planner.plan(compiled, faults: kinds)
                 keepUntilExit(plan)
-                let advice = plan.covered ? nil : try? LeastMemory.fix(compiled.spec).get()
                 let findings = PlanFindings.findings(
-                    plan, compiled: compiled, path: spec == "-" ? "<stdin>" : spec, advice: advice)
+                    plan, compiled: compiled, path: path, advice: fix(compiled, covered: plan.covered, kinds)?.advice)
                 try output.write(inputs: read) { out in
                     if chosen == .sarif {
                         FindingRenderer.renderSARIF(findings, to: &out)
@@ -72,8 +71,10 @@ struct PlanCommand: ParsableCommand {
                 // One machine's cases at a time: a fleet has hundreds of thousands.
                 let figures = Planner.figures(compiled, faults: kinds)
                 keepUntilExit(figures)
+                let fix = fix(compiled, covered: figures.covered, kinds)
                 try output.write(inputs: read) { out in
-                    PlanRenderer.render(figures, compiled: compiled, format: format, unit: output.unit, to: &out)
+                    PlanRenderer.render(
+                        figures, compiled: compiled, format: format, unit: output.unit, fix: fix, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
             }
@@ -88,11 +89,22 @@ struct PlanCommand: ParsableCommand {
                 }
                 return plan.faultCase(id: caseID)?.covered == false ? .uncovered : .ok
             }
+            let fix = fix(compiled, covered: plan.covered, kinds)
             try output.write(inputs: read) { out in
-                PlanRenderer.render(plan, compiled: compiled, format: format, unit: output.unit, to: &out)
+                PlanRenderer.render(plan, compiled: compiled, format: format, unit: output.unit, fix: fix, to: &out)
             }
             return plan.covered ? .ok : .uncovered
         }
+    }
+
+    /// The spec's path as messages show it.
+    var path: String { spec == "-" ? "<stdin>" : spec }
+
+    /// The least-memory fix the report shows, when some case is not covered
+    /// (a covered plan needs none, and a fleet's plan is not made twice for it).
+    func fix(_ compiled: CompiledSpec, covered: Bool, _ kinds: [FaultKind]?) -> PlanFix? {
+        guard !covered, case .success(let advice) = LeastMemory.fix(compiled.spec, faults: kinds) else { return nil }
+        return PlanFix(advice: advice, path: path)
     }
 }
 

@@ -36,6 +36,29 @@ private func plan(_ spec: Spec) -> Plan? {
 /// Whether a plan is short anywhere: some case's copies miss memory.
 private func isShort(_ plan: Plan) -> Bool { plan.cases.contains { $0.shortfall > 0 } }
 
+/// A job larger than its machine (`db`): the check stops there, and `web`, which
+/// then fits, would not once `db` starts.
+private let eastText = """
+        version: 1
+        machines:
+          - name: east
+            memory: 8Gi
+            monitor: 256Mi
+            oses:
+              - name: prod
+                role: active
+                memory: 2Gi
+                kernel: 512Mi
+                standby: backup
+                jobs:
+                  - {name: db, memory: 12Gi, hot_standby: true}
+                  - {name: web, memory: 1GB}
+              - name: backup
+                role: standby
+                memory: 1Gi
+                kernel: 1Gi
+        """
+
 private let mebi = 1 << 20
 private let gibi = 1 << 30
 
@@ -55,27 +78,7 @@ private let gibi = 1 << 30
     /// A job larger than its machine: every job must start, and the fix is one
     /// change of the machine's memory that covers every case.
     @Test func aJobLargerThanItsMachine() throws {
-        let east = try spec(
-            """
-            version: 1
-            machines:
-              - name: east
-                memory: 8Gi
-                monitor: 256Mi
-                oses:
-                  - name: prod
-                    role: active
-                    memory: 2Gi
-                    kernel: 512Mi
-                    standby: backup
-                    jobs:
-                      - {name: db, memory: 12Gi, hot_standby: true}
-                      - {name: web, memory: 1GB}
-                  - name: backup
-                    role: standby
-                    memory: 1Gi
-                    kernel: 1Gi
-            """)
+        let east = try spec(eastText)
         #expect(Compiler.compile(east).0 == nil, "the spec as written does not start")
         let advice = try fix(east)
         #expect(advice.machines.map(\.machine) == ["east"])
@@ -86,6 +89,16 @@ private let gibi = 1 << 30
         // memory case needs db's whole 12Gi copy from the pool afterwards.
         let web = Quantity.roundUp(1_000_000_000, to: mebi) ?? 0
         #expect(advice.fixed.machines[0].memory == 256 * mebi + 3 * gibi + (10 * gibi + gibi / 2 + web) + 12 * gibi)
+
+        // validate says the same: the job that cannot start is told the fix's
+        // memory (no reserve to lower: there is none), at the machine's memory.
+        let (_, diagnostics) = Pipeline.compile(SourceFile(path: "east.yaml", bytes: Array(eastText.utf8)))
+        let cannotStart = diagnostics.all.filter { $0.code == .jobCannotStart }
+        #expect(cannotStart.count == 1)
+        let note = try #require(cannotStart.first?.notes.last)
+        #expect(note.message.contains("from 8 GiB to \(Size.describe(advice.fixed.machines[0].memory))"))
+        #expect(!note.message.contains("reserve"))
+        #expect(note.location == east.machines[0].memoryLocation)
     }
 
     /// A copy whose standby is on another machine is short on that machine's

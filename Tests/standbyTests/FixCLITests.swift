@@ -59,4 +59,33 @@ import Testing
         let result = try CLI.run(["fix", "--in-place", "-o", "x.yaml", CLI.path("examples/patent-fig4.yaml")])
         #expect(result.status == 64)
     }
+
+    /// `plan` shows the same edit `fix` makes, in every format but CSV.
+    @Test func planShowsTheFixInEveryFormat() throws {
+        let spec = CLI.path("examples/patent-fig4.yaml")
+        let line = "vms50: memory 256 MiB → 384 MiB (\(spec):41:13) covers all 7 cases"
+        let fix = try CLI.run(["fix", spec])
+        #expect(fix.err.contains(line))
+        let text = try CLI.run(["plan", spec])
+        #expect(text.status == 2)
+        #expect(text.out.contains("\n  \(line)\n"))
+        let markdown = try CLI.run(["plan", spec, "--format", "markdown"])
+        #expect(markdown.out.contains("- vms50: memory 256 MiB → 384 MiB ("))
+        let html = try CLI.run(["plan", spec, "--format", "html"])
+        #expect(html.out.contains("<li>vms50: memory 256 MiB → 384 MiB ("))
+        let json = try CLI.run(["plan", spec, "--format", "json"])
+        let document = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        let machine = (document?["machines"] as? [[String: Any]])?.first
+        let edits = try #require(machine?["fix"] as? [[String: Any]])
+        #expect(edits.count == 1)
+        #expect(edits.first?["target"] as? String == "machines/vms50/memory")
+        #expect(edits.first?["from_bytes"] as? Int == 256 << 20)
+        #expect(edits.first?["to_bytes"] as? Int == 384 << 20)
+        #expect(edits.first?["line"] as? Int == 41)
+        #expect(edits.first?["column"] as? Int == 13)
+        // A covered plan shows no fix.
+        let covered = try CLI.run(["plan", "-"], stdin: fix.stdout)
+        #expect(covered.status == 0)
+        #expect(!covered.out.contains("fix"))
+    }
 }

@@ -87,15 +87,6 @@ extension Advice.MachineChange {
     /// path made safe for a terminal:
     /// `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13) covers all 7 cases`.
     public func sentence(path: String) -> String {
-        let edits = edits.map { edit in
-            let place = edit.location.map { " (\(TerminalText.escaped(path)):\($0.line):\($0.column))" } ?? ""
-            let what = edit.os == nil ? "memory" : "OS '\(edit.target.split(separator: "/").dropLast().last ?? "")' memory"
-            return "\(what) \(Size.describe(edit.from)) → \(Size.describe(edit.to))\(place)"
-        }
-        let covers =
-            coveredCases == cases
-            ? (cases == 1 ? "covers its case" : "covers all \(cases) cases")
-            : "covers \(coveredCases) of its \(cases) cases (no memory covers the others)"
-        return "\(machine): \(edits.joined(separator: ", ")) \(covers)"
+        Sentences.fix(self, path: path).plain
     }
 }

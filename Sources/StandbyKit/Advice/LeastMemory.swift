@@ -28,8 +28,9 @@
 /// the planner says of the changed spec, not what the rule expects.
 public enum LeastMemory {
     /// The least memory for `spec`, or the diagnostics that no memory fixes
-    /// (errors of the spec other than memory that is too small).
-    public static func fix(_ spec: Spec) -> Result<Advice, DiagnosticsError> {
+    /// (errors of the spec other than memory that is too small). `faults`
+    /// are the kinds to cover (default: the spec's `policies.faults`).
+    public static func fix(_ spec: Spec, faults: [FaultKind]? = nil) -> Result<Advice, DiagnosticsError> {
         var fixed = spec
         var overflow: [Int] = []
         for m in fixed.machines.indices {
@@ -46,7 +47,7 @@ public enum LeastMemory {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
         }
-        let plan = Planner.plan(compiled)
+        let plan = Planner.plan(compiled, faults: faults)
         if spec.policies.pool {
             // What each machine's pool must hold after start-up, over every case.
             var required = [String: Int]()
@@ -105,7 +106,7 @@ public enum LeastMemory {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
         }
-        return .success(Advice(original: spec, fixed: fixed, plan: Planner.plan(compiled)))
+        return .success(Advice(original: spec, fixed: fixed, plan: Planner.plan(compiled, faults: faults)))
     }
 
     /// The least memory `machine` needs for its OSes and for every job to start:

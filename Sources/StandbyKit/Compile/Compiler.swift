@@ -123,17 +123,19 @@ public enum Compiler {
         _ job: Job, on os: OS, in machine: Machine, short: Int, available: Int, pool: Int
     ) -> Diagnostic {
         var notes: [Diagnostic.Note] = []
-        let missing = short - available
         if machine.reserve > 0 && pool > available {
             notes.append(
                 .init(
                     "the pool holds \(Size.describe(pool)), of which the reserve of \(Size.describe(machine.reserve)) may not be used at start-up"
                 ))
         }
+        // Raising the memory by what this job lacks may only move the error to
+        // the next job: the note names no amount. `Pipeline.compile` replaces
+        // it with the least memory (`LeastMemory`), which counts every job.
         notes.append(
             .init(
-                "give '\(os.name)' \(Size.describe(missing)) more at boot, raise the memory of machine '\(machine.name)' by \(Size.describe(missing)), or lower its reserve",
-                at: os.location))
+                "raise the memory of machine '\(machine.name)': 'standby fix' computes the least that starts every job",
+                at: machine.memoryLocation ?? machine.location))
         return .error(
             .jobCannotStart,
             "job '\(job.name)' cannot start: '\(os.name)' needs \(Size.describe(short)) more and the pool can give \(Size.describe(available))",

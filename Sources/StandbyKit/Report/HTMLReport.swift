@@ -37,8 +37,10 @@
 public enum HTMLReport {
     /// Writes the page for `plan`, which must come from `compiled`: the bars
     /// replay cases on its tables.
-    public static func render(_ plan: Plan, compiled: CompiledSpec, to out: inout some TextOutputStream) {
-        HTMLPage(plan: plan, compiled: compiled).render(to: &out)
+    public static func render(
+        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil, to out: inout some TextOutputStream
+    ) {
+        HTMLPage(plan: plan, compiled: compiled, fix: fix).render(to: &out)
     }
 
     /// `text` safe in HTML content and in double- or single-quoted attributes:
@@ -84,10 +86,13 @@ struct HTMLPage {
     let plan: Plan
     let compiled: CompiledSpec
     let tracer: CaseTracer
+    /// The least memory that covers every case memory can cover, if shown.
+    let fix: PlanFix?
 
-    init(plan: Plan, compiled: CompiledSpec) {
+    init(plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil) {
         self.plan = plan
         self.compiled = compiled
+        self.fix = fix
         // Indexes the spec once, so that each traced case costs only its own tables.
         self.tracer = CaseTracer(compiled)
     }
@@ -144,6 +149,11 @@ struct HTMLPage {
         if uncovered > 0 && count > 1 { h += ", on \(short) of \(count) machines" }
         h += ".</p>\n<p>\(Sentences.savings(t, unit: .auto).capitalizedFirst)."
         h += " The fluid total includes a reserve minimum of \(Size.describe(t.reserveMinimum)) in the pools.</p>\n"
+        if let fix, !fix.advice.machines.isEmpty {
+            h += "<p>The least memory that covers every case memory can cover (<code>standby fix</code> writes it):</p>\n<ul class=\"fix\">\n"
+            for line in fix.sentences { h += "<li>\(line.rendered(HTMLReport.escape))</li>\n" }
+            h += "</ul>\n"
+        }
         let memory = plan.machines.reduce(0) { satAdd($0, $1.memory) }
         HTMLBars.valueChart(
             totalsValues(memory: memory, fluid: t.fluidTotal, duplicate: t.duplicateTotal, staticTotal: t.staticTotal),
@@ -202,6 +212,9 @@ struct HTMLPage {
             title: "\(m.name): totals", into: &h)
         if let cm { layout(m, cm, into: &h) }
         standbys(m, into: &h)
+        if plan.machines.count > 1, let line = fix?.sentence(of: m.name) {
+            h += "<p class=\"fix\">Fix: \(line.rendered(HTMLReport.escape))</p>\n"
+        }
         notCovered(m, into: &h)
         caseTable(m, cm, open: single, into: &h)
         h += "</details>\n"

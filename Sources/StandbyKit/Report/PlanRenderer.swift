@@ -49,8 +49,10 @@
 public enum PlanRenderer {
     /// Writes the report of a plan. `compiled` is the spec the plan was made from:
     /// it gives each machine's granule and reserve and the spec's policies.
+    /// With a `fix`, every format but CSV shows it: the human reports one
+    /// sentence per machine that changes, JSON each machine's `fix` edits.
     public static func render(
-        _ plan: Plan, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
+        _ plan: Plan, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit, fix: PlanFix? = nil,
         to out: inout some TextOutputStream
     ) {
         let summary = PlanSummary(plan)
@@ -59,15 +61,19 @@ public enum PlanRenderer {
             ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { write in m.cases.forEach { write($0.record) } })
         }
         switch format {
-        case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
-        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
+        case .text: renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
         case .json:
             let piece = piece(out)
             renderJSON(summary) { json in
-                for m in exported { writeMachineJSON(m, piece: piece, into: &json) { $0.flush(to: &out) } }
+                for m in exported {
+                    writeMachineJSON(m, fix: fix?.edits(of: m.plan.name) ?? [], piece: piece, into: &json) {
+                        $0.flush(to: &out)
+                    }
+                }
             } flush: { $0.flush(to: &out) }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
-        case .html: HTMLReport.render(plan, compiled: compiled, to: &out)
+        case .html: HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
         }
     }
 
@@ -80,24 +86,24 @@ public enum PlanRenderer {
     /// of the few machines written at once on other cores; HTML needs the
     /// whole plan and makes it.
     public static func render(
-        _ figures: PlanFigures, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
+        _ figures: PlanFigures, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit, fix: PlanFix? = nil,
         to out: inout some TextOutputStream
     ) {
         let summary = PlanSummary(figures)
         let machines: Machines = { body in Planner.forEachMachine(figures, body) }
         switch format {
-        case .text: renderText(summary, machines, compiled: compiled, unit: unit, to: &out)
-        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, to: &out)
+        case .text: renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
         case .json:
             let piece = piece(out)
             renderJSON(summary) { json in
-                writeMachinesJSONInParallel(figures, into: &json, piece: piece) { $0.flush(to: &out) }
+                writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece) { $0.flush(to: &out) }
             } flush: { $0.flush(to: &out) }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
         case .html:
             var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
             machines { plan.machines.append($0) }
-            HTMLReport.render(plan, compiled: compiled, to: &out)
+            HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
         }
     }
 

@@ -10,6 +10,9 @@ enum PlanBlock {
     case savings(String)
     /// The fault kinds simulated.
     case faults(String)
+    /// The least memory that covers every case memory can cover: one
+    /// sentence per machine that changes.
+    case fix([Words])
     /// The fleet's figures, when there is more than one machine.
     case fleet(machines: Int, figures: [Figure])
     /// A machine's section starts: its name and its compiled summary.
@@ -68,12 +71,13 @@ extension PlanRenderer {
     /// summary, then each machine's blocks as the machine is planned, so that
     /// one machine's cases are held at a time.
     static func walkPlan(
-        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit,
+        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
         _ yield: (PlanBlock) -> Void
     ) {
         yield(.coverage(Sentences.coverage(total: plan.caseCount, uncovered: plan.uncoveredCaseCount)))
         yield(.savings(Sentences.savings(plan.totals, unit: unit)))
         yield(.faults(Sentences.faultList(plan.faults)))
+        if let fix, !fix.advice.machines.isEmpty { yield(.fix(fix.sentences)) }
         if plan.machineCount > 1 {
             yield(.fleet(machines: plan.machineCount, figures: Sentences.figures(plan.totals, unit: unit)))
         }
@@ -87,13 +91,17 @@ extension PlanRenderer {
                     let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
                     yield(.machineCoverage(Sentences.coverage(total: m.cases.count, uncovered: bad)))
                 }
-                walkMachine(m, pool: pool, unit: unit, yield)
+                // One machine's fix is the one said first; a fleet's also stands in its machine's section.
+                let own = plan.machineCount > 1 ? fix?.sentence(of: m.name) : nil
+                walkMachine(m, pool: pool, unit: unit, fix: own, yield)
             }
         }
     }
 
     /// The blocks of one machine after its heading.
-    private static func walkMachine(_ m: MachinePlan, pool: Bool, unit: Size.Unit, _ yield: (PlanBlock) -> Void) {
+    private static func walkMachine(
+        _ m: MachinePlan, pool: Bool, unit: Size.Unit, fix: Words?, _ yield: (PlanBlock) -> Void
+    ) {
         let size = { (bytes: Int) in ReportTable.Cell.words(Words(stringLiteral: Size.format(bytes, unit: unit))) }
         yield(
             .table(
@@ -119,6 +127,7 @@ extension PlanRenderer {
                     }, empty: Sentences.noActive)))
         yield(.figures(Sentences.figures(m, unit: unit)))
         if !m.unrecoverableJobs.isEmpty { yield(.remark(Sentences.unrecoverableJobs(m.unrecoverableJobs))) }
+        if let fix { yield(.remark("fix: " + fix)) }
         if let list = notCovered(m, pool: pool, unit: unit) { yield(.cases(list)) }
         let unprotected = m.cases.filter { !$0.unprotectedJobs.isEmpty }.map { c in
             Explanation(headline: "\(name: c.id): \(Sentences.unprotected(c, unit: unit))", details: [], covers: [])

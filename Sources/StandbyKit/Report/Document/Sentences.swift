@@ -47,6 +47,28 @@ enum Sentences {
     }
 
     /// `jobs no memory can bring back: A, C`.
+    /// One machine's least-memory change: `vms50: memory 256 MiB → 384 MiB
+    /// (spec.yaml:4:13) covers all 7 cases`. The path is made safe for a
+    /// terminal (it is the one text here that no spec rule keeps plain).
+    static func fix(_ change: Advice.MachineChange, path: String) -> Words {
+        var words: Words = "\(name: change.machine): "
+        for (i, edit) in change.edits.enumerated() {
+            if i > 0 { words += ", " }
+            if edit.os != nil, let os = edit.target.split(separator: "/").dropLast().last {
+                words += "OS \(name: String(os)) memory "
+            } else {
+                words += "memory "
+            }
+            words += "\(Size.describe(edit.from)) → \(Size.describe(edit.to))"
+            if let at = edit.location { words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column))" }
+        }
+        let covers =
+            change.coveredCases == change.cases
+            ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
+            : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
+        return words + " \(covers)"
+    }
+
     static func unrecoverableJobs(_ jobs: [String]) -> Words {
         "jobs no memory can bring back: \(names: jobs)"
     }

@@ -10,15 +10,15 @@ extension PlanRenderer {
     /// ``JSONWriter/writeElementsInParallel(_:threads:flush:write:)`` keeps the
     /// output the same, byte for byte, on any number of cores.
     static func writeMachinesJSONInParallel(
-        _ figures: PlanFigures, into json: inout JSONWriter, piece: Int, flush: (inout JSONWriter) -> Void
+        _ figures: PlanFigures, fix: PlanFix?, into json: inout JSONWriter, piece: Int, flush: (inout JSONWriter) -> Void
     ) {
         let threads = parallelThreads()
         nonisolated(unsafe) let simulators = figures.exporters(threads)
         json.writeElementsInParallel(figures.machineCount, threads: threads, flush: flush) { m, thread, writer, flush in
             let (simulator, namer) = simulators[thread]
+            let machine = figures.exportMachine(m, simulator: simulator, namer: namer)
             writeMachineJSON(
-                figures.exportMachine(m, simulator: simulator, namer: namer), piece: piece, into: &writer,
-                flush: flush)
+                machine, fix: fix?.edits(of: machine.plan.name) ?? [], piece: piece, into: &writer, flush: flush)
         }
     }
 }

@@ -38,10 +38,12 @@ extension PlanRenderer {
         flush(&json)
     }
 
-    /// Writes one machine; the cases are flushed once `piece` bytes or more are
-    /// buffered (0: one case at a time).
+    /// Writes one machine with the edits its least-memory fix makes (none
+    /// when it needs no change); the cases are flushed once `piece` bytes or
+    /// more are buffered (0: one case at a time).
     static func writeMachineJSON<Text, Texts>(
-        _ machine: ExportMachine<Text, Texts>, piece: Int, into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
+        _ machine: ExportMachine<Text, Texts>, fix: [Advice.Edit], piece: Int, into json: inout JSONWriter,
+        flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
         json.beginObject()
@@ -66,6 +68,20 @@ extension PlanRenderer {
         json.endArray()
         json.field("covered", machine.covered)
         json.field("duplicate_total_bytes", m.duplicateTotal)
+        json.key("fix")
+        json.beginArray()
+        for edit in fix {
+            json.beginObject()
+            json.key("column")
+            if let at = edit.location { json.int(at.column) } else { json.null() }
+            json.field("from_bytes", edit.from)
+            json.key("line")
+            if let at = edit.location { json.int(at.line) } else { json.null() }
+            json.field("target", edit.target)
+            json.field("to_bytes", edit.to)
+            json.endObject()
+        }
+        json.endArray()
         json.field("fluid_total_bytes", m.fluidTotal)
         json.field("footprint_bytes", m.footprint)
         json.field("memory_bytes", m.memory)

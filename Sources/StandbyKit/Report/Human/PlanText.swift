@@ -3,14 +3,17 @@
 
 extension PlanRenderer {
     static func renderText(
-        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit,
+        _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
         to out: inout some TextOutputStream
     ) {
-        walkPlan(plan, machines, compiled: compiled, unit: unit) { block in
+        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix) { block in
             switch block {
             case .coverage(let sentence): out.write("covered: \(sentence)\n")
             case .savings(let sentence): out.write(sentence + "\n")
             case .faults(let list): out.write("faults: \(list)\n")
+            case .fix(let lines):
+                out.write("fix (the least memory that covers every case memory can cover; `standby fix` writes it):\n")
+                for line in lines { out.write("  \(line.plain)\n") }
             case .fleet(let count, let figures):
                 out.write("\nfleet of \(count) machines:\n")
                 writeFigures(figures, to: &out)

@@ -1,0 +1,26 @@
+/// The fix a plan report shows beside its cases: the least-memory change of
+/// the spec (``LeastMemory/fix(_:)``) and the path the spec was read from,
+/// which locates each edit (`spec.yaml:4:13`).
+public struct PlanFix: Sendable {
+    public var advice: Advice
+    public var path: String
+    /// Per machine name, its change.
+    let changes: [String: Advice.MachineChange]
+
+    public init(advice: Advice, path: String) {
+        self.advice = advice
+        self.path = path
+        var changes: [String: Advice.MachineChange] = [:]
+        for change in advice.machines { changes[change.machine] = change }
+        self.changes = changes
+    }
+
+    /// The edits of machine `name`, none when it needs no change.
+    func edits(of name: String) -> [Advice.Edit] { changes[name]?.edits ?? [] }
+
+    /// The sentence of machine `name`'s change, if it has one.
+    func sentence(of name: String) -> Words? { changes[name].map { Sentences.fix($0, path: path) } }
+
+    /// Every machine's change, in document order.
+    var sentences: [Words] { advice.machines.map { Sentences.fix($0, path: path) } }
+}
