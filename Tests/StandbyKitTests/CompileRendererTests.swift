@@ -10,7 +10,7 @@ private let gi = 1 << 30
 
 /// Specs, helpers and golden files shared by the renderer tests.
 enum RenderFixtures {
-    /// MODEL.md's worked example, built in code so these tests do not depend on
+    /// docs/model.md's worked example, built in code so these tests do not depend on
     /// the YAML decoder.
     static func workedExample() -> Spec {
         Spec(machines: [
@@ -220,7 +220,7 @@ enum RenderFixtures {
         try RenderFixtures.Golden.check(output, "compile/fleet.all.\(ext)")
     }
 
-    /// MODEL.md's three tables, copied verbatim: the Markdown report must hold
+    /// docs/model.md's three tables, copied verbatim: the Markdown report must hold
     /// each of them, whatever the golden files say.
     @Test func markdownReproducesModelTables() throws {
         let stateA = """

@@ -161,7 +161,7 @@ import Testing
         }
     }
 
-    /// The rules on MODEL.md's worked example, as `docs/planning.md` works it out by hand.
+    /// The rules on docs/model.md's worked example, as `docs/planning.md` works it out by hand.
     @Test func theRulesGiveTheWorkedExample() {
         let plan = FigureRules.plan(PlannerFixtures.compiled(PlannerFixtures.workedExample()))
         let mib = 1 << 20

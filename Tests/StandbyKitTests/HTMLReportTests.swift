@@ -170,7 +170,7 @@ private let Mi = 1 << 20
             #expect(x == HTMLBars.width)
         }
 
-        // After start-up: MODEL.md's state C, region by region (the empty pool is not drawn).
+        // After start-up: docs/model.md's state C, region by region (the empty pool is not drawn).
         let startUp = try #require(layouts.first)
         #expect(startUp.rects.map(\.bytes) == machine.final.map(\.size).filter { $0 > 0 })
         #expect(startUp.rects.map(\.bytes) == [32, 32, 32, 128, 32].map { $0 * Mi })
@@ -189,7 +189,7 @@ private let Mi = 1 << 20
         }
 
         // The `os` case: A's copy runs on the standby in the memory handed to it,
-        // and B's region is back in the pool (MODEL.md, "When active fails").
+        // and B's region is back in the pool (docs/model.md, "When active fails").
         let os = try #require(layouts.first { $0.caseID == "vms50/os/active" })
         #expect(os.rects.map(\.bytes) == [32, 32, 32, 128, 32].map { $0 * Mi })
         #expect(os.body.contains("<title>A (standby) 128 MiB, copy started on standby</title>"))

@@ -92,7 +92,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         }
     }
 
-    /// MODEL.md's figures for the worked example, whatever the golden files say.
+    /// docs/model.md's figures for the worked example, whatever the golden files say.
     @Test func textShowsEveryFigureOfTheModel() {
         let text = F.render(plan, compiled, .text)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -207,7 +207,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         #expect(severe[5] == "true")
     }
 
-    /// MODEL.md: when `active` fails, A's 128 MiB go to `standby` (32 → 160 MiB),
+    /// docs/model.md: when `active` fails, A's 128 MiB go to `standby` (32 → 160 MiB),
     /// which starts A's copy; B's 32 MiB return to the pool; `active` keeps its 32.
     @Test func osCaseTraceFollowsTheModel() throws {
         let trace = try #require(Planner.trace(caseID: "vms50/os/active", in: compiled, plan: plan))

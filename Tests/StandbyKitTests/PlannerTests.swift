@@ -13,7 +13,7 @@ private func compiled(_ spec: Spec) -> CompiledSpec { PlannerFixtures.compiled(s
 
 /// Specs and helpers the planner tests share.
 enum PlannerFixtures {
-    /// MODEL.md's worked example, built in code.
+    /// docs/model.md's worked example, built in code.
     static func workedExample(faults: [FaultKind] = [.os, .job, .standby, .memory]) -> Spec {
         Spec(
             policies: Policies(faults: faults),

@@ -69,7 +69,7 @@ func decodeText(_ text: String, limits: YAMLLimits = .default) -> (Spec?, Diagno
 private let mi = SpecTesting.mi
 private let gi = SpecTesting.gi
 
-/// The worked example of MODEL.md, written plainly.
+/// The worked example of docs/model.md, written plainly.
 let workedExampleYAML = """
     version: 1
     policies:

@@ -5,7 +5,7 @@ extension DiagnosticCode {
     public static let jobCannotStart: Self = "job-cannot-start"
 }
 
-/// Stage: spec → start-up resource tables (MODEL.md, "Compiling").
+/// Stage: spec → start-up resource tables (docs/model.md, "Compiling").
 ///
 /// Per machine, the initial table holds one region per OS, the monitor's area and
 /// the pool; then each job starts, OS by OS in document order: it is carved from

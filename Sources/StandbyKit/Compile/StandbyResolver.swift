@@ -1,4 +1,4 @@
-/// Resolves a standby reference (`os` or `machine/os`, MODEL.md "Standbys") to
+/// Resolves a standby reference (`os` or `machine/os`, docs/model.md "Standbys") to
 /// the OS it names: the one rule for what a reference means, used by the
 /// validator, the compiler's tables and the planner.
 ///

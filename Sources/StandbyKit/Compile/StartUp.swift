@@ -1,4 +1,4 @@
-/// The rules of start-up (MODEL.md, "Compiling"), stated once: what the
+/// The rules of start-up (docs/model.md, "Compiling"), stated once: what the
 /// monitor and the OSes take at boot (the overcommit check), and one job
 /// start — the OS asks the pool above the reserve for what its free memory
 /// lacks, then the job is carved from the OS's own region. The validator, the

@@ -1,4 +1,4 @@
-/// The result of planning (MODEL.md, "Planning: every single fault"): every
+/// The result of planning (docs/model.md, "Planning: every single fault"): every
 /// simulated fault of every machine, the memory figures per machine, and the
 /// fleet's totals.
 ///

@@ -1,4 +1,4 @@
-/// Stage: compiled start-up tables → plan (MODEL.md, "Planning: every single
+/// Stage: compiled start-up tables → plan (docs/model.md, "Planning: every single
 /// fault").
 ///
 /// Every case is one fault simulated alone on the final table of start-up. The
@@ -6,7 +6,7 @@
 /// jobs that fail over to it), so a case costs only the regions it moves and
 /// the whole plan costs time in proportion to the spec's size. The rules it
 /// follows are stated on plain values in `Plan/Rules/` (a property test keeps
-/// this engine equal to them), and every reading of MODEL.md it had to make
+/// this engine equal to them), and every reading of docs/model.md it had to make
 /// is in `docs/planning.md`.
 public enum Planner {
     /// Simulates every case of `faults` (the spec's `policies.faults` when `nil`)

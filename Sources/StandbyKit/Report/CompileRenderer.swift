@@ -13,7 +13,7 @@ public enum StateSelection: String, CaseIterable, Sendable {
 ///   and its event, and an aligned table `region  size  owner  on fault` with
 ///   sizes in the chosen unit, right-aligned, and their sum under a rule.
 /// - `markdown`: a `##` heading per machine, a `###` heading per state, and the
-///   table exactly as MODEL.md writes it (`| region | size | owner | on fault |`).
+///   table exactly as docs/model.md writes it (`| region | size | owner | on fault |`).
 /// - `json`: the stable compile document (`format_version` 1.0, described by
 ///   `schemas/compile.schema.json`); sizes in bytes, keys sorted.
 /// - `csv`: RFC 4180, header `machine,state,region,kind,size_bytes,owner,on_fault`,
@@ -21,7 +21,7 @@ public enum StateSelection: String, CaseIterable, Sendable {
 /// - `html`: compile has no HTML report; the command line rejects it, and this
 ///   renderer writes the Markdown report for it rather than failing.
 ///
-/// States are labelled as MODEL.md labels them: A for the initial table, B after
+/// States are labelled as docs/model.md labels them: A for the initial table, B after
 /// the first job start, and so on; after Z come AA, AB, … (as spreadsheet columns
 /// are named). A state keeps its label when only the final state is shown.
 ///

@@ -11,7 +11,7 @@
 ///   what would cover them, the cases where a standby is down and jobs run
 ///   unprotected, and every case in one aligned table. Sizes in the chosen unit.
 /// - `markdown`: the same content with `##` and `###` headings and tables.
-/// - `json`: the stable plan document (`format_version` 1.0, MODEL.md's "Stable
+/// - `json`: the stable plan document (`format_version` 1.0, docs/model.md's "Stable
 ///   output contract", described by `schemas/plan.schema.json`); sizes in bytes,
 ///   keys sorted. Every case has `severity` and `action`: a string for a `job`
 ///   case, `null` for every other kind, so all cases have the same keys.

@@ -1,5 +1,5 @@
 /// A decoded spec (format version 1): machines, their OSes and jobs, and the
-/// fault policies, as `shared` MODEL.md defines them.
+/// fault policies, as docs/model.md defines them.
 ///
 /// Every size is already in whole bytes and already rounded to its machine's
 /// granule (up, except the machine's memory, which is rounded down), and every

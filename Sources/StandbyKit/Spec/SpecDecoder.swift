@@ -1,6 +1,6 @@
 import YAMLReader
 
-/// Stage: bytes → typed ``Spec`` (MODEL.md, "The spec (format version 1)").
+/// Stage: bytes → typed ``Spec`` (docs/model.md, "The spec (format version 1)").
 ///
 /// A streaming recursive-descent decoder over ``YAMLReader`` events: it never
 /// builds a tree, so a fleet-sized spec stays in memory only as the ``Spec`` it

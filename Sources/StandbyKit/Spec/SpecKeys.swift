@@ -1,7 +1,7 @@
 import YAMLReader
 
 /// The keys of one place of the spec format (the top level, a machine, …), in
-/// the order MODEL.md lists them: their spellings, which are required with an
+/// the order docs/model.md lists them: their spellings, which are required with an
 /// example for the `missing-key` note, and the name of the place for messages.
 ///
 /// The one declaration of the format's keys: the decoder matches keys against
@@ -71,7 +71,7 @@ enum MachineKey: Int, CaseIterable { case name, memory, monitor, granule, reserv
 enum OSKey: Int, CaseIterable { case name, role, memory, kernel, standby, jobs }
 enum JobKey: Int, CaseIterable { case name, memory, hotStandby, standbyMemory, standby, policy }
 
-/// The keys the spec format defines at each place (MODEL.md, "The spec").
+/// The keys the spec format defines at each place (docs/model.md, "The spec").
 enum SpecKeys {
     static let top = KeyTable<TopKey>(
         "the spec",

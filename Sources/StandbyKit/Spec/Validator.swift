@@ -1,4 +1,4 @@
-/// Stage: decoded spec → the problems that span entities (MODEL.md, "The spec").
+/// Stage: decoded spec → the problems that span entities (docs/model.md, "The spec").
 ///
 /// The decoder checks each value on its own; the validator checks how they fit
 /// together: names unique where they become region names, references that

@@ -1,4 +1,4 @@
-// The rules of one fault case (MODEL.md, "Planning: every single fault";
+// The rules of one fault case (docs/model.md, "Planning: every single fault";
 // every reading of it is in `docs/planning.md`), stated once on plain values.
 //
 // This is the planner's statement of what a case does. The engine in

@@ -1,4 +1,4 @@
-// The rules of the plan's figures (MODEL.md, "Planning: every single fault";
+// The rules of the plan's figures (docs/model.md, "Planning: every single fault";
 // `docs/planning.md`, "The figures"), stated once on the case rules'
 // outcomes: footprints, allocations, the standby and reserve minimums, the
 // fluid, duplicate and static totals, the savings, the fleet's totals.
