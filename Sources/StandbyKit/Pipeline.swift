@@ -57,9 +57,11 @@ public enum Pipeline {
 
 extension Pipeline {
     /// Runs `bytes` through every stage and every renderer of every command —
-    /// diagnostics as text and JSON, the compiled tables in every format and
-    /// state selection, the plan of every fault kind in every format, and the
-    /// first cases step by step — writing into `out`.
+    /// diagnostics as text, JSON, SARIF and workflow commands, the least-memory
+    /// fix written into the text and as a diff, the compiled tables in every
+    /// format and state selection, the plan of every fault kind in every format
+    /// with its fix and findings, the plan compared with itself, and the first
+    /// cases step by step — writing into `out`.
     ///
     /// This is what the fuzzer (`fuzz/FuzzPipeline.swift`) runs on each input and
     /// what the fuzz regression tests replay, so both exercise the same code. It
@@ -78,6 +80,19 @@ extension Pipeline {
         out.write(plain)
         DiagnosticRenderer.renderText(diagnostics.sorted, in: source, color: true, to: &out)
         DiagnosticRenderer.renderJSON([("fuzz.yaml", diagnostics)], to: &out)
+        FindingRenderer.renderSARIF(Finding.all([("fuzz.yaml", diagnostics)]), to: &out)
+        FindingRenderer.renderGitHub(Finding.all([("fuzz.yaml", diagnostics)]), to: &out)
+        // The fix works on a spec that decodes, whatever its other errors.
+        if case (let decoded?, let decodeDiagnostics) = SpecDecoder.decode(bytes), !decodeDiagnostics.hasErrors,
+            case .success(let advice) = LeastMemory.fix(decoded)
+        {
+            let edited = SpecEditor.apply(advice, to: bytes)
+            out.write(UnifiedDiff.render(path: "fuzz.yaml", source: bytes, changes: edited.changes))
+            // The edited text decodes to the advised sizes, or nothing is edited.
+            if edited.text != bytes, SpecDecoder.decode(edited.text).0 == nil {
+                fatalError("the fixed spec does not decode")
+            }
+        }
         guard let compiled else { return }
         let textFormats: [OutputFormat] = [.text, .json, .csv, .markdown]
         for format in textFormats {
@@ -86,8 +101,18 @@ extension Pipeline {
             }
         }
         let plan = Planner.plan(compiled, faults: FaultKind.allCases)
+        let fix = (try? LeastMemory.fix(compiled.spec, faults: FaultKind.allCases).get()).map {
+            PlanFix(advice: $0, path: "fuzz.yaml")
+        }
         for format in OutputFormat.allCases {
-            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .MiB, to: &out)
+            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .MiB, fix: fix, to: &out)
+        }
+        FindingRenderer.renderSARIF(
+            PlanFindings.findings(plan, compiled: compiled, path: "fuzz.yaml", advice: fix?.advice), to: &out)
+        let diff = PlanDiff(old: plan, oldSpec: compiled.spec, new: plan, newSpec: compiled.spec)
+        if diff.regressions != 0 || !diff.machines.isEmpty { fatalError("a spec differs from itself") }
+        for format in [OutputFormat.text, .json, .markdown] {
+            DiffRenderer.render(diff, old: "a.yaml", new: "b.yaml", format: format, to: &out)
         }
         let tracer = CaseTracer(compiled)
         for faultCase in plan.cases.prefix(16) {

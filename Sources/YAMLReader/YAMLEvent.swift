@@ -54,7 +54,14 @@ public struct YAMLEvent: Sendable {
     /// an alias (replayed where the alias stands) or a `<<` merge of an alias;
     /// `nil` for a node read where it is written. ``mark`` stays where the
     /// node is written.
-    public var use: YAMLUse?
+    public var use: YAMLUse? {
+        get { YAMLUse(packed: packedUse) }
+        set { packedUse = newValue?.packed ?? 0 }
+    }
+
+    /// ``use`` in one word (0: none): every event is copied several times on
+    /// its way to the decoder, and an optional mark would add a third to its size.
+    private var packedUse: UInt64 = 0
 
     /// The scalar's text; empty for other kinds.
     public var value: String { text.string }
@@ -91,6 +98,20 @@ public struct YAMLUse: Sendable, Equatable {
     public init(_ kind: Kind, at mark: YAMLMark) {
         self.kind = kind
         self.mark = mark
+    }
+
+    /// Bit 0 set for any use, bit 1 the kind, then the column (30 bits) and
+    /// the line (32 bits), each clamped to what its bits hold.
+    var packed: UInt64 {
+        let line = UInt64(UInt32(clamping: mark.line))
+        let column = UInt64(min(max(mark.column, 0), 0x3FFF_FFFF))
+        return line << 32 | column << 2 | UInt64(kind.rawValue) << 1 | 1
+    }
+
+    init?(packed: UInt64) {
+        guard packed & 1 == 1 else { return nil }
+        kind = Kind(rawValue: UInt8(packed >> 1 & 1)) ?? .alias
+        mark = YAMLMark(line: Int(packed >> 32), column: Int(packed >> 2 & 0x3FFF_FFFF))
     }
 }
 

@@ -265,7 +265,6 @@ struct ReaderCore {
     /// general path: a merge key or what belongs to one, a mapping with merges
     /// to emit, a key that is not a scalar.
     mutating func pass(_ event: YAMLEvent) throws(YAMLError) -> YAMLEvent? {
-        var event = event
         let top = frames.topIndex
         switch event.kind {
         case .mappingEnd, .sequenceEnd:
@@ -287,7 +286,12 @@ struct ReaderCore {
                         return event
                     }
                     frames[top].expectingKey = true
-                    placeMissingValue(&event, key: frames[top].keyMark)
+                    // Rare: copied only then, since a copy of every event shows in a fleet's read.
+                    if Self.isMissingValue(event, key: frames[top].keyMark) {
+                        var placed = event
+                        placed.mark = frames[top].keyMark
+                        return placed
+                    }
                 }
             }
             if event.kind != .scalar {
@@ -304,12 +308,9 @@ struct ReaderCore {
     /// A key written `? key` with no value gets an empty value that libyaml
     /// places at the next token, often the next key's line: it is placed at
     /// its key instead, so a problem with the missing value is shown there.
-    func placeMissingValue(_ event: inout YAMLEvent, key: YAMLMark) {
-        if event.kind == .scalar && event.text.isEmpty && event.style == .plain && event.tag == nil
-            && event.mark.line > key.line
-        {
-            event.mark = key
-        }
+    static func isMissingValue(_ event: YAMLEvent, key: YAMLMark) -> Bool {
+        event.kind == .scalar && event.mark.line > key.line && event.text.isEmpty && event.style == .plain
+            && event.tag == nil
     }
 
     /// `<<` written plain and untagged: a merge key.
@@ -376,8 +377,12 @@ struct ReaderCore {
                 return
             case .mapping:
                 frames[top].expectingKey = true
-                var event = event
-                placeMissingValue(&event, key: frames[top].keyMark)
+                if Self.isMissingValue(event, key: frames[top].keyMark) {
+                    var placed = event
+                    placed.mark = frames[top].keyMark
+                    try emit(placed, anchor: anchor)
+                    return
+                }
                 try emit(event, anchor: anchor)
                 if event.kind != .scalar {
                     frames.push(event.kind == .mappingStart ? .mapping : .sequence)

@@ -429,3 +429,19 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
         #expect(syntax?.kind == .syntax)
     }
 }
+
+/// An event keeps where it is used in one word: every mark a spec can have
+/// comes back as it went in.
+@Suite struct UsePacking {
+    @Test(arguments: [(1, 1), (5, 13), (4_000_000_000, 1 << 30 - 1), (1 << 32 - 1, 7)])
+    func aUseComesBackAsItWentIn(line: Int, column: Int) {
+        for kind in [YAMLUse.Kind.alias, .merge] {
+            var event = YAMLEvent(kind: .scalar, mark: YAMLMark(line: 1, column: 1), value: "x")
+            #expect(event.use == nil)
+            event.use = YAMLUse(kind, at: YAMLMark(line: line, column: column))
+            #expect(event.use == YAMLUse(kind, at: YAMLMark(line: line, column: column)))
+            event.use = nil
+            #expect(event.use == nil)
+        }
+    }
+}
