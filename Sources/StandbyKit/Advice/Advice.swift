@@ -35,8 +35,6 @@ public struct Advice: Sendable {
         /// The cases of this machine, and how many of them are covered after the change.
         public var cases: Int
         public var coveredCases: Int
-        /// What the change adds to the machine's `memory` (0 when only its standbys grow).
-        public var added: Int { edits.first { $0.os == nil }.map { $0.to - $0.from } ?? 0 }
     }
 
     /// Cases the changed spec still leaves uncovered: only cases no memory

@@ -67,7 +67,7 @@ public enum SpecEditor {
                 if attempt(groups, prefix, text: text, advice: advice, checking: g) != nil { break }
                 chosen[g] = nil
             }
-            if chosen[g] == nil { reasons[g] = groups[g].reason(text: text) }
+            if chosen[g] == nil { reasons[g] = groups[g].reason }
         }
         if let done = attempt(groups, chosen, text: text, advice: advice, checking: nil, reasons: reasons) {
             return done
@@ -90,7 +90,7 @@ public enum SpecEditor {
         for (g, group) in groups.enumerated() {
             guard let choice = chosen[g], plan.add(group, choice, spec: advice.original) else {
                 let reason = g < reasons.count ? reasons[g] : nil
-                left += group.edits.map { Left(edit: $0, reason: reason ?? group.reason(text: text)) }
+                left += group.edits.map { Left(edit: $0, reason: reason ?? group.reason) }
                 continue
             }
         }
@@ -178,7 +178,8 @@ extension SpecEditor {
             return list
         }
 
-        func reason(text: Lines) -> String {
+        /// Why the group's edits could not be written.
+        var reason: String {
             let value = edits.first.map { Quantity.literal($0.to) } ?? ""
             return "its value comes from an anchor that other entries read too, and no key can be added beside it (a flow-style mapping or an alias); write 'memory: \(value)' there by hand"
         }

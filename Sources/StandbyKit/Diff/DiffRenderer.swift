@@ -52,8 +52,10 @@ public enum DiffRenderer {
         let before = f.before.map(Size.describe) ?? "none"
         let after = f.after.map(Size.describe) ?? "none"
         guard let a = f.before, let b = f.after else { return "\(before) → \(after)" }
-        let delta = b - a
-        return "\(before) → \(after) (\(delta >= 0 ? "+" : "−")\(Size.describe(delta.magnitude > Int.max ? Int.max : abs(delta))))"
+        // Savings may be negative: a difference of two figures can pass 2^63−1.
+        let (delta, overflow) = b.subtractingReportingOverflow(a)
+        guard !overflow, delta != .min else { return "\(before) → \(after)" }
+        return "\(before) → \(after) (\(delta >= 0 ? "+" : "−")\(Size.describe(abs(delta))))"
     }
 
     static func value(_ v: PlanDiff.ValueChange, path: String) -> String {
