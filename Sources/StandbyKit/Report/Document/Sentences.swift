@@ -119,7 +119,18 @@ enum Sentences {
     static func explanation(_ c: FaultCase, pool poolPolicy: Bool, unit: Size.Unit) -> Explanation {
         let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
         var parts: [String] = []
-        if c.shortfall > 0 { parts.append("\(size(c.shortfall)) short") }
+        if c.shortfall > 0 {
+            // The machine that is short is named when it is not the one where
+            // the fault happened: a copy's shortfall lands where its standby runs.
+            let elsewhere = c.shortages.filter { $0.machine != c.machine && $0.shortfall > 0 }
+            if elsewhere.isEmpty {
+                parts.append("\(size(c.shortfall)) short")
+            } else {
+                let here = c.shortages.filter { $0.machine == c.machine }.reduce(0) { $0 + $1.shortfall }
+                if here > 0 { parts.append("\(size(here)) short") }
+                for s in elsewhere { parts.append("needs \(size(s.shortfall)) on \(s.machine)") }
+            }
+        }
         if !c.unrecoverable.isEmpty {
             let n = c.unrecoverable.count
             parts.append("\(n) \(n == 1 ? "job" : "jobs") no memory can bring back")
