@@ -99,14 +99,22 @@ struct FixCommand: ParsableCommand {
             switch format {
             case .yaml: text = edited.text
             case .diff:
-                let name = spec == "-" ? "spec.yaml" : spec
+                // `a/` and `b/` go before a relative path, as git writes them.
+                var name = spec == "-" ? "spec.yaml" : spec
+                while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
                 text = Array(UnifiedDiff.render(path: name, source: source.bytes, changes: edited.changes).utf8)
             }
             let sink: OutputSink
             if inPlace {
                 sink = try OutputSink.file(spec, inputs: [])
             } else if let output, output != "-" {
-                sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
+                do throws(CommandFailure) {
+                    sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
+                } catch {
+                    // The output is the spec: say how to rewrite it.
+                    guard error.status == .usage else { throw error }
+                    throw CommandFailure(.usage, "\(error.message); --in-place rewrites the spec itself")
+                }
             } else {
                 sink = .standardOutput()
             }

@@ -58,6 +58,18 @@ import Testing
     @Test func inPlaceWithAnOutputIsAUsageError() throws {
         let result = try CLI.run(["fix", "--in-place", "-o", "x.yaml", CLI.path("examples/patent-fig4.yaml")])
         #expect(result.status == 64)
+        // The spec as its own output is refused, and --in-place named.
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("spec.yaml")
+        try FileManager.default.copyItem(atPath: CLI.path("examples/patent-fig4.yaml"), toPath: spec.path)
+        let same = try CLI.run(["fix", spec.path, "-o", spec.path])
+        #expect(same.status == 64)
+        #expect(same.err.contains("--in-place"))
+        #expect(try Data(contentsOf: spec) == Data(contentsOf: URL(fileURLWithPath: CLI.path("examples/patent-fig4.yaml"))))
+        // A diff of an absolute path reads as git writes one: a/ and b/ before a relative path.
+        let diff = try CLI.run(["fix", spec.path, "--format", "diff"])
+        #expect(diff.out.hasPrefix("--- a/\(spec.path.drop(while: { $0 == "/" }))\n"))
     }
 
     /// `plan` shows the same edit `fix` makes, in every format but CSV.
