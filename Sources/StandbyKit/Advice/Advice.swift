@@ -1,14 +1,19 @@
-/// The least-memory change of a spec (``LeastMemory/fix(_:)``), machine by
-/// machine, with the plan of the changed spec that proves it.
+/// The least-memory change of a spec (``LeastMemory/fix(_:faults:)``),
+/// machine by machine, with what planning the changed spec says of it.
 public struct Advice: Sendable {
     /// The spec as written.
     public var original: Spec
     /// The spec with every change applied.
     public var fixed: Spec
-    /// The plan of ``fixed``.
-    public var plan: Plan
     /// The machines that change, in document order.
     public var machines: [MachineChange]
+    /// The cases the changed spec still leaves uncovered, in plan order: only
+    /// cases no memory brings back (``FaultCase/unrecoverable`` is not empty)
+    /// when the change is proven.
+    public var uncoverable: [FaultCase]
+    /// Whether planning the changed spec proves the change: every case is
+    /// covered, or loses only jobs no memory brings back and is short of nothing.
+    public var isProven: Bool
 
     /// One value the change raises.
     public struct Edit: Sendable, Hashable {
@@ -37,20 +42,29 @@ public struct Advice: Sendable {
         public var coveredCases: Int
     }
 
-    /// Cases the changed spec still leaves uncovered: only cases no memory
-    /// brings back (``FaultCase/unrecoverable`` is not empty).
-    public var uncoverable: [FaultCase] { plan.cases.filter { !$0.covered } }
-
-    /// Whether the plan of the changed spec proves the change: every case is
-    /// covered, or loses only jobs no memory brings back and is short of nothing.
-    public var isProven: Bool {
-        plan.cases.allSatisfy { $0.covered || ($0.shortfall == 0 && !$0.unrecoverable.isEmpty) }
-    }
-
-    init(original: Spec, fixed: Spec, plan: Plan) {
+    /// The change from `original` to `fixed`, proven by planning `compiled`
+    /// (`fixed`, compiled) machine by machine: only the uncovered cases are
+    /// kept, so a fleet's plan is never held whole.
+    init(original: Spec, fixed: Spec, compiled: CompiledSpec, faults: [FaultKind]?) {
         self.original = original
         self.fixed = fixed
-        self.plan = plan
+        var uncoverable: [FaultCase] = []
+        var proven = true
+        var counts: [String: (cases: Int, covered: Int)] = [:]
+        Planner.forEachMachine(Planner.figures(compiled, faults: faults)) { m in
+            var covered = 0
+            for c in m.cases {
+                if c.covered {
+                    covered += 1
+                } else {
+                    uncoverable.append(c)
+                    if c.shortfall > 0 || c.unrecoverable.isEmpty { proven = false }
+                }
+            }
+            counts[m.name] = (m.cases.count, covered)
+        }
+        self.uncoverable = uncoverable
+        isProven = proven
         var machines: [MachineChange] = []
         for (m, after) in fixed.machines.enumerated() {
             let before = original.machines[m]
@@ -70,11 +84,10 @@ public struct Advice: Sendable {
                         location: before.memoryLocation))
             }
             guard !edits.isEmpty else { continue }
-            let cases = plan.machines.first { $0.name == after.name }?.cases ?? []
+            let count = counts[after.name] ?? (0, 0)
             machines.append(
                 MachineChange(
-                    machine: after.name, index: m, edits: edits, cases: cases.count,
-                    coveredCases: cases.reduce(0) { $0 + ($1.covered ? 1 : 0) }))
+                    machine: after.name, index: m, edits: edits, cases: count.cases, coveredCases: count.covered))
         }
         self.machines = machines
     }

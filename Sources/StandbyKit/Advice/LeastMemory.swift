@@ -47,15 +47,22 @@ public enum LeastMemory {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
         }
-        let plan = Planner.plan(compiled, faults: faults)
-        if spec.policies.pool {
-            // What each machine's pool must hold after start-up, over every case.
-            var required = [String: Int]()
-            for c in plan.cases {
+        // What each machine's pool must hold after start-up, and what each
+        // standby misses, over every case: read machine by machine, so a
+        // fleet's cases are never held together.
+        var required = [String: Int]()
+        var missing = [String: [String: Int]]()
+        Planner.forEachMachine(Planner.figures(compiled, faults: faults)) { m in
+            for c in m.cases {
                 for s in c.shortages {
                     if let pool = s.requiredPool { required[s.machine] = max(required[s.machine] ?? 0, pool) }
+                    for sb in s.standbys where sb.missing > 0 {
+                        missing[s.machine, default: [:]][sb.standby] = max(missing[s.machine]?[sb.standby] ?? 0, sb.missing)
+                    }
                 }
             }
+        }
+        if spec.policies.pool {
             for (m, cm) in compiled.machines.enumerated() {
                 guard let need = required[cm.name], need > cm.pool else { continue }
                 guard let raised = add(fixed.machines[m].memory, need - cm.pool, granule: cm.machine.granule) else {
@@ -65,16 +72,6 @@ public enum LeastMemory {
                 fixed.machines[m].memory = raised
             }
         } else {
-            // What each standby misses in its worst case, by machine and name.
-            var missing = [String: [String: Int]]()
-            for c in plan.cases {
-                for s in c.shortages {
-                    for sb in s.standbys where sb.missing > 0 {
-                        missing[s.machine, default: [:]][sb.standby] = max(
-                            missing[s.machine]?[sb.standby] ?? 0, sb.missing)
-                    }
-                }
-            }
             for (m, cm) in compiled.machines.enumerated() {
                 guard let lacks = missing[cm.name] else { continue }
                 let granule = cm.machine.granule
@@ -106,7 +103,7 @@ public enum LeastMemory {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
         }
-        return .success(Advice(original: spec, fixed: fixed, plan: Planner.plan(compiled, faults: faults)))
+        return .success(Advice(original: spec, fixed: fixed, compiled: compiled, faults: faults))
     }
 
     /// The least memory `machine` needs for its OSes and for every job to start:
