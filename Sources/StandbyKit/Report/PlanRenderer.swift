@@ -61,8 +61,8 @@ public enum PlanRenderer {
             ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { write in m.cases.forEach { write($0.record) } })
         }
         switch format {
-        case .text: renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
-        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        case .text, .markdown:
+            renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
         case .json:
             let piece = piece(out)
             renderJSON(summary) { json in
@@ -92,8 +92,8 @@ public enum PlanRenderer {
         let summary = PlanSummary(figures)
         let machines: Machines = { body in Planner.forEachMachine(figures, body) }
         switch format {
-        case .text: renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
-        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        case .text, .markdown:
+            renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
         case .json:
             let piece = piece(out)
             renderJSON(summary) { json in
@@ -104,6 +104,18 @@ public enum PlanRenderer {
             var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
             machines { plan.machines.append($0) }
             HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
+        }
+    }
+
+    /// The text or Markdown report, which both renders write alike from their machines.
+    private static func renderHuman(
+        _ summary: PlanSummary, _ machines: Machines, compiled: CompiledSpec, markdown: Bool, unit: Size.Unit,
+        fix: PlanFix?, to out: inout some TextOutputStream
+    ) {
+        if markdown {
+            renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        } else {
+            renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
         }
     }
 

@@ -4,7 +4,24 @@ import YAMLReader
 /// mapping whose keys come from ``SpecKeys``; a machine's sizes are rounded to
 /// its granule once the whole machine is read.
 extension SpecDecoding {
-
+    /// Reads the keys of an entity's mapping: hands each known key and its
+    /// value to `body` (with the decoder, which `body` cannot capture while
+    /// this runs), reports and skips unknown keys; returns the keys seen.
+    mutating func forEachKey<K>(
+        of keys: KeyTable<K>, _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
+    ) throws(YAMLError) -> KeyMask {
+        var seen = KeyMask()
+        while let key = try nextKey() {
+            let value = try reader.next()
+            guard let known = keys.match(key.text) else {
+                try unknownKey(key, value: value, in: keys)
+                continue
+            }
+            seen.insert(known)
+            try body(&self, known, value)
+        }
+        return seen
+    }
 
     mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
         let keys = SpecKeys.machine
@@ -15,34 +32,27 @@ extension SpecDecoding {
         var reserve: Located<Int>?
         var oses: [OS]?
         var osesLocation: SourceLocation?
-        var seen = KeyMask()
-        while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
-                continue
-            }
-            seen.insert(known)
+        let seen = try forEachKey(of: keys) { (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try self.name(value, key: keys[.name])
+                name = try d.name(value, key: keys[.name])
             case .memory:
-                memory = try size(value, key: keys[.memory])
+                memory = try d.size(value, key: keys[.memory])
             case .monitor:
-                monitor = try size(value, key: keys[.monitor])
+                monitor = try d.size(value, key: keys[.monitor])
             case .granule:
-                granule = try size(value, key: keys[.granule])
+                granule = try d.size(value, key: keys[.granule])
                 if let g = granule, g.value == 0 {
-                    diagnostics.error(
+                    d.diagnostics.error(
                         .invalidGranule, "'granule' must be above 0", at: g.location,
                         notes: [.init("remove it for the default of 1Mi, or write a size such as 4Ki")])
                     granule = nil
                 }
             case .reserve:
-                reserve = try size(value, key: keys[.reserve])
+                reserve = try d.size(value, key: keys[.reserve])
             case .oses:
-                osesLocation = location(value)
-                oses = try listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
+                osesLocation = d.location(value)
+                oses = try d.listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
             }
         }
         missingKeys(of: keys, seen: seen, in: name.map { "machine '\($0.value)'" } ?? keys.place, at: start)
@@ -94,29 +104,22 @@ extension SpecDecoding {
         var kernel: Located<Int>?
         var standby: OSReference?
         var jobs: [Job]? = []
-        var seen = KeyMask()
         var valid = true
-        while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
-                continue
-            }
-            seen.insert(known)
+        let seen = try forEachKey(of: keys) { (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try self.name(value, key: keys[.name])
+                name = try d.name(value, key: keys[.name])
             case .role:
-                role = try enumValue(value, OSRole.self, key: keys[.role])
+                role = try d.enumValue(value, OSRole.self, key: keys[.role])
             case .memory:
-                memory = try size(value, key: keys[.memory])
+                memory = try d.size(value, key: keys[.memory])
             case .kernel:
-                kernel = try size(value, key: keys[.kernel])
+                kernel = try d.size(value, key: keys[.kernel])
             case .standby:
-                standby = try reference(value, key: keys[.standby])
+                standby = try d.reference(value, key: keys[.standby])
                 valid = valid && standby != nil
             case .jobs:
-                jobs = try listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
+                jobs = try d.listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
             }
         }
         missingKeys(of: keys, seen: seen, in: name.map { "OS '\($0.value)'" } ?? keys.place, at: start)
@@ -137,37 +140,30 @@ extension SpecDecoding {
         var standby: OSReference?
         var light: JobFaultAction?
         var severe: JobFaultAction?
-        var seen = KeyMask()
         var valid = true
-        while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
-                continue
-            }
-            seen.insert(known)
+        let seen = try forEachKey(of: keys) { (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try self.name(value, key: keys[.name])
+                name = try d.name(value, key: keys[.name])
             case .memory:
-                memory = try size(value, key: keys[.memory])
+                memory = try d.size(value, key: keys[.memory])
                 if let m = memory, m.value == 0 {
-                    diagnostics.error(
+                    d.diagnostics.error(
                         .jobMemoryZero, "a job's 'memory' must be above 0", at: m.location,
                         notes: [.init("give the job the memory its region needs, or remove the job")])
                     memory = nil
                 }
             case .hotStandby:
-                hotStandby = try boolean(value, key: keys[.hotStandby])
+                hotStandby = try d.boolean(value, key: keys[.hotStandby])
                 valid = valid && hotStandby != nil
             case .standbyMemory:
-                standbyMemory = try size(value, key: keys[.standbyMemory])
+                standbyMemory = try d.size(value, key: keys[.standbyMemory])
                 valid = valid && standbyMemory != nil
             case .standby:
-                standby = try reference(value, key: keys[.standby])
+                standby = try d.reference(value, key: keys[.standby])
                 valid = valid && standby != nil
             case .policy:
-                (light, severe) = try jobFaultPolicy(value, key: keys[.policy])
+                (light, severe) = try d.jobFaultPolicy(value, key: keys[.policy])
             }
         }
         missingKeys(of: keys, seen: seen, in: name.map { "job '\($0.value)'" } ?? keys.place, at: start)

@@ -19,21 +19,12 @@ extension PlanRenderer {
         json.beginArray()
         machines(&json)
         json.endArray()
-        let t = plan.totals
         json.key("totals")
-        json.beginObject()
-        json.field("case_count", plan.caseCount)
-        json.field("duplicate_total_bytes", t.duplicateTotal)
-        json.field("fluid_total_bytes", t.fluidTotal)
-        json.field("footprint_bytes", t.footprint)
-        json.field("machine_count", plan.machineCount)
-        json.field("reserve_minimum_bytes", t.reserveMinimum)
-        json.field("savings_bytes", t.savings)
-        json.key("savings_percent")
-        json.decimal(t.savingsPercent.tenths, decimals: 1)
-        json.field("static_total_bytes", t.staticTotal)
-        json.field("uncovered_case_count", plan.uncoveredCaseCount)
-        json.endObject()
+        SortedJSONScalars.writeObject(
+            plan.totals.jsonMembers + [
+                ("case_count", .int(plan.caseCount)), ("machine_count", .int(plan.machineCount)),
+                ("uncovered_case_count", .int(plan.uncoveredCaseCount)),
+            ], into: &json)
         json.endObject()
         flush(&json)
     }
@@ -46,8 +37,14 @@ extension PlanRenderer {
         flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
+        // The figures and the machine's own scalars fall among its arrays in key order.
+        var scalars = SortedJSONScalars(
+            m.jsonMembers + [
+                ("covered", .bool(machine.covered)), ("memory_bytes", .int(m.memory)),
+                ("monitor_bytes", .int(m.monitor)), ("name", .string(m.name)), ("pool_bytes", .int(m.pool)),
+            ])
         json.beginObject()
-        json.key("actives")
+        scalars.write(upTo: "actives", into: &json)
         json.beginArray()
         for a in m.actives {
             json.beginObject()
@@ -57,7 +54,7 @@ extension PlanRenderer {
             json.endObject()
         }
         json.endArray()
-        json.key("cases")
+        scalars.write(upTo: "cases", into: &json)
         json.beginArray()
         let keys = CaseKeys.shared
         machine.forEachCase { c in
@@ -66,9 +63,7 @@ extension PlanRenderer {
             if json.bufferedByteCount >= piece { flush(&json) }
         }
         json.endArray()
-        json.field("covered", machine.covered)
-        json.field("duplicate_total_bytes", m.duplicateTotal)
-        json.key("fix")
+        scalars.write(upTo: "fix", into: &json)
         json.beginArray()
         for edit in fix {
             json.beginObject()
@@ -82,17 +77,7 @@ extension PlanRenderer {
             json.endObject()
         }
         json.endArray()
-        json.field("fluid_total_bytes", m.fluidTotal)
-        json.field("footprint_bytes", m.footprint)
-        json.field("memory_bytes", m.memory)
-        json.field("monitor_bytes", m.monitor)
-        json.field("name", m.name)
-        json.field("pool_bytes", m.pool)
-        json.field("reserve_minimum_bytes", m.reserveMinimum)
-        json.field("savings_bytes", m.savings)
-        json.key("savings_percent")
-        json.decimal(m.savingsPercent.tenths, decimals: 1)
-        json.key("standbys")
+        scalars.write(upTo: "standbys", into: &json)
         json.beginArray()
         for s in m.standbys {
             json.beginObject()
@@ -105,7 +90,7 @@ extension PlanRenderer {
             json.endObject()
         }
         json.endArray()
-        json.field("static_total_bytes", m.staticTotal)
+        scalars.write(upTo: nil, into: &json)
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
         json.endObject()
         flush(&json)
