@@ -248,21 +248,12 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
         lostJobs: [String] = [], takenOver: [String] = [], unprotectedJobs: [String] = [],
         unprotectedMemory: Int = 0, shortages: [Shortage] = [], unrecoverable: [UnrecoverableJob] = []
     ) {
-        self.id = id
-        self.machine = machine
-        self.kind = kind
-        self.target = target
-        self.severity = severity
-        self.action = action
-        self.covered = covered
-        self.shortfall = shortfall
-        self.poolDraw = poolDraw
-        self.lostJobs = lostJobs
-        self.takenOver = takenOver
-        self.unprotectedJobs = unprotectedJobs
-        self.unprotectedMemory = unprotectedMemory
-        self.shortages = shortages
-        self.unrecoverable = unrecoverable
+        self.init(
+            CaseRecord<String, [String]>(
+                id: id, machine: machine, kind: kind, target: target, severity: severity, action: action,
+                covered: covered, shortfall: shortfall, poolDraw: poolDraw, lostJobs: lostJobs, takenOver: takenOver,
+                unprotectedJobs: unprotectedJobs, unprotectedMemory: unprotectedMemory, shortages: shortages,
+                unrecoverable: unrecoverable))
     }
 
     /// The case as the exports write it (``CaseRecord``).

@@ -64,14 +64,11 @@ public enum PlanRenderer {
         case .text, .markdown:
             renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
         case .json:
-            let piece = piece(out)
-            renderJSON(summary) { json in
+            renderJSON(summary, to: &out) { json, piece, flush in
                 for m in exported {
-                    writeMachineJSON(m, fix: fix?.edits(of: m.plan.name) ?? [], piece: piece, into: &json) {
-                        $0.flush(to: &out)
-                    }
+                    writeMachineJSON(m, fix: fix?.edits(of: m.plan.name) ?? [], piece: piece, into: &json, flush: flush)
                 }
-            } flush: { $0.flush(to: &out) }
+            }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
         case .html: HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
         }
@@ -95,16 +92,27 @@ public enum PlanRenderer {
         case .text, .markdown:
             renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
         case .json:
-            let piece = piece(out)
-            renderJSON(summary) { json in
-                writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece) { $0.flush(to: &out) }
-            } flush: { $0.flush(to: &out) }
+            renderJSON(summary, to: &out) { json, piece, flush in
+                writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
+            }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
         case .html:
             var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
             machines { plan.machines.append($0) }
             HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
         }
+    }
+
+    /// The JSON report to `out`: `machines` writes the machines, with the size
+    /// of piece to flush at and the flush to `out`.
+    private static func renderJSON<Out: TextOutputStream>(
+        _ summary: PlanSummary, to out: inout Out,
+        machines: (inout JSONWriter, Int, (inout JSONWriter) -> Void) -> Void
+    ) {
+        let piece = piece(out)
+        renderJSON(summary) { json in
+            machines(&json, piece) { $0.flush(to: &out) }
+        } flush: { $0.flush(to: &out) }
     }
 
     /// The text or Markdown report, which both renders write alike from their machines.

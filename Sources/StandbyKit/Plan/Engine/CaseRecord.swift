@@ -90,12 +90,21 @@ typealias SimulatedCase = CaseRecord<NameBytes, UnsafeBufferPointer<NameBytes>>
 extension FaultCase {
     /// The public record of a simulated case: the same case with its names as `String`s.
     init<T, Ts>(_ c: CaseRecord<T, Ts>) {
-        self.init(
-            id: c.id.string, machine: c.machine.string, kind: c.kind, target: c.target.string, severity: c.severity,
-            action: c.action, covered: c.covered, shortfall: c.shortfall, poolDraw: c.poolDraw,
-            lostJobs: c.lostJobs.map(\.string), takenOver: c.takenOver.map(\.string),
-            unprotectedJobs: c.unprotectedJobs.map(\.string), unprotectedMemory: c.unprotectedMemory,
-            shortages: c.shortages, unrecoverable: c.unrecoverable)
+        id = c.id.string
+        machine = c.machine.string
+        kind = c.kind
+        target = c.target.string
+        severity = c.severity
+        action = c.action
+        covered = c.covered
+        shortfall = c.shortfall
+        poolDraw = c.poolDraw
+        lostJobs = c.lostJobs.map(\.string)
+        takenOver = c.takenOver.map(\.string)
+        unprotectedJobs = c.unprotectedJobs.map(\.string)
+        unprotectedMemory = c.unprotectedMemory
+        shortages = c.shortages
+        unrecoverable = c.unrecoverable
     }
 }
 
