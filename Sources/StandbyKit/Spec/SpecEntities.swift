@@ -4,11 +4,15 @@ import YAMLReader
 /// mapping whose keys come from ``SpecKeys``; a machine's sizes are rounded to
 /// its granule once the whole machine is read.
 extension SpecDecoding {
-    /// Reads the keys of an entity's mapping: hands each known key and its
-    /// value to `body` (with the decoder, which `body` cannot capture while
-    /// this runs), reports and skips unknown keys; returns the keys seen.
-    mutating func forEachKey<K>(
-        of keys: KeyTable<K>, _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
+    /// Reads the mapping of an entity that starts at `start`: its name (key
+    /// `nameKey`) into `name`, each other known key and its value to `body`
+    /// (with the decoder, which `body` cannot capture while this runs);
+    /// reports and skips unknown keys, then reports the required keys it
+    /// lacks, calling it "`noun` 'name'". Returns the keys seen.
+    @discardableResult
+    mutating func readEntity<K>(
+        _ start: YAMLEvent, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
+        _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
     ) throws(YAMLError) -> KeyMask {
         var seen = KeyMask()
         while let key = try nextKey() {
@@ -18,9 +22,23 @@ extension SpecDecoding {
                 continue
             }
             seen.insert(known)
-            try body(&self, known, value)
+            if known.rawValue == nameKey.rawValue {
+                name = try self.name(value, key: keys[known])
+            } else {
+                try body(&self, known, value)
+            }
         }
+        missingKeys(of: keys, seen: seen, in: name.map { "\(noun) '\($0.value)'" } ?? keys.place, at: start)
         return seen
+    }
+
+    /// `size` unless it is 0, which is reported as `code` with `message` and `note`.
+    mutating func aboveZero(
+        _ size: Located<Int>?, _ code: DiagnosticCode, _ message: String, note: String
+    ) -> Located<Int>? {
+        guard let size, size.value == 0 else { return size }
+        diagnostics.error(code, message, at: size.location, notes: [.init(note)])
+        return nil
     }
 
     mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
@@ -32,22 +50,19 @@ extension SpecDecoding {
         var reserve: Located<Int>?
         var oses: [OS]?
         var osesLocation: SourceLocation?
-        let seen = try forEachKey(of: keys) { (d, known, value) throws(YAMLError) in
+        let seen = try readEntity(start, keys: keys, noun: "machine", nameKey: .name, name: &name) {
+            (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try d.name(value, key: keys[.name])
+                break  // read by readEntity
             case .memory:
                 memory = try d.size(value, key: keys[.memory])
             case .monitor:
                 monitor = try d.size(value, key: keys[.monitor])
             case .granule:
-                granule = try d.size(value, key: keys[.granule])
-                if let g = granule, g.value == 0 {
-                    d.diagnostics.error(
-                        .invalidGranule, "'granule' must be above 0", at: g.location,
-                        notes: [.init("remove it for the default of 1Mi, or write a size such as 4Ki")])
-                    granule = nil
-                }
+                granule = d.aboveZero(
+                    try d.size(value, key: keys[.granule]), .invalidGranule, "'granule' must be above 0",
+                    note: "remove it for the default of 1Mi, or write a size such as 4Ki")
             case .reserve:
                 reserve = try d.size(value, key: keys[.reserve])
             case .oses:
@@ -55,7 +70,6 @@ extension SpecDecoding {
                 oses = try d.listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "machine '\($0.value)'" } ?? keys.place, at: start)
         guard let name, var memory, var monitor, var oses else { return nil }
         if seen.contains(MachineKey.granule) && granule == nil || seen.contains(MachineKey.reserve) && reserve == nil {
             return nil
@@ -105,10 +119,11 @@ extension SpecDecoding {
         var standby: OSReference?
         var jobs: [Job]? = []
         var valid = true
-        let seen = try forEachKey(of: keys) { (d, known, value) throws(YAMLError) in
+        try readEntity(start, keys: keys, noun: "OS", nameKey: .name, name: &name) {
+            (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try d.name(value, key: keys[.name])
+                break  // read by readEntity
             case .role:
                 role = try d.enumValue(value, OSRole.self, key: keys[.role])
             case .memory:
@@ -122,7 +137,6 @@ extension SpecDecoding {
                 jobs = try d.listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "OS '\($0.value)'" } ?? keys.place, at: start)
         guard valid, let name, let role, let memory, let kernel, let jobs else { return nil }
         return OS(
             name: name.value, role: role, memory: memory.value, kernel: kernel.value,
@@ -141,18 +155,15 @@ extension SpecDecoding {
         var light: JobFaultAction?
         var severe: JobFaultAction?
         var valid = true
-        let seen = try forEachKey(of: keys) { (d, known, value) throws(YAMLError) in
+        try readEntity(start, keys: keys, noun: "job", nameKey: .name, name: &name) {
+            (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try d.name(value, key: keys[.name])
+                break  // read by readEntity
             case .memory:
-                memory = try d.size(value, key: keys[.memory])
-                if let m = memory, m.value == 0 {
-                    d.diagnostics.error(
-                        .jobMemoryZero, "a job's 'memory' must be above 0", at: m.location,
-                        notes: [.init("give the job the memory its region needs, or remove the job")])
-                    memory = nil
-                }
+                memory = d.aboveZero(
+                    try d.size(value, key: keys[.memory]), .jobMemoryZero, "a job's 'memory' must be above 0",
+                    note: "give the job the memory its region needs, or remove the job")
             case .hotStandby:
                 hotStandby = try d.boolean(value, key: keys[.hotStandby])
                 valid = valid && hotStandby != nil
@@ -166,7 +177,6 @@ extension SpecDecoding {
                 (light, severe) = try d.jobFaultPolicy(value, key: keys[.policy])
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "job '\($0.value)'" } ?? keys.place, at: start)
         guard valid, let name, let memory else { return nil }
         if light != nil || severe != nil {
             overrides.append((jobCount, light, severe))
