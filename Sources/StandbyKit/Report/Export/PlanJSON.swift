@@ -45,15 +45,11 @@ extension PlanRenderer {
             ])
         json.beginObject()
         scalars.write(upTo: "actives", into: &json)
-        json.beginArray()
-        for a in m.actives {
-            json.beginObject()
+        writeObjects(m.actives, into: &json) { json, a in
             json.field("footprint_bytes", a.footprint)
             json.field("name", a.name)
             writeStrings("protected_by", a.protectedBy, into: &json)
-            json.endObject()
         }
-        json.endArray()
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
         let keys = CaseKeys.shared
@@ -64,9 +60,7 @@ extension PlanRenderer {
         }
         json.endArray()
         scalars.write(upTo: "fix", into: &json)
-        json.beginArray()
-        for edit in fix {
-            json.beginObject()
+        writeObjects(fix, into: &json) { json, edit in
             json.key("column")
             if let at = edit.location { json.int(at.column) } else { json.null() }
             json.field("from_bytes", edit.from)
@@ -74,26 +68,33 @@ extension PlanRenderer {
             if let at = edit.location { json.int(at.line) } else { json.null() }
             json.field("target", edit.target)
             json.field("to_bytes", edit.to)
-            json.endObject()
         }
-        json.endArray()
         scalars.write(upTo: "standbys", into: &json)
-        json.beginArray()
-        for s in m.standbys {
-            json.beginObject()
+        writeObjects(m.standbys, into: &json) { json, s in
             json.field("allocated_bytes", s.allocated)
             json.field("kernel_bytes", s.kernel)
             json.field("minimum_bytes", s.minimum)
             json.field("name", s.name)
             writeStrings("protects", s.protects, into: &json)
             json.field("resident_bytes", s.resident)
-            json.endObject()
         }
-        json.endArray()
         scalars.write(upTo: nil, into: &json)
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
         json.endObject()
         flush(&json)
+    }
+
+    /// An array of one object per item, whose members `body` writes.
+    private static func writeObjects<Item>(
+        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter, Item) -> Void
+    ) {
+        json.beginArray()
+        for item in items {
+            json.beginObject()
+            body(&json, item)
+            json.endObject()
+        }
+        json.endArray()
     }
 
     static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
