@@ -36,24 +36,20 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "Output format (default: from -o's extension, else text).")
     var format: DiffFormat?
 
-    @Option(
-        help: ArgumentHelp(
-            "Fault kinds to simulate, comma-separated (os, job, standby, memory, machine); default: each spec's policies.faults.",
-            valueName: "kinds"))
-    var faults: String?
+    @OptionGroup var faultOptions: FaultOptions<DiffFaultsDefault>
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
 
     func validate() throws {
         _ = try DiffFormat.resolve(format, output: output.output)
-        _ = try parseFaultKinds(faults)
+        _ = try faultOptions.kinds()
         if old == "-" && new == "-" { throw ValidationError("only one side can be standard input") }
     }
 
     func run() throws {
         let format = try DiffFormat.resolve(format, output: output.output).outputFormat
-        let kinds = try parseFaultKinds(faults)
+        let kinds = try faultOptions.kinds()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             var sides: [(CompiledSpec?, SourceFile, FileIdentity?)] = []
             var problems: [(diagnostics: Diagnostics, source: SourceFile)] = []

@@ -19,11 +19,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Output format (default: from -o's extension, else text).")
     var format: PlanFormat?
 
-    @Option(
-        help: ArgumentHelp(
-            "Fault kinds to simulate, comma-separated (os, job, standby, memory, machine); default: the spec's policies.faults.",
-            valueName: "kinds"))
-    var faults: String?
+    @OptionGroup var faultOptions: FaultOptions<PlanFaultsDefault>
 
     @Option(
         name: .customLong("case"),
@@ -35,7 +31,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     /// The kinds named by `--faults`, in FaultKind order, without repeats.
-    func faultKinds() throws -> [FaultKind]? { try parseFaultKinds(faults) }
+    func faultKinds() throws -> [FaultKind]? { try faultOptions.kinds() }
 
     func validate() throws {
         _ = try faultKinds()
@@ -120,6 +116,33 @@ func unknownCase(_ id: String, in plan: Plan) -> String {
         return "no case '\(id)' in this plan; case ids look like \(known)"
     }
     return "no case '\(id)' in this plan; did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?"
+}
+
+/// Where a command's fault kinds come from without `--faults`, for its help.
+protocol FaultsDefault {
+    static var source: String { get }
+}
+
+enum PlanFaultsDefault: FaultsDefault {
+    static var source: String { "the spec's policies.faults" }
+}
+
+enum DiffFaultsDefault: FaultsDefault {
+    static var source: String { "each spec's policies.faults" }
+}
+
+/// `--faults`, which `plan` and `diff` share.
+struct FaultOptions<Default: FaultsDefault>: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Fault kinds to simulate, comma-separated (os, job, standby, memory, machine); default: \(Default.source).",
+            valueName: "kinds"))
+    var faults: String?
+
+    init() {}
+
+    /// The kinds named by `--faults`, in FaultKind order, without repeats.
+    func kinds() throws -> [FaultKind]? { try parseFaultKinds(faults) }
 }
 
 /// The kinds a `--faults` list names, in FaultKind order, without repeats;

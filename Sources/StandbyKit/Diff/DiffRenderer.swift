@@ -229,15 +229,6 @@ public enum DiffRenderer {
     }
 
     private static func write(_ t: FleetTotals, into json: inout JSONWriter) {
-        json.beginObject()
-        json.field("duplicate_total_bytes", t.duplicateTotal)
-        json.field("fluid_total_bytes", t.fluidTotal)
-        json.field("footprint_bytes", t.footprint)
-        json.field("reserve_minimum_bytes", t.reserveMinimum)
-        json.field("savings_bytes", t.savings)
-        json.key("savings_percent")
-        json.decimal(t.savingsPercent.tenths, decimals: 1)
-        json.field("static_total_bytes", t.staticTotal)
-        json.endObject()
+        SortedJSONScalars.writeObject(t.jsonMembers, into: &json)
     }
 }

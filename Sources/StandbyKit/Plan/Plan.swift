@@ -209,86 +209,38 @@ public struct ActiveFigure: Sendable, Hashable {
 /// Names of jobs and OSes are relative to the case's machine: a plain name on
 /// that machine, `machine/name` on another.
 public struct FaultCase: Sendable, Hashable, Identifiable {
-    /// The case's one record, which the planner makes and the exports write.
-    var record: CaseRecord<String, [String]>
-
     /// `machine/kind/target`, plus `/severity` for `job`; `machine/machine` for `machine`.
-    public var id: String {
-        get { record.id }
-        set { record.id = newValue }
-    }
+    public var id: String
     /// The machine the fault happens on.
-    public var machine: String {
-        get { record.machine }
-        set { record.machine = newValue }
-    }
-    public var kind: FaultKind {
-        get { record.kind }
-        set { record.kind = newValue }
-    }
+    public var machine: String
+    public var kind: FaultKind
     /// The failed OS (`os`, `memory`, `standby`), job (`job`) or machine (`machine`).
-    public var target: String {
-        get { record.target }
-        set { record.target = newValue }
-    }
+    public var target: String
     /// The severity of a `job` case.
-    public var severity: Severity? {
-        get { record.severity }
-        set { record.severity = newValue }
-    }
+    public var severity: Severity?
     /// The job's action at that severity, for a `job` case.
-    public var action: JobFaultAction? {
-        get { record.action }
-        set { record.action = newValue }
-    }
+    public var action: JobFaultAction?
     /// Whether every hot-standby job the fault touches runs again.
-    public var covered: Bool {
-        get { record.covered }
-        set { record.covered = newValue }
-    }
+    public var covered: Bool
     /// Bytes the standbys' copies needed and could not find anywhere.
-    public var shortfall: Int {
-        get { record.shortfall }
-        set { record.shortfall = newValue }
-    }
+    public var shortfall: Int
     /// Bytes all pools gave together.
-    public var poolDraw: Int {
-        get { record.poolDraw }
-        set { record.poolDraw = newValue }
-    }
+    public var poolDraw: Int
     /// Jobs that stop and do not run again, in document order: ordinary jobs of a
     /// failed OS, stopped jobs, and hot-standby jobs that could not be taken over.
-    public var lostJobs: [String] {
-        get { record.lostJobs }
-        set { record.lostJobs = newValue }
-    }
+    public var lostJobs: [String]
     /// Hot-standby jobs whose copies started on a standby, in document order.
-    public var takenOver: [String] {
-        get { record.takenOver }
-        set { record.takenOver = newValue }
-    }
+    public var takenOver: [String]
     /// Hot-standby jobs whose standby is down in this case (`standby` and
     /// `machine` cases), in document order: they run on, unprotected.
-    public var unprotectedJobs: [String] {
-        get { record.unprotectedJobs }
-        set { record.unprotectedJobs = newValue }
-    }
+    public var unprotectedJobs: [String]
     /// Σ memory of ``unprotectedJobs``.
-    public var unprotectedMemory: Int {
-        get { record.unprotectedMemory }
-        set { record.unprotectedMemory = newValue }
-    }
+    public var unprotectedMemory: Int
     /// Per machine whose pool could not make up what its standbys lacked, why
     /// and what would cover it; empty when ``shortfall`` is 0.
-    public var shortages: [Shortage] {
-        get { record.shortages }
-        set { record.shortages = newValue }
-    }
+    public var shortages: [Shortage]
     /// Hot-standby jobs no memory can bring back in this case.
-    public var unrecoverable: [UnrecoverableJob] {
-        get { record.unrecoverable }
-        set { record.unrecoverable = newValue }
-    }
+    public var unrecoverable: [UnrecoverableJob]
 
     public init(
         id: String, machine: String, kind: FaultKind, target: String, severity: Severity? = nil,
@@ -296,14 +248,22 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
         lostJobs: [String] = [], takenOver: [String] = [], unprotectedJobs: [String] = [],
         unprotectedMemory: Int = 0, shortages: [Shortage] = [], unrecoverable: [UnrecoverableJob] = []
     ) {
-        self.record = CaseRecord(
+        self.init(
+            CaseRecord<String, [String]>(
+                id: id, machine: machine, kind: kind, target: target, severity: severity, action: action,
+                covered: covered, shortfall: shortfall, poolDraw: poolDraw, lostJobs: lostJobs, takenOver: takenOver,
+                unprotectedJobs: unprotectedJobs, unprotectedMemory: unprotectedMemory, shortages: shortages,
+                unrecoverable: unrecoverable))
+    }
+
+    /// The case as the exports write it (``CaseRecord``).
+    var record: CaseRecord<String, [String]> {
+        CaseRecord(
             id: id, machine: machine, kind: kind, target: target, severity: severity, action: action,
             covered: covered, shortfall: shortfall, poolDraw: poolDraw, lostJobs: lostJobs, takenOver: takenOver,
             unprotectedJobs: unprotectedJobs, unprotectedMemory: unprotectedMemory, shortages: shortages,
             unrecoverable: unrecoverable)
     }
-
-    init(record: CaseRecord<String, [String]>) { self.record = record }
 
     /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine` (``CaseID``).
     public static func id(machine: String, kind: FaultKind, target: String, severity: Severity? = nil) -> String {

@@ -118,15 +118,27 @@ public enum CompileRenderer {
     static func renderText(
         _ compiled: CompiledSpec, states: StateSelection, unit: Size.Unit, to out: inout some TextOutputStream
     ) {
+        forEachShownState(compiled, states, to: &out) { machine, out in
+            out.write("machine \(machine.name): \(machineSummary(machine.machine, unit: unit))\n")
+        } state: { shown, out in
+            out.write("\nstate \(shown.label): \(eventDescription(shown, unit: unit))\n")
+            writeTextTable(shown.state.regions, unit: unit, to: &out)
+        }
+    }
+
+    /// Walks the machines and their selected states for the text and Markdown
+    /// views, which separate machines by a blank line: `machine` writes each
+    /// machine's heading, `state` each state shown.
+    private static func forEachShownState<Out: TextOutputStream>(
+        _ compiled: CompiledSpec, _ states: StateSelection, to out: inout Out,
+        machine: (CompiledMachine, inout Out) -> Void, state: (ShownState, inout Out) -> Void
+    ) {
         var first = true
-        for machine in compiled.machines {
+        for m in compiled.machines {
             if !first { out.write("\n") }
             first = false
-            out.write("machine \(machine.name): \(machineSummary(machine.machine, unit: unit))\n")
-            forEachState(of: machine, states) { shown in
-                out.write("\nstate \(shown.label): \(eventDescription(shown, unit: unit))\n")
-                writeTextTable(shown.state.regions, unit: unit, to: &out)
-            }
+            machine(m, &out)
+            forEachState(of: m, states) { shown in state(shown, &out) }
         }
     }
 
@@ -173,20 +185,16 @@ public enum CompileRenderer {
     static func renderMarkdown(
         _ compiled: CompiledSpec, states: StateSelection, unit: Size.Unit, to out: inout some TextOutputStream
     ) {
-        var first = true
-        for machine in compiled.machines {
-            if !first { out.write("\n") }
-            first = false
+        forEachShownState(compiled, states, to: &out) { machine, out in
             out.write("## Machine \(markdown(machine.name))\n\n")
             out.write("Memory \(markdown(machineSummary(machine.machine, unit: unit))).\n")
-            forEachState(of: machine, states) { shown in
-                out.write("\n### State \(shown.label): \(markdown(eventDescription(shown, unit: unit)))\n\n")
-                out.write("| region | size | owner | on fault |\n|---|---|---|---|\n")
-                for region in shown.state.regions {
-                    let size = Size.format(region.size, unit: unit)
-                    out.write(
-                        "| \(markdown(region.name)) | \(size) | \(markdown(region.owner)) | \(markdown(region.onFault)) |\n")
-                }
+        } state: { shown, out in
+            out.write("\n### State \(shown.label): \(markdown(eventDescription(shown, unit: unit)))\n\n")
+            out.write("| region | size | owner | on fault |\n|---|---|---|---|\n")
+            for region in shown.state.regions {
+                let size = Size.format(region.size, unit: unit)
+                out.write(
+                    "| \(markdown(region.name)) | \(size) | \(markdown(region.owner)) | \(markdown(region.onFault)) |\n")
             }
         }
     }
@@ -265,12 +273,11 @@ public enum CompileRenderer {
     ) {
         let spec = machine.machine
         json.beginObject()
-        json.field("granule_bytes", spec.granule)
-        json.field("memory_bytes", spec.memory)
-        json.field("monitor_bytes", spec.monitor)
-        json.field("name", machine.name)
-        json.field("reserve_bytes", spec.reserve)
-        json.key("states")
+        var scalars = SortedJSONScalars([
+            ("granule_bytes", .int(spec.granule)), ("memory_bytes", .int(spec.memory)),
+            ("monitor_bytes", .int(spec.monitor)), ("name", .string(machine.name)), ("reserve_bytes", .int(spec.reserve)),
+        ])
+        scalars.write(upTo: "states", into: &json)
         json.beginArray()
         forEachState(of: machine, states) { shown in
             json.beginObject()

@@ -61,17 +61,14 @@ public enum PlanRenderer {
             ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { write in m.cases.forEach { write($0.record) } })
         }
         switch format {
-        case .text: renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
-        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        case .text, .markdown:
+            renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
         case .json:
-            let piece = piece(out)
-            renderJSON(summary) { json in
+            renderJSON(summary, to: &out) { json, piece, flush in
                 for m in exported {
-                    writeMachineJSON(m, fix: fix?.edits(of: m.plan.name) ?? [], piece: piece, into: &json) {
-                        $0.flush(to: &out)
-                    }
+                    writeMachineJSON(m, fix: fix?.edits(of: m.plan.name) ?? [], piece: piece, into: &json, flush: flush)
                 }
-            } flush: { $0.flush(to: &out) }
+            }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
         case .html: HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
         }
@@ -92,18 +89,41 @@ public enum PlanRenderer {
         let summary = PlanSummary(figures)
         let machines: Machines = { body in Planner.forEachMachine(figures, body) }
         switch format {
-        case .text: renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
-        case .markdown: renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        case .text, .markdown:
+            renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
         case .json:
-            let piece = piece(out)
-            renderJSON(summary) { json in
-                writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece) { $0.flush(to: &out) }
-            } flush: { $0.flush(to: &out) }
+            renderJSON(summary, to: &out) { json, piece, flush in
+                writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
+            }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
         case .html:
             var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
             machines { plan.machines.append($0) }
             HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
+        }
+    }
+
+    /// The JSON report to `out`: `machines` writes the machines, with the size
+    /// of piece to flush at and the flush to `out`.
+    private static func renderJSON<Out: TextOutputStream>(
+        _ summary: PlanSummary, to out: inout Out,
+        machines: (inout JSONWriter, Int, (inout JSONWriter) -> Void) -> Void
+    ) {
+        let piece = piece(out)
+        renderJSON(summary) { json in
+            machines(&json, piece) { $0.flush(to: &out) }
+        } flush: { $0.flush(to: &out) }
+    }
+
+    /// The text or Markdown report, which both renders write alike from their machines.
+    private static func renderHuman(
+        _ summary: PlanSummary, _ machines: Machines, compiled: CompiledSpec, markdown: Bool, unit: Size.Unit,
+        fix: PlanFix?, to out: inout some TextOutputStream
+    ) {
+        if markdown {
+            renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+        } else {
+            renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
         }
     }
 

@@ -4,7 +4,42 @@ import YAMLReader
 /// mapping whose keys come from ``SpecKeys``; a machine's sizes are rounded to
 /// its granule once the whole machine is read.
 extension SpecDecoding {
+    /// Reads the mapping of an entity that starts at `start`: its name (key
+    /// `nameKey`) into `name`, each other known key and its value to `body`
+    /// (with the decoder, which `body` cannot capture while this runs);
+    /// reports and skips unknown keys, then reports the required keys it
+    /// lacks, calling it "`noun` 'name'". Returns the keys seen.
+    @discardableResult
+    mutating func readEntity<K>(
+        _ start: YAMLEvent, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
+        _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
+    ) throws(YAMLError) -> KeyMask {
+        var seen = KeyMask()
+        while let key = try nextKey() {
+            let value = try reader.next()
+            guard let known = keys.match(key.text) else {
+                try unknownKey(key, value: value, in: keys)
+                continue
+            }
+            seen.insert(known)
+            if known.rawValue == nameKey.rawValue {
+                name = try self.name(value, key: keys[known])
+            } else {
+                try body(&self, known, value)
+            }
+        }
+        missingKeys(of: keys, seen: seen, in: name.map { "\(noun) '\($0.value)'" } ?? keys.place, at: start)
+        return seen
+    }
 
+    /// `size` unless it is 0, which is reported as `code` with `message` and `note`.
+    mutating func aboveZero(
+        _ size: Located<Int>?, _ code: DiagnosticCode, _ message: String, note: String
+    ) -> Located<Int>? {
+        guard let size, size.value == 0 else { return size }
+        diagnostics.error(code, message, at: size.location, notes: [.init(note)])
+        return nil
+    }
 
     mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
         let keys = SpecKeys.machine
@@ -15,37 +50,26 @@ extension SpecDecoding {
         var reserve: Located<Int>?
         var oses: [OS]?
         var osesLocation: SourceLocation?
-        var seen = KeyMask()
-        while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
-                continue
-            }
-            seen.insert(known)
+        let seen = try readEntity(start, keys: keys, noun: "machine", nameKey: .name, name: &name) {
+            (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try self.name(value, key: keys[.name])
+                break  // read by readEntity
             case .memory:
-                memory = try size(value, key: keys[.memory])
+                memory = try d.size(value, key: keys[.memory])
             case .monitor:
-                monitor = try size(value, key: keys[.monitor])
+                monitor = try d.size(value, key: keys[.monitor])
             case .granule:
-                granule = try size(value, key: keys[.granule])
-                if let g = granule, g.value == 0 {
-                    diagnostics.error(
-                        .invalidGranule, "'granule' must be above 0", at: g.location,
-                        notes: [.init("remove it for the default of 1Mi, or write a size such as 4Ki")])
-                    granule = nil
-                }
+                granule = d.aboveZero(
+                    try d.size(value, key: keys[.granule]), .invalidGranule, "'granule' must be above 0",
+                    note: "remove it for the default of 1Mi, or write a size such as 4Ki")
             case .reserve:
-                reserve = try size(value, key: keys[.reserve])
+                reserve = try d.size(value, key: keys[.reserve])
             case .oses:
-                osesLocation = location(value)
-                oses = try listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
+                osesLocation = d.location(value)
+                oses = try d.listOfMappings(value, key: keys[.oses]) { (d, item) throws(YAMLError) in try d.os(item) }
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "machine '\($0.value)'" } ?? keys.place, at: start)
         guard let name, var memory, var monitor, var oses else { return nil }
         if seen.contains(MachineKey.granule) && granule == nil || seen.contains(MachineKey.reserve) && reserve == nil {
             return nil
@@ -94,32 +118,25 @@ extension SpecDecoding {
         var kernel: Located<Int>?
         var standby: OSReference?
         var jobs: [Job]? = []
-        var seen = KeyMask()
         var valid = true
-        while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
-                continue
-            }
-            seen.insert(known)
+        try readEntity(start, keys: keys, noun: "OS", nameKey: .name, name: &name) {
+            (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try self.name(value, key: keys[.name])
+                break  // read by readEntity
             case .role:
-                role = try enumValue(value, OSRole.self, key: keys[.role])
+                role = try d.enumValue(value, OSRole.self, key: keys[.role])
             case .memory:
-                memory = try size(value, key: keys[.memory])
+                memory = try d.size(value, key: keys[.memory])
             case .kernel:
-                kernel = try size(value, key: keys[.kernel])
+                kernel = try d.size(value, key: keys[.kernel])
             case .standby:
-                standby = try reference(value, key: keys[.standby])
+                standby = try d.reference(value, key: keys[.standby])
                 valid = valid && standby != nil
             case .jobs:
-                jobs = try listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
+                jobs = try d.listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "OS '\($0.value)'" } ?? keys.place, at: start)
         guard valid, let name, let role, let memory, let kernel, let jobs else { return nil }
         return OS(
             name: name.value, role: role, memory: memory.value, kernel: kernel.value,
@@ -137,40 +154,29 @@ extension SpecDecoding {
         var standby: OSReference?
         var light: JobFaultAction?
         var severe: JobFaultAction?
-        var seen = KeyMask()
         var valid = true
-        while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
-                continue
-            }
-            seen.insert(known)
+        try readEntity(start, keys: keys, noun: "job", nameKey: .name, name: &name) {
+            (d, known, value) throws(YAMLError) in
             switch known {
             case .name:
-                name = try self.name(value, key: keys[.name])
+                break  // read by readEntity
             case .memory:
-                memory = try size(value, key: keys[.memory])
-                if let m = memory, m.value == 0 {
-                    diagnostics.error(
-                        .jobMemoryZero, "a job's 'memory' must be above 0", at: m.location,
-                        notes: [.init("give the job the memory its region needs, or remove the job")])
-                    memory = nil
-                }
+                memory = d.aboveZero(
+                    try d.size(value, key: keys[.memory]), .jobMemoryZero, "a job's 'memory' must be above 0",
+                    note: "give the job the memory its region needs, or remove the job")
             case .hotStandby:
-                hotStandby = try boolean(value, key: keys[.hotStandby])
+                hotStandby = try d.boolean(value, key: keys[.hotStandby])
                 valid = valid && hotStandby != nil
             case .standbyMemory:
-                standbyMemory = try size(value, key: keys[.standbyMemory])
+                standbyMemory = try d.size(value, key: keys[.standbyMemory])
                 valid = valid && standbyMemory != nil
             case .standby:
-                standby = try reference(value, key: keys[.standby])
+                standby = try d.reference(value, key: keys[.standby])
                 valid = valid && standby != nil
             case .policy:
-                (light, severe) = try jobFaultPolicy(value, key: keys[.policy])
+                (light, severe) = try d.jobFaultPolicy(value, key: keys[.policy])
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "job '\($0.value)'" } ?? keys.place, at: start)
         guard valid, let name, let memory else { return nil }
         if light != nil || severe != nil {
             overrides.append((jobCount, light, severe))

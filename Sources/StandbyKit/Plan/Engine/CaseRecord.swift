@@ -87,22 +87,24 @@ extension CaseRecord: Sendable where Text: Sendable, Texts: Sendable {}
 /// names and lists are held by the namer, valid until either moves on.
 typealias SimulatedCase = CaseRecord<NameBytes, UnsafeBufferPointer<NameBytes>>
 
-extension CaseRecord where Text == String, Texts == [String] {
-    /// The same case with its names as `String`s.
-    init<T, Ts>(_ c: CaseRecord<T, Ts>) {
-        self.init(
-            id: c.id.string, machine: c.machine.string, kind: c.kind, target: c.target.string, severity: c.severity,
-            action: c.action, covered: c.covered, shortfall: c.shortfall, poolDraw: c.poolDraw,
-            lostJobs: c.lostJobs.map(\.string), takenOver: c.takenOver.map(\.string),
-            unprotectedJobs: c.unprotectedJobs.map(\.string), unprotectedMemory: c.unprotectedMemory,
-            shortages: c.shortages, unrecoverable: c.unrecoverable)
-    }
-}
-
 extension FaultCase {
-    /// The public record of a simulated case.
+    /// The public record of a simulated case: the same case with its names as `String`s.
     init<T, Ts>(_ c: CaseRecord<T, Ts>) {
-        self.init(record: CaseRecord<String, [String]>(c))
+        id = c.id.string
+        machine = c.machine.string
+        kind = c.kind
+        target = c.target.string
+        severity = c.severity
+        action = c.action
+        covered = c.covered
+        shortfall = c.shortfall
+        poolDraw = c.poolDraw
+        lostJobs = c.lostJobs.map(\.string)
+        takenOver = c.takenOver.map(\.string)
+        unprotectedJobs = c.unprotectedJobs.map(\.string)
+        unprotectedMemory = c.unprotectedMemory
+        shortages = c.shortages
+        unrecoverable = c.unrecoverable
     }
 }
 

@@ -19,21 +19,12 @@ extension PlanRenderer {
         json.beginArray()
         machines(&json)
         json.endArray()
-        let t = plan.totals
         json.key("totals")
-        json.beginObject()
-        json.field("case_count", plan.caseCount)
-        json.field("duplicate_total_bytes", t.duplicateTotal)
-        json.field("fluid_total_bytes", t.fluidTotal)
-        json.field("footprint_bytes", t.footprint)
-        json.field("machine_count", plan.machineCount)
-        json.field("reserve_minimum_bytes", t.reserveMinimum)
-        json.field("savings_bytes", t.savings)
-        json.key("savings_percent")
-        json.decimal(t.savingsPercent.tenths, decimals: 1)
-        json.field("static_total_bytes", t.staticTotal)
-        json.field("uncovered_case_count", plan.uncoveredCaseCount)
-        json.endObject()
+        SortedJSONScalars.writeObject(
+            plan.totals.jsonMembers + [
+                ("case_count", .int(plan.caseCount)), ("machine_count", .int(plan.machineCount)),
+                ("uncovered_case_count", .int(plan.uncoveredCaseCount)),
+            ], into: &json)
         json.endObject()
         flush(&json)
     }
@@ -46,18 +37,20 @@ extension PlanRenderer {
         flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
+        // The figures and the machine's own scalars fall among its arrays in key order.
+        var scalars = SortedJSONScalars(
+            m.jsonMembers + [
+                ("covered", .bool(machine.covered)), ("memory_bytes", .int(m.memory)),
+                ("monitor_bytes", .int(m.monitor)), ("name", .string(m.name)), ("pool_bytes", .int(m.pool)),
+            ])
         json.beginObject()
-        json.key("actives")
-        json.beginArray()
-        for a in m.actives {
-            json.beginObject()
+        scalars.write(upTo: "actives", into: &json)
+        writeObjects(m.actives, into: &json) { json, a in
             json.field("footprint_bytes", a.footprint)
             json.field("name", a.name)
             writeStrings("protected_by", a.protectedBy, into: &json)
-            json.endObject()
         }
-        json.endArray()
-        json.key("cases")
+        scalars.write(upTo: "cases", into: &json)
         json.beginArray()
         let keys = CaseKeys.shared
         machine.forEachCase { c in
@@ -66,12 +59,8 @@ extension PlanRenderer {
             if json.bufferedByteCount >= piece { flush(&json) }
         }
         json.endArray()
-        json.field("covered", machine.covered)
-        json.field("duplicate_total_bytes", m.duplicateTotal)
-        json.key("fix")
-        json.beginArray()
-        for edit in fix {
-            json.beginObject()
+        scalars.write(upTo: "fix", into: &json)
+        writeObjects(fix, into: &json) { json, edit in
             json.key("column")
             if let at = edit.location { json.int(at.column) } else { json.null() }
             json.field("from_bytes", edit.from)
@@ -79,36 +68,33 @@ extension PlanRenderer {
             if let at = edit.location { json.int(at.line) } else { json.null() }
             json.field("target", edit.target)
             json.field("to_bytes", edit.to)
-            json.endObject()
         }
-        json.endArray()
-        json.field("fluid_total_bytes", m.fluidTotal)
-        json.field("footprint_bytes", m.footprint)
-        json.field("memory_bytes", m.memory)
-        json.field("monitor_bytes", m.monitor)
-        json.field("name", m.name)
-        json.field("pool_bytes", m.pool)
-        json.field("reserve_minimum_bytes", m.reserveMinimum)
-        json.field("savings_bytes", m.savings)
-        json.key("savings_percent")
-        json.decimal(m.savingsPercent.tenths, decimals: 1)
-        json.key("standbys")
-        json.beginArray()
-        for s in m.standbys {
-            json.beginObject()
+        scalars.write(upTo: "standbys", into: &json)
+        writeObjects(m.standbys, into: &json) { json, s in
             json.field("allocated_bytes", s.allocated)
             json.field("kernel_bytes", s.kernel)
             json.field("minimum_bytes", s.minimum)
             json.field("name", s.name)
             writeStrings("protects", s.protects, into: &json)
             json.field("resident_bytes", s.resident)
-            json.endObject()
         }
-        json.endArray()
-        json.field("static_total_bytes", m.staticTotal)
+        scalars.write(upTo: nil, into: &json)
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
         json.endObject()
         flush(&json)
+    }
+
+    /// An array of one object per item, whose members `body` writes.
+    private static func writeObjects<Item>(
+        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter, Item) -> Void
+    ) {
+        json.beginArray()
+        for item in items {
+            json.beginObject()
+            body(&json, item)
+            json.endObject()
+        }
+        json.endArray()
     }
 
     static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
@@ -116,60 +102,60 @@ extension PlanRenderer {
         // cases. Most of a case's lists are empty, and an empty one is written
         // here rather than through a call.
         var o = json.beginMembers()
-        o.field(k.action, orNull: c.actionName)
-        o.field(k.covered, c.covered)
-        o.field(k.id, c.id)
-        o.field(k.kind, c.kindName)
+        o.field(k[.action], orNull: c.actionName)
+        o.field(k[.covered], c.covered)
+        o.field(k[.id], c.id)
+        o.field(k[.kind], c.kindName)
         let lost = c.lostJobs
-        lost.isEmpty ? o.emptyArray(k.lostJobs) : o.strings(k.lostJobs, lost)
-        o.field(k.poolDrawBytes, c.poolDraw)
-        o.field(k.severity, orNull: c.severityName)
-        !c.shortages.isEmpty ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k.shortages)
-        o.field(k.shortfallBytes, c.shortfall)
+        lost.isEmpty ? o.emptyArray(k[.lostJobs]) : o.strings(k[.lostJobs], lost)
+        o.field(k[.poolDrawBytes], c.poolDraw)
+        o.field(k[.severity], orNull: c.severityName)
+        !c.shortages.isEmpty ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k[.shortages])
+        o.field(k[.shortfallBytes], c.shortfall)
         let takenOver = c.takenOver
-        takenOver.isEmpty ? o.emptyArray(k.takenOver) : o.strings(k.takenOver, takenOver)
-        o.field(k.target, c.target)
+        takenOver.isEmpty ? o.emptyArray(k[.takenOver]) : o.strings(k[.takenOver], takenOver)
+        o.field(k[.target], c.target)
         let unprotected = c.unprotectedJobs
-        unprotected.isEmpty ? o.emptyArray(k.unprotectedJobs) : o.strings(k.unprotectedJobs, unprotected)
-        o.field(k.unprotectedMemoryBytes, c.unprotectedMemory)
-        !c.unrecoverable.isEmpty ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k.unrecoverable)
+        unprotected.isEmpty ? o.emptyArray(k[.unprotectedJobs]) : o.strings(k[.unprotectedJobs], unprotected)
+        o.field(k[.unprotectedMemoryBytes], c.unprotectedMemory)
+        !c.unrecoverable.isEmpty ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k[.unrecoverable])
         json.endMembers(o)
     }
 
     private static func writeShortages(_ shortages: [Shortage], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k.shortages, shortages) { o, s in
-            o.field(k.drawBytes, s.draw)
-            o.field(k.heldBytes, s.held)
-            o.field(k.machine, s.machine)
-            o.field(k.releasedBytes, s.released)
-            o.field(k.requiredPoolBytes, orNull: s.requiredPool)
-            o.field(k.shortfallBytes, s.shortfall)
-            o.objects(k.standbys, s.standbys) { o, st in
-                o.field(k.coveringAllocationBytes, st.coveringAllocation)
-                o.field(k.drawnBytes, st.drawn)
-                o.field(k.freeBytes, st.free)
-                o.field(k.handedBytes, st.handed)
-                o.field(k.missingBytes, st.missing)
-                o.field(k.needBytes, st.need)
-                o.strings(k.shortJobs, st.shortJobs)
-                o.field(k.standby, st.standby)
+        o.objects(k[.shortages], shortages) { o, s in
+            o.field(k[.drawBytes], s.draw)
+            o.field(k[.heldBytes], s.held)
+            o.field(k[.machine], s.machine)
+            o.field(k[.releasedBytes], s.released)
+            o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
+            o.field(k[.shortfallBytes], s.shortfall)
+            o.objects(k[.standbys], s.standbys) { o, st in
+                o.field(k[.coveringAllocationBytes], st.coveringAllocation)
+                o.field(k[.drawnBytes], st.drawn)
+                o.field(k[.freeBytes], st.free)
+                o.field(k[.handedBytes], st.handed)
+                o.field(k[.missingBytes], st.missing)
+                o.field(k[.needBytes], st.need)
+                o.strings(k[.shortJobs], st.shortJobs)
+                o.field(k[.standby], st.standby)
             }
         }
     }
 
     private static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k.unrecoverable, jobs) { o, u in
-            o.field(k.job, u.job)
+        o.objects(k[.unrecoverable], jobs) { o, u in
+            o.field(k[.job], u.job)
             switch u.reason {
             case .standbyDown(let standby):
-                o.field(k.reason, "standby_down")
-                o.field(k.standby, standby)
+                o.field(k[.reason], "standby_down")
+                o.field(k[.standby], standby)
             case .stoppedByPolicy:
-                o.field(k.reason, "stopped_by_policy")
-                o.field(k.standby, orNull: String?.none)
+                o.field(k[.reason], "stopped_by_policy")
+                o.field(k[.standby], orNull: String?.none)
             case .noStandby:
-                o.field(k.reason, "no_standby")
-                o.field(k.standby, orNull: String?.none)
+                o.field(k[.reason], "no_standby")
+                o.field(k[.standby], orNull: String?.none)
             }
         }
     }
@@ -190,36 +176,37 @@ extension PlanRenderer {
     struct CaseKeys {
         static let shared = CaseKeys()
         static let caseDepth = 5
-        let action = JSONWriter.Key("action", depth: Self.caseDepth)
-        let covered = JSONWriter.Key("covered", depth: Self.caseDepth)
-        let coveringAllocationBytes = JSONWriter.Key("covering_allocation_bytes")
-        let drawBytes = JSONWriter.Key("draw_bytes")
-        let drawnBytes = JSONWriter.Key("drawn_bytes")
-        let freeBytes = JSONWriter.Key("free_bytes")
-        let handedBytes = JSONWriter.Key("handed_bytes")
-        let heldBytes = JSONWriter.Key("held_bytes")
-        let id = JSONWriter.Key("id", depth: Self.caseDepth)
-        let job = JSONWriter.Key("job")
-        let kind = JSONWriter.Key("kind", depth: Self.caseDepth)
-        let lostJobs = JSONWriter.Key("lost_jobs", depth: Self.caseDepth)
-        let machine = JSONWriter.Key("machine")
-        let missingBytes = JSONWriter.Key("missing_bytes")
-        let needBytes = JSONWriter.Key("need_bytes")
-        let poolDrawBytes = JSONWriter.Key("pool_draw_bytes", depth: Self.caseDepth)
-        let reason = JSONWriter.Key("reason")
-        let releasedBytes = JSONWriter.Key("released_bytes")
-        let requiredPoolBytes = JSONWriter.Key("required_pool_bytes")
-        let severity = JSONWriter.Key("severity", depth: Self.caseDepth)
-        let shortJobs = JSONWriter.Key("short_jobs")
-        let shortages = JSONWriter.Key("shortages", depth: Self.caseDepth)
-        let shortfallBytes = JSONWriter.Key("shortfall_bytes", depth: Self.caseDepth)
-        let standby = JSONWriter.Key("standby")
-        let standbys = JSONWriter.Key("standbys")
-        let takenOver = JSONWriter.Key("taken_over", depth: Self.caseDepth)
-        let target = JSONWriter.Key("target", depth: Self.caseDepth)
-        let unprotectedJobs = JSONWriter.Key("unprotected_jobs", depth: Self.caseDepth)
-        let unprotectedMemoryBytes = JSONWriter.Key("unprotected_memory_bytes", depth: Self.caseDepth)
-        let unrecoverable = JSONWriter.Key("unrecoverable", depth: Self.caseDepth)
+
+        /// A case's own members; each is spelled as its name in snake case.
+        enum CaseMember: Int, CaseIterable {
+            case action, covered, id, kind, lostJobs, poolDrawBytes, severity, shortages, shortfallBytes, takenOver
+            case target, unprotectedJobs, unprotectedMemoryBytes, unrecoverable
+        }
+
+        /// The members of a case's shortages and unrecoverable jobs, spelled alike.
+        enum NestedMember: Int, CaseIterable {
+            case coveringAllocationBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
+            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
+        }
+
+        private let caseKeys = CaseMember.allCases.map { JSONWriter.Key(snakeCase($0), depth: CaseKeys.caseDepth) }
+        private let nestedKeys = NestedMember.allCases.map { JSONWriter.Key(snakeCase($0)) }
+
+        subscript(member: CaseMember) -> JSONWriter.Key { caseKeys[member.rawValue] }
+        subscript(member: NestedMember) -> JSONWriter.Key { nestedKeys[member.rawValue] }
+
+        /// `poolDrawBytes` as `pool_draw_bytes`: the schema's spelling of a member.
+        private static func snakeCase(_ member: some Any) -> String {
+            var name = ""
+            for c in String(describing: member) {
+                if c.isUppercase {
+                    name += "_" + c.lowercased()
+                } else {
+                    name.append(c)
+                }
+            }
+            return name
+        }
     }
 
 }
