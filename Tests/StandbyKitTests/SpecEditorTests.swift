@@ -176,11 +176,22 @@ private func examplesURL() -> URL {
             for comment in comments {
                 #expect(edited.contains(comment + "\n"), "\(comment) is gone")
             }
-            let (removed, added) = changedLines(text, edited)
-            let inserted = result.changes.reduce(0) { $0 + $1.added.count - $1.removed.count }
-            #expect(added.count - removed.count == inserted)
-            #expect(removed.count == result.changes.count)
-            #expect(removed.allSatisfy { $0.contains("memory:") })
+            // The edited text is the original with exactly the changes' lines
+            // replaced (a line diff could pair equal lines either way), and
+            // every line a change touches or adds is a `memory` key.
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for change in result.changes.reversed() {
+                #expect(Array(lines[change.line..<change.line + change.removed.count]) == change.removed)
+                lines.replaceSubrange(change.line..<change.line + change.removed.count, with: change.added)
+            }
+            #expect(lines.joined(separator: "\n") == edited)
+            for change in result.changes {
+                // A line that changes holds a memory value; a line that is added is a memory key.
+                for (old, new) in zip(change.removed, change.added) where old != new {
+                    #expect(old.contains("memory: ") && new.contains("memory: "), "\(old) → \(new)")
+                }
+                for new in change.added.dropFirst(change.removed.count) { #expect(new.contains("memory: "), "\(new)") }
+            }
         }
     }
 }
