@@ -24,8 +24,9 @@
 /// job its policy stops, a standby that fails with the machine) are listed,
 /// not fixed. Every size stays a multiple of its machine's granule.
 ///
-/// The result is planned again before it is returned, so its coverage is what
-/// the planner says of the changed spec, not what the rule expects.
+/// The result is planned again before it is returned (machine by machine), so
+/// its coverage is what the planner says of the changed spec, not what the
+/// rule expects.
 public enum LeastMemory {
     /// The least memory for `spec`, or the diagnostics that no memory fixes
     /// (errors of the spec other than memory that is too small). `faults`
@@ -108,7 +109,8 @@ public enum LeastMemory {
 
     /// The least memory `machine` needs for its OSes and for every job to start:
     /// the monitor, the allocations and, when some job expands its OS, the
-    /// reserve plus every expansion. `nil` past 2^63−1 bytes.
+    /// reserve plus every expansion; never less than the reserve itself. `nil`
+    /// past 2^63−1 bytes.
     ///
     /// The expansions come from the compiler itself, run on the machine with
     /// room for any expansion (each is at most its job's memory plus its OS's
