@@ -38,13 +38,7 @@ public enum DiffRenderer {
     /// Why a case newly uncovered is: what is short and on which machine, or
     /// the jobs no memory brings back.
     static func why(_ c: FaultCase) -> String {
-        var reasons: [String] = []
-        for s in c.shortages where s.shortfall > 0 {
-            reasons.append("\(Size.describe(s.shortfall)) short on \(s.machine)")
-        }
-        if !c.unrecoverable.isEmpty {
-            reasons.append("no memory brings back \(c.unrecoverable.map(\.job).joined(separator: ", "))")
-        }
+        let reasons = Sentences.whyNotCovered(c)
         return reasons.isEmpty ? "not covered" : reasons.joined(separator: "; ")
     }
 

@@ -116,21 +116,32 @@ enum Sentences {
 
     /// Why a case is not covered (the headline, and per shortage what each
     /// standby and the pool lacked) and what would cover it.
+    /// What a short case lacks, machine by machine: on the machine where the
+    /// fault happened `128 MiB short` (`… on vms50` with `namingOwn`), on
+    /// another `needs 4 GiB on rack2`, since a copy's shortfall lands where
+    /// its standby runs.
+    static func shortfalls(_ c: FaultCase, unit: Size.Unit, namingOwn: Bool) -> [String] {
+        c.shortages.filter { $0.shortfall > 0 }.map { s in
+            let bytes = Size.format(s.shortfall, unit: unit)
+            guard s.machine == c.machine else { return "needs \(bytes) on \(s.machine)" }
+            return namingOwn ? "\(bytes) short on \(s.machine)" : "\(bytes) short"
+        }
+    }
+
+    /// Why a case is not covered, on a line of its own (a diff, a CI finding):
+    /// what each machine is short of, and the jobs no memory brings back.
+    static func whyNotCovered(_ c: FaultCase) -> [String] {
+        var reasons = shortfalls(c, unit: .auto, namingOwn: true)
+        if !c.unrecoverable.isEmpty {
+            reasons.append("no memory brings back \(c.unrecoverable.map(\.job).joined(separator: ", "))")
+        }
+        return reasons
+    }
+
     static func explanation(_ c: FaultCase, pool poolPolicy: Bool, unit: Size.Unit) -> Explanation {
         let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
         var parts: [String] = []
-        if c.shortfall > 0 {
-            // The machine that is short is named when it is not the one where
-            // the fault happened: a copy's shortfall lands where its standby runs.
-            let elsewhere = c.shortages.filter { $0.machine != c.machine && $0.shortfall > 0 }
-            if elsewhere.isEmpty {
-                parts.append("\(size(c.shortfall)) short")
-            } else {
-                let here = c.shortages.filter { $0.machine == c.machine }.reduce(0) { $0 + $1.shortfall }
-                if here > 0 { parts.append("\(size(here)) short") }
-                for s in elsewhere { parts.append("needs \(size(s.shortfall)) on \(s.machine)") }
-            }
-        }
+        parts += shortfalls(c, unit: unit, namingOwn: false)
         if !c.unrecoverable.isEmpty {
             let n = c.unrecoverable.count
             parts.append("\(n) \(n == 1 ? "job" : "jobs") no memory can bring back")

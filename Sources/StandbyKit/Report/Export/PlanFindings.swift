@@ -21,17 +21,13 @@ public enum PlanFindings {
         var fixes: [String: Advice.MachineChange] = [:]
         for change in advice?.machines ?? [] { fixes[change.machine] = change }
         var findings: [Finding] = []
-        for (m, machinePlan) in plan.machines.enumerated() {
+        for (m, machinePlan) in plan.machines.enumerated() where !machinePlan.cases.allSatisfy(\.covered) {
             let machine = spec.machines[m]
+            let places = places(in: machine)
             for c in machinePlan.cases where !c.covered {
                 var message = "\(c.id) is not covered"
-                var why: [String] = []
                 var related: [Finding.Related] = []
                 for s in c.shortages where s.shortfall > 0 {
-                    why.append(
-                        s.machine == c.machine
-                            ? "\(Size.describe(s.shortfall)) short on \(s.machine)"
-                            : "needs \(Size.describe(s.shortfall)) on \(s.machine)")
                     if let fix = fixes[s.machine] { related.append(Finding.Related(message: "fix: " + fix.sentence(path: path), location: nil)) }
                     if let short = machineIndex[s.machine] {
                         let target = spec.machines[short]
@@ -41,31 +37,27 @@ public enum PlanFindings {
                                 location: target.memoryLocation ?? target.location))
                     }
                 }
-                if !c.unrecoverable.isEmpty {
-                    why.append("no memory brings back \(c.unrecoverable.map(\.job).joined(separator: ", "))")
-                }
+                let why = Sentences.whyNotCovered(c)
                 if !why.isEmpty { message += ": " + why.joined(separator: "; ") }
                 findings.append(
                     Finding(
                         rule: rule, level: .error, message: message, path: path,
-                        location: location(of: c, in: machine), related: related))
+                        location: c.kind == .machine ? machine.location : places[c.target] ?? machine.location,
+                        related: related))
             }
         }
         return findings
     }
 
-    /// Where the case's target is written: its OS, its job, or its machine.
-    static func location(of c: FaultCase, in machine: Machine) -> SourceLocation {
-        switch c.kind {
-        case .os, .memory, .standby:
-            return machine.oses.first { $0.name == c.target }?.location ?? machine.location
-        case .job:
-            for os in machine.oses {
-                if let job = os.jobs.first(where: { $0.name == c.target }) { return job.location }
-            }
-            return machine.location
-        case .machine:
-            return machine.location
+    /// Where each OS and job of `machine` is written, by name (OS and job
+    /// names share one namespace per machine): looked up once per machine,
+    /// not once per case, since a machine may have thousands of job cases.
+    static func places(in machine: Machine) -> [String: SourceLocation] {
+        var places: [String: SourceLocation] = [:]
+        for os in machine.oses {
+            places[os.name] = places[os.name] ?? os.location
+            for job in os.jobs { places[job.name] = places[job.name] ?? job.location }
         }
+        return places
     }
 }
