@@ -76,13 +76,15 @@ public enum LeastMemory {
             for (m, cm) in compiled.machines.enumerated() {
                 guard let lacks = missing[cm.name] else { continue }
                 let granule = cm.machine.granule
+                // What each OS took from the pool at start-up, in one pass over the steps.
+                var expanded = [Int](repeating: 0, count: cm.machine.oses.count)
+                for step in cm.steps { expanded[step.os] += step.expansion }
                 for (o, os) in cm.machine.oses.enumerated() {
                     guard let lack = lacks[os.name] else { continue }
                     // An allocation that grows first replaces what the standby
                     // took from the pool at start-up, then adds free memory.
-                    let expanded = cm.steps.reduce(0) { $0 + ($1.os == o ? $1.expansion : 0) }
                     guard let grown = add(os.memory, lack, granule: granule),
-                        let raised = add(grown, expanded, granule: granule)
+                        let raised = add(grown, expanded[o], granule: granule)
                     else {
                         overflow.append(m)
                         continue
