@@ -12,8 +12,8 @@ enum FixFormat: String, CaseIterable, ExpressibleByArgument {
     /// The format to write: `--format`, else the one `-o`'s extension names
     /// (`.diff` and `.patch` mean diff), else the spec.
     static func resolve(_ explicit: FixFormat?, output: String?) throws -> FixFormat {
-        let ext = output.flatMap { $0.split(separator: "/").last?.split(separator: ".").last.map { $0.lowercased() } }
-        let implied: FixFormat? = ext == "diff" || ext == "patch" ? .diff : nil
+        let ext = output.flatMap(fileExtension)?.lowercased()
+        let implied: FixFormat? = ext == ".diff" || ext == ".patch" ? .diff : nil
         if let explicit, let implied, explicit != implied {
             throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
         }

@@ -70,10 +70,7 @@ func purpose(_ format: OutputFormat) -> String {
 /// extension as written; `nil` for standard output, no extension or one that
 /// names no format.
 func formatImplied(byName path: String) -> (format: OutputFormat, extension: String)? {
-    guard path != "-" else { return nil }
-    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-    let ext = String(name[dot...])
+    guard let ext = fileExtension(path) else { return nil }
     let format: OutputFormat
     switch ext.dropFirst().lowercased() {
     case "txt", "text": format = .text
@@ -84,6 +81,15 @@ func formatImplied(byName path: String) -> (format: OutputFormat, extension: Str
     default: return nil
     }
     return (format, ext)
+}
+
+/// The extension of an output's file name as written (`.json`), or `nil` for
+/// standard output, a name without one, or a hidden file's leading dot.
+func fileExtension(_ path: String) -> String? {
+    guard path != "-" else { return nil }
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+    return String(name[dot...])
 }
 
 /// The formats of `compile`: every table format, no HTML report.
@@ -130,7 +136,7 @@ enum PlanFormat: String, ReportFormat {
 
     /// As ``ReportFormat/resolve(_:output:)``, with `.sarif` for SARIF.
     static func resolveWithFindings(_ explicit: PlanFormat?, output: String?) throws -> PlanFormat {
-        if let output, output.lowercased().hasSuffix(".sarif") {
+        if let output, fileExtension(output)?.lowercased() == ".sarif" {
             if let explicit, explicit != .sarif {
                 throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension '.sarif'; drop --format or rename the output")
             }
