@@ -72,7 +72,7 @@ struct FixCommand: ParsableCommand {
             let source = read.source
             // Decoded only: an overcommitted machine or a job that cannot start
             // is an error of the spec that the fix itself removes.
-            let (decoded, diagnostics) = SpecDecoder.decode(source.bytes, limits: input.limits)
+            let (decoded, diagnostics) = decodeInput(read, limits: input.limits)
             guard let decoded, !diagnostics.hasErrors else {
                 input.report(diagnostics, in: source)
                 throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")

@@ -61,18 +61,28 @@ private func describe(fd: Int32) -> (FileIdentity?, Int?) {
 /// as "more than the limit" for a pipe, whose size nobody knows.
 func compileInput(_ input: SpecInput, limits: YAMLLimits) -> (CompiledSpec?, Diagnostics) {
     let (compiled, diagnostics) = Pipeline.compile(input.source, limits: limits)
-    guard input.source.bytes.count > limits.maxInputBytes else { return (compiled, diagnostics) }
+    return (compiled, sized(diagnostics, of: input, limits: limits))
+}
+
+/// Decodes a spec read by ``readSource(_:maxBytes:)`` without validating it
+/// (`fix` removes what validation would find too small), its too-large error
+/// sized as ``compileInput(_:limits:)`` sizes it.
+func decodeInput(_ input: SpecInput, limits: YAMLLimits) -> (Spec?, Diagnostics) {
+    let (spec, diagnostics) = SpecDecoder.decode(input.source.bytes, limits: limits)
+    return (spec, sized(diagnostics, of: input, limits: limits))
+}
+
+/// `diagnostics` with the input-too-large error giving the file's size.
+private func sized(_ diagnostics: Diagnostics, of input: SpecInput, limits: YAMLLimits) -> Diagnostics {
+    guard input.source.bytes.count > limits.maxInputBytes else { return diagnostics }
     let size = input.fileSize.map { "\($0) bytes, " } ?? ""
-    return (
-        compiled,
-        Diagnostics(
-            diagnostics.all.map { diagnostic in
-                guard diagnostic.code == .inputTooLarge else { return diagnostic }
-                var sized = diagnostic
-                sized.message = "the input is \(size)more than the limit of \(limits.maxInputBytes) bytes"
-                return sized
-            })
-    )
+    return Diagnostics(
+        diagnostics.all.map { diagnostic in
+            guard diagnostic.code == .inputTooLarge else { return diagnostic }
+            var sized = diagnostic
+            sized.message = "the input is \(size)more than the limit of \(limits.maxInputBytes) bytes"
+            return sized
+        })
 }
 
 /// Reads up to `maxBytes + 1` bytes: one byte over the limit is enough for the

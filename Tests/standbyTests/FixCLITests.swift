@@ -53,6 +53,11 @@ import Testing
         #expect(result.status == 1)
         #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(result.err.contains("<stdin>:"))
+        // A spec over the size limit is refused with the file's own size, as by every command.
+        let big = try CLI.run(["fix", CLI.path("examples/patent-fig4.yaml"), "--max-input-bytes", "100"])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: CLI.path("examples/patent-fig4.yaml"))[.size] as? Int)
+        #expect(big.status == 1)
+        #expect(big.err.contains("the input is \(size) bytes, more than the limit of 100 bytes"))
     }
 
     @Test func inPlaceWithAnOutputIsAUsageError() throws {
