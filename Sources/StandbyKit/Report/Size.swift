@@ -62,3 +62,105 @@ public enum Size {
         return cents < 10 ? ".0\(cents)" : ".\(cents)"
     }
 }
+
+extension Size {
+    /// One unit and precision for sizes that are read together — a table's
+    /// column, a block of totals, a sentence that compares, a chart's labels —
+    /// so that they never mix units (`17984 MiB` above `20.5 GiB`).
+    ///
+    /// With a fixed unit, each size is shown as ``format(_:unit:)`` shows it.
+    /// With `auto` (``scale(for:unit:)``): the unit of the largest value (the
+    /// largest binary unit it reaches), and the fewest decimals, at most
+    /// ``maxDecimals``, that show every value exactly; failing that, enough
+    /// decimals for three significant digits of the largest value, more if
+    /// two different values would otherwise look the same or a value other
+    /// than zero would look like zero; and when even ``maxDecimals`` cannot
+    /// keep them apart, the next smaller unit. Values are rounded half away
+    /// from zero; the exact bytes are in the JSON and CSV exports.
+    public struct Scale: Sendable, Equatable {
+        /// The unit every value is shown in (never `auto`).
+        public let unit: Unit
+        /// Decimals shown after the point (all values get the same number).
+        public let decimals: Int
+        /// A unit the user chose: values are formatted one by one, `~` marking those not exact.
+        let fixed: Bool
+
+        /// `size` in this scale: `17.6 GiB`.
+        public func format(_ bytes: Int) -> String {
+            if fixed { return Size.format(bytes, unit: unit) }
+            return Size.rounded(bytes, unit: unit, decimals: decimals)
+        }
+    }
+
+    /// The most decimals an `auto` scale shows before it moves to a smaller unit.
+    public static let maxDecimals = 3
+
+    /// The scale for `values` read together (see ``Scale``). Costs a sort of
+    /// the distinct values: O(n log n) for n values.
+    public static func scale(for values: some Sequence<Int>, unit: Unit) -> Scale {
+        if unit != .auto { return Scale(unit: unit, decimals: 0, fixed: true) }
+        let distinct = Set(values.lazy.map(\.magnitude)).sorted()
+        guard let largest = distinct.last, largest > 0 else { return Scale(unit: .B, decimals: 0, fixed: false) }
+        let units: [Unit] = [.TiB, .GiB, .MiB, .KiB, .B]
+        let first = units.firstIndex { largest >= $0.magnitude } ?? units.count - 1
+        for u in units[first...] {
+            if u == .B { break }
+            if let exact = (0...maxDecimals).first(where: { d in distinct.allSatisfy { exactly($0, u, d) } }) {
+                return Scale(unit: u, decimals: exact, fixed: false)
+            }
+            let whole = largest / u.magnitude
+            let significant = whole >= 100 ? 0 : whole >= 10 ? 1 : 2
+            if let d = (significant...maxDecimals).first(where: { keepsApart(distinct, u, $0) }) {
+                return Scale(unit: u, decimals: d, fixed: false)
+            }
+        }
+        return Scale(unit: .B, decimals: 0, fixed: false)
+    }
+
+    /// Whether `magnitude` shows exactly in `unit` with `decimals` decimals.
+    private static func exactly(_ magnitude: UInt, _ unit: Unit, _ decimals: Int) -> Bool {
+        // rest < 2^40 and 10^decimals ≤ 1000, so the product fits.
+        (magnitude % unit.magnitude) * power(decimals) % unit.magnitude == 0
+    }
+
+    /// Whether sorted distinct magnitudes keep apart, and away from zero, when rounded.
+    private static func keepsApart(_ sorted: [UInt], _ unit: Unit, _ decimals: Int) -> Bool {
+        var previous: (whole: UInt, fraction: UInt)? = nil
+        for value in sorted {
+            let shown = roundedParts(value, unit, decimals)
+            if value > 0 && shown == (0, 0) { return false }
+            if let p = previous, p == shown { return false }
+            previous = shown
+        }
+        return true
+    }
+
+    private static func power(_ decimals: Int) -> UInt {
+        var p: UInt = 1
+        for _ in 0..<decimals { p *= 10 }
+        return p
+    }
+
+    /// The whole units and the decimals' digits of `magnitude`, rounded half away from zero.
+    private static func roundedParts(_ magnitude: UInt, _ unit: Unit, _ decimals: Int) -> (whole: UInt, fraction: UInt) {
+        let p = power(decimals)
+        let (whole, rest) = magnitude.quotientAndRemainder(dividingBy: unit.magnitude)
+        // rest < 2^40: rest × 10^decimals cannot overflow.
+        let (fraction, r) = (rest * p).quotientAndRemainder(dividingBy: unit.magnitude)
+        if r * 2 >= unit.magnitude {
+            return fraction + 1 == p ? (whole + 1, 0) : (whole, fraction + 1)
+        }
+        return (whole, fraction)
+    }
+
+    /// `bytes` in `unit` with exactly `decimals` decimals: `17.6 GiB`, `0 MiB`.
+    static func rounded(_ bytes: Int, unit: Unit, decimals: Int) -> String {
+        if unit == .B || unit == .auto { return "\(bytes) B" }
+        let (whole, fraction) = roundedParts(bytes.magnitude, unit, decimals)
+        let sign = bytes < 0 && (whole, fraction) != (0, 0) ? "-" : ""
+        guard decimals > 0 else { return "\(sign)\(whole) \(unit.rawValue)" }
+        var digits = String(fraction)
+        if digits.count < decimals { digits = String(repeating: "0", count: decimals - digits.count) + digits }
+        return "\(sign)\(whole).\(digits) \(unit.rawValue)"
+    }
+}
