@@ -2,6 +2,7 @@ import ArgumentParser
 import StandbyKit
 
 extension FaultKind: ExpressibleByArgument {}
+extension PlanDetail: ExpressibleByArgument {}
 
 /// `standby plan`: every single fault simulated, and the figures.
 struct PlanCommand: ParsableCommand {
@@ -26,6 +27,13 @@ struct PlanCommand: ParsableCommand {
         help: ArgumentHelp(
             "Show the full table after one case, step by step (an id such as vms50/os/active).", valueName: "id"))
     var caseID: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How much follows the summary in text, Markdown and HTML: summary, machines (each machine's tables and "
+                + "cases not covered) or cases (also every case); default: cases for one machine, summary for more.",
+            valueName: "level"))
+    var detail: PlanDetail?
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
@@ -70,7 +78,8 @@ struct PlanCommand: ParsableCommand {
                 let fix = fix(compiled, covered: figures.covered, kinds)
                 try output.write(inputs: read) { out in
                     PlanRenderer.render(
-                        figures, compiled: compiled, format: format, unit: output.unit, fix: fix, to: &out)
+                        figures, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail,
+                        path: path, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
             }
@@ -87,7 +96,9 @@ struct PlanCommand: ParsableCommand {
             }
             let fix = fix(compiled, covered: plan.covered, kinds)
             try output.write(inputs: read) { out in
-                PlanRenderer.render(plan, compiled: compiled, format: format, unit: output.unit, fix: fix, to: &out)
+                PlanRenderer.render(
+                    plan, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail, path: path,
+                    to: &out)
             }
             return plan.covered ? .ok : .uncovered
         }

@@ -25,11 +25,12 @@ enum PlanRenderFixtures {
         return try #require(compiled, sourceLocation: sourceLocation)
     }
 
-    static func render(_ plan: Plan, _ compiled: CompiledSpec, _ format: OutputFormat, unit: Size.Unit = .auto)
-        -> String
-    {
+    static func render(
+        _ plan: Plan, _ compiled: CompiledSpec, _ format: OutputFormat, unit: Size.Unit = .auto,
+        detail: PlanDetail? = nil
+    ) -> String {
         var out = ""
-        PlanRenderer.render(plan, compiled: compiled, format: format, unit: unit, to: &out)
+        PlanRenderer.render(plan, compiled: compiled, format: format, unit: unit, detail: detail, to: &out)
         return out
     }
 
@@ -109,12 +110,13 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         #expect(text.contains("\n  savings               32 MiB  7.7 % of the duplicate total\n"))
         // The memory case: not covered, 128 MiB short, and why.
         #expect(text.contains("\n  not covered:\n    vms50/memory/active: 128 MiB short\n"))
-        #expect(text.contains("standby: its copies need 128 MiB; it had 0 B free and was handed 0 B"))
+        #expect(text.contains("standby: its copies need 128 MiB; it had 0 MiB free and was handed 0 MiB"))
         #expect(text.contains("A could not start"))
         #expect(text.contains("would be covered by a pool of 128 MiB on vms50 after start-up"))
         #expect(text.contains("or standby at 160 MiB"))
+        // One unit per column: the shortfalls' is MiB, the pool draws' (all 0) bytes.
         #expect(text.contains("\n  vms50/memory/active    no         128 MiB        0 B  A, B       -\n"))
-        #expect(text.contains("\n  vms50/os/active        yes            0 B        0 B  B          A\n"))
+        #expect(text.contains("\n  vms50/os/active        yes          0 MiB        0 B  B          A\n"))
         #expect(text.contains("\n    vms50/standby/standby: A runs unprotected (128 MiB)\n"))
     }
 
@@ -122,7 +124,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         let text = F.render(withoutMemory, compiled, .text)
         #expect(text.hasPrefix("covered: yes — all 6 cases are covered\n"))
         #expect(text.contains("fluid 256 MiB vs duplicate 416 MiB: saves 160 MiB (38.5 %); static 384 MiB\n"))
-        #expect(text.contains("\n  reserve minimum          0 B  "))
+        #expect(text.contains("\n  reserve minimum        0 MiB  "))
         #expect(text.contains("\n  savings              160 MiB  38.5 % of the duplicate total\n"))
         #expect(!text.contains("not covered:"))
     }
@@ -248,14 +250,16 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
     func exampleGolden(name: String) throws {
         let compiled = try F.compile(example: name)
         let plan = Planner.plan(compiled)
+        // The summary a fleet gets by default, and every detail.
         try F.checkGolden(F.render(plan, compiled, .text), "\(name).txt")
+        try F.checkGolden(F.render(plan, compiled, .text, detail: .cases), "\(name).cases.txt")
         try F.checkGolden(F.render(plan, compiled, .json), "\(name).json")
     }
 
     /// docs/planning.md's figures for examples/cross-machine.yaml.
     @Test func crossMachineShowsFleetTotalsFirst() throws {
         let compiled = try F.compile(example: "cross-machine")
-        let text = F.render(Planner.plan(compiled), compiled, .text)
+        let text = F.render(Planner.plan(compiled), compiled, .text, detail: .cases)
         #expect(text.hasPrefix("covered: no — "))
         #expect(text.contains("\nfluid 71 GiB vs duplicate 94 GiB: saves 23 GiB (24.5 %); static 71 GiB\n"))
         #expect(text.contains("\nfleet of 2 machines:\n"))
@@ -431,7 +435,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
             explanation.details.map(\.plain) == [
                 "s: its copies need 24 MiB; it had 8 MiB free and was handed 8 MiB; it lacked 8 MiB and may not draw "
                     + "from the pool (pool: false); j could not start",
-                "pool of m: held 16 MiB (16 MiB of it released by the fault), gave 0 B; 8 MiB short",
+                "pool of m: held 16 MiB (16 MiB of it released by the fault), gave 0 MiB; 8 MiB short",
                 "would be covered by s at 40 MiB (machine memory +8 MiB)",
             ])
     }
@@ -522,7 +526,7 @@ private struct MeasuringStream: TextOutputStream {
         #expect(plan.cases.count > 3000)
         for format in [OutputFormat.json, .csv, .text, .markdown] {
             var out = MeasuringStream()
-            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .auto, to: &out)
+            PlanRenderer.render(plan, compiled: compiled, format: format, unit: .auto, detail: .cases, to: &out)
             #expect(out.largestWrite < 16 << 10, "\(format): a write of \(out.largestWrite) bytes")
             #expect(out.writes > plan.cases.count, "\(format)")
         }

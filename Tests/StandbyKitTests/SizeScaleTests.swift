@@ -33,7 +33,7 @@ import Testing
 
     @Test func differentValuesStayDifferentAndNothingButZeroLooksLikeZero() {
         // 1 MiB in a GiB column needs three decimals.
-        #expect(shown([gi, mi, 0]) == ["1.000 GiB", "0.001 GiB", "0.000 GiB"])
+        #expect(shown([gi, mi, 0]) == ["1.000 GiB", "0.001 GiB", "0 GiB"])
         // Too close for three decimals of a TiB: the column moves to GiB.
         let close = [ti, ti + mi]
         #expect(shown(close) == ["1024.000 GiB", "1024.001 GiB"])

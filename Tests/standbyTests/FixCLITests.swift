@@ -85,7 +85,8 @@ import Testing
         #expect(fix.err.contains(line))
         let text = try CLI.run(["plan", spec])
         #expect(text.status == 2)
-        #expect(text.out.contains("\n  \(line)\n"))
+        // The summary's line: the same edit, and the case it is short in.
+        #expect(text.out.contains("\n  vms50: memory 256 MiB → 384 MiB (\(spec):41:13); vms50/memory/active is 128 MiB short\n"))
         let markdown = try CLI.run(["plan", spec, "--format", "markdown"])
         #expect(markdown.out.contains("- vms50: memory 256 MiB → 384 MiB ("))
         let html = try CLI.run(["plan", spec, "--format", "html"])

@@ -18,6 +18,9 @@ public struct PlanFix: Sendable {
     /// The edits of machine `name`, none when it needs no change.
     func edits(of name: String) -> [Advice.Edit] { changes[name]?.edits ?? [] }
 
+    /// Machine `name`'s change, if it has one.
+    func change(of name: String) -> Advice.MachineChange? { changes[name] }
+
     /// The sentence of machine `name`'s change, if it has one.
     func sentence(of name: String) -> Words? { changes[name].map { Sentences.fix($0, path: path) } }
 

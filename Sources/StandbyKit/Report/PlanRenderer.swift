@@ -53,8 +53,9 @@ public enum PlanRenderer {
     /// sentence per machine that changes, JSON each machine's `fix` edits.
     public static func render(
         _ plan: Plan, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit, fix: PlanFix? = nil,
-        to out: inout some TextOutputStream
+        detail: PlanDetail? = nil, path: String? = nil, to out: inout some TextOutputStream
     ) {
+        let detail = detail ?? .automatic(machines: plan.machines.count)
         let summary = PlanSummary(plan)
         let machines: Machines = { body in plan.machines.forEach(body) }
         let exported = plan.machines.lazy.map { m in
@@ -62,7 +63,9 @@ public enum PlanRenderer {
         }
         switch format {
         case .text, .markdown:
-            renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
+            renderHuman(
+                summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix,
+                detail: detail, path: path ?? fix?.path, to: &out)
         case .json:
             renderJSON(summary, to: &out) { json, piece, flush in
                 for m in exported {
@@ -84,13 +87,16 @@ public enum PlanRenderer {
     /// whole plan and makes it.
     public static func render(
         _ figures: PlanFigures, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit, fix: PlanFix? = nil,
-        to out: inout some TextOutputStream
+        detail: PlanDetail? = nil, path: String? = nil, to out: inout some TextOutputStream
     ) {
+        let detail = detail ?? .automatic(machines: figures.machineCount)
         let summary = PlanSummary(figures)
         let machines: Machines = { body in Planner.forEachMachine(figures, body) }
         switch format {
         case .text, .markdown:
-            renderHuman(summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix, to: &out)
+            renderHuman(
+                summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix,
+                detail: detail, path: path ?? fix?.path, to: &out)
         case .json:
             renderJSON(summary, to: &out) { json, piece, flush in
                 writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
@@ -118,12 +124,12 @@ public enum PlanRenderer {
     /// The text or Markdown report, which both renders write alike from their machines.
     private static func renderHuman(
         _ summary: PlanSummary, _ machines: Machines, compiled: CompiledSpec, markdown: Bool, unit: Size.Unit,
-        fix: PlanFix?, to out: inout some TextOutputStream
+        fix: PlanFix?, detail: PlanDetail, path: String?, to out: inout some TextOutputStream
     ) {
         if markdown {
-            renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+            renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, to: &out)
         } else {
-            renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, to: &out)
+            renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, to: &out)
         }
     }
 

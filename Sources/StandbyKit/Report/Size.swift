@@ -92,6 +92,21 @@ extension Size {
         }
     }
 
+    /// The largest unit that shows every one of `values` exactly with at most
+    /// ``maxDecimals`` decimals, and the fewest decimals that do: for values an
+    /// operator writes into a spec (a change's old and new size), where a
+    /// rounded figure would be wrong to copy.
+    public static func exactScale(for values: some Sequence<Int>) -> Scale {
+        let distinct = Set(values.lazy.map(\.magnitude)).sorted()
+        guard let largest = distinct.last, largest > 0 else { return Scale(unit: .B, decimals: 0, fixed: false) }
+        for u in [Unit.TiB, .GiB, .MiB, .KiB] where largest >= u.magnitude {
+            if let d = (0...maxDecimals).first(where: { d in distinct.allSatisfy { exactly($0, u, d) } }) {
+                return Scale(unit: u, decimals: d, fixed: false)
+            }
+        }
+        return Scale(unit: .B, decimals: 0, fixed: false)
+    }
+
     /// The most decimals an `auto` scale shows before it moves to a smaller unit.
     public static let maxDecimals = 3
 
@@ -156,6 +171,8 @@ extension Size {
     /// `bytes` in `unit` with exactly `decimals` decimals: `17.6 GiB`, `0 MiB`.
     static func rounded(_ bytes: Int, unit: Unit, decimals: Int) -> String {
         if unit == .B || unit == .auto { return "\(bytes) B" }
+        // Nothing is nothing in any unit: no decimals to read.
+        if bytes == 0 { return "0 \(unit.rawValue)" }
         let (whole, fraction) = roundedParts(bytes.magnitude, unit, decimals)
         let sign = bytes < 0 && (whole, fraction) != (0, 0) ? "-" : ""
         guard decimals > 0 else { return "\(sign)\(whole) \(unit.rawValue)" }

@@ -10,9 +10,9 @@ enum PlanBlock {
     case savings(String)
     /// The fault kinds simulated.
     case faults(String)
-    /// The least memory that covers every case memory can cover: one
-    /// sentence per machine that changes.
-    case fix([Words])
+    /// A list of the summary: the machines that need more memory, the
+    /// cases no memory covers, the machines with memory to spare.
+    case list(SummaryList)
     /// The fleet's figures, when there is more than one machine.
     case fleet(machines: Int, figures: [Figure])
     /// A machine's section starts: its name and its compiled summary.
@@ -28,6 +28,34 @@ enum PlanBlock {
     /// Cases with what is said of each: the cases not covered, or those
     /// that leave jobs unprotected.
     case cases(CaseList)
+}
+
+/// How much of the plan a human report shows after its summary.
+public enum PlanDetail: String, CaseIterable, Sendable {
+    /// The summary alone: coverage, totals, the machines that need more
+    /// memory (each with its fix), the cases no memory covers, the machines
+    /// with memory to spare, the fleet's figures.
+    case summary
+    /// Also each machine's standbys, actives, figures and cases not covered.
+    case machines
+    /// Also every case of every machine.
+    case cases
+
+    /// What a report shows when not told: everything for one machine (the
+    /// summary and the machine's detail read as one short page), the summary
+    /// alone for a fleet.
+    static func automatic(machines: Int) -> PlanDetail { machines <= 1 ? .cases : .summary }
+}
+
+/// A list of the summary, longest lists cut short.
+struct SummaryList {
+    /// Its heading: `needs more memory`.
+    var title: String
+    /// What the list is and how it is ordered: `3 machines, most memory short first`.
+    var note: Words
+    var items: [Words]
+    /// What was left out and how to see it, when the list was cut.
+    var leftOut: Words?
 }
 
 /// A table of a report. Rows are made on demand, so that a renderer can read
@@ -68,24 +96,30 @@ struct CaseList {
 
 extension PlanRenderer {
     /// The plan report's blocks, in reading order, handed to `yield`: the
-    /// summary, then each machine's blocks as the machine is planned, so that
-    /// one machine's cases are held at a time.
+    /// summary (which reads every machine once first), then, with `detail`,
+    /// each machine's blocks as the machine is planned again, so that one
+    /// machine's cases are held at a time.
     static func walkPlan(
         _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
-        _ yield: (PlanBlock) -> Void
+        detail: PlanDetail, path: String?, _ yield: (PlanBlock) -> Void
     ) {
+        var digest = PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path)
+        machines { digest.add($0) }
         yield(.coverage(Sentences.coverage(total: plan.caseCount, uncovered: plan.uncoveredCaseCount)))
         yield(.savings(Sentences.savings(plan.totals, unit: unit)))
         yield(.faults(Sentences.faultList(plan.faults)))
-        if let fix, !fix.advice.machines.isEmpty { yield(.fix(fix.sentences)) }
+        for list in digest.lists(machineCount: plan.machineCount) { yield(.list(list)) }
         if plan.machineCount > 1 {
             yield(.fleet(machines: plan.machineCount, figures: Sentences.figures(plan.totals, unit: unit)))
         }
+        guard detail != .summary else { return }
         let byName = compiledMachines(compiled)
         let pool = compiled.spec.policies.pool
+        var index = 0
         // `machines` runs its body before it returns: `yield` only looks escaping.
         withoutActuallyEscaping(yield) { yield in
             machines { m in
+                defer { index += 1 }
                 yield(.machine(name: m.name, summary: summary(m, byName[m.name], unit: unit)))
                 if plan.machineCount > 1 {
                     let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
@@ -93,16 +127,23 @@ extension PlanRenderer {
                 }
                 // One machine's fix is the one said first; a fleet's also stands in its machine's section.
                 let own = plan.machineCount > 1 ? fix?.sentence(of: m.name) : nil
-                walkMachine(m, pool: pool, unit: unit, fix: own, yield)
+                let spare =
+                    plan.machineCount > 1 && !digest.isShort(m.name) ? SpareMemory.of(m, in: compiled, machine: index) : nil
+                walkMachine(m, pool: pool, unit: unit, fix: own, spare: spare, path: digest.path,
+                            cases: detail == .cases, yield)
             }
         }
     }
 
     /// The blocks of one machine after its heading.
     private static func walkMachine(
-        _ m: MachinePlan, pool: Bool, unit: Size.Unit, fix: Words?, _ yield: (PlanBlock) -> Void
+        _ m: MachinePlan, pool: Bool, unit: Size.Unit, fix: Words?, spare: SpareMemory?, path: String?, cases: Bool,
+        _ yield: (PlanBlock) -> Void
     ) {
-        let size = { (bytes: Int) in ReportTable.Cell.words(Words(stringLiteral: Size.format(bytes, unit: unit))) }
+        // One scale for the standbys' two size columns (they are compared), one for the footprints.
+        let standbyScale = Size.scale(for: m.standbys.flatMap { [$0.allocated, $0.minimum] }, unit: unit)
+        let activeScale = Size.scale(for: m.actives.map(\.footprint), unit: unit)
+        let size = { (bytes: Int, scale: Size.Scale) in ReportTable.Cell.words(Words(stringLiteral: scale.format(bytes))) }
         yield(
             .table(
                 ReportTable(
@@ -112,7 +153,8 @@ extension PlanRenderer {
                     rowCount: m.standbys.count,
                     row: { i in
                         let s = m.standbys[i]
-                        return [.words(.quoted(s.name)), size(s.allocated), size(s.minimum), .names(s.protects)]
+                        return [.words(.quoted(s.name)), size(s.allocated, standbyScale), size(s.minimum, standbyScale),
+                                .names(s.protects)]
                     }, empty: Sentences.noStandby)))
         yield(
             .table(
@@ -123,12 +165,14 @@ extension PlanRenderer {
                     rowCount: m.actives.count,
                     row: { i in
                         let a = m.actives[i]
-                        return [.words(.quoted(a.name)), size(a.footprint), .names(a.protectedBy)]
+                        return [.words(.quoted(a.name)), size(a.footprint, activeScale), .names(a.protectedBy)]
                     }, empty: Sentences.noActive)))
         yield(.figures(Sentences.figures(m, unit: unit)))
         if !m.unrecoverableJobs.isEmpty { yield(.remark(Sentences.unrecoverableJobs(m.unrecoverableJobs))) }
         if let fix { yield(.remark("fix: " + fix)) }
+        if let spare { yield(.remark("spare: " + Sentences.spare(spare, path: path))) }
         if let list = notCovered(m, pool: pool, unit: unit) { yield(.cases(list)) }
+        guard cases else { return }
         let unprotected = m.cases.filter { !$0.unprotectedJobs.isEmpty }.map { c in
             Explanation(headline: "\(name: c.id): \(Sentences.unprotected(c, unit: unit))", details: [], covers: [])
         }
@@ -149,6 +193,9 @@ extension PlanRenderer {
     /// too: Markdown escapes them all (a fixed unit's `~1.33 MiB` as `\~1.33 MiB`).
     private static func caseTable(_ cases: [FaultCase], unit: Size.Unit) -> ReportTable {
         let quoted = { (text: String) in ReportTable.Cell.words(.quoted(text)) }
+        // One scale per size column.
+        let shortfall = Size.scale(for: cases.lazy.map(\.shortfall), unit: unit)
+        let draw = Size.scale(for: cases.lazy.map(\.poolDraw), unit: unit)
         return ReportTable(
             title: "Cases",
             columns: [.init(name: "case"), .init(name: "covered"), .init(name: "shortfall", rightAligned: true),
@@ -159,8 +206,8 @@ extension PlanRenderer {
             rowCount: cases.count,
             row: { i in
                 let c = cases[i]
-                return [quoted(c.id), quoted(c.covered ? "yes" : "no"), quoted(Size.format(c.shortfall, unit: unit)),
-                        quoted(Size.format(c.poolDraw, unit: unit)), .names(c.lostJobs), .names(c.takenOver)]
+                return [quoted(c.id), quoted(c.covered ? "yes" : "no"), quoted(shortfall.format(c.shortfall)),
+                        quoted(draw.format(c.poolDraw)), .names(c.lostJobs), .names(c.takenOver)]
             }, empty: Sentences.noCase)
     }
 

@@ -13,18 +13,21 @@ enum Sentences {
         return "no — \(uncovered) of \(total) \(cases) \(uncovered == 1 ? "is" : "are") not covered"
     }
 
-    /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`.
+    /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`,
+    /// every size in one scale.
     static func savings(
         fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit
     ) -> String {
-        var text = "fluid \(Size.format(fluid, unit: unit)) vs duplicate \(Size.format(duplicate, unit: unit)): "
+        // The magnitude of Int.min does not fit an Int; no plan comes near it.
+        let saved = savings >= 0 ? savings : (savings == Int.min ? Int.max : -savings)
+        let scale = Size.scale(for: [fluid, duplicate, staticTotal, saved], unit: unit)
+        var text = "fluid \(scale.format(fluid)) vs duplicate \(scale.format(duplicate)): "
         if savings >= 0 {
-            text += "saves \(Size.format(savings, unit: unit)) (\(percent) %)"
+            text += "saves \(scale.format(saved)) (\(percent) %)"
         } else {
-            // The magnitude of Int.min does not fit an Int; no plan comes near it.
-            text += "costs \(Size.format(savings == Int.min ? Int.max : -savings, unit: unit)) more (\(percent) %)"
+            text += "costs \(scale.format(saved)) more (\(percent) %)"
         }
-        return text + "; static \(Size.format(staticTotal, unit: unit))"
+        return text + "; static \(scale.format(staticTotal))"
     }
 
     /// The savings of the fleet's totals.
@@ -46,29 +49,69 @@ enum Sentences {
         faults.isEmpty ? "none" : faults.map(\.rawValue).joined(separator: ", ")
     }
 
-    /// `jobs no memory can bring back: A, C`.
     /// One machine's least-memory change: `vms50: memory 256 MiB → 384 MiB
-    /// (spec.yaml:4:13) covers all 7 cases`. The path is made safe for a
-    /// terminal (it is the one text here that no spec rule keeps plain).
+    /// (spec.yaml:4:13) covers all 7 cases`.
     static func fix(_ change: Advice.MachineChange, path: String) -> Words {
-        var words: Words = "\(name: change.machine): "
-        for (i, edit) in change.edits.enumerated() {
+        let covers =
+            change.coveredCases == change.cases
+            ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
+            : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
+        return "\(name: change.machine): " + edits(change.edits, path: path) + " \(covers)"
+    }
+
+    /// What a change writes: `OS sb0 memory 1 GiB → 512 MiB (spec.yaml:9:17),
+    /// memory 40 GiB → 37 GiB (spec.yaml:4:13)`, each value and its new one
+    /// in one unit and exact (an operator copies them). The path is made safe for a terminal (it is the one text
+    /// here that no spec rule keeps plain).
+    static func edits(_ edits: [Advice.Edit], path: String?) -> Words {
+        var words: Words = ""
+        for (i, edit) in edits.enumerated() {
             if i > 0 { words += ", " }
             if edit.os != nil, let os = edit.target.split(separator: "/").dropLast().last {
                 words += "OS \(name: String(os)) memory "
             } else {
                 words += "memory "
             }
-            words += "\(Size.describe(edit.from)) → \(Size.describe(edit.to))"
-            if let at = edit.location { words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column))" }
+            let scale = Size.exactScale(for: [edit.from, edit.to])
+            words += "\(scale.format(edit.from)) → \(scale.format(edit.to))"
+            if let path, let at = edit.location {
+                words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column))"
+            }
         }
-        let covers =
-            change.coveredCases == change.cases
-            ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
-            : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
-        return words + " \(covers)"
+        return words
     }
 
+    /// Where a case is short on one machine: `vms50/memory/active is 128 MiB
+    /// short`, or, when the memory is missing on another machine than the
+    /// fault's, `m154/os/a2 needs 64 MiB on m155`.
+    static func shortOn(_ c: FaultCase, _ s: Shortage, unit: Size.Unit) -> Words {
+        let bytes = Size.format(s.shortfall, unit: unit)
+        return s.machine == c.machine ? "\(name: c.id) is \(bytes) short" : "\(name: c.id) needs \(bytes) on \(name: s.machine)"
+    }
+
+    /// A case no memory covers: `rack1/machine: no memory brings back session,
+    /// ledger-db (standby spare1 stops in the same fault)`.
+    static func beyondMemory(_ c: FaultCase) -> Words {
+        var reasons: [String] = []
+        for u in c.unrecoverable {
+            let reason: String
+            switch u.reason {
+            case .standbyDown(let standby): reason = "standby \(standby) stops in the same fault"
+            case .stoppedByPolicy: reason = "its fault policy stops it"
+            case .noStandby: reason = "its standby names no OS of the spec"
+            }
+            if !reasons.contains(reason) { reasons.append(reason) }
+        }
+        return "\(name: c.id): no memory brings back \(names: c.unrecoverable.map(\.job)) (\(names: reasons))"
+    }
+
+    /// A machine's spare memory and the change that gives it back:
+    /// `3 GiB — OS spare2 memory 3 GiB → 2 GiB (…), memory 32 GiB → 29 GiB (…)`.
+    static func spare(_ spare: SpareMemory, path: String?) -> Words {
+        "\(Size.describe(spare.bytes)) — " + edits(spare.edits, path: path)
+    }
+
+    /// `jobs no memory can bring back: A, C`.
     static func unrecoverableJobs(_ jobs: [String]) -> Words {
         "jobs no memory can bring back: \(names: jobs)"
     }
@@ -78,24 +121,27 @@ enum Sentences {
     static let noActive = "no active OS"
     static let noCase = "no case simulated"
 
-    /// The figures of a machine or of the fleet: label, value and what it means.
+    /// The figures of a machine or of the fleet: label, value and what it
+    /// means, every value in one scale.
     static func figures(
         footprint: Int, reserveMinimum: Int, pool: Int?, fluid: Int, duplicate: Int, static staticTotal: Int,
         savings: Int, percent: RoundedPercent, unit: Size.Unit
     ) -> [Figure] {
+        let scale = Size.scale(
+            for: [footprint, reserveMinimum, pool ?? 0, fluid, duplicate, staticTotal, savings], unit: unit)
         var rows = [
-            Figure("footprint", Size.format(footprint, unit: unit), "active OSes with their jobs"),
-            Figure("reserve minimum", Size.format(reserveMinimum, unit: unit), "pool that failover needs after start-up"),
+            Figure("footprint", scale.format(footprint), "active OSes with their jobs"),
+            Figure("reserve minimum", scale.format(reserveMinimum), "pool that failover needs after start-up"),
         ]
         if let pool {
-            rows.append(Figure("pool after start-up", Size.format(pool, unit: unit), "unallocated in the final table"))
+            rows.append(Figure("pool after start-up", scale.format(pool), "unallocated in the final table"))
         }
         let base = "monitor + footprint + "
         rows += [
-            Figure("fluid total", Size.format(fluid, unit: unit), base + "standby minimums + reserve minimum"),
-            Figure("duplicate total", Size.format(duplicate, unit: unit), base + "standbys mirroring their actives"),
-            Figure("static total", Size.format(staticTotal, unit: unit), base + "standbys sized for their copies"),
-            Figure("savings", Size.format(savings, unit: unit), "\(percent) % of the duplicate total"),
+            Figure("fluid total", scale.format(fluid), base + "standby minimums + reserve minimum"),
+            Figure("duplicate total", scale.format(duplicate), base + "standbys mirroring their actives"),
+            Figure("static total", scale.format(staticTotal), base + "standbys sized for their copies"),
+            Figure("savings", scale.format(savings), "\(percent) % of the duplicate total"),
         ]
         return rows
     }
@@ -120,9 +166,9 @@ enum Sentences {
     /// fault happened `128 MiB short` (`… on vms50` with `namingOwn`), on
     /// another `needs 4 GiB on rack2`, since a copy's shortfall lands where
     /// its standby runs.
-    static func shortfalls(_ c: FaultCase, unit: Size.Unit, namingOwn: Bool) -> [String] {
+    static func shortfalls(_ c: FaultCase, unit: Size.Unit, namingOwn: Bool, scale: Size.Scale? = nil) -> [String] {
         c.shortages.filter { $0.shortfall > 0 }.map { s in
-            let bytes = Size.format(s.shortfall, unit: unit)
+            let bytes = scale?.format(s.shortfall) ?? Size.format(s.shortfall, unit: unit)
             guard s.machine == c.machine else { return "needs \(bytes) on \(s.machine)" }
             return namingOwn ? "\(bytes) short on \(s.machine)" : "\(bytes) short"
         }
@@ -139,9 +185,17 @@ enum Sentences {
     }
 
     static func explanation(_ c: FaultCase, pool poolPolicy: Bool, unit: Size.Unit) -> Explanation {
-        let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
+        // Every size the explanation compares, in one scale.
+        var sizes = [c.shortfall]
+        for s in c.shortages {
+            sizes += [s.held, s.released, s.draw, s.shortfall, s.requiredPool ?? 0]
+            for sb in s.standbys { sizes += [sb.need, sb.free, sb.handed, sb.drawn, sb.missing, sb.coveringAllocation] }
+            sizes.append(s.standbys.reduce(0) { satAdd($0, $1.missing) })
+        }
+        let scale = Size.scale(for: sizes, unit: unit)
+        let size = { (bytes: Int) in scale.format(bytes) }
         var parts: [String] = []
-        parts += shortfalls(c, unit: unit, namingOwn: false)
+        parts += shortfalls(c, unit: unit, namingOwn: false, scale: scale)
         if !c.unrecoverable.isEmpty {
             let n = c.unrecoverable.count
             parts.append("\(n) \(n == 1 ? "job" : "jobs") no memory can bring back")

@@ -4,17 +4,18 @@
 extension PlanRenderer {
     static func renderMarkdown(
         _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
-        to out: inout some TextOutputStream
+        detail: PlanDetail, path: String?, to out: inout some TextOutputStream
     ) {
         let md = CompileRenderer.markdown
-        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix) { block in
+        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path) { block in
             switch block {
             case .coverage(let sentence): out.write("**Covered: \(sentence).**\n\n")
             case .savings(let sentence): out.write(sentence.capitalizedFirst + ".\n\n")
             case .faults(let list): out.write("Faults simulated: \(list).\n")
-            case .fix(let lines):
-                out.write("\nThe least memory that covers every case memory can cover (`standby fix` writes it):\n\n")
-                for line in lines { out.write("- \(line.rendered(md))\n") }
+            case .list(let list):
+                out.write("\n### \(list.title.capitalizedFirst)\n\n\(list.note.rendered(md).capitalizedFirst).\n\n")
+                for item in list.items { out.write("- \(item.rendered(md))\n") }
+                if let leftOut = list.leftOut { out.write("\n\(leftOut.rendered(md))\n") }
             case .fleet(let count, let figures):
                 out.write("\n## Fleet of \(count) machines\n\n")
                 writeMarkdownFigures(figures, to: &out)

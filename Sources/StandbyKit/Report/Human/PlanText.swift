@@ -4,16 +4,17 @@
 extension PlanRenderer {
     static func renderText(
         _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
-        to out: inout some TextOutputStream
+        detail: PlanDetail, path: String?, to out: inout some TextOutputStream
     ) {
-        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix) { block in
+        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path) { block in
             switch block {
             case .coverage(let sentence): out.write("covered: \(sentence)\n")
             case .savings(let sentence): out.write(sentence + "\n")
             case .faults(let list): out.write("faults: \(list)\n")
-            case .fix(let lines):
-                out.write("fix (the least memory that covers every case memory can cover; `standby fix` writes it):\n")
-                for line in lines { out.write("  \(line.plain)\n") }
+            case .list(let list):
+                out.write("\n\(list.title) (\(list.note.plain)):\n")
+                for item in list.items { out.write("  \(item.plain)\n") }
+                if let leftOut = list.leftOut { out.write("  \(leftOut.plain)\n") }
             case .fleet(let count, let figures):
                 out.write("\nfleet of \(count) machines:\n")
                 writeFigures(figures, to: &out)
