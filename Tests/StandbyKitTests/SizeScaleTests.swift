@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import StandbyKit
@@ -58,15 +59,8 @@ import Testing
 
     /// Random groups: one unit per group, distinct values distinct, nonzero
     /// never zero, and each shown value within half a step of the exact one.
-    @Test func randomGroupsNeverMixUnitsAndKeepValuesApart() {
-        var rng = SplitMix(seed: 0x5eed)
-        let units = [1, 1 << 10, mi, gi, ti]
-        for _ in 0..<2000 {
-            let count = Int.random(in: 1...12, using: &rng)
-            let values = (0..<count).map { _ -> Int in
-                let unit = units.randomElement(using: &rng) ?? mi
-                return Int.random(in: 0...4096, using: &rng) * unit / Int.random(in: 1...8, using: &rng)
-            }
+    @Test func randomGroupsNeverMixUnitsAndKeepValuesApart() async {
+        await propertyCheck(count: 2000, input: Generator { rng in randomGroup(using: &rng) }) { values in
             let scale = Size.scale(for: values, unit: .auto)
             let texts = values.map(scale.format)
             let suffixes = Set(texts.map { $0.split(separator: " ").last.map(String.init) ?? "" })
@@ -87,15 +81,11 @@ import Testing
     private func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { r, _ in r * 10 } }
 }
 
-/// A small seeded generator, so that a failure reproduces.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+/// 1 to 12 sizes of mixed magnitudes, some of them fractions of a unit.
+private func randomGroup<R: RandomNumberGenerator>(using rng: inout R) -> [Int] {
+    let units = [1, 1 << 10, 1 << 20, 1 << 30, 1 << 40]
+    return (0..<Int.random(in: 1...12, using: &rng)).map { _ in
+        let unit = units.randomElement(using: &rng) ?? 1
+        return Int.random(in: 0...4096, using: &rng) * unit / Int.random(in: 1...8, using: &rng)
     }
 }

@@ -64,12 +64,16 @@ import Testing
         #expect(seen.reserveAboveMinimum > 0)
     }
 
-    @Test func noSpareMemoryWithoutThePool() {
-        var spec = RandomSpec.make(using: &SplitMixBox.rng)
-        spec.policies.pool = false
-        guard let compiled = Compiler.compile(spec).0 else { return }
-        let plan = Planner.plan(compiled)
-        for (m, machine) in plan.machines.enumerated() { #expect(SpareMemory.of(machine, in: compiled, machine: m) == nil) }
+    @Test func noSpareMemoryWithoutThePool() async {
+        await propertyCheck(count: 50, input: RandomSpec.generator()) { spec in
+            var spec = spec
+            spec.policies.pool = false
+            guard let compiled = Compiler.compile(spec).0 else { return }
+            let plan = Planner.plan(compiled)
+            for (m, machine) in plan.machines.enumerated() {
+                #expect(SpareMemory.of(machine, in: compiled, machine: m) == nil)
+            }
+        }
     }
 
     /// The cross-machine example: each machine gives back its standbys' excess
@@ -86,11 +90,6 @@ import Testing
         #expect(spares[0].edits.map(\.to) == [2 * gi, 42 * gi])
         #expect(spares[1].edits.map(\.to) == [2 * gi, 9 * gi, 29 * gi])
     }
-}
-
-/// A seeded generator shared by the single-spec tests here.
-enum SplitMixBox {
-    nonisolated(unsafe) static var rng = SplitMix(seed: 42)
 }
 
 private func example(_ name: String) throws -> Spec {
