@@ -88,6 +88,7 @@ private let Mi = 1 << 20
         let kinds = spec.policies.faults
         let today = FigureRules.plan(RandomSpec.compile(spec), faults: kinds)
         let coveredToday = Set(today.cases.filter(\.covered).map(\.id))
+        let existedToday = Set(today.cases.map(\.id))
         for n in 1...max {
             let (compiled, diagnostics) = Compiler.compile(adding(n, job, to: m, o, in: spec))
             guard let compiled else {
@@ -113,7 +114,9 @@ private let Mi = 1 << 20
                 return answer(
                     n - 1,
                     .uncovered(
-                        id: c.id, newCase: newCases.contains(c.id), shortOn: c.shortages.first?.machine,
+                        id: c.id, newCase: newCases.contains(c.id),
+                        coveredToday: existedToday.contains(c.id) ? coveredToday.contains(c.id) : nil,
+                        shortOn: c.shortages.first?.machine,
                         shortfall: c.shortfall, unrecoverable: c.unrecoverable.first?.job))
             }
         }
@@ -130,9 +133,9 @@ private let Mi = 1 << 20
             let message =
                 "job '\(rename(job))' cannot start: '\(os)' needs \(Size.describe(needed)) more and the pool can give \(Size.describe(available))"
             a.limit = .start(machine: machine, os: "", job: message, needed: 0, available: 0)
-        case .uncovered(let id, let newCase, let shortOn, let shortfall, let unrecoverable):
+        case .uncovered(let id, let newCase, let coveredToday, let shortOn, let shortfall, let unrecoverable):
             a.limit = .uncovered(
-                id: rename(id), newCase: newCase, shortOn: shortOn, shortfall: shortfall,
+                id: rename(id), newCase: newCase, coveredToday: coveredToday, shortOn: shortOn, shortfall: shortfall,
                 unrecoverable: unrecoverable.map(rename))
         default: break
         }
@@ -172,7 +175,8 @@ private let Mi = 1 << 20
                 case .start(_, let limitOS, let job, _, _):
                     seen.note(job.hasPrefix("+") ? "start: a new job" : "start: a later OS's job")
                     seen.note("start: a later OS's job", limitOS != os.os && !job.hasPrefix("+"))
-                case .uncovered(let id, let newCase, let shortOn, _, let unrecoverable):
+                case .uncovered(let id, let newCase, let coveredToday, let shortOn, _, let unrecoverable):
+                    seen.note("case: a new job's, not covered today", newCase && coveredToday == false)
                     seen.note(newCase ? "case: a new job's" : "case: covered today")
                     seen.note("case: unrecoverable", unrecoverable != nil)
                     seen.note("case: short", shortOn != nil)
@@ -184,7 +188,7 @@ private let Mi = 1 << 20
         }
         let wanted: Set<String> = [
             "reason start", "reason case", "reason max", "reason no-standby", "fits 0", "fits > 0", "hot",
-            "start: a new job", "start: a later OS's job", "case: a new job's", "case: covered today",
+            "start: a new job", "start: a later OS's job", "case: a new job's", "case: covered today", "case: a new job's, not covered today",
             "case: unrecoverable", "case: short", "case: short on another machine", "case: of another machine",
         ]
         #expect(wanted.subtracting(seen.features).isEmpty, "never seen: \(wanted.subtracting(seen.features).sorted())")
@@ -215,7 +219,7 @@ private let Mi = 1 << 20
                 seen.note("fits grew", a.fits > b.fits)
                 guard a.fits < b.fits else { continue }
                 seen.note("fits dropped")
-                guard case .uncovered(let id, false, _, _, _) = a.limit else {
+                guard case .uncovered(let id, false, _, _, _, _) = a.limit else {
                     Issue.record("\(b.machine)/\(b.os): fits \(b.fits) → \(a.fits), limit \(a.limit)")
                     continue
                 }
@@ -295,14 +299,14 @@ private let Mi = 1 << 20
         #expect(answer.fits == 3)
         #expect(
             answer.limit
-                == .uncovered(id: "vms50/os/active", newCase: true, shortOn: "vms50", shortfall: 32 * Mi, unrecoverable: nil))
+                == .uncovered(id: "vms50/os/active", newCase: true, coveredToday: true, shortOn: "vms50", shortfall: 32 * Mi, unrecoverable: nil))
         answer = try Self.only(Headroom.check(compiled, job: NewJob(memory: 16 * Mi), max: 1000))
         #expect(answer.fits == 4 && answer.limit == start5)
         answer = try Self.only(Headroom.check(compiled, job: NewJob(memory: 16 * Mi, hotStandby: true), max: 1000))
         #expect(answer.fits == 0)
         #expect(
             answer.limit
-                == .uncovered(id: "vms50/memory/active", newCase: true, shortOn: "vms50", shortfall: 96 * Mi, unrecoverable: nil))
+                == .uncovered(id: "vms50/memory/active", newCase: true, coveredToday: false, shortOn: "vms50", shortfall: 96 * Mi, unrecoverable: nil))
         // `--max` below the answer: it is reached, and says so.
         answer = try Self.only(Headroom.check(compiled, job: NewJob(memory: 16 * Mi), max: 2))
         #expect(answer.fits == 2 && answer.limit == .max)
@@ -319,7 +323,7 @@ private let Mi = 1 << 20
         #expect(answer.fits == 0)
         #expect(
             answer.limit
-                == .uncovered(id: "vms50/memory/active", newCase: false, shortOn: "vms50", shortfall: 16 * Mi, unrecoverable: nil))
+                == .uncovered(id: "vms50/memory/active", newCase: false, coveredToday: true, shortOn: "vms50", shortfall: 16 * Mi, unrecoverable: nil))
     }
 
     /// A hot shape on an OS whose standby is on the same machine, with
@@ -333,7 +337,7 @@ private let Mi = 1 << 20
         #expect(answer.fits == 0)
         #expect(
             answer.limit
-                == .uncovered(id: "vms50/machine", newCase: true, shortOn: nil, shortfall: 0, unrecoverable: "A"))
+                == .uncovered(id: "vms50/machine", newCase: true, coveredToday: false, shortOn: nil, shortfall: 0, unrecoverable: "A"))
     }
 
     /// `max` 0 tries nothing.

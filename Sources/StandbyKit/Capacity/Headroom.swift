@@ -27,11 +27,14 @@ public enum HeadroomLimit: Sendable, Hashable {
     /// above the reserve can give (as the compiler's `job-cannot-start` says).
     case start(machine: String, os: String, job: String, needed: Int, available: Int)
     /// A case is not covered: one covered today (`newCase` false), or one a new
-    /// job brings or needs (`newCase` true). `shortOn`: the first machine whose
+    /// job brings or needs (`newCase` true); `coveredToday` says whether it is
+    /// covered without the new jobs (`nil`: a new job's own `job` case, which
+    /// does not exist without them). `shortOn`: the first machine whose
     /// pool is short (`nil` when nothing is short); `shortfall`: the case's
     /// shortfall in bytes; `unrecoverable`: the first job no memory brings
     /// back in it (names relative to the case's machine).
-    case uncovered(id: String, newCase: Bool, shortOn: String?, shortfall: Int, unrecoverable: String?)
+    case uncovered(
+        id: String, newCase: Bool, coveredToday: Bool?, shortOn: String?, shortfall: Int, unrecoverable: String?)
     /// `--max` jobs fit; more were not tried.
     case max
     /// Hot-standby jobs were asked for and the OS names no standby.

@@ -95,9 +95,11 @@ struct HeadroomSearch {
                     standby: job.hotStandby ? localStandby : nil))
 
             // 2 and 3. The first case, in the plan's order, that must be covered and is not.
-            var first: (key: CaseKey, outcome: CaseRules.Outcome, newCase: Bool, in: LocalState)?
-            func consider(_ key: CaseKey, _ outcome: CaseRules.Outcome, newCase: Bool, in state: LocalState) {
-                if !outcome.covered, first.map({ key < $0.key }) ?? true { first = (key, outcome, newCase, state) }
+            var first: (key: CaseKey, outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in: LocalState)?
+            func consider(
+                _ key: CaseKey, _ outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in state: LocalState
+            ) {
+                if !outcome.covered, first.map({ key < $0.key }) ?? true { first = (key, outcome, newCase, today, state) }
             }
             // Cases that read only M's pool: covered while their slack holds.
             // Sorted by slack, so only those about to fail are looked at.
@@ -112,7 +114,7 @@ struct HeadroomSearch {
                 var around = index.locals[d.fault.machine]
                 if let lm = around.local(m) { around.state.machines[lm].pool -= taken }
                 if let fault = index.localFault(d.fault, in: around) {
-                    consider(d.key, CaseRules.outcome(of: fault, in: around.state), newCase: false, in: around)
+                    consider(d.key, CaseRules.outcome(of: fault, in: around.state), newCase: false, today: true, in: around)
                 }
             }
             // X's own cases: its jobs changed. Those a hot new job needs must be
@@ -124,8 +126,9 @@ struct HeadroomSearch {
             for fault in ownFaults {
                 let key = CaseKey(index.globalFault(fault, in: local))
                 let needed = job.hotStandby
-                guard needed || index.coveredToday.contains(key) else { continue }
-                consider(key, CaseRules.outcome(of: fault, in: local.state), newCase: needed, in: local)
+                let today = index.coveredToday.contains(key)
+                guard needed || today else { continue }
+                consider(key, CaseRules.outcome(of: fault, in: local.state), newCase: needed, today: today, in: local)
             }
             // The new jobs' own `job` cases: all alike, so the first one stands for them.
             if kinds.contains(.job) {
@@ -133,11 +136,11 @@ struct HeadroomSearch {
                     let fault = Fault.job(JobAddress(machine: home, os: os.os, job: existing), severity)
                     consider(
                         CaseKey(index.globalFault(fault, in: local)), CaseRules.outcome(of: fault, in: local.state),
-                        newCase: true, in: local)
+                        newCase: true, today: nil, in: local)
                 }
             }
             if let first {
-                return (n - 1, uncovered(first.outcome, newCase: first.newCase, in: first.in.state))
+                return (n - 1, uncovered(first.outcome, newCase: first.newCase, today: first.today, in: first.in.state))
             }
             if n == max { return (max, .max) }
         }
@@ -145,7 +148,7 @@ struct HeadroomSearch {
     }
 
     /// The limit for a case that is not covered, names as its plan would show them.
-    func uncovered(_ outcome: CaseRules.Outcome, newCase: Bool, in state: FinalState) -> HeadroomLimit {
+    func uncovered(_ outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in state: FinalState) -> HeadroomLimit {
         let m = outcome.fault.machine
         let machine = state.machines[m].name
         let target: String
@@ -159,7 +162,7 @@ struct HeadroomSearch {
         }
         return .uncovered(
             id: FaultCase.id(machine: machine, kind: outcome.fault.kind, target: target, severity: severity),
-            newCase: newCase,
+            newCase: newCase, coveredToday: today,
             shortOn: outcome.pools.first { $0.shortfall > 0 }.map { state.machines[$0.machine].name },
             shortfall: outcome.shortfall,
             unrecoverable: outcome.unrecoverable.first.map { state.name($0.job, from: m) })
