@@ -359,7 +359,7 @@ private let Mi = 1 << 20
             for local in index.locals {
                 for fault in local.state.faults(FaultKind.allCases, machine: local.home) where fault.kind != .standby {
                     let here = CaseRules.outcome(of: fault, in: local.state)
-                    let there = CaseRules.outcome(of: index.globalFault(fault, in: local), in: index.full)
+                    let there = CaseRules.outcome(of: local.globalFault(fault), in: index.full)
                     #expect(here.covered == there.covered)
                     #expect(here.shortfall == there.shortfall)
                     #expect(here.poolDraw == there.poolDraw)

@@ -93,14 +93,20 @@ public enum Headroom {
     {
         let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
         let index = HeadroomIndex(compiled, kinds: kinds)
-        var oses: [OSHeadroom] = []
-        for (m, machine) in compiled.machines.enumerated() {
-            for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
-                var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
-                let (fits, limit) = search.run(max: Swift.max(0, max))
-                oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
+        // Machine by machine, on every core, joined in document order.
+        let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))
+        let oses = parallel(runs.count) { t in
+            var oses: [OSHeadroom] = []
+            for m in runs[t] {
+                let machine = compiled.machines[m]
+                for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
+                    var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
+                    let (fits, limit) = search.run(max: Swift.max(0, max))
+                    oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
+                }
             }
-        }
+            return oses
+        }.flatMap { $0 }
         return HeadroomReport(job: job, max: Swift.max(0, max), faults: kinds, oses: oses)
     }
 

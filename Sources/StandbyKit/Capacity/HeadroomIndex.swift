@@ -54,6 +54,30 @@ struct LocalState {
         global.firstIndex(of: g)
     }
 
+    /// A fault of a local state, addressed in the whole spec.
+    func globalFault(_ fault: Fault) -> Fault {
+        let g = { (a: OSAddress) in OSAddress(machine: global[a.machine], os: a.os) }
+        switch fault {
+        case .os(let o): return .os(g(o))
+        case .memory(let o): return .memory(g(o))
+        case .standby(let o): return .standby(g(o))
+        case .job(let j, let s): return .job(JobAddress(machine: global[j.machine], os: j.os, job: j.job), s)
+        case .machine(let m): return .machine(global[m])
+        }
+    }
+
+    /// A fault of the whole spec, addressed here (`nil` when its machine is not).
+    func localFault(_ fault: Fault) -> Fault? {
+        guard let lm = local(fault.machine) else { return nil }
+        switch fault {
+        case .os(let o): return .os(OSAddress(machine: lm, os: o.os))
+        case .memory(let o): return .memory(OSAddress(machine: lm, os: o.os))
+        case .standby(let o): return .standby(OSAddress(machine: lm, os: o.os))
+        case .job(let j, let s): return .job(JobAddress(machine: lm, os: j.os, job: j.job), s)
+        case .machine: return .machine(lm)
+        }
+    }
+
     init(machine m: Int, in full: FinalState, osStandbys: [OSAddress?]) {
         var machines = Set([m])
         for os in full.machines[m].oses {
@@ -163,8 +187,9 @@ struct HeadroomIndex {
     var outgoingCopies: [Int] = []
 
     init(_ compiled: CompiledSpec, kinds: [FaultKind]) {
+        let full = FinalState(compiled)
         self.compiled = compiled
-        self.full = FinalState(compiled)
+        self.full = full
         self.kinds = kinds
         let resolver = StandbyResolver(compiled.machines.map(\.machine))
         for (m, cm) in compiled.machines.enumerated() {
@@ -181,46 +206,39 @@ struct HeadroomIndex {
             }
             outgoingCopies.append(copies)
         }
-        dependents = Array(repeating: [], count: compiled.machines.count)
-        for m in compiled.machines.indices {
-            let local = LocalState(machine: m, in: full, osStandbys: osStandbys[m])
-            locals.append(local)
-            // A `standby` case is covered whatever happens: it reads no pool.
-            for fault in local.state.faults(kinds, machine: local.home) where fault.kind != .standby {
-                let outcome = CaseRules.outcome(of: fault, in: local.state)
-                guard outcome.covered else { continue }
-                let key = CaseKey(globalFault(fault, in: local))
-                if fault.kind == .os || fault.kind == .memory || fault.kind == .machine { coveredToday.insert(key) }
-                for pool in outcome.pools where pool.missing > 0 {
-                    dependents[local.global[pool.machine]].append(
-                        PoolDependent(key: key, fault: globalFault(fault, in: local), slack: pool.held - pool.missing))
+        // Machine by machine, on every core; the runs are joined in order and
+        // each machine's dependents sorted by (slack, case), so the index is
+        // the same on any number of threads.
+        let osStandbys = self.osStandbys
+        let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))
+        let parts = parallel(runs.count) { t in
+            var locals: [LocalState] = []
+            var found: [(machine: Int, dependent: PoolDependent)] = []
+            var covered: [CaseKey] = []
+            for m in runs[t] {
+                let local = LocalState(machine: m, in: full, osStandbys: osStandbys[m])
+                locals.append(local)
+                // A `standby` case is covered whatever happens: it reads no pool.
+                for fault in local.state.faults(kinds, machine: local.home) where fault.kind != .standby {
+                    let outcome = CaseRules.outcome(of: fault, in: local.state)
+                    guard outcome.covered else { continue }
+                    let global = local.globalFault(fault)
+                    let key = CaseKey(global)
+                    if fault.kind == .os || fault.kind == .memory || fault.kind == .machine { covered.append(key) }
+                    for pool in outcome.pools where pool.missing > 0 {
+                        found.append(
+                            (local.global[pool.machine], PoolDependent(key: key, fault: global, slack: pool.held - pool.missing)))
+                    }
                 }
             }
+            return (locals, found, covered)
+        }
+        dependents = Array(repeating: [], count: compiled.machines.count)
+        for (locals, found, covered) in parts {
+            self.locals.append(contentsOf: locals)
+            for (m, dependent) in found { dependents[m].append(dependent) }
+            coveredToday.formUnion(covered)
         }
         for m in dependents.indices { dependents[m].sort { ($0.slack, $0.key) < ($1.slack, $1.key) } }
-    }
-
-    /// A fault of a local state, addressed in the whole spec.
-    func globalFault(_ fault: Fault, in local: LocalState) -> Fault {
-        let g = { (a: OSAddress) in OSAddress(machine: local.global[a.machine], os: a.os) }
-        switch fault {
-        case .os(let o): return .os(g(o))
-        case .memory(let o): return .memory(g(o))
-        case .standby(let o): return .standby(g(o))
-        case .job(let j, let s): return .job(JobAddress(machine: local.global[j.machine], os: j.os, job: j.job), s)
-        case .machine(let m): return .machine(local.global[m])
-        }
-    }
-
-    /// A fault of the whole spec, addressed in `local` (which must hold its machine).
-    func localFault(_ fault: Fault, in local: LocalState) -> Fault? {
-        guard let lm = local.local(fault.machine) else { return nil }
-        switch fault {
-        case .os(let o): return .os(OSAddress(machine: lm, os: o.os))
-        case .memory(let o): return .memory(OSAddress(machine: lm, os: o.os))
-        case .standby(let o): return .standby(OSAddress(machine: lm, os: o.os))
-        case .job(let j, let s): return .job(JobAddress(machine: lm, os: j.os, job: j.job), s)
-        case .machine: return .machine(lm)
-        }
     }
 }

@@ -113,7 +113,7 @@ struct HeadroomSearch {
                 // The slack says it fails; the rules say how, on its own local state.
                 var around = index.locals[d.fault.machine]
                 if let lm = around.local(m) { around.state.machines[lm].pool -= taken }
-                if let fault = index.localFault(d.fault, in: around) {
+                if let fault = around.localFault(d.fault) {
                     consider(d.key, CaseRules.outcome(of: fault, in: around.state), newCase: false, today: true, in: around)
                 }
             }
@@ -124,7 +124,7 @@ struct HeadroomSearch {
             if kinds.contains(.memory) { ownFaults.append(.memory(x)) }
             if kinds.contains(.machine) && job.hotStandby { ownFaults.append(.machine(home)) }
             for fault in ownFaults {
-                let key = CaseKey(index.globalFault(fault, in: local))
+                let key = CaseKey(local.globalFault(fault))
                 let needed = job.hotStandby
                 let today = index.coveredToday.contains(key)
                 guard needed || today else { continue }
@@ -135,7 +135,7 @@ struct HeadroomSearch {
                 for severity in Severity.allCases {
                     let fault = Fault.job(JobAddress(machine: home, os: os.os, job: existing), severity)
                     consider(
-                        CaseKey(index.globalFault(fault, in: local)), CaseRules.outcome(of: fault, in: local.state),
+                        CaseKey(local.globalFault(fault)), CaseRules.outcome(of: fault, in: local.state),
                         newCase: true, today: nil, in: local)
                 }
             }
