@@ -46,8 +46,8 @@ public enum HeadroomRenderer {
     static func total(_ report: HeadroomReport, unit: Size.Unit) -> Words {
         let count = report.oses.count
         return
-            "\(report.totalFits) more \(shape(report.job, unit: unit)) in all, over \(count) active OS\(count == 1 ? "" : "es") "
-            + "each considered alone: the OSes of one machine share its pool, so the counts do not add up to one placement"
+            "\(report.totalFits) more \(shape(report.job, unit: unit)) in all (\(count) active OS\(count == 1 ? "" : "es"), "
+            + "each considered alone: the OSes of one machine share its pool, so the counts do not add up to one placement)"
     }
 
     /// How many fit on one OS, and why the next does not.
