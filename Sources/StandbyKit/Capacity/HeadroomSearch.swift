@@ -56,6 +56,11 @@ struct HeadroomSearch {
         let dependents = index.dependents[m]
         let ownCases: Set<CaseKey> = [CaseKey(.os(os)), CaseKey(.memory(os))]
         let localStandby = standby.flatMap { s in local.local(s.machine).map { OSAddress(machine: $0, os: s.os) } }
+        var block = local
+        block.state.machines[home].oses[os.os].jobs.append(
+            FinalState.Job(
+                name: Headroom.newJobName(1), memory: 0, standbyMemory: 0, hotStandby: job.hotStandby,
+                policy: full.policies.jobFault, standby: job.hotStandby ? localStandby : nil))
 
         for n in 1...Swift.max(1, max) where max > 0 {
             // 1. Start-up: the new job after X's jobs, then the later OSes' jobs.
@@ -93,6 +98,22 @@ struct HeadroomSearch {
                     name: Headroom.newJobName(n), memory: memory, standbyMemory: copy, hotStandby: job.hotStandby,
                     policy: full.policies.jobFault,
                     standby: job.hotStandby ? localStandby : nil))
+            // The same state with the n new jobs as one block job `+1` of n
+            // times their sizes (n × copy fits: checked above; n × memory came
+            // out of M). In `os` and `machine` cases a job's region moves, or
+            // its copy is owed, whole: only the sums of the jobs' sizes count
+            // towards coverage and shortfall, and the first job no memory
+            // brings back is `+1` either way — so X's cases cost O(jobs of X)
+            // a count, not O(jobs of X + n). A `memory` case cuts each region
+            // apart, so it reads the block only when cutting n regions
+            // loses what cutting the block does.
+            block.state.machines[home].oses[os.os].own = own
+            block.state.machines[home].pool = finalPool - taken
+            block.state.machines[home].oses[os.os].jobs[existing].memory = n * memory
+            block.state.machines[home].oses[os.os].jobs[existing].standbyMemory = job.hotStandby ? n * copy : 0
+            let additive =
+                CaseRules.unreadable(n * memory, machine: home, in: block.state)
+                == n * CaseRules.unreadable(memory, machine: home, in: block.state)
 
             // 2 and 3. The first case, in the plan's order, that must be covered and is not.
             var first: (key: CaseKey, outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in: LocalState)?
@@ -128,7 +149,8 @@ struct HeadroomSearch {
                 let needed = job.hotStandby
                 let today = index.coveredToday.contains(key)
                 guard needed || today else { continue }
-                consider(key, CaseRules.outcome(of: fault, in: local.state), newCase: needed, today: today, in: local)
+                let on = fault.kind == .memory && !additive ? local : block
+                consider(key, CaseRules.outcome(of: fault, in: on.state), newCase: needed, today: today, in: on)
             }
             // The new jobs' own `job` cases: all alike, so the first one stands for them.
             if kinds.contains(.job) {
