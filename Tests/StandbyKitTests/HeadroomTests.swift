@@ -346,6 +346,54 @@ private let Mi = 1 << 20
         #expect(answer.fits == 0 && answer.limit == .max)
     }
 
+    // MARK: - JSON against its schema
+
+    /// Every object the JSON renderer writes has exactly the keys
+    /// `schemas/headroom.schema.json` lists for it (each limit matching one of
+    /// its forms), and the schema is written as the others are. Limits of
+    /// every reason but `too-large` are rendered.
+    @Test func theJSONHasTheSchemasKeys() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("schemas/headroom.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        #expect((schema["description"] as? String)?.contains("must ignore fields they do not know") == true)
+        func keys(_ object: Any?) -> Set<String> {
+            Set(((object as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+        func required(_ object: Any?) -> Set<String> { Set((object as? [String: Any])?["required"] as? [String] ?? []) }
+        let definitions = try #require(schema["definitions"] as? [String: Any])
+        let limits = try #require((definitions["limit"] as? [String: Any])?["oneOf"] as? [[String: Any]])
+        #expect(keys(schema) == required(schema))
+        #expect(keys(definitions["os"]) == required(definitions["os"]))
+
+        let roomy = try Self.workedExample(memory: "320Mi")
+        var reports = [
+            Headroom.check(roomy, job: NewJob(memory: 16 * Mi), max: 1000),
+            Headroom.check(roomy, job: NewJob(memory: 16 * Mi, hotStandby: true), max: 1000),
+            Headroom.check(roomy, job: NewJob(memory: 16 * Mi), max: 2),
+        ]
+        var noStandby = roomy
+        noStandby.machines[0].machine.oses[0].standby = nil
+        reports.append(Headroom.check(noStandby, job: NewJob(memory: 16 * Mi, hotStandby: true), max: 1000))
+        var reasons: Set<String> = []
+        for report in reports {
+            var out = ""
+            HeadroomRenderer.render(report, format: .json, to: &out)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            #expect(Set(document.keys) == keys(schema))
+            #expect(Set((document["job"] as? [String: Any])?.keys.map { $0 } ?? []) == keys((schema["properties"] as? [String: Any])?["job"]))
+            for os in try #require(document["oses"] as? [[String: Any]]) {
+                #expect(Set(os.keys) == keys(definitions["os"]))
+                let limit = try #require(os["limit"] as? [String: Any])
+                #expect(limits.contains { keys($0) == Set(limit.keys) && required($0) == Set(limit.keys) }, "\(limit)")
+                reasons.insert(limit["reason"] as? String ?? "")
+            }
+        }
+        #expect(reasons == ["start", "case", "max", "no-standby"])
+    }
+
     // MARK: - Local states
 
     /// Every case but `standby` (always covered) comes out of the rules on a
