@@ -126,5 +126,13 @@ import Testing
         // (64 + 768) / 64 = 13 start, the 14th cannot.
         let plain = try CLI.run(["headroom", "-", "--job", "64Mi"], stdin: Data(spec.utf8))
         #expect(plain.out.contains("m/a: fits 13 more 64 MiB jobs; the 14th: job +14 cannot start on m: a needs 64 MiB more and the pool can give 0 B"))
+        let json = try CLI.run(["headroom", "-", "--job", "64Mi", "--format", "json"], stdin: Data(spec.utf8))
+        let limit = ((try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["oses"] as? [[String: Any]])?
+            .first?["limit"] as? [String: Any]
+        #expect(limit?["reason"] as? String == "start")
+        #expect(limit?["job"] as? String == "+14")
+        #expect(limit?["needed_bytes"] as? Int == 64 << 20)
+        #expect(limit?["available_bytes"] as? Int == 0)
+        #expect(limit?["short_bytes"] as? Int == 64 << 20)
     }
 }

@@ -92,6 +92,10 @@ public enum Headroom {
         -> HeadroomReport
     {
         let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
+        // A shape the command line cannot give (it refuses such sizes): a job
+        // takes at least a byte, a copy at least nothing.
+        let job = NewJob(
+            memory: Swift.max(1, job.memory), hotStandby: job.hotStandby, standbyMemory: Swift.max(0, job.standbyMemory))
         let index = HeadroomIndex(compiled, kinds: kinds)
         // Machine by machine, on every core, joined in document order.
         let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))

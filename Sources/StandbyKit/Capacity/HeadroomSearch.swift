@@ -5,13 +5,15 @@
 //
 // Cost. The n-th job costs O(1) for start-up and for the cases that only
 // read M's pool (their slack against what the new jobs took), plus one rule
-// evaluation of X's `os`, `memory` and (hot jobs) M's `machine` case — each
-// O(jobs of X, or of M, + n) — and of a new job's `job` case, O(1). n stops
-// at the first failure, at `max`, and at the start-up bound: the new jobs
-// take at least their size each from X's free memory and M's pool above the
-// reserve, so at most ⌊(free(X) + pool(M) − reserve(M)) / size⌋ + 1 are
-// tried. So an OS costs ≈ N × (jobs(M) + N) with N = min(max, that bound),
-// and a spec Σ over its actives; the index costs one pass over the spec.
+// evaluation of X's `os` and `memory` cases, O(jobs of X) with the new jobs
+// as one block (O(jobs of X + n) for a `memory` case whose cutting is not
+// additive), of M's `machine` case for hot jobs, O(jobs of M), and of a new
+// job's `job` cases, O(1). n stops at the first failure, at `max`, and at the
+// start-up bound: each new job takes at least its size from X's free memory
+// and M's pool above the reserve, so at most
+// N = ⌊(free(X) + pool(M) − reserve(M)) / size⌋ + 1 are tried. So an OS
+// costs ≈ min(max, N) × (jobs(X) + jobs(M)), and a spec Σ over its actives
+// (docs/headroom.md, "Cost"); the index costs one pass over the spec.
 
 /// The count search for one OS.
 struct HeadroomSearch {

@@ -162,6 +162,7 @@ public enum HeadroomRenderer {
             json.field("needed_bytes", needed)
             json.field("os", os)
             json.field("reason", limit.reason)
+            json.field("short_bytes", needed - available)
         case .uncovered(let id, let newCase, let coveredToday, let shortOn, let shortfall, let unrecoverable):
             json.field("case", id)
             json.key("covered_today")
