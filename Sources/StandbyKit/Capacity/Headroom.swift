@@ -1,0 +1,120 @@
+// `standby headroom`: how many more jobs of one shape each active OS can
+// take while every job still starts and every case stays covered
+// (docs/headroom.md states the question, every decision and why the answer
+// is exact).
+
+/// The shape of the jobs added: what each new job needs, whether it is
+/// hot-standby, and what its copy needs.
+public struct NewJob: Sendable, Hashable {
+    /// Each job's memory in bytes, before rounding to a machine's granule (above 0).
+    public var memory: Int
+    public var hotStandby: Bool
+    /// What a hot-standby job's copy needs, before rounding (default: ``memory``).
+    public var standbyMemory: Int
+
+    public init(memory: Int, hotStandby: Bool = false, standbyMemory: Int? = nil) {
+        self.memory = memory
+        self.hotStandby = hotStandby
+        self.standbyMemory = standbyMemory ?? memory
+    }
+}
+
+/// Why one more job of the shape does not fit on an OS.
+public enum HeadroomLimit: Sendable, Hashable {
+    /// A job cannot start: the new one (`+n`) on the OS itself, or a job of a
+    /// later OS of the machine that now finds less pool above the reserve.
+    /// `needed`: what its OS must ask the pool for; `available`: what the pool
+    /// above the reserve can give (as the compiler's `job-cannot-start` says).
+    case start(machine: String, os: String, job: String, needed: Int, available: Int)
+    /// A case is not covered: one covered today (`newCase` false), or one a new
+    /// job brings or needs (`newCase` true); `coveredToday` says whether it is
+    /// covered without the new jobs (`nil`: a new job's own `job` case, which
+    /// does not exist without them). `shortOn`: the first machine whose
+    /// pool is short (`nil` when nothing is short); `shortfall`: the case's
+    /// shortfall in bytes; `unrecoverable`: the first job no memory brings
+    /// back in it (names relative to the case's machine).
+    case uncovered(
+        id: String, newCase: Bool, coveredToday: Bool?, shortOn: String?, shortfall: Int, unrecoverable: String?)
+    /// `--max` jobs fit; more were not tried.
+    case max
+    /// Hot-standby jobs were asked for and the OS names no standby.
+    case noStandby
+    /// The copies of the machine's hot-standby jobs would need more than
+    /// 2^63−1 bytes together: the planner's arithmetic bound.
+    case tooLarge
+
+    /// The reason's name in the JSON output.
+    public var reason: String {
+        switch self {
+        case .start: "start"
+        case .uncovered: "case"
+        case .max: "max"
+        case .noStandby: "no-standby"
+        case .tooLarge: "too-large"
+        }
+    }
+}
+
+/// The answer for one active OS.
+public struct OSHeadroom: Sendable, Hashable {
+    public var machine: String
+    public var os: String
+    /// How many more jobs of the shape fit, added one by one after its jobs.
+    public var fits: Int
+    /// Why the next one does not.
+    public var limit: HeadroomLimit
+}
+
+/// The answer for every active OS, in document order.
+public struct HeadroomReport: Sendable, Hashable {
+    public var job: NewJob
+    public var max: Int
+    /// The fault kinds whose cases must stay covered.
+    public var faults: [FaultKind]
+    public var oses: [OSHeadroom]
+
+    /// Σ fits, each OS considered alone: the OSes of one machine share its
+    /// pool, so this is no placement of that many jobs at once.
+    public var totalFits: Int { oses.reduce(0) { $0 + $1.fits } }
+}
+
+/// How many more jobs of one shape each active OS can take (docs/headroom.md).
+public enum Headroom {
+    /// The default `--max`: see docs/headroom.md, "How many are tried".
+    public static let defaultMax = 1000
+
+    /// For each active OS X in document order, the largest n ≤ `max` such
+    /// that adding 1, 2, …, n jobs of the shape `job` to X's job list each
+    /// keeps every job starting, every case of `faults` (the spec's
+    /// `policies.faults` when `nil`) covered today covered, and the new jobs'
+    /// own cases covered; and why job n + 1 does not fit.
+    public static func check(_ compiled: CompiledSpec, job: NewJob, max: Int, faults: [FaultKind]? = nil)
+        -> HeadroomReport
+    {
+        let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
+        // A shape the command line cannot give (it refuses such sizes): a job
+        // takes at least a byte, a copy at least nothing.
+        let job = NewJob(
+            memory: Swift.max(1, job.memory), hotStandby: job.hotStandby, standbyMemory: Swift.max(0, job.standbyMemory))
+        let index = HeadroomIndex(compiled, kinds: kinds)
+        // Machine by machine, on every core, joined in document order.
+        let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))
+        let oses = parallel(runs.count) { t in
+            var oses: [OSHeadroom] = []
+            for m in runs[t] {
+                let machine = compiled.machines[m]
+                for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
+                    var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
+                    let (fits, limit) = search.run(max: Swift.max(0, max))
+                    oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
+                }
+            }
+            return oses
+        }.flatMap { $0 }
+        return HeadroomReport(job: job, max: Swift.max(0, max), faults: kinds, oses: oses)
+    }
+
+    /// The name the n-th new job gets in case ids and limits: `+n`, which no
+    /// job of a spec can be called (names start with a letter or digit).
+    public static func newJobName(_ n: Int) -> String { "+\(n)" }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import StandbyKit
+
+/// The formats of `headroom`.
+enum HeadroomFormat: String, ReportFormat {
+    case text, json, markdown
+
+    var outputFormat: OutputFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        case .markdown: .markdown
+        }
+    }
+}
+
+enum HeadroomFaultsDefault: FaultsDefault {
+    static var source: String { "the spec's policies.faults" }
+}
+
+/// `standby headroom SPEC --job SIZE`: how many more jobs of one shape each
+/// active OS can take (docs/headroom.md).
+struct HeadroomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "headroom",
+        abstract: "Count how many more jobs of one shape each active OS can take, every case still covered.",
+        discussion: """
+            For each active OS, adds jobs of the shape one by one after its jobs and reports \
+            how many start while every case covered today stays covered and the new jobs' own \
+            cases are covered, and why the next one does not fit. Each OS is considered alone: \
+            the OSes of one machine share its pool, so the counts do not add up to one placement. \
+            Exits 0 with the answer, 1 when the spec has errors.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
+    var spec: String
+
+    @Option(help: ArgumentHelp("Each new job's memory (a size, as in the spec: 512Mi, 1Gi).", valueName: "size"))
+    var job: String
+
+    @Flag(help: "The new jobs are hot-standby, failing over to their OS's standby.")
+    var hot = false
+
+    @Option(help: ArgumentHelp("What a hot-standby job's copy needs (default: --job).", valueName: "size"))
+    var standbyMemory: String?
+
+    @Option(help: ArgumentHelp("The most jobs tried per OS.", valueName: "n"))
+    var max: Int = Headroom.defaultMax
+
+    @Option(help: "Output format (default: from -o's extension, else text).")
+    var format: HeadroomFormat?
+
+    @OptionGroup var faultOptions: FaultOptions<HeadroomFaultsDefault>
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var input: InputOptions
+
+    /// The most `--max` may be: an OS's work grows with the square of the jobs tried.
+    static let maxLimit = 1_000_000
+
+    /// The shape the options name; a usage error for a size that is not one.
+    func shape() throws -> NewJob {
+        let memory = try Self.size(job, option: "--job")
+        guard memory > 0 else { throw ValidationError("--job must be above 0") }
+        guard let standbyMemory else { return NewJob(memory: memory, hotStandby: hot) }
+        guard hot else { throw ValidationError("--standby-memory is for hot-standby jobs: add --hot") }
+        return NewJob(memory: memory, hotStandby: true, standbyMemory: try Self.size(standbyMemory, option: "--standby-memory"))
+    }
+
+    /// A size read with the spec's own parser.
+    static func size(_ text: String, option: String) throws -> Int {
+        switch Quantity.parse(text) {
+        case .success(let bytes): return bytes
+        case .failure(.syntax(let hint)):
+            throw ValidationError("\(option): '\(text)' is not a size; \(hint.map { $0 + "; " } ?? "")\(Quantity.acceptedForms)")
+        case .failure(.negative): throw ValidationError("\(option) cannot be negative: '\(text)'")
+        case .failure(.tooLarge): throw ValidationError("\(option): '\(text)' is larger than the largest size, \(Int.max) bytes")
+        case .failure(.fractionalBytes): throw ValidationError("\(option): '\(text)' is not a whole number of bytes")
+        }
+    }
+
+    func validate() throws {
+        _ = try HeadroomFormat.resolve(format, output: output.output)
+        _ = try faultOptions.kinds()
+        _ = try shape()
+        guard (1...Self.maxLimit).contains(max) else {
+            throw ValidationError("--max must be from 1 to \(Self.maxLimit)")
+        }
+    }
+
+    func run() throws {
+        let format = try HeadroomFormat.resolve(format, output: output.output).outputFormat
+        let kinds = try faultOptions.kinds()
+        let shape = try shape()
+        try runCommand { () throws(CommandFailure) -> ExitStatus in
+            let (compiled, read) = try compileSpec(spec, input: input)
+            let report = Headroom.check(compiled, job: shape, max: max, faults: kinds)
+            keepUntilExit(compiled)
+            try output.write(inputs: read) { out in
+                HeadroomRenderer.render(report, format: format, unit: output.unit, to: &out)
+            }
+            return .ok
+        }
+    }
+}
