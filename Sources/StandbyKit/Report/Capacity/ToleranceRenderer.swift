@@ -78,14 +78,16 @@ public enum ToleranceRenderer {
                 lines.append(standby)
             }
         }
-        for u in c.unrecoverable {
-            switch u.reason {
+        for group in lostGroups(c) {
+            let verb = group.jobs.count == 1 ? "is" : "are"
+            let their = group.jobs.count == 1 ? "its" : "their"
+            switch group.reason {
             case .standbyDown(let standby):
-                lines.append("\(name: u.job) is lost: its standby \(name: standby) fails too")
+                lines.append("\(shown(group.jobs)) \(verb) lost: \(their) standby \(name: standby) fails too")
             case .stoppedByPolicy:
-                lines.append("\(name: u.job) is lost: its fault policy stops it")
+                lines.append("\(shown(group.jobs)) \(verb) lost: \(their) fault policy stops \(group.jobs.count == 1 ? "it" : "them")")
             case .noStandby:
-                lines.append("\(name: u.job) is lost: its standby names no OS of the spec")
+                lines.append("\(shown(group.jobs)) \(verb) lost: \(their) standby names no OS of the spec")
             }
         }
         return lines
@@ -112,20 +114,46 @@ public enum ToleranceRenderer {
             }
             if !fixes.isEmpty { lines.append("would be covered by " + fixes.joined(separator: ", or ")) }
         }
-        for u in c.unrecoverable {
-            switch u.reason {
-            case .standbyDown:
+        for group in lostGroups(c) {
+            let copies = group.jobs.count == 1 ? "its copy" : "their copies"
+            switch group.reason {
+            case .standbyDown(let standby):
                 lines.append(
                     c.kind == .machine
-                        ? "\(name: u.job) would be kept by a standby on a machine outside the set"
-                        : "\(name: u.job) would be kept by a standby that does not fail with it")
+                        ? "\(shown(group.jobs)) would be kept by a standby for \(copies) on a machine outside the set (not \(name: standby))"
+                        : "\(shown(group.jobs)) would be kept by a standby for \(copies) that does not fail with \(name: standby)")
             case .noStandby:
-                lines.append("\(name: u.job) needs a standby that names an OS of the spec")
+                lines.append("\(shown(group.jobs)) would be kept by a standby reference that names an OS of the spec")
             case .stoppedByPolicy:
-                lines.append("\(name: u.job) would be kept by a policy that fails it over")
+                lines.append("\(shown(group.jobs)) would be kept by a policy that fails them over")
             }
         }
         return lines
+    }
+
+    /// The jobs lost, grouped by why (one group per standby), in the order
+    /// the set meets them.
+    static func lostGroups(_ c: ToleranceCounterexample) -> [(reason: UnrecoverableJob.Reason, jobs: [String])] {
+        var groups: [(reason: UnrecoverableJob.Reason, jobs: [String])] = []
+        var index: [UnrecoverableJob.Reason: Int] = [:]
+        for u in c.unrecoverable {
+            if let g = index[u.reason] {
+                groups[g].jobs.append(u.job)
+            } else {
+                index[u.reason] = groups.count
+                groups.append((u.reason, [u.job]))
+            }
+        }
+        return groups
+    }
+
+    /// The most job names a sentence lists; JSON lists every one.
+    static let namesShown = 6
+
+    /// `a, b, c`, or `a, b, …, f and 12 more`: a machine can lose thousands of jobs.
+    static func shown(_ jobs: [String]) -> Words {
+        guard jobs.count > namesShown else { return "\(names: jobs)" }
+        return "\(names: Array(jobs.prefix(namesShown))) and \(jobs.count - namesShown) more"
     }
 
     // MARK: - Text
