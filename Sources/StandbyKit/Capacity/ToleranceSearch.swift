@@ -286,8 +286,9 @@ struct ToleranceSearch {
 
     /// Counts one set or partial set looked at; `false` past the limit.
     fileprivate mutating func examine() -> Bool {
+        guard examined < maxSets else { return false }
         examined += 1
-        return examined <= maxSets
+        return true
     }
 
     /// Whether every set made of `set` and `r` more faults is surely covered

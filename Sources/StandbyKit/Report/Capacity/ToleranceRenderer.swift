@@ -32,8 +32,8 @@ public enum ToleranceRenderer {
         }
         if t.counterexample != nil && t.k == 0 { return "a single fault is not covered" }
         if !t.complete {
-            return "\(any(t.k)); not every set of \(t.k + 1) was checked (the search stopped after "
-                + "\(t.examined) sets; --max-sets raises the limit)"
+            return "\(any(t.k)); not every set of \(t.k + 1) was checked (the search stopped at its limit of "
+                + "\(t.examined) examined \(t.examined == 1 ? "set" : "sets"); --max-sets raises it)"
         }
         if t.counterexample == nil && t.checkedUpTo < t.maxK {
             if t.possibleFaults == 1 { return "the only possible fault is covered" }
