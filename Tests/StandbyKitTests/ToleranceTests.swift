@@ -151,6 +151,7 @@ enum ToleranceSpec {
                     #expect(answer.counterexample == nil)
                     #expect(answer.checkedUpTo == answer.k)
                     #expect(answer.examined == limit)
+                    #expect(answer.simulated >= answer.possibleFaults)
                     #expect(!answer.reachesMaxK)
                 }
             }
@@ -307,14 +308,15 @@ enum ToleranceSpec {
     /// 400 actives on one standby with 2 MiB free: each active asks 1 MiB
     /// beyond what it hands over, so any 2 fit and 3 are 1 MiB short. The
     /// search meets the first three at once, rather than the 10 million sets
-    /// of 3: a handful of sets examined (counted, not timed).
+    /// of 3: the first root's walk (399 faults) and a handful of sets
+    /// examined (counted, not timed).
     @Test func aStandbySharedByManyActivesIsAnsweredAtOnce() throws {
         let compiled = RandomSpec.compile(Self.hub(400, free: 2, release: false))
         let answer = Tolerance.check(compiled, kinds: [.os], maxK: 5).kinds[0]
         #expect((answer.k, answer.checkedUpTo, answer.complete) == (2, 3, true))
         #expect(answer.counterexample?.cases == ["hub/os/a0", "hub/os/a1", "hub/os/a2"])
         #expect(answer.counterexample?.shortfall == Self.Mi)
-        #expect(answer.examined < 100)
+        #expect(answer.examined < 410)
     }
 
     /// The same hub, each active also returning 1 MiB to the pool: every set

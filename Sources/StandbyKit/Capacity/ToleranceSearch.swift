@@ -285,9 +285,12 @@ struct ToleranceSearch {
     }
 
     /// Counts one set or partial set looked at; `false` past the limit.
-    fileprivate mutating func examine() -> Bool {
-        guard examined < maxSets else { return false }
-        examined += 1
+    fileprivate mutating func examine(_ steps: Int = 1) -> Bool {
+        guard examined <= maxSets - steps else {
+            examined = maxSets
+            return false
+        }
+        examined += steps
         return true
     }
 
@@ -433,6 +436,10 @@ private struct Enumeration {
             if let limit, v > limit[0] { return .covered }
             guard search.examine() else { return .stopped }
             prepare(root: v, search)
+            // The walk reached every fault of the ball: that work counts too, so
+            // that a fault shared by thousands of others cannot make the roots
+            // alone cost the square of the spec.
+            guard search.examine(ball.count) else { return .stopped }
             guard ball.count >= size - 1, !relevant.isEmpty else { continue }
             let tight = limit.map { $0[0] == v } ?? false
             switch extend([v], from: 0, tight: tight, &search) {
@@ -457,7 +464,8 @@ private struct Enumeration {
             for f in frontier {
                 for m in search.resourcesOf(f) where machineStamp[m] != machineToken {
                     machineStamp[m] = machineToken
-                    for g in nearOn[m] where g > v && stamp[g] != token {
+                    let list = nearOn[m]
+                    for g in list[firstAfter(v, in: list)...] where stamp[g] != token {
                         stamp[g] = token
                         next.append(g)
                     }
@@ -476,6 +484,17 @@ private struct Enumeration {
         }
     }
 
+    /// The position of the first element above `value` in an ascending list.
+    func firstAfter(_ value: Int, in list: [Int]) -> Int {
+        var low = 0
+        var high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
     /// Whether `f` is within reach of the current root.
     func inBall(_ f: Int) -> Bool { stamp[f] == token }
 
@@ -490,7 +509,8 @@ private struct Enumeration {
             var found = Set<Int>()
             for f in set {
                 for m in search.resourcesOf(f) {
-                    for g in nearOn[m] where g > last && inBall(g) { found.insert(g) }
+                    let list = nearOn[m]
+                    for g in list[firstAfter(last, in: list)...] where inBall(g) { found.insert(g) }
                 }
             }
             candidates = found.sorted()
