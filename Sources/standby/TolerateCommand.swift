@@ -46,7 +46,7 @@ struct TolerateCommand: ParsableCommand {
     @Option(
         name: .customLong("max-sets"),
         help: ArgumentHelp(
-            "Stop a kind's search after examining this many sets and partial sets; the answer then claims only what was checked.",
+            "Stop a kind's search after this many steps (sets and partial sets looked at, faults reached from a root); the answer then claims only what was checked.",
             valueName: "n"))
     var maxSets = Tolerance.defaultMaxSets
 

@@ -49,16 +49,16 @@ enum BruteForce {
 /// Random specs for tolerance: `RandomSpec`'s, with some machines given extra
 /// memory (so extra pool) so that every answer from 0 to K occurs.
 enum ToleranceSpec {
-    static func make<R: RandomNumberGenerator>(using rng: inout R) -> Spec {
-        var spec = RandomSpec.make(using: &rng)
+    static func make<R: RandomNumberGenerator>(_ shape: RandomSpec.Shape = .init(), using rng: inout R) -> Spec {
+        var spec = RandomSpec.make(shape, using: &rng)
         for m in spec.machines.indices where Bool.random(using: &rng) {
             spec.machines[m].memory += Int.random(in: 0...40, using: &rng) * spec.machines[m].granule
         }
         return spec
     }
 
-    static func generator() -> Generator<Spec, Shrink.None<Spec>> {
-        Generator { rng in make(using: &rng) }
+    static func generator(_ shape: RandomSpec.Shape = .init()) -> Generator<Spec, Shrink.None<Spec>> {
+        Generator { rng in make(shape, using: &rng) }
     }
 }
 
@@ -129,6 +129,28 @@ enum ToleranceSpec {
             "os_area: release",
         ]
         #expect(expected.subtracting(seen.features).isEmpty, "never seen: \(expected.subtracting(seen.features))")
+    }
+
+    /// Larger specs (up to 20 actives, so more faults meet at a standby and
+    /// more sets are connected) and every K from 1 to 5: still the brute
+    /// force's answer.
+    @Test func theSearchAgreesWithTheBruteForceOnLargerSpecsAndEveryK() async {
+        let shape = RandomSpec.Shape(machines: 2...4, activesPerMachine: 2...5, jobsPerActive: 0...3)
+        let seen = Seen()
+        await propertyCheck(count: 150, input: ToleranceSpec.generator(shape)) { spec in
+            let compiled = RandomSpec.compile(spec)
+            let state = FinalState(compiled)
+            let maxK = 1 + spec.machines.reduce(0) { $0 + $1.oses.count } % 5
+            for answer in Tolerance.check(compiled, kinds: [.os, .machine], maxK: maxK).kinds {
+                let brute = BruteForce.answer(state, kind: answer.kind, maxK: maxK)
+                #expect(answer.complete)
+                #expect((answer.k, answer.checkedUpTo) == (brute.k, brute.checkedUpTo), "\(answer.kind) K \(maxK)")
+                #expect(answer.counterexample?.cases == brute.set.map { Self.ids($0, answer.kind, state) })
+                seen.note("k=\(answer.k)")
+                seen.note("enumerated", answer.examined > 0)
+            }
+        }
+        #expect(["k=0", "k=1", "k=2", "k=3", "enumerated"].allSatisfy(seen.features.contains), "\(seen.features)")
     }
 
     /// With a small limit of examined sets the search may stop; it then

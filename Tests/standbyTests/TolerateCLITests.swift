@@ -71,7 +71,7 @@ import Testing
         let md = try CLI.run(["tolerate", "-", "--format", "markdown"], stdin: Data(Self.shared.utf8))
         #expect(md.status == 2)
         #expect(md.out.contains("| os | 1 | 2 | 3 | Every single fault is covered |"))
-        #expect(md.out.contains("### Os faults: a set of 2 not covered"))
+        #expect(md.out.contains("### OS faults: a set of 2 not covered"))
     }
 
     @Test(arguments: [["--max-k", "0"], ["--max-k", "9"], ["--max-sets", "0"], ["--kind", "job"]])

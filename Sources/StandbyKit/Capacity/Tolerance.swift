@@ -55,7 +55,8 @@ public struct KindTolerance: Sendable, Equatable {
     /// `false` when the search stopped at its limit of examined sets before
     /// finishing size `checkedUpTo + 1`: `k` is then only what was proven.
     public var complete: Bool
-    /// Sets and partial sets the search looked at (its limit counts these).
+    /// Steps of the search beyond the single faults, which its limit counts:
+    /// sets and partial sets looked at, and faults a root's walk reached.
     public var examined: Int
     /// Sets simulated with the rules (singles included).
     public var simulated: Int
@@ -125,15 +126,16 @@ public enum Tolerance {
     /// The largest K accepted. The work of an exact answer grows like the
     /// number of connected sets of size K, so K stays small.
     public static let maxAllowedK = 8
-    /// The default limit of sets and partial sets the search examines per kind.
+    /// The default limit of steps (sets and partial sets looked at, faults a
+    /// root's walk reached) the search takes per kind.
     public static let defaultMaxSets = 2_000_000
 
     /// For each kind in `kinds` (deduplicated, in kind order), the largest k ≤
     /// `maxK` (clamped to 1…``maxAllowedK``) such that every set of at most k
     /// simultaneous faults of that kind is covered, with the first uncovered
-    /// set of size k + 1 in plan order. The search examines at most `maxSets`
-    /// sets and partial sets per kind beyond the single faults; when it stops
-    /// there, the answer says so and claims only what it checked.
+    /// set of size k + 1 in plan order. The search takes at most `maxSets`
+    /// steps per kind beyond the single faults; when it stops there, the
+    /// answer says so and claims only what it checked.
     public static func check(
         _ compiled: CompiledSpec, kinds: [ToleranceKind], maxK: Int, maxSets: Int = defaultMaxSets
     ) -> ToleranceReport {

@@ -181,7 +181,8 @@ public enum ToleranceRenderer {
         }
         for t in report.kinds {
             guard let c = t.counterexample else { continue }
-            out.write("\n### \(title(t.kind).capitalizedFirst): \(c.cases.count == 1 ? "a fault" : "a set of \(c.cases.count)") not covered\n\n")
+            let heading = t.kind == .os ? "OS faults" : "Machine faults"
+            out.write("\n### \(heading): \(c.cases.count == 1 ? "a fault" : "a set of \(c.cases.count)") not covered\n\n")
             out.write("\(setLine(c, unit: unit).rendered(md).capitalizedFirst).\n\n")
             for line in details(c, unit: unit) + covers(c, unit: unit) { out.write("- \(line.rendered(md))\n") }
         }
