@@ -147,11 +147,8 @@ struct ToleranceSearch {
             var next = sums[r]
             if r < values.count {
                 next += values[r]
-            } else if r - values.count < zeros {
-                next += 0
-            } else {
-                let t = r - values.count - zeros
-                if t < tail.count { next += tail[t] }
+            } else if r - values.count >= zeros, r - values.count - zeros < tail.count {
+                next += tail[r - values.count - zeros]
             }
             sums.append(next)
         }
