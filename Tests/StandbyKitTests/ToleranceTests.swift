@@ -46,13 +46,37 @@ enum BruteForce {
     }
 }
 
-/// Random specs for tolerance: `RandomSpec`'s, with some machines given extra
-/// memory (so extra pool) so that every answer from 0 to K occurs.
+/// Random specs for tolerance: `RandomSpec`'s, with more machine memory (so
+/// more pool) so that every answer from 0 to K occurs. A third of them get a
+/// random amount on some machines; the others just enough that every set of
+/// one (or of at most two) `os` faults that memory can cover is covered, plus
+/// up to 3 granules: there the next size is often near the edge.
 enum ToleranceSpec {
     static func make<R: RandomNumberGenerator>(_ shape: RandomSpec.Shape = .init(), using rng: inout R) -> Spec {
         var spec = RandomSpec.make(shape, using: &rng)
-        for m in spec.machines.indices where Bool.random(using: &rng) {
-            spec.machines[m].memory += Int.random(in: 0...40, using: &rng) * spec.machines[m].granule
+        let level = Int.random(in: 0...2, using: &rng)
+        guard level > 0 else {
+            for m in spec.machines.indices where Bool.random(using: &rng) {
+                spec.machines[m].memory += Int.random(in: 0...40, using: &rng) * spec.machines[m].granule
+            }
+            return spec
+        }
+        // A set short on a machine is covered once that machine's pool grows by
+        // its shortfall there (the pool only adds to what each set holds).
+        let state = FinalState(RandomSpec.compile(spec))
+        let faults = Tolerance.faults(.os, in: state)
+        var grow = Array(repeating: 0, count: spec.machines.count)
+        for size in 1...level {
+            BruteForce.forEachSubset(of: faults.count, size: size) { set in
+                for pool in SetRules.outcome(of: set.map { faults[$0] }, in: state).pools {
+                    grow[pool.machine] = max(grow[pool.machine], pool.shortfall)
+                }
+                return true
+            }
+        }
+        for m in spec.machines.indices {
+            let g = spec.machines[m].granule
+            spec.machines[m].memory += (grow[m] + g - 1) / g * g + Int.random(in: 0...3, using: &rng) * g
         }
         return spec
     }
@@ -87,7 +111,7 @@ enum ToleranceSpec {
     /// shortfall) agree.
     @Test func theSearchAgreesWithTheBruteForce() async {
         let seen = Seen()
-        await propertyCheck(count: 400, input: ToleranceSpec.generator()) { spec in
+        await propertyCheck(count: 500, input: ToleranceSpec.generator()) { spec in
             let compiled = RandomSpec.compile(spec)
             let state = FinalState(compiled)
             let report = Tolerance.check(compiled, kinds: [.os, .machine], maxK: 3)
