@@ -51,7 +51,8 @@ struct Standby: ParsableCommand {
             74 output not written.
             """,
         version: FindingRenderer.toolVersion,
-        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self, HeadroomCommand.self]
+        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self, TolerateCommand.self,
+            HeadroomCommand.self]
     )
 
     /// ArgumentParser's own errors (unknown options, bad values, failed

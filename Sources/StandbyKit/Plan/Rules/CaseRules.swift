@@ -30,6 +30,15 @@ enum Fault: Hashable, Sendable {
         }
     }
 
+    /// Whether OS `o` stops in this fault (a standby there can start no copy).
+    func stops(_ o: OSAddress) -> Bool {
+        switch self {
+        case .os(let x), .memory(let x), .standby(let x): o == x
+        case .job: false
+        case .machine(let m): o.machine == m
+        }
+    }
+
     /// The machine the fault happens on.
     var machine: Int {
         switch self {
@@ -184,163 +193,230 @@ enum CaseRules {
 
     /// Simulates `fault` alone on the final state.
     static func outcome(of fault: Fault, in state: FinalState) -> Outcome {
+        var effects = Effects(state, stopping: fault.stops)
+        effects.apply(fault)
         var outcome = Outcome(fault: fault)
-        let m = fault.machine
-
-        func release(_ region: Region, _ bytes: Int) {
-            guard bytes > 0 else { return }
-            outcome.moves.append(.release(region, bytes: bytes))
-            outcome.released += bytes
+        outcome.action = effects.action
+        outcome.moves = effects.moves
+        // A single fault releases memory on its own machine only.
+        outcome.released = effects.released[fault.machine] ?? 0
+        outcome.stopped = effects.stopped
+        outcome.unrecoverable = effects.unrecoverable
+        switch fault {
+        case .standby(let s):
+            outcome.alwaysCovered = true
+            outcome.unprotected = state.incoming(s)
+        case .machine(let m):
+            outcome.unprotected = state.allJobs.filter { $0.machine != m && state.job($0).standby?.machine == m }
+        case .os, .memory, .job:
+            break
         }
+        outcome.unprotectedMemory = outcome.unprotected.reduce(0) { $0 + state.job($1).memory }
+        outcome.receivers = effects.sortedReceivers
+        let released = outcome.released
+        outcome.pools = count(&outcome.receivers, released: { $0 == fault.machine ? released : 0 }, in: state)
+        placeCopies(&outcome.receivers, in: state)
+        return outcome
+    }
+
+    /// What faults do to the final state, collected fault by fault: the moves,
+    /// the bytes each machine's pool gets back, the stopped and unrecoverable
+    /// jobs, and the copies each standby owes. A case applies its one fault; a
+    /// set of simultaneous faults (`SetRules`) applies each of its faults to
+    /// the same collection, so that what they hand over and release adds up.
+    struct Effects {
+        let state: FinalState
+        /// Whether an OS stops in the faults applied: a standby there cannot help.
+        let isDown: (OSAddress) -> Bool
+        /// The job's action at the case's severity (`job` faults).
+        var action: JobFaultAction?
+        var moves: [Move] = []
+        /// Bytes returned to each machine's pool, by machine position.
+        var released: [Int: Int] = [:]
+        var stopped: [JobAddress] = []
+        var unrecoverable: [Unrecoverable] = []
+        /// The receiving standbys in the order the faults first meet them.
+        private var receivers: [Receiver] = []
+        /// Where each standby is in ``receivers``: a fault with many copies finds
+        /// its standby in constant time rather than by a search.
+        private var receiverIndex: [OSAddress: Int] = [:]
+
+        init(_ state: FinalState, stopping isDown: @escaping (OSAddress) -> Bool) {
+            self.state = state
+            self.isDown = isDown
+        }
+
+        /// The receiving standbys in document order (so grouped by machine).
+        var sortedReceivers: [Receiver] { receivers.sorted { $0.standby < $1.standby } }
+
+        private mutating func release(_ region: Region, _ bytes: Int) {
+            guard bytes > 0 else { return }
+            moves.append(.release(region, bytes: bytes))
+            let machine: Int
+            switch region {
+            case .own(let o): machine = o.machine
+            case .job(let j): machine = j.machine
+            }
+            released[machine, default: 0] += bytes
+        }
+
         /// Standby `s` owes job `j` a copy; `handed` bytes of the job's region went to it.
-        func receive(_ j: JobAddress, handed: Int, at s: OSAddress) {
-            if let r = outcome.receivers.firstIndex(where: { $0.standby == s }) {
-                outcome.receivers[r].copies.append(j)
-                outcome.receivers[r].need += state.job(j).standbyMemory
-                outcome.receivers[r].handed += handed
+        private mutating func receive(_ j: JobAddress, handed: Int, at s: OSAddress) {
+            if let r = receiverIndex[s] {
+                receivers[r].copies.append(j)
+                receivers[r].need += state.job(j).standbyMemory
+                receivers[r].handed += handed
             } else {
-                outcome.receivers.append(
-                    Receiver(standby: s, copies: [j], need: state.job(j).standbyMemory, handed: handed))
+                receiverIndex[s] = receivers.count
+                receivers.append(Receiver(standby: s, copies: [j], need: state.job(j).standbyMemory, handed: handed))
             }
         }
+
         /// A hot-standby job's readable region goes to its standby when that is
-        /// on the same machine (hand-over), else to this machine's pool (memory
-        /// cannot cross machines); either way its standby owes it a copy. `down`
-        /// is an OS that stopped in this fault: a standby there cannot help.
-        func route(_ j: JobAddress, readable: Int, down: OSAddress?) {
-            guard let s = state.job(j).standby, s != down else {
+        /// on the same machine (hand-over), else to its own machine's pool
+        /// (memory cannot cross machines); either way its standby owes it a
+        /// copy. A standby that stopped in these faults cannot help.
+        private mutating func route(_ j: JobAddress, readable: Int) {
+            guard let s = state.job(j).standby, !isDown(s) else {
                 release(.job(j), readable)
-                outcome.stopped.append(j)
-                outcome.unrecoverable.append(
+                stopped.append(j)
+                unrecoverable.append(
                     Unrecoverable(job: j, reason: state.job(j).standby.map { .standbyDown($0) } ?? .noStandby))
                 return
             }
-            if s.machine == m {
-                if readable > 0 { outcome.moves.append(.hand(.job(j), bytes: readable, to: s)) }
+            if s.machine == j.machine {
+                if readable > 0 { moves.append(.hand(.job(j), bytes: readable, to: s)) }
                 receive(j, handed: readable, at: s)
             } else {
                 release(.job(j), readable)
                 receive(j, handed: 0, at: s)
             }
         }
+
         /// OS `x` stops; with `lossy` the unreadable part of each of its regions
         /// is cut off first and only the rest moves.
-        func failOS(_ x: OSAddress, lossy: Bool) {
+        private mutating func failOS(_ x: OSAddress, lossy: Bool) {
             let os = state.os(x)
-            let ownLost = lossy ? unreadable(os.own, machine: m, in: state) : 0
-            if ownLost > 0 { outcome.moves.append(.cut(.own(x), lost: ownLost)) }
+            let ownLost = lossy ? unreadable(os.own, machine: x.machine, in: state) : 0
+            if ownLost > 0 { moves.append(.cut(.own(x), lost: ownLost)) }
             // Its own area stays with it under `os_area: keep`.
             if state.policies.osArea == .release { release(.own(x), os.own - ownLost) }
             for j in state.jobs(of: x) {
                 let job = state.job(j)
-                let lost = lossy ? unreadable(job.memory, machine: m, in: state) : 0
-                if lost > 0 { outcome.moves.append(.cut(.job(j), lost: lost)) }
+                let lost = lossy ? unreadable(job.memory, machine: x.machine, in: state) : 0
+                if lost > 0 { moves.append(.cut(.job(j), lost: lost)) }
                 if job.hotStandby {
-                    route(j, readable: job.memory - lost, down: x)
+                    route(j, readable: job.memory - lost)
                 } else {
                     release(.job(j), job.memory - lost)
-                    outcome.stopped.append(j)
+                    stopped.append(j)
                 }
             }
         }
 
-        switch fault {
-        case .os(let x):
-            failOS(x, lossy: false)
-        case .memory(let x):
-            failOS(x, lossy: true)
-        case .job(let j, let severity):
-            let job = state.job(j)
-            outcome.action = job.policy[severity]
-            switch job.policy[severity] {
-            case .restart:
-                break
-            case .stop:
-                outcome.moves.append(.merge(j))
-                outcome.stopped.append(j)
-                if job.hotStandby { outcome.unrecoverable.append(Unrecoverable(job: j, reason: .stoppedByPolicy)) }
-            case .failover:
-                // An ordinary job has nowhere to fail over to: it restarts in place.
-                if job.hotStandby { route(j, readable: job.memory, down: nil) }
-            }
-        case .standby(let s):
-            outcome.alwaysCovered = true
-            outcome.unprotected = state.incoming(s)
-            // Its resident jobs stop with it.
-            outcome.stopped = state.jobs(of: s)
-        case .machine:
-            outcome.moves.append(.loseMachine(m))
+        /// Machine `m` stops with every OS on it; nothing of it is handed or
+        /// released anywhere.
+        private mutating func failMachine(_ m: Int) {
+            moves.append(.loseMachine(m))
             for j in state.jobs(of: m) {
                 let job = state.job(j)
                 guard job.hotStandby else {
-                    outcome.stopped.append(j)
+                    stopped.append(j)
                     continue
                 }
-                guard let s = job.standby, s.machine != m else {
-                    outcome.stopped.append(j)
-                    outcome.unrecoverable.append(
+                guard let s = job.standby, !isDown(s) else {
+                    stopped.append(j)
+                    unrecoverable.append(
                         Unrecoverable(job: j, reason: job.standby.map { .standbyDown($0) } ?? .noStandby))
                     continue
                 }
                 // Nothing of a dead machine is handed anywhere.
                 receive(j, handed: 0, at: s)
             }
-            outcome.unprotected = state.allJobs.filter { $0.machine != m && state.job($0).standby?.machine == m }
         }
-        outcome.unprotectedMemory = outcome.unprotected.reduce(0) { $0 + state.job($1).memory }
-        outcome.receivers.sort { $0.standby < $1.standby }
-        count(&outcome, in: state)
-        placeCopies(&outcome, in: state)
-        return outcome
+
+        /// Applies what `fault` does (the unprotected jobs of a `standby` or
+        /// `machine` fault are the caller's: they are findings, not effects).
+        mutating func apply(_ fault: Fault) {
+            switch fault {
+            case .os(let x):
+                failOS(x, lossy: false)
+            case .memory(let x):
+                failOS(x, lossy: true)
+            case .job(let j, let severity):
+                let job = state.job(j)
+                action = job.policy[severity]
+                switch job.policy[severity] {
+                case .restart:
+                    break
+                case .stop:
+                    moves.append(.merge(j))
+                    stopped.append(j)
+                    if job.hotStandby { unrecoverable.append(Unrecoverable(job: j, reason: .stoppedByPolicy)) }
+                case .failover:
+                    // An ordinary job has nowhere to fail over to: it restarts in place.
+                    if job.hotStandby { route(j, readable: job.memory) }
+                }
+            case .standby(let s):
+                // Its resident jobs stop with it.
+                stopped += state.jobs(of: s)
+            case .machine(let m):
+                failMachine(m)
+            }
+        }
     }
 
-    /// Counts the case with the standbys as compiled. Per machine: missing =
-    /// Σ max(0, need − free − handed) over its receiving standbys; the pool
-    /// (unallocated + what the fault released there) gives min(pool, missing),
-    /// nothing with `pool: false`; the rest is the shortfall. The draw goes to
-    /// the machine's standbys in document order, each taking what it misses.
-    static func count(_ outcome: inout Outcome, in state: FinalState) {
+    /// Counts receivers (sorted by standby, so grouped by machine) with the
+    /// standbys as compiled. Per machine: missing = Σ max(0, need − free −
+    /// handed) over its receiving standbys; the pool (unallocated + what the
+    /// faults released there) gives min(pool, missing), nothing with `pool:
+    /// false`; the rest is the shortfall. The draw goes to the machine's
+    /// standbys in document order, each taking what it misses. One pass over
+    /// the receivers.
+    static func count(_ receivers: inout [Receiver], released: (Int) -> Int, in state: FinalState) -> [Pool] {
         var pools: [Pool] = []
-        for machine in Array(Set(outcome.receivers.map(\.standby.machine))).sorted() {
-            let indices = outcome.receivers.indices.filter { outcome.receivers[$0].standby.machine == machine }
+        var first = 0
+        while first < receivers.count {
+            let machine = receivers[first].standby.machine
+            var end = first
             var missing = 0
-            for r in indices {
-                let receiver = outcome.receivers[r]
-                let free = state.os(receiver.standby).free
-                outcome.receivers[r].free = free
-                outcome.receivers[r].missing = max(0, receiver.need - free - receiver.handed)
-                missing += outcome.receivers[r].missing
+            while end < receivers.count && receivers[end].standby.machine == machine {
+                let free = state.os(receivers[end].standby).free
+                receivers[end].free = free
+                receivers[end].missing = max(0, receivers[end].need - free - receivers[end].handed)
+                missing += receivers[end].missing
+                end += 1
             }
-            // A fault releases memory on its own machine only.
-            let released = machine == outcome.fault.machine ? outcome.released : 0
-            let held = state.machines[machine].pool + released
+            let releasedHere = released(machine)
+            let held = state.machines[machine].pool + releasedHere
             let draw = state.policies.pool ? min(held, missing) : 0
             var left = draw
-            for r in indices {
-                outcome.receivers[r].drawn = min(outcome.receivers[r].missing, left)
-                left -= outcome.receivers[r].drawn
+            for r in first..<end {
+                receivers[r].drawn = min(receivers[r].missing, left)
+                left -= receivers[r].drawn
             }
             pools.append(
                 Pool(
-                    machine: machine, released: released, held: held, missing: missing, draw: draw,
+                    machine: machine, released: releasedHere, held: held, missing: missing, draw: draw,
                     shortfall: missing - draw))
+            first = end
         }
-        outcome.pools = pools
+        return pools
     }
 
     /// Which copies start: each standby starts its copies in document order
     /// from its free memory, what was handed to it and what it drew, skipping
     /// any copy that no longer fits.
-    static func placeCopies(_ outcome: inout Outcome, in state: FinalState) {
-        for r in outcome.receivers.indices {
-            let receiver = outcome.receivers[r]
+    static func placeCopies(_ receivers: inout [Receiver], in state: FinalState) {
+        for r in receivers.indices {
+            let receiver = receivers[r]
             var available = receiver.free + receiver.handed + receiver.drawn
             var started: [JobAddress] = []
             for j in receiver.copies where state.job(j).standbyMemory <= available {
                 available -= state.job(j).standbyMemory
                 started.append(j)
             }
-            outcome.receivers[r].started = started
+            receivers[r].started = started
         }
     }
 
@@ -348,8 +424,15 @@ enum CaseRules {
     /// releases there, for every copy of the case to start when each receiving
     /// standby has `free[standby]` free memory (0 when missing).
     static func requiredPools(_ outcome: Outcome, free: [OSAddress: Int]) -> [(machine: Int, bytes: Int)] {
-        outcome.pools.map { pool in
-            let missing = outcome.receivers.filter { $0.standby.machine == pool.machine }.reduce(0) {
+        requiredPools(receivers: outcome.receivers, pools: outcome.pools, free: free)
+    }
+
+    /// ``requiredPools(_:free:)`` of receivers and their pools (of a case or a set of faults).
+    static func requiredPools(
+        receivers: [Receiver], pools: [Pool], free: [OSAddress: Int]
+    ) -> [(machine: Int, bytes: Int)] {
+        pools.map { pool in
+            let missing = receivers.filter { $0.standby.machine == pool.machine }.reduce(0) {
                 $0 + max(0, $1.need - (free[$1.standby] ?? 0) - $1.handed)
             }
             return (pool.machine, max(0, missing - pool.released))

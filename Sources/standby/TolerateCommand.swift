@@ -1,0 +1,80 @@
+import ArgumentParser
+import StandbyKit
+
+extension ToleranceKind: ExpressibleByArgument {}
+
+/// The formats of `tolerate`.
+enum TolerateFormat: String, ReportFormat {
+    case text, json, markdown
+
+    var outputFormat: OutputFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        case .markdown: .markdown
+        }
+    }
+}
+
+/// `standby tolerate SPEC`: how many simultaneous faults of a kind the spec survives.
+struct TolerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tolerate",
+        abstract: "Find how many simultaneous faults of a kind every set of that size survives (exact).",
+        discussion: """
+            For each kind (os: active OSes at once, on any machines; machine: whole machines at \
+            once), the largest k up to --max-k such that every set of at most k faults of that kind \
+            is covered, and the first uncovered set of size k + 1 in plan order with what is short \
+            and what would cover it. Exits 0 when every kind asked reaches --max-k, 2 when some \
+            kind does not (or the search stopped at --max-sets first), 1 when the spec has errors.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
+    var spec: String
+
+    @Option(
+        name: .customLong("kind"),
+        help: ArgumentHelp("A fault kind to check: os or machine; repeatable (default: both).", valueName: "kind"))
+    var kinds: [ToleranceKind] = []
+
+    @Option(
+        name: .customLong("max-k"),
+        help: ArgumentHelp(
+            "The largest number of simultaneous faults to check, 1 to \(Tolerance.maxAllowedK).", valueName: "k"))
+    var maxK = 3
+
+    @Option(
+        name: .customLong("max-sets"),
+        help: ArgumentHelp(
+            "Stop a kind's search after this many steps (sets and partial sets looked at, faults reached from a root); the answer then claims only what was checked.",
+            valueName: "n"))
+    var maxSets = Tolerance.defaultMaxSets
+
+    @Option(help: "Output format (default: from -o's extension, else text).")
+    var format: TolerateFormat?
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        _ = try TolerateFormat.resolve(format, output: output.output)
+        guard (1...Tolerance.maxAllowedK).contains(maxK) else {
+            throw ValidationError(
+                "--max-k must be 1 to \(Tolerance.maxAllowedK): the exact answer's work grows like the number of sets of that size")
+        }
+        guard maxSets > 0 else { throw ValidationError("--max-sets must be above 0") }
+    }
+
+    func run() throws {
+        let format = try TolerateFormat.resolve(format, output: output.output).outputFormat
+        let kinds = kinds.isEmpty ? ToleranceKind.allCases : kinds
+        try runCommand { () throws(CommandFailure) -> ExitStatus in
+            let (compiled, read) = try compileSpec(spec, input: input)
+            let report = Tolerance.check(compiled, kinds: kinds, maxK: maxK, maxSets: maxSets)
+            try output.write(inputs: read) { out in
+                ToleranceRenderer.render(report, format: format, unit: output.unit, to: &out)
+            }
+            return report.reachesMaxK ? .ok : .uncovered
+        }
+    }
+}
