@@ -154,26 +154,27 @@ struct BarSegment {
         return name == owner ? "" : " (\(owner))"
     }
 
-    /// A short label drawn inside the rect when it fits.
-    var label: String {
-        guard count > 1 else { return "\(labelName ?? name) \(Size.describe(bytes))" }
+    /// A short label drawn inside the rect when it fits, its size in the bar's scale.
+    func label(_ sizes: Size.Scale) -> String {
+        let size = sizes.format(bytes)
+        guard count > 1 else { return "\(labelName ?? name) \(size)" }
         switch group {
-        case .jobs: return "\(count) jobs \(Size.describe(bytes))"
-        case .owner: return "\(name) \(Size.describe(bytes))"
-        case .unchanged: return "unchanged \(Size.describe(bytes))"
-        case .lost: return "lost \(Size.describe(bytes))"
+        case .jobs: return "\(count) jobs \(size)"
+        case .owner: return "\(name) \(size)"
+        case .unchanged: return "unchanged \(size)"
+        case .lost: return "lost \(size)"
         }
     }
 
     /// `title (owner) size[, detail]`: the rect's tooltip.
-    var tooltip: String {
-        "\(title)\(ownerText) \(Size.describe(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
+    func tooltip(_ sizes: Size.Scale) -> String {
+        "\(title)\(ownerText) \(sizes.format(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
     }
 
     /// `title size[, detail]`: the segment's entry in the bar's text
     /// alternative (the tooltip adds the owner).
-    var brief: String {
-        "\(title) \(Size.describe(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
+    func brief(_ sizes: Size.Scale) -> String {
+        "\(title) \(sizes.format(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
     }
 
     /// Segments with the same key merged into one at the place of the first.
@@ -216,12 +217,14 @@ extension HTMLBars {
         _ segments: [BarSegment], total: Int, title: String, caseID: String, labels: Bool,
         into h: inout String
     ) {
+        // One unit for every size the bar shows, its regions read together.
+        let sizes = Size.scale(for: segments.lazy.map(\.bytes), unit: .auto)
         h += "<svg class=\"bar\" role=\"img\" data-case=\""
         h += HTMLReport.escape(caseID)
         h += "\" data-scale=\"\(total)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
-        h += HTMLReport.escape(segments.map(\.brief).joined(separator: "; "))
+        h += HTMLReport.escape(segments.map { $0.brief(sizes) }.joined(separator: "; "))
         h += "</desc>"
         var cumulative = 0
         var x = 0
@@ -236,7 +239,7 @@ extension HTMLBars {
             // The height comes from the stylesheet (`.bar rect`): one attribute
             // less on each of a fleet's hundred thousand rects.
             h += "<rect x=\"\(percent(x))\" width=\"\(percent(w))\" class=\"\(s.fill)\" data-bytes=\"\(s.bytes)\"><title>"
-            h += HTMLReport.escape(s.tooltip)
+            h += HTMLReport.escape(s.tooltip(sizes))
             h += "</title></rect>"
             // Patterns are drawn over the rect, so that the rect keeps the
             // owner's colour and the only tooltip; they carry no bytes.
@@ -248,7 +251,7 @@ extension HTMLBars {
                 if pw > 0 { h += "<rect x=\"\(percent(x))\" width=\"\(percent(pw))\" class=\"\(part.mark.rawValue)\"/>" }
             }
             if labels {
-                let label = s.label
+                let label = s.label(sizes)
                 if let tier = labelTier(pixels: (label.count + 2) * charWidth, units: w) {
                     // Over a pattern, a light halo keeps the text readable.
                     let style = s.mark != nil ? " h" : HTMLStyle.isDark(s.fill) ? " d" : ""
@@ -277,16 +280,17 @@ extension HTMLBars {
     /// label never needs room beside its bar on a narrow screen.
     static func valueChart(_ values: [Value], title: String, into h: inout String) {
         let scale = max(1, values.map(\.bytes).max() ?? 1)
+        let sizes = Size.scale(for: values.lazy.map(\.bytes), unit: .auto)
         h += "<svg class=\"val\" height=\"\(values.count * rowHeight)\" role=\"img\""
         h += " data-scale=\"\(scale)\" data-span=\"\(valueWidth)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
-        h += HTMLReport.escape(values.map { "\($0.label) \(Size.describe($0.bytes))" }.joined(separator: "; "))
+        h += HTMLReport.escape(values.map { "\($0.label) \(sizes.format($0.bytes))" }.joined(separator: "; "))
         h += "</desc>"
         for (i, v) in values.enumerated() {
             let y = i * rowHeight
             let w = units(v.bytes, of: scale, span: valueWidth)
-            let text = HTMLReport.escape("\(v.label) \(Size.describe(v.bytes))")
+            let text = HTMLReport.escape("\(v.label) \(sizes.format(v.bytes))")
             h += "<text y=\"\(y + fontSize)\" class=\"t\">"
             h += text
             h += "</text><rect y=\"\(y + rowHeight - valueHeight - 2)\" width=\"\(percent(w))\" height=\"\(valueHeight)\""

@@ -40,12 +40,14 @@ extension HTMLPage {
             h += "<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Covered</th><th scope=\"col\">Action</th>"
             h += "<th scope=\"col\">Short</th><th scope=\"col\">Pool draw</th><th scope=\"col\">Taken over</th>"
             h += "<th scope=\"col\">Lost</th><th scope=\"col\">Unprotected</th></tr></thead>\n<tbody>\n"
+            // One unit for the pool draw column.
+            let draws = Size.scale(for: rows.lazy.map(\.poolDraw), unit: .auto)
             for c in rows {
                 h += c.covered ? "<tr><td>" : "<tr class=\"n\"><td>"
                 h += esc(c.id)
                 h += c.covered ? "<td>yes<td>" : "<td>no<td>"
                 h += c.action?.rawValue ?? ""
-                h += "<td>\(esc(shortfalls(c)))<td>\(blankSize(c.poolDraw))<td>"
+                h += "<td>\(esc(shortfalls(c)))<td>\(c.poolDraw == 0 ? "" : draws.format(c.poolDraw))<td>"
                 h += list(c.takenOver, of: c)
                 h += "<td>"
                 h += list(c.lostJobs, of: c)
@@ -124,8 +126,6 @@ extension HTMLPage {
         if !parts.isEmpty { text += (c.covered ? ", " : ": ") + parts.joined(separator: ", ") }
         return text
     }
-
-    func blankSize(_ bytes: Int) -> String { bytes == 0 ? "" : Size.describe(bytes) }
 
     /// Where a case's memory was short: `128 MiB short on vms50`, `needs 64 MiB
     /// on m155` (the machine named even when it is the case's own, since the

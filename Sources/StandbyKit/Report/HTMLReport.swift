@@ -211,8 +211,15 @@ struct HTMLPage {
         h += "<th scope=\"col\">Cases</th><th scope=\"col\">Fluid</th><th scope=\"col\">Duplicate</th>"
         h += "<th scope=\"col\">Static</th><th scope=\"col\">Savings</th><th scope=\"col\">Savings %</th>"
         h += "<th scope=\"col\">Reserve minimum</th></tr></thead>\n<tbody>\n"
+        // One unit per column, the sizes of a column read together.
+        let rows = fleet.rows
+        let fluid = Size.scale(for: rows.lazy.map(\.fluid), unit: .auto)
+        let duplicate = Size.scale(for: rows.lazy.map(\.duplicate), unit: .auto)
+        let staticTotal = Size.scale(for: rows.lazy.map(\.staticTotal), unit: .auto)
+        let savings = Size.scale(for: rows.lazy.map(\.savings), unit: .auto)
+        let reserve = Size.scale(for: rows.lazy.map(\.reserveMinimum), unit: .auto)
         for i in fleet.overviewOrder {
-            let r = fleet.rows[i]
+            let r = rows[i]
             let id = esc(HTMLReport.sectionID(r.name))
             // End tags of cells and rows are optional in HTML; a fleet has a row per machine.
             // A machine without a section has the id on its row, so that a link to it still lands.
@@ -225,9 +232,9 @@ struct HTMLPage {
             }
             h += "<td>"
             if r.shortHere > 0 { h += esc(shortHere(r)) }
-            h += "<td>\(r.cases)<td>\(Size.describe(r.fluid))"
-            h += "<td>\(Size.describe(r.duplicate))<td>\(Size.describe(r.staticTotal))"
-            h += "<td>\(Size.describe(r.savings))<td>\(r.percent) %<td>\(Size.describe(r.reserveMinimum))\n"
+            h += "<td>\(r.cases)<td>\(fluid.format(r.fluid))"
+            h += "<td>\(duplicate.format(r.duplicate))<td>\(staticTotal.format(r.staticTotal))"
+            h += "<td>\(savings.format(r.savings))<td>\(r.percent) %<td>\(reserve.format(r.reserveMinimum))\n"
         }
         h += "</tbody>\n</table></div>\n</section>\n"
     }
@@ -283,10 +290,11 @@ struct HTMLPage {
             h += " of other machines</span>"
         }
         h += "</summary>\n"
-        h += "<p>Memory \(Size.describe(m.memory)) · monitor \(Size.describe(m.monitor))"
-        h += " · footprint of the actives \(Size.describe(m.footprint))"
-        h += " · pool after start-up \(Size.describe(m.pool))"
-        h += " · reserve minimum \(Size.describe(m.reserveMinimum)).</p>\n"
+        let figures = Size.scale(for: [m.memory, m.monitor, m.footprint, m.pool, m.reserveMinimum], unit: .auto)
+        h += "<p>Memory \(figures.format(m.memory)) · monitor \(figures.format(m.monitor))"
+        h += " · footprint of the actives \(figures.format(m.footprint))"
+        h += " · pool after start-up \(figures.format(m.pool))"
+        h += " · reserve minimum \(figures.format(m.reserveMinimum)).</p>\n"
         HTMLBars.valueChart(
             totalsValues(
                 memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
@@ -315,15 +323,18 @@ struct HTMLPage {
         HTMLBars.valueChart(values, title: "\(m.name): standby minimum against allocation", into: &h)
         h += "<ul class=\"short\">\n"
         for s in m.standbys {
-            let beyond = s.minimum - satAdd(s.kernel, s.resident)
-            h += "<li><b>\(esc(s.name))</b>: minimum \(Size.describe(s.minimum)) = kernel \(Size.describe(s.kernel))"
-            h += " + resident jobs \(Size.describe(s.resident))"
-            h += " + \(Size.describe(max(0, beyond))) beyond what is handed to it"
-            h += "; allocated \(Size.describe(s.allocated))"
-            if s.minimum < s.allocated {
-                h += " (\(Size.describe(s.allocated - s.minimum)) more than it needs)"
-            } else if s.minimum > s.allocated {
-                h += " (\(Size.describe(s.minimum - s.allocated)) less than it needs without the pool)"
+            let beyond = max(0, s.minimum - satAdd(s.kernel, s.resident))
+            let gap = s.allocated - s.minimum
+            // The sizes of one sentence, which add up, in one unit.
+            let sizes = Size.scale(for: [s.minimum, s.kernel, s.resident, beyond, s.allocated, gap], unit: .auto)
+            h += "<li><b>\(esc(s.name))</b>: minimum \(sizes.format(s.minimum)) = kernel \(sizes.format(s.kernel))"
+            h += " + resident jobs \(sizes.format(s.resident))"
+            h += " + \(sizes.format(beyond)) beyond what is handed to it"
+            h += "; allocated \(sizes.format(s.allocated))"
+            if gap > 0 {
+                h += " (\(sizes.format(gap)) more than it needs)"
+            } else if gap < 0 {
+                h += " (\(sizes.format(-gap)) less than it needs without the pool)"
             }
             h += s.protects.isEmpty
                 ? "; protects no active OS.</li>\n"

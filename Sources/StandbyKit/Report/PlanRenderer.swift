@@ -102,7 +102,7 @@ public enum PlanRenderer {
                 writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
             }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
-        case .html: HTMLReport.render(figures, compiled: compiled, fix: fix, to: &out)
+        case .html: HTMLReport.render(figures, compiled: compiled, fix: fix, allMachines: detail != .summary, to: &out)
         }
     }
 
