@@ -80,6 +80,7 @@ enum HTMLStyle {
         th{border-bottom:2px solid #888}
         .ct td:nth-child(5),.ov td:nth-child(2),.ov td:nth-child(n+5){
         text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .ct td:nth-child(4){white-space:nowrap}
         tr.n td{font-weight:600}
         ul.short{padding-left:1.2rem}
         ul.short li{margin:.35rem 0}
