@@ -1,32 +1,41 @@
 // The SVG bars of the HTML report: exact integer geometry, the segments a
 // resource table is drawn as, and the markup of one bar.
 //
-// Every bar is one `<svg>` whose viewBox is `HTMLBars.width` units wide. A
-// layout bar's full width is the machine's memory, so a region of `b` bytes is
-// `b × width / memory` units wide; a value chart's `HTMLBars.valueWidth` is
-// the largest value it compares. Each drawn `<rect>` carries its exact byte
-// count in `data-bytes`, and each `<svg>` the byte count of its full scale in
-// `data-scale` (a value chart also the units that stand for it, in
-// `data-span`), so anyone can check a width against its bytes.
+// A chart has no viewBox: it is as wide as the page, its heights and its text
+// are in CSS pixels, and its widths are thousandths of its width written as
+// percentages (`x="37.5%"`). So a bar scales with the screen while its labels
+// keep their size: on a phone, text drawn in a scaled 1000-unit viewBox would
+// shrink to a third. A layout bar's full width is the machine's memory, so a
+// region of `b` bytes is `b × 1000 / memory` thousandths wide; a value chart's
+// full width is the largest value it compares. Each drawn `<rect>` carries its
+// exact byte count in `data-bytes`, and each `<svg>` the byte count of its
+// full scale in `data-scale` (a value chart also the thousandths that stand
+// for it, in `data-span`), so anyone can check a width against its bytes.
 
 /// Geometry and markup of the report's bars.
 enum HTMLBars {
-    /// The viewBox width of every chart, in SVG units (about a pixel each on
-    /// a wide screen).
+    /// A chart's width in the units of its geometry: thousandths of its width.
     static let width = 1_000
-    /// The share of a value chart's width the largest value takes; the rest
-    /// holds its label.
-    static let valueWidth = 700
-    /// Height of one layout bar.
+    /// The share of a value chart's width the largest value takes (its labels
+    /// are above its bars).
+    static let valueWidth = 1_000
+    /// Height of one layout bar, in CSS pixels.
     static let barHeight = 26
-    /// Height of a value chart's bar, and of its row with the gap under it.
-    static let valueHeight = 22
-    static let rowHeight = 30
-    /// Font size of labels, in SVG units.
+    /// Height of a value chart's bar, and of its row with the label above it.
+    static let valueHeight = 16
+    static let rowHeight = 36
+    /// Font size of labels, in CSS pixels (the stylesheet's `.t`).
     static let fontSize = 13
-    /// Rough advance of one character of a label (sans-serif averages about
-    /// 0.6 em), used only to decide whether a label fits inside its rect.
+    /// Rough advance of one character of a label in pixels (sans-serif
+    /// averages about 0.55 em), used only to decide where a label fits.
     static let charWidth = 7
+    /// The narrowest a layout bar is drawn at each tier of screens, in CSS
+    /// pixels, with the stylesheet class that hides labels below it: a label
+    /// is written when its rect holds it at the widest tier, with the class of
+    /// the narrowest tier where it still fits, so no label runs out of its rect
+    /// (the media queries are in ``HTMLStyle``). A phone of 390 px draws bars
+    /// about 360 px wide; a screen of 1280 px, 1150.
+    static let labelTiers: [(barWidth: Int, hiddenBelow: String?)] = [(300, nil), (640, "w1"), (1_000, "w2")]
     /// Machines whose start-up table has more rows than this are drawn and
     /// tabled in groups (see ``HTMLReport``), so that a machine with hundreds
     /// of jobs stays a few kilobytes; every region is still counted in its group.
@@ -34,6 +43,20 @@ enum HTMLBars {
 
     /// The baseline that centres a label's capital letters in a bar of `height`.
     static func baseline(_ height: Int) -> Int { height / 2 + fontSize * 35 / 100 }
+
+    /// `units` thousandths of a chart's width as a percentage: `37.5%`, `100%`.
+    static func percent(_ units: Int) -> String {
+        units % 10 == 0 ? "\(units / 10)%" : "\(units / 10).\(units % 10)%"
+    }
+
+    /// The tier class of a label needing `pixels` in a rect of `units`
+    /// thousandths: `""` when it fits on every screen, `nil` when on none.
+    static func labelTier(pixels: Int, units: Int) -> String? {
+        for tier in labelTiers where units * tier.barWidth >= pixels * width {
+            return tier.hiddenBelow.map { " " + $0 } ?? ""
+        }
+        return nil
+    }
 
     /// `bytes × span / total`, rounded half up, in exact integer arithmetic
     /// (128-bit intermediate); `bytes` is clamped to `0...total`, so the result
@@ -131,26 +154,27 @@ struct BarSegment {
         return name == owner ? "" : " (\(owner))"
     }
 
-    /// A short label drawn inside the rect when it fits.
-    var label: String {
-        guard count > 1 else { return "\(labelName ?? name) \(Size.describe(bytes))" }
+    /// A short label drawn inside the rect when it fits, its size in the bar's scale.
+    func label(_ sizes: Size.Scale) -> String {
+        let size = sizes.format(bytes)
+        guard count > 1 else { return "\(labelName ?? name) \(size)" }
         switch group {
-        case .jobs: return "\(count) jobs \(Size.describe(bytes))"
-        case .owner: return "\(name) \(Size.describe(bytes))"
-        case .unchanged: return "unchanged \(Size.describe(bytes))"
-        case .lost: return "lost \(Size.describe(bytes))"
+        case .jobs: return "\(count) jobs \(size)"
+        case .owner: return "\(name) \(size)"
+        case .unchanged: return "unchanged \(size)"
+        case .lost: return "lost \(size)"
         }
     }
 
     /// `title (owner) size[, detail]`: the rect's tooltip.
-    var tooltip: String {
-        "\(title)\(ownerText) \(Size.describe(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
+    func tooltip(_ sizes: Size.Scale) -> String {
+        "\(title)\(ownerText) \(sizes.format(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
     }
 
     /// `title size[, detail]`: the segment's entry in the bar's text
     /// alternative (the tooltip adds the owner).
-    var brief: String {
-        "\(title) \(Size.describe(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
+    func brief(_ sizes: Size.Scale) -> String {
+        "\(title) \(sizes.format(bytes))" + (detail.isEmpty ? "" : ", \(detail)")
     }
 
     /// Segments with the same key merged into one at the place of the first.
@@ -193,12 +217,14 @@ extension HTMLBars {
         _ segments: [BarSegment], total: Int, title: String, caseID: String, labels: Bool,
         into h: inout String
     ) {
-        h += "<svg class=\"bar\" viewBox=\"0 0 \(width) \(barHeight)\" role=\"img\" data-case=\""
+        // One unit for every size the bar shows, its regions read together.
+        let sizes = Size.scale(for: segments.lazy.map(\.bytes), unit: .auto)
+        h += "<svg class=\"bar\" role=\"img\" data-case=\""
         h += HTMLReport.escape(caseID)
         h += "\" data-scale=\"\(total)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
-        h += HTMLReport.escape(segments.map(\.brief).joined(separator: "; "))
+        h += HTMLReport.escape(segments.map { $0.brief(sizes) }.joined(separator: "; "))
         h += "</desc>"
         var cumulative = 0
         var x = 0
@@ -212,24 +238,24 @@ extension HTMLBars {
             let w = end - x
             // The height comes from the stylesheet (`.bar rect`): one attribute
             // less on each of a fleet's hundred thousand rects.
-            h += "<rect x=\"\(x)\" width=\"\(w)\" class=\"\(s.fill)\" data-bytes=\"\(s.bytes)\"><title>"
-            h += HTMLReport.escape(s.tooltip)
+            h += "<rect x=\"\(percent(x))\" width=\"\(percent(w))\" class=\"\(s.fill)\" data-bytes=\"\(s.bytes)\"><title>"
+            h += HTMLReport.escape(s.tooltip(sizes))
             h += "</title></rect>"
-            // Patterns are paths over the rect, so that the rect keeps the
-            // owner's colour and the only tooltip.
+            // Patterns are drawn over the rect, so that the rect keeps the
+            // owner's colour and the only tooltip; they carry no bytes.
             if let mark = s.mark {
-                h += "<path class=\"\(mark.rawValue)\" d=\"M\(x) 0h\(w)v\(barHeight)h-\(w)z\"/>"
+                h += "<rect x=\"\(percent(x))\" width=\"\(percent(w))\" class=\"\(mark.rawValue)\"/>"
             }
             if let part = s.partMark, part.bytes > 0 {
                 let pw = units(satAdd(start, min(part.bytes, s.bytes)), of: total, span: width) - x
-                if pw > 0 { h += "<path class=\"\(part.mark.rawValue)\" d=\"M\(x) 0h\(pw)v\(barHeight)h-\(pw)z\"/>" }
+                if pw > 0 { h += "<rect x=\"\(percent(x))\" width=\"\(percent(pw))\" class=\"\(part.mark.rawValue)\"/>" }
             }
             if labels {
-                let label = s.label
-                if w >= (label.count + 2) * charWidth {
+                let label = s.label(sizes)
+                if let tier = labelTier(pixels: (label.count + 2) * charWidth, units: w) {
                     // Over a pattern, a light halo keeps the text readable.
                     let style = s.mark != nil ? " h" : HTMLStyle.isDark(s.fill) ? " d" : ""
-                    texts += "<text x=\"\(x + charWidth)\" y=\"\(baseline(barHeight))\" class=\"t\(style)\">"
+                    texts += "<text x=\"\(percent(x))\" dx=\"\(charWidth)\" y=\"\(baseline(barHeight))\" class=\"t\(style)\(tier)\">"
                     texts += HTMLReport.escape(label)
                     texts += "</text>"
                 }
@@ -249,26 +275,28 @@ extension HTMLBars {
         var fill: String
     }
 
-    /// Horizontal bars on one scale: the largest value is ``valueWidth`` units
-    /// wide, each bar labelled on its right with its name and size.
+    /// Horizontal bars on one scale: the largest value is ``valueWidth``
+    /// thousandths wide, each bar under its label (name and size), so that a
+    /// label never needs room beside its bar on a narrow screen.
     static func valueChart(_ values: [Value], title: String, into h: inout String) {
         let scale = max(1, values.map(\.bytes).max() ?? 1)
-        h += "<svg class=\"val\" viewBox=\"0 0 \(width) \(values.count * rowHeight)\" role=\"img\""
+        let sizes = Size.scale(for: values.lazy.map(\.bytes), unit: .auto)
+        h += "<svg class=\"val\" height=\"\(values.count * rowHeight)\" role=\"img\""
         h += " data-scale=\"\(scale)\" data-span=\"\(valueWidth)\"><title>"
         h += HTMLReport.escape(title)
         h += "</title><desc>"
-        h += HTMLReport.escape(values.map { "\($0.label) \(Size.describe($0.bytes))" }.joined(separator: "; "))
+        h += HTMLReport.escape(values.map { "\($0.label) \(sizes.format($0.bytes))" }.joined(separator: "; "))
         h += "</desc>"
         for (i, v) in values.enumerated() {
             let y = i * rowHeight
             let w = units(v.bytes, of: scale, span: valueWidth)
-            let text = HTMLReport.escape("\(v.label) \(Size.describe(v.bytes))")
-            h += "<rect y=\"\(y)\" width=\"\(w)\" height=\"\(valueHeight)\" class=\"\(v.fill)\""
-            h += " data-bytes=\"\(v.bytes)\"><title>"
+            let text = HTMLReport.escape("\(v.label) \(sizes.format(v.bytes))")
+            h += "<text y=\"\(y + fontSize)\" class=\"t\">"
             h += text
-            h += "</title></rect><text x=\"\(w + charWidth)\" y=\"\(y + baseline(valueHeight))\" class=\"t\">"
+            h += "</text><rect y=\"\(y + rowHeight - valueHeight - 2)\" width=\"\(percent(w))\" height=\"\(valueHeight)\""
+            h += " class=\"\(v.fill)\" data-bytes=\"\(v.bytes)\"><title>"
             h += text
-            h += "</text>"
+            h += "</title></rect>"
         }
         h += "</svg>\n"
     }

@@ -36,16 +36,18 @@ extension HTMLPage {
         h += "<summary>All \(m.cases.count) cases of \(esc(m.name))</summary>\n"
         let rows = large ? m.cases.filter { $0.kind != .job } : m.cases
         if !rows.isEmpty {
-            h += "<table class=\"ct\">\n<caption>Blank: none.</caption>\n"
+            h += "<div class=\"tw\"><table class=\"ct\">\n<caption>Blank: none.</caption>\n"
             h += "<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Covered</th><th scope=\"col\">Action</th>"
-            h += "<th scope=\"col\">Shortfall</th><th scope=\"col\">Pool draw</th><th scope=\"col\">Taken over</th>"
+            h += "<th scope=\"col\">Short</th><th scope=\"col\">Pool draw</th><th scope=\"col\">Taken over</th>"
             h += "<th scope=\"col\">Lost</th><th scope=\"col\">Unprotected</th></tr></thead>\n<tbody>\n"
+            // One unit for the pool draw column.
+            let draws = Size.scale(for: rows.lazy.map(\.poolDraw), unit: .auto)
             for c in rows {
                 h += c.covered ? "<tr><td>" : "<tr class=\"n\"><td>"
                 h += esc(c.id)
                 h += c.covered ? "<td>yes<td>" : "<td>no<td>"
                 h += c.action?.rawValue ?? ""
-                h += "<td>\(blankSize(c.shortfall))<td>\(blankSize(c.poolDraw))<td>"
+                h += "<td>\(esc(shortfalls(c)))<td>\(c.poolDraw == 0 ? "" : draws.format(c.poolDraw))<td>"
                 h += list(c.takenOver, of: c)
                 h += "<td>"
                 h += list(c.lostJobs, of: c)
@@ -58,7 +60,7 @@ extension HTMLPage {
                 }
                 h += "\n"
             }
-            h += "</tbody>\n</table>\n"
+            h += "</tbody>\n</table></div>\n"
         }
         if large { jobOutcomes(m, into: &h) }
         h += "</details>\n"
@@ -92,7 +94,7 @@ extension HTMLPage {
         }
         flush()
         guard !order.isEmpty else { return }
-        h += "<table class=\"jt\">\n<caption>Job faults, grouped by outcome: the case ids are "
+        h += "<div class=\"tw\"><table class=\"jt\">\n<caption>Job faults, grouped by outcome: the case ids are "
         h += "<code>\(esc(m.name))/job/JOB/light</code> and <code>\(esc(m.name))/job/JOB/severe</code>.</caption>\n"
         h += "<thead><tr><th scope=\"col\">Light</th><th scope=\"col\">Severe</th>"
         h += "<th scope=\"col\">Jobs</th></tr></thead>\n<tbody>\n"
@@ -102,16 +104,17 @@ extension HTMLPage {
             h += g.light + "<td>" + g.severe
             h += "<td>\(g.jobs.count): " + g.jobs.map(esc).joined(separator: ", ") + "\n"
         }
-        h += "</tbody>\n</table>\n"
+        h += "</tbody>\n</table></div>\n"
     }
 
     /// What a job case does, in a few words: `restart`, `failover, taken over`,
-    /// `stop, lost`, `failover: not covered, short 64 MiB, lost`.
+    /// `stop, lost`, `failover: not covered, needs 64 MiB on m155, lost`.
     private func jobOutcome(_ c: FaultCase) -> String {
         var text = esc(c.action?.rawValue ?? "")
         var parts: [String] = []
         if !c.covered {
-            parts.append(c.shortfall > 0 ? "not covered, short \(Size.describe(c.shortfall))" : "not covered")
+            let short = shortfalls(c)
+            parts.append(short.isEmpty ? "not covered" : "not covered, " + esc(short))
         }
         if !c.takenOver.isEmpty { parts.append("taken over") }
         if c.poolDraw > 0 { parts.append("\(Size.describe(c.poolDraw)) from the pool") }
@@ -124,5 +127,10 @@ extension HTMLPage {
         return text
     }
 
-    func blankSize(_ bytes: Int) -> String { bytes == 0 ? "" : Size.describe(bytes) }
+    /// Where a case's memory was short: `128 MiB short on vms50`, `needs 64 MiB
+    /// on m155` (the machine named even when it is the case's own, since the
+    /// shortfall of a copy lands where its standby runs).
+    func shortfalls(_ c: FaultCase) -> String {
+        Sentences.shortfalls(c, unit: .auto, namingOwn: true).joined(separator: "; ")
+    }
 }

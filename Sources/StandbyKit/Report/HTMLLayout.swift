@@ -31,7 +31,7 @@ extension HTMLPage {
         }
     }
 
-    func layout(_ m: MachinePlan, _ cm: CompiledMachine, into h: inout String) {
+    func layout(_ m: MachinePlan, _ cm: CompiledMachine, foreign: [FaultCase], into h: inout String) {
         let fills = fills(cm)
         h += "<h3>Memory layout</h3>\n<p class=\"owners\">Owners: "
         h += cm.machine.oses.map { os in
@@ -49,32 +49,46 @@ extension HTMLPage {
             BarSegment.grouped(startSegments), total: m.memory, title: "\(m.name) after start-up",
             caseID: "\(m.name)/start-up", labels: true, into: &h)
 
-        let drawn = Self.caseBars(m.cases)
-        for c in drawn {
-            guard let trace = tracer.trace(c), let table = trace.after.first(where: { $0.machine == m.name }) else {
-                continue
-            }
-            h += "<p class=\"cap\">After <code>\(esc(c.id))</code>: "
-            h += c.covered ? "covered" : "<span class=\"bad\">not covered</span>, short \(Size.describe(c.shortfall))"
-            h += remoteNote(trace, machine: m.name)
-            h += "</p>\n"
-            var segments = BarSegment.grouped(
-                caseSegments(table, trace: trace, failed: c.target, fills: fills, large: large))
-            // What the case left alone goes first, so that every case bar of a
-            // large machine reads the same way: unchanged, then what changed.
-            if let i = segments.firstIndex(where: { $0.group == .unchanged }), i > 0 {
-                segments.insert(segments.remove(at: i), at: 0)
-            }
-            HTMLBars.layoutBar(
-                segments, total: table.memory,
-                title: "\(m.name) after the \(c.kind.rawValue) fault of \(c.target)", caseID: c.id, labels: !large,
-                into: &h)
+        for c in Self.caseBars(m.cases) {
+            caseBar(c, machine: m.name, fills: fills, large: large, into: &h)
         }
-        let left = m.cases.reduce(0) { $0 + ($1.kind == .os || $1.kind == .memory ? 1 : 0) } - drawn.count
+        let drawable = m.cases.reduce(0) { $0 + ($1.kind == .os || $1.kind == .memory ? 1 : 0) }
+        let left = drawable - min(drawable, Self.maxCaseBars)
         if left > 0 {
             h += "<p class=\"cap\">\(left) more <code>os</code> and <code>memory</code> cases are not drawn; "
             h += "<code>standby plan SPEC --case ID</code> shows the table after any case.</p>\n"
         }
+        // The cases of other machines that left this one short, as this machine's memory was after each.
+        for c in foreign { caseBar(c, machine: m.name, fills: fills, large: large, into: &h) }
+    }
+
+    /// The bar of machine `machine`'s table after case `c`, with its caption:
+    /// whether the case is covered, and where memory was short.
+    private func caseBar(
+        _ c: FaultCase, machine: String, fills: [String: String], large: Bool, into h: inout String
+    ) {
+        guard let trace = tracer.trace(c), let table = trace.after.first(where: { $0.machine == machine }) else {
+            return
+        }
+        let own = c.machine == machine
+        h += "<p class=\"cap\">After <code>\(esc(c.id))</code>"
+        if !own { h += " (a fault on \(esc(c.machine)))" }
+        h += ": "
+        h += c.covered
+            ? "covered"
+            : "<span class=\"bad\">not covered</span>"
+                + Sentences.whyNotCovered(c).map { ", " + esc($0) }.joined()
+        h += remoteNote(trace, machine: machine)
+        h += "</p>\n"
+        var segments = BarSegment.grouped(
+            caseSegments(table, trace: trace, failed: own ? c.target : nil, fills: fills, large: large))
+        // What the case left alone goes first, so that every case bar of a
+        // large machine reads the same way: unchanged, then what changed.
+        if let i = segments.firstIndex(where: { $0.group == .unchanged }), i > 0 {
+            segments.insert(segments.remove(at: i), at: 0)
+        }
+        let title = own ? "\(machine) after the \(c.kind.rawValue) fault of \(c.target)" : "\(machine) after \(c.id)"
+        HTMLBars.layoutBar(segments, total: table.memory, title: title, caseID: c.id, labels: !large, into: &h)
     }
 
     /// At most this many case bars per machine. Each bar draws the machine's
@@ -124,10 +138,11 @@ extension HTMLPage {
     /// alone are drawn as one segment, and the job regions it touched are
     /// grouped per owner and fate.
     private func caseSegments(
-        _ table: CaseTable, trace: CaseTrace, failed: String, fills: [String: String], large: Bool
+        _ table: CaseTable, trace: CaseTrace, failed: String?, fills: [String: String], large: Bool
     ) -> [BarSegment] {
         var copies: Set<String> = []
-        var touched: Set<String> = [failed]
+        // A fault on another machine stops no OS of this one.
+        var touched: Set<String> = failed.map { [$0] } ?? []
         var received: [String: Int] = [:]
         var released = 0
         for event in trace.events where event.machine == table.machine {

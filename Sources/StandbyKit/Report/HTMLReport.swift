@@ -8,23 +8,30 @@
 /// - the fleet's headline: whether every simulated case is covered, the fluid,
 ///   duplicate and static totals as bars on one scale, and the savings;
 /// - a legend of colours (by owner) and patterns (what a case did to memory);
-/// - with more than one machine, an overview table, one row per machine linking
-///   to its section, sorted by cases not covered (most first), then savings
-///   (largest first), then document order;
-/// - per machine, a `<details>` section (open when the spec has one machine):
-///   its headline and totals; the memory layout after start-up and after each
-///   `os` and `memory` case, one bar per state, each the machine's memory wide;
-///   each standby's minimum against its allocation; every case not covered
-///   with its reasons and what would cover it; the full case table.
+/// - with more than one machine, an overview table, one row per machine with
+///   its figures, where its cases are short and whether its own memory is
+///   short, sorted by cases not covered, then cases short on its memory (most
+///   first), then savings (largest first), then document order;
+/// - a `<details>` section per machine that needs attention (a case of its
+///   own not covered, or its standbys or pool short in a case of any machine),
+///   at most ``HTMLFleet/maxSections``, the most short first; with
+///   `allMachines`, or a single machine, every machine's, in document order
+///   (a single machine's open). A section has the machine's headline and
+///   totals; the memory layout after start-up and after each `os` and
+///   `memory` case (and each kept case of another machine short here), each
+///   bar the machine's memory wide; each standby's minimum against its
+///   allocation; every case not covered with its reasons and what would cover
+///   it; the cases of other machines short here; the full case table.
 ///
 /// Geometry is exact: a region of `b` bytes on a machine of `M` bytes is
-/// `b × 1000 / M` viewBox units wide, computed in 128-bit integers and rounded
-/// to whole units, each edge from the exact running sum; every drawn `rect`
-/// carries `data-bytes`, and every chart its scale (`data-scale`).
+/// `b × 1000 / M` thousandths of the bar's width, computed in 128-bit integers
+/// and rounded to whole thousandths, each edge from the exact running sum;
+/// every drawn `rect` carries `data-bytes`, and every chart its scale
+/// (`data-scale`). Charts have no viewBox: they are as wide as the page and
+/// their text keeps its size in CSS pixels on any screen.
 ///
 /// A machine whose start-up table has more than ``HTMLBars/groupingThreshold``
-/// rows is *large*, and is drawn and tabled in groups so that a fleet of
-/// 1,000 machines with 150,000 jobs stays under 25 MB: after start-up, each OS
+/// rows is *large*, and is drawn and tabled in groups: after start-up, each OS
 /// with its jobs is one rect; after a case, what the case left alone is one
 /// rect (first), and the copies and lost parts are one rect per owner; its job
 /// cases are one row per outcome, listing the jobs that have it; and lists of
@@ -33,14 +40,37 @@
 ///
 /// Every name from the spec is HTML-escaped. Output is deterministic: the same
 /// plan and compiled spec always give the same bytes. The page is written
-/// machine by machine: at most one machine's markup is held at a time.
+/// section by section: at most one machine's markup is held at a time.
 public enum HTMLReport {
     /// Writes the page for `plan`, which must come from `compiled`: the bars
-    /// replay cases on its tables.
+    /// replay cases on its tables. With `allMachines`, every machine gets its
+    /// section, not only those that need attention.
     public static func render(
-        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil, to out: inout some TextOutputStream
+        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
+        to out: inout some TextOutputStream
     ) {
-        HTMLPage(plan: plan, compiled: compiled, fix: fix).render(to: &out)
+        let fleet = HTMLFleet(plan)
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines).render(to: &out) {
+            plan.machines[$0]
+        }
+    }
+
+    /// Writes the page of a plan made one machine at a time: `figures` come
+    /// from ``Planner/figures(_:faults:)`` on `compiled`. The machines are
+    /// simulated on every core for the overview, keeping only its rows and a
+    /// few cases, and the machines that get a section are planned again, one
+    /// at a time, as their turn comes. The bytes are those
+    /// ``render(_:compiled:fix:allMachines:to:)`` writes for the whole plan.
+    public static func render(
+        _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
+        to out: inout some TextOutputStream
+    ) {
+        let fleet = HTMLFleet(figures)
+        let simulator = CaseSimulator(figures.index)
+        let namer = CaseNamer(figures.index)
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines).render(to: &out) {
+            figures.plan(machine: $0, simulator: simulator, namer: namer)
+        }
     }
 
     /// `text` safe in HTML content and in double- or single-quoted attributes:
@@ -65,49 +95,47 @@ public enum HTMLReport {
         return out
     }
 
-    /// The machines' indices in overview order: cases not covered, most first;
-    /// then savings in bytes, largest first; then document order.
-    static func overviewOrder(_ machines: [MachinePlan]) -> [Int] {
-        let uncovered = machines.map { $0.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) } }
-        return machines.indices.sorted { a, b in
-            if uncovered[a] != uncovered[b] { return uncovered[a] > uncovered[b] }
-            if machines[a].savings != machines[b].savings { return machines[a].savings > machines[b].savings }
-            return a < b
-        }
-    }
-
-    /// The id of a machine's section; the overview links to `#` and this.
+    /// The id of a machine's section, or of its overview row when it has no
+    /// section; the overview links to `#` and this.
     static func sectionID(_ machine: String) -> String { "m-" + machine }
 }
 
-/// The page being written: the plan, its compiled spec, and a tracer that
-/// replays the cases drawn as bars.
+/// The page being written: the fleet's rows, the compiled spec, and a tracer
+/// that replays the cases drawn as bars.
 struct HTMLPage {
-    let plan: Plan
+    let fleet: HTMLFleet
     let compiled: CompiledSpec
     let tracer: CaseTracer
     /// The least memory that covers every case memory can cover, if shown.
     let fix: PlanFix?
+    /// Every machine gets a section, not only those that need attention.
+    let allMachines: Bool
+    var single: Bool { fleet.rows.count == 1 }
 
-    init(plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil) {
-        self.plan = plan
+    init(fleet: HTMLFleet, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool) {
+        self.fleet = fleet
         self.compiled = compiled
         self.fix = fix
+        self.allMachines = allMachines
         // Indexes the spec once, so that each traced case costs only its own tables.
         self.tracer = CaseTracer(compiled)
     }
 
-    func render(to out: inout some TextOutputStream) {
+    /// Writes the page; `plan(i)` gives machine `i`'s plan, cases included,
+    /// when its section is written (and is dropped after it).
+    func render(to out: inout some TextOutputStream, plan: (Int) -> MachinePlan) {
+        let sections = fleet.sections(allMachines: allMachines)
         var h = ""
         h.reserveCapacity(1 << 16)
         head(&h)
-        fleet(&h)
-        if plan.machines.count > 1 { overview(&h) }
+        self.fleet(&h)
+        if !single { overview(&h, sections: sections) }
         out.write(h)
         h.removeAll(keepingCapacity: true)
         h += "<main>\n"
-        for (i, machine) in plan.machines.enumerated() {
-            self.machine(machine, compiled: compiledMachine(i, machine.name), into: &h)
+        for i in sections {
+            let m = plan(i)
+            machine(m, row: fleet.rows[i], foreign: fleet.foreign[i], compiled: compiledMachine(i, m.name), into: &h)
             out.write(h)
             h.removeAll(keepingCapacity: true)
         }
@@ -115,7 +143,7 @@ struct HTMLPage {
         out.write(h)
     }
 
-    /// The compiled machine of `plan.machines[i]`: the planner keeps document
+    /// The compiled machine of machine `i`: the planner keeps document
     /// order, so the same index, unless the two do not match.
     private func compiledMachine(_ i: Int, _ name: String) -> CompiledMachine? {
         if i < compiled.machines.count, compiled.machines[i].name == name { return compiled.machines[i] }
@@ -128,22 +156,21 @@ struct HTMLPage {
         h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>"
-        h += plan.machines.count == 1
-            ? "Capacity report: \(esc(plan.machines[0].name))" : "Capacity report: \(plan.machines.count) machines"
+        h += single ? "Capacity report: \(esc(fleet.rows[0].name))" : "Capacity report: \(fleet.rows.count) machines"
         h += "</title>\n<style>\n"
         h += HTMLStyle.css
         h += "\n</style>\n</head>\n<body>\n"
     }
 
     private func fleet(_ h: inout String) {
-        let cases = plan.machines.reduce(0) { $0 + $1.cases.count }
-        let uncovered = plan.machines.reduce(0) { $0 + $1.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) } }
-        let short = plan.machines.reduce(0) { $0 + ($1.cases.allSatisfy(\.covered) ? 0 : 1) }
-        let t = plan.totals
-        let count = plan.machines.count
+        let cases = fleet.caseCount
+        let uncovered = fleet.uncoveredCount
+        let short = fleet.rows.reduce(0) { $0 + ($1.uncovered > 0 ? 1 : 0) }
+        let t = fleet.totals
+        let count = fleet.rows.count
         h += "<header>\n<h1>Capacity report</h1>\n"
         h += "<p>\(count) machine\(count == 1 ? "" : "s"), \(cases) case\(cases == 1 ? "" : "s") simulated"
-        h += " (faults: \(Sentences.faultList(plan.faults)); each case is one fault alone).</p>\n"
+        h += " (faults: \(Sentences.faultList(fleet.faults)); each case is one fault alone).</p>\n"
         h += uncovered == 0 ? "<p class=\"ok\">" : "<p class=\"bad\">"
         h += "Covered: \(Sentences.coverage(total: cases, uncovered: uncovered))"
         if uncovered > 0 && count > 1 { h += ", on \(short) of \(count) machines" }
@@ -154,7 +181,7 @@ struct HTMLPage {
             for line in fix.sentences { h += "<li>\(line.rendered(HTMLReport.escape))</li>\n" }
             h += "</ul>\n"
         }
-        let memory = plan.machines.reduce(0) { satAdd($0, $1.memory) }
+        let memory = fleet.rows.reduce(0) { satAdd($0, $1.memory) }
         HTMLBars.valueChart(
             totalsValues(memory: memory, fluid: t.fluidTotal, duplicate: t.duplicateTotal, staticTotal: t.staticTotal),
             title: count == 1 ? "Totals" : "Fleet totals", into: &h)
@@ -171,51 +198,114 @@ struct HTMLPage {
         h += "</header>\n"
     }
 
-    private func overview(_ h: inout String) {
-        h += "<section id=\"overview\">\n<h2>Machines</h2>\n<table class=\"ov\">\n"
-        h += "<caption>Sorted by cases not covered (most first), then savings (largest first), "
-        h += "then document order.</caption>\n"
-        h += "<thead><tr><th scope=\"col\">Machine</th><th scope=\"col\">Not covered</th><th scope=\"col\">Cases</th>"
-        h += "<th scope=\"col\">Fluid</th><th scope=\"col\">Duplicate</th><th scope=\"col\">Static</th>"
-        h += "<th scope=\"col\">Savings</th><th scope=\"col\">Savings %</th>"
+    private func overview(_ h: inout String, sections: [Int]) {
+        var hasSection = Array(repeating: false, count: fleet.rows.count)
+        for i in sections { hasSection[i] = true }
+        h += "<section id=\"overview\">\n<h2>Machines</h2>\n"
+        sectionsNote(&h, sections: sections.count)
+        h += "<div class=\"tw\"><table class=\"ov\">\n"
+        h += "<caption>Sorted by cases not covered (most first), then cases short on the machine's memory "
+        h += "(most first), then savings (largest first), then document order.</caption>\n"
+        h += "<thead><tr><th scope=\"col\">Machine</th><th scope=\"col\">Not covered</th>"
+        h += "<th scope=\"col\">Largest shortfall of its cases</th><th scope=\"col\">Its memory short</th>"
+        h += "<th scope=\"col\">Cases</th><th scope=\"col\">Fluid</th><th scope=\"col\">Duplicate</th>"
+        h += "<th scope=\"col\">Static</th><th scope=\"col\">Savings</th><th scope=\"col\">Savings %</th>"
         h += "<th scope=\"col\">Reserve minimum</th></tr></thead>\n<tbody>\n"
-        for i in HTMLReport.overviewOrder(plan.machines) {
-            let m = plan.machines[i]
-            let uncovered = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
+        // One unit per column, the sizes of a column read together.
+        let rows = fleet.rows
+        let fluid = Size.scale(for: rows.lazy.map(\.fluid), unit: .auto)
+        let duplicate = Size.scale(for: rows.lazy.map(\.duplicate), unit: .auto)
+        let staticTotal = Size.scale(for: rows.lazy.map(\.staticTotal), unit: .auto)
+        let savings = Size.scale(for: rows.lazy.map(\.savings), unit: .auto)
+        let reserve = Size.scale(for: rows.lazy.map(\.reserveMinimum), unit: .auto)
+        for i in fleet.overviewOrder {
+            let r = rows[i]
+            let id = esc(HTMLReport.sectionID(r.name))
             // End tags of cells and rows are optional in HTML; a fleet has a row per machine.
-            h += uncovered > 0 ? "<tr class=\"n\">" : "<tr>"
-            h += "<td><a href=\"#\(esc(HTMLReport.sectionID(m.name)))\">\(esc(m.name))</a>"
-            h += "<td>\(uncovered)<td>\(m.cases.count)<td>\(Size.describe(m.fluidTotal))"
-            h += "<td>\(Size.describe(m.duplicateTotal))<td>\(Size.describe(m.staticTotal))"
-            h += "<td>\(Size.describe(m.savings))<td>\(m.savingsPercent) %<td>\(Size.describe(m.reserveMinimum))\n"
+            // A machine without a section has the id on its row, so that a link to it still lands.
+            h += r.needsAttention ? "<tr class=\"n\"" : "<tr"
+            h += hasSection[i] ? "><td><a href=\"#\(id)\">\(esc(r.name))</a>" : " id=\"\(id)\"><td>\(esc(r.name))"
+            h += "<td>\(r.uncovered)<td>"
+            if let worst = r.worst {
+                h += esc(worst.id)
+                if !worst.shortfalls.isEmpty { h += ": " + esc(worst.shortfalls.joined(separator: "; ")) }
+            }
+            h += "<td>"
+            if r.shortHere > 0 { h += esc(shortHere(r)) }
+            h += "<td>\(r.cases)<td>\(fluid.format(r.fluid))"
+            h += "<td>\(duplicate.format(r.duplicate))<td>\(staticTotal.format(r.staticTotal))"
+            h += "<td>\(savings.format(r.savings))<td>\(r.percent) %<td>\(reserve.format(r.reserveMinimum))\n"
         }
-        h += "</tbody>\n</table>\n</section>\n"
+        h += "</tbody>\n</table></div>\n</section>\n"
+    }
+
+    /// `up to 64 MiB, in 3 cases of m154`: how short a machine's own memory
+    /// runs, and whose cases make it so.
+    private func shortHere(_ r: HTMLMachineRow) -> String {
+        var text = "up to \(Size.describe(r.mostShortHere)), in \(r.shortHere) case\(r.shortHere == 1 ? "" : "s") of "
+        text += r.sources.joined(separator: ", ")
+        if r.moreSources { text += " and others" }
+        return text
+    }
+
+    /// What the sections below are: the rule, the cap and how to see them all.
+    private func sectionsNote(_ h: inout String, sections: Int) {
+        let count = fleet.rows.count
+        if allMachines {
+            h += "<p>Every machine has a section below, in document order.</p>\n"
+            return
+        }
+        let attention = fleet.attentionCount
+        h += "<p>A machine needs attention when a case of its own is not covered, or when its standbys or pool "
+        h += "run short in a case of any machine (a job can fail over to a standby on another machine). "
+        if attention == 0 {
+            h += "No machine does: every machine is a row of this table only. "
+        } else {
+            h += "\(attention) of \(count) machine\(count == 1 ? "" : "s") \(attention == 1 ? "does" : "do")"
+            if sections < attention {
+                h += "; the \(sections) first in this table have a section below, "
+                h += "and <b>\(attention - sections) more are left out</b> (rows of this table only). "
+            } else {
+                h += ", and each has a section below, in this table's order (its name links to it). "
+            }
+            h += "The other machines are rows of this table only. "
+        }
+        h += "<code>standby plan SPEC --format html --detail machines</code> gives every machine its section.</p>\n"
     }
 
     // MARK: - One machine
 
-    private func machine(_ m: MachinePlan, compiled cm: CompiledMachine?, into h: inout String) {
-        let single = plan.machines.count == 1
+    private func machine(
+        _ m: MachinePlan, row: HTMLMachineRow, foreign: [FaultCase], compiled cm: CompiledMachine?,
+        into h: inout String
+    ) {
         let uncovered = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
         h += "<details class=\"m\" id=\"\(esc(HTMLReport.sectionID(m.name)))\"\(single ? " open" : "")>"
         h += "<summary><h2>\(esc(m.name))</h2> "
         h += uncovered == 0 ? "<span class=\"ok\">" : "<span class=\"bad\">"
         h += "covered: \(Sentences.coverage(total: m.cases.count, uncovered: uncovered))</span>"
-        h += " · \(Sentences.savings(m, unit: .auto))</summary>\n"
-        h += "<p>Memory \(Size.describe(m.memory)) · monitor \(Size.describe(m.monitor))"
-        h += " · footprint of the actives \(Size.describe(m.footprint))"
-        h += " · pool after start-up \(Size.describe(m.pool))"
-        h += " · reserve minimum \(Size.describe(m.reserveMinimum)).</p>\n"
+        h += " · \(Sentences.savings(m, unit: .auto))"
+        if row.shortFromOthers > 0 {
+            h += " · <span class=\"bad\">memory short in \(row.shortFromOthers) case\(row.shortFromOthers == 1 ? "" : "s")"
+            h += " of other machines</span>"
+        }
+        h += "</summary>\n"
+        let figures = Size.scale(for: [m.memory, m.monitor, m.footprint, m.pool, m.reserveMinimum], unit: .auto)
+        h += "<p>Memory \(figures.format(m.memory)) · monitor \(figures.format(m.monitor))"
+        h += " · footprint of the actives \(figures.format(m.footprint))"
+        h += " · pool after start-up \(figures.format(m.pool))"
+        h += " · reserve minimum \(figures.format(m.reserveMinimum)).</p>\n"
         HTMLBars.valueChart(
             totalsValues(
                 memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
             title: "\(m.name): totals", into: &h)
-        if let cm { layout(m, cm, into: &h) }
+        if let cm { layout(m, cm, foreign: foreign, into: &h) }
         standbys(m, into: &h)
-        if plan.machines.count > 1, let line = fix?.sentence(of: m.name) {
+        if !single, let line = fix?.sentence(of: m.name) {
             h += "<p class=\"fix\">Fix: \(line.rendered(HTMLReport.escape))</p>\n"
         }
         notCovered(m, into: &h)
+        shortHere(m.name, foreign: foreign, count: row.shortFromOthers, into: &h)
         caseTable(m, cm, open: single, into: &h)
         h += "</details>\n"
     }
@@ -233,15 +323,18 @@ struct HTMLPage {
         HTMLBars.valueChart(values, title: "\(m.name): standby minimum against allocation", into: &h)
         h += "<ul class=\"short\">\n"
         for s in m.standbys {
-            let beyond = s.minimum - satAdd(s.kernel, s.resident)
-            h += "<li><b>\(esc(s.name))</b>: minimum \(Size.describe(s.minimum)) = kernel \(Size.describe(s.kernel))"
-            h += " + resident jobs \(Size.describe(s.resident))"
-            h += " + \(Size.describe(max(0, beyond))) beyond what is handed to it"
-            h += "; allocated \(Size.describe(s.allocated))"
-            if s.minimum < s.allocated {
-                h += " (\(Size.describe(s.allocated - s.minimum)) more than it needs)"
-            } else if s.minimum > s.allocated {
-                h += " (\(Size.describe(s.minimum - s.allocated)) less than it needs without the pool)"
+            let beyond = max(0, s.minimum - satAdd(s.kernel, s.resident))
+            let gap = s.allocated - s.minimum
+            // The sizes of one sentence, which add up, in one unit.
+            let sizes = Size.scale(for: [s.minimum, s.kernel, s.resident, beyond, s.allocated, gap], unit: .auto)
+            h += "<li><b>\(esc(s.name))</b>: minimum \(sizes.format(s.minimum)) = kernel \(sizes.format(s.kernel))"
+            h += " + resident jobs \(sizes.format(s.resident))"
+            h += " + \(sizes.format(beyond)) beyond what is handed to it"
+            h += "; allocated \(sizes.format(s.allocated))"
+            if gap > 0 {
+                h += " (\(sizes.format(gap)) more than it needs)"
+            } else if gap < 0 {
+                h += " (\(sizes.format(-gap)) less than it needs without the pool)"
             }
             h += s.protects.isEmpty
                 ? "; protects no active OS.</li>\n"
@@ -259,15 +352,7 @@ struct HTMLPage {
         h += "<h3>Cases not covered (\(list?.items.count ?? 0))</h3>\n"
         if let list {
             h += "<ul class=\"short\">\n"
-            for item in list.items {
-                h += "<li><b>\(item.headline.rendered(esc))</b>"
-                if !item.details.isEmpty {
-                    h += "<ul>"
-                    for line in item.details { h += "<li>\(line.rendered(esc))</li>" }
-                    h += "</ul>"
-                }
-                h += "</li>\n"
-            }
+            for item in list.items { explanation(item, into: &h) }
             h += "</ul>\n"
         } else {
             h += "<p>Every case of \(esc(m.name)) is covered.</p>\n"
@@ -276,6 +361,32 @@ struct HTMLPage {
             h += "<p>\(Sentences.unrecoverableJobs(m.unrecoverableJobs).rendered(esc).capitalizedFirst)."
             h += " The reserve minimum leaves them out.</p>\n"
         }
+    }
+
+    /// The cases of other machines that left this machine short: the first
+    /// ``HTMLFleet/keptPerMachine`` explained as the cases not covered are,
+    /// the others counted.
+    private func shortHere(_ name: String, foreign: [FaultCase], count: Int, into h: inout String) {
+        guard count > 0 else { return }
+        h += "<h3>Cases of other machines short here (\(count))</h3>\n<ul class=\"short\">\n"
+        for c in foreign {
+            explanation(Sentences.explanation(c, pool: compiled.spec.policies.pool, unit: .auto), into: &h)
+        }
+        h += "</ul>\n"
+        if count > foreign.count {
+            h += "<p>\(count - foreign.count) more cases of other machines are short on \(esc(name)); "
+            h += "<code>standby plan SPEC --case ID</code> shows any case step by step.</p>\n"
+        }
+    }
+
+    private func explanation(_ item: Explanation, into h: inout String) {
+        h += "<li><b>\(item.headline.rendered(esc))</b>"
+        if !item.details.isEmpty {
+            h += "<ul>"
+            for line in item.details { h += "<li>\(line.rendered(esc))</li>" }
+            h += "</ul>"
+        }
+        h += "</li>\n"
     }
 
     // MARK: - Shared pieces

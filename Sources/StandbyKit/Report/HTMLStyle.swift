@@ -24,7 +24,8 @@ enum HTMLStyle {
         :root{color-scheme:light;--ink:#1a1a1a;--muted:#555;--line:#bbb}
         *{box-sizing:border-box}
         body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-        color:var(--ink);background:#fff;margin:0 auto;padding:1rem 1.5rem 3rem;max-width:1200px}
+        color:var(--ink);background:#fff;margin:0 auto;padding:1rem 1.5rem 3rem;max-width:1200px;
+        overflow-wrap:break-word}
         h1{font-size:1.6rem;margin:.5rem 0}
         h2{font-size:1.25rem;margin:0}
         h3{font-size:1.05rem;margin:1.4rem 0 .4rem}
@@ -32,13 +33,19 @@ enum HTMLStyle {
         .ok{color:#1b5e20;font-weight:600}
         .bad{color:#b71c1c;font-weight:600}
         .note{color:var(--muted);font-size:.9em}
-        svg{display:block;width:100%;height:auto;print-color-adjust:exact;-webkit-print-color-adjust:exact}
-        svg.bar{border:1px solid #777;margin:.15rem 0 .6rem}
+        svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+        svg.bar,svg.val{display:block;width:100%}
+        svg.bar{border:1px solid #777;margin:.15rem 0 .6rem;height:\(HTMLBars.barHeight + 2)px}
         .bar rect{height:\(HTMLBars.barHeight)px}
+        .bar rect.mv,.bar rect.rl,.bar rect.ls{stroke:none}
         svg.val{margin:.4rem 0;max-width:900px}
-        svg.leg{max-width:1100px;margin:.3rem 0}
+        svg.defs{position:absolute;width:0;height:0;overflow:hidden}
+        ul.leg{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.4rem;font-size:.9em}
+        ul.leg li{display:flex;align-items:center;gap:.4rem}
+        svg.sw{flex:none}
+        .tw{overflow-x:auto;max-width:100%}
         rect{stroke:#fff;stroke-width:1px;vector-effect:non-scaling-stroke}
-        .t{font-size:13px;fill:#000;pointer-events:none}
+        .t{font-size:\(HTMLBars.fontSize)px;fill:#000;pointer-events:none}
         .t.d{fill:#fff}
         .t.h{fill:#000;stroke:#fff;stroke-width:3px;stroke-linejoin:round;paint-order:stroke}
         .a0{fill:#08306b;color:#08306b}
@@ -71,13 +78,18 @@ enum HTMLStyle {
         caption{text-align:left;color:var(--muted);padding:.2rem 0}
         th,td{border-bottom:1px solid #ddd;padding:.15rem .5rem;text-align:left;vertical-align:top}
         th{border-bottom:2px solid #888}
-        .ct td:nth-child(4),.ct td:nth-child(5),.ov td+td{
+        .ct td:nth-child(5),.ov td:nth-child(2),.ov td:nth-child(n+5){
         text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .ct td:nth-child(4){white-space:nowrap}
         tr.n td{font-weight:600}
         ul.short{padding-left:1.2rem}
         ul.short li{margin:.35rem 0}
         code{font-size:.95em}
+        @media (max-width:1059px){.bar .w2{display:none}}
+        @media (max-width:699px){.bar .w1{display:none}}
+        @media (max-width:600px){body{padding:.75rem .75rem 2rem}h1{font-size:1.35rem}}
         @media print{
+        .tw{overflow:visible}
         body{max-width:none;padding:0;font-size:10pt}
         a{color:inherit;text-decoration:none}
         details>summary{list-style:none}
@@ -87,11 +99,12 @@ enum HTMLStyle {
         }
         """
 
-    /// The legend, once at the top of the page. Its SVG also defines the three
-    /// patterns (`p-mv`, `p-rl`, `p-ls`) that every bar of the page refers to:
-    /// a pattern is found by id anywhere in the document, so it is written once.
-    /// Swatches and pattern tiles are paths, so that every `rect` of the page
-    /// is a drawn size with its bytes.
+    /// The legend, once at the top of the page: a list whose swatches are
+    /// small fixed-size SVGs and whose words are HTML, so it wraps on a narrow
+    /// screen and its text keeps its size. Before it, a hidden SVG defines the
+    /// patterns (`p-mv`, `p-rl`, `p-ls`, `p-un`) every bar of the page refers
+    /// to: a pattern is found by id anywhere in the document, so it is written
+    /// once. Swatches are paths, so that every `rect` with bytes is a drawn size.
     static func legend(into h: inout String) {
         // Each item: its swatches (fill and optional pattern) and its text.
         let items: [(swatches: [(fill: String, mark: String?)], text: String)] = [
@@ -99,24 +112,12 @@ enum HTMLStyle {
             ([("s0", nil), ("s1", nil)], "standby OSes, in turn"),
             ([("mo", nil)], "monitor"),
             ([("po", nil)], "pool (unallocated)"),
-            ([("s0", "mv"), ("a3", "mv")], "taken over by a standby"),
-            ([("po", "rl"), ("a3", "rl")], "returned to the pool"),
-            ([("a1", "ls"), ("a3", "ls")], "cannot be read (lost)"),
-            ([("un", nil)], "left alone (large machines)"),
+            ([("s0", "mv"), ("a3", "mv")], "taken over by a standby (diagonal hatch)"),
+            ([("po", "rl"), ("a3", "rl")], "returned to the pool (dots)"),
+            ([("a1", "ls"), ("a3", "ls")], "cannot be read, lost (red cross-hatch)"),
+            ([("un", nil)], "left alone (in tables of more than \(HTMLBars.groupingThreshold) regions)"),
         ]
-        let columns = 4
-        let rowHeight = 30
-        let rows = (items.count + columns - 1) / columns
-        h += "<svg class=\"leg\" viewBox=\"0 0 \(HTMLBars.width) \(rows * rowHeight)\" role=\"img\">"
-        h += "<title>Legend</title>"
-        h += "<desc>Regions are coloured by owner: active OSes take four shades of blue from dark to light in turn, "
-        h += "in document order; standby OSes two shades of orange; the monitor dark grey; "
-        h += "the pool white with an outline. "
-        h += "Patterns over a region: diagonal hatch, a copy a standby started in memory handed over to it; "
-        h += "dots, memory the fault returned to the pool; red cross-hatch, memory that cannot be read. "
-        h += "In tables of more than \(HTMLBars.groupingThreshold) regions, job regions are grouped per owner, and "
-        h += "the regions a case leaves alone are drawn as one segment, light grey with vertical lines.</desc>"
-        h += "<defs>"
+        h += "<svg class=\"defs\" width=\"0\" height=\"0\" aria-hidden=\"true\"><defs>"
         h += "<pattern id=\"p-mv\" width=\"9\" height=\"9\" patternUnits=\"userSpaceOnUse\">"
         h += "<path d=\"M-1 1l2-2M0 9L9 0M8 10l2-2\" stroke=\"#000\" stroke-width=\"1.6\" stroke-opacity=\".6\"/>"
         h += "</pattern>"
@@ -129,20 +130,22 @@ enum HTMLStyle {
         h += "<pattern id=\"p-un\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
         h += "<path d=\"M0 0h6v6h-6z\" fill=\"#ececec\"/>"
         h += "<path d=\"M3 0v6\" stroke=\"#aaa\" stroke-width=\"1\"/></pattern>"
-        h += "</defs>"
-        let cell = HTMLBars.width / columns
+        h += "</defs></svg>\n"
+        h += "<ul class=\"leg\" aria-label=\"Legend\">\n"
+        h += "<li>Regions are coloured by owner in document order; patterns mark what a case did.</li>\n"
         let swatch = 16
-        for (i, item) in items.enumerated() {
-            var x = (i % columns) * cell
-            let y = (i / columns) * rowHeight + 4
+        for item in items {
+            let width = item.swatches.count * (swatch + 2)
+            h += "<li><svg class=\"sw\" width=\"\(width)\" height=\"20\" aria-hidden=\"true\">"
+            var x = 0
             for s in item.swatches {
-                let box = "M\(x) \(y)h\(swatch)v20h-\(swatch)z"
+                let box = "M\(x) 0h\(swatch)v20h-\(swatch)z"
                 h += "<path class=\"\(s.fill)\" d=\"\(box)\" stroke=\"#777\" stroke-width=\".6\"/>"
                 if let mark = s.mark { h += "<path class=\"\(mark)\" d=\"\(box)\"/>" }
                 x += swatch + 2
             }
-            h += "<text x=\"\(x + 6)\" y=\"\(y + 15)\" class=\"t\">\(HTMLReport.escape(item.text))</text>"
+            h += "</svg>\(HTMLReport.escape(item.text))</li>\n"
         }
-        h += "</svg>\n"
+        h += "</ul>\n"
     }
 }

@@ -102,10 +102,7 @@ public enum PlanRenderer {
                 writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
             }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
-        case .html:
-            var plan = Plan(faults: figures.faults, machines: [], totals: figures.totals)
-            machines { plan.machines.append($0) }
-            HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
+        case .html: HTMLReport.render(figures, compiled: compiled, fix: fix, allMachines: detail != .summary, to: &out)
         }
     }
 
