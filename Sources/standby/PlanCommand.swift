@@ -35,6 +35,12 @@ struct PlanCommand: ParsableCommand {
             valueName: "level"))
     var detail: PlanDetail?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Also say, in the summary of text, Markdown and HTML, how many os and machine faults at once every set "
+                + "survives (as 'standby tolerate --max-k 3' answers)."))
+    var tolerate = false
+
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
 
@@ -46,6 +52,9 @@ struct PlanCommand: ParsableCommand {
         let format = try PlanFormat.resolveWithFindings(format, output: output.output)
         if caseID != nil && (format == .html || format.isFindings) {
             throw ValidationError("--case shows one table; use text, json, csv or markdown")
+        }
+        if tolerate && ![.text, .markdown, .html].contains(format.outputFormat) || tolerate && format.isFindings {
+            throw ValidationError("--tolerate adds to the summary of text, markdown and html; for JSON use 'standby tolerate --format json'")
         }
     }
 
@@ -71,36 +80,29 @@ struct PlanCommand: ParsableCommand {
                 }
                 return plan.covered ? .ok : .uncovered
             }
-            guard caseID != nil || format == .html else {
+            guard let caseID else {
                 // One machine's cases at a time: a fleet has hundreds of thousands.
+                let tolerance = tolerate ? Tolerance.check(compiled, kinds: ToleranceKind.allCases, maxK: 3) : nil
                 let figures = Planner.figures(compiled, faults: kinds)
                 keepUntilExit(figures)
                 let fix = fix(compiled, covered: figures.covered, kinds)
                 try output.write(inputs: read) { out in
                     PlanRenderer.render(
                         figures, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail,
-                        path: path, to: &out)
+                        path: path, tolerance: tolerance, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
             }
+            // One case, step by step: the plan names it and the tracer replays it.
             let plan = Planner.plan(compiled, faults: kinds)
             keepUntilExit(plan)
-            if let caseID {
-                guard let trace = Planner.trace(caseID: caseID, in: compiled, plan: plan) else {
-                    throw CommandFailure(.usage, unknownCase(caseID, in: plan))
-                }
-                try output.write(inputs: read) { out in
-                    PlanRenderer.renderCase(trace, format: format, unit: output.unit, to: &out)
-                }
-                return plan.faultCase(id: caseID)?.covered == false ? .uncovered : .ok
+            guard let trace = Planner.trace(caseID: caseID, in: compiled, plan: plan) else {
+                throw CommandFailure(.usage, unknownCase(caseID, in: plan))
             }
-            let fix = fix(compiled, covered: plan.covered, kinds)
             try output.write(inputs: read) { out in
-                PlanRenderer.render(
-                    plan, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail, path: path,
-                    to: &out)
+                PlanRenderer.renderCase(trace, format: format, unit: output.unit, to: &out)
             }
-            return plan.covered ? .ok : .uncovered
+            return plan.faultCase(id: caseID)?.covered == false ? .uncovered : .ok
         }
     }
 

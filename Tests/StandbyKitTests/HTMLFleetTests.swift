@@ -226,11 +226,15 @@ private let Mi = 1 << 20
                 #expect(Self.streamedPage(compiled, allMachines: all) == whole, "\(compiled.machines.map(\.name))")
             }
         }
-        // The plan renderer's streaming path writes that page too.
+        // The plan renderer's streaming path writes the page its whole plan's path writes, summary included.
         let compiled = specs[1]
         var streamed = ""
         PlanRenderer.render(
             Planner.figures(compiled), compiled: compiled, format: .html, unit: .auto, to: &streamed)
-        #expect(streamed == Self.page(compiled))
+        var whole = ""
+        PlanRenderer.render(Planner.plan(compiled), compiled: compiled, format: .html, unit: .auto, to: &whole)
+        #expect(streamed == whole)
+        let titles = streamed.components(separatedBy: "<h2>").dropFirst().map { $0.prefix(while: { $0 != "<" }) }
+        #expect(titles.first == "Memory to spare", "\(titles)")
     }
 }

@@ -2,6 +2,29 @@ import Foundation
 import Testing
 
 @Suite struct PlanCLI {
+    /// `--tolerate` puts tolerate's answers in the summary, as `tolerate` gives them.
+    @Test func tolerateAddsFaultsAtOnceToTheSummary() throws {
+        let spec = CLI.path("examples/cross-machine.yaml")
+        let text = try CLI.run(["plan", spec, "--tolerate"])
+        #expect(text.status == 2)
+        let tolerate = try CLI.run(["tolerate", spec])
+        let answers = tolerate.out.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+        #expect(answers.count == 2)
+        for answer in answers { #expect(text.out.contains("\n  \(answer)"), "\(answer)") }
+        // Before the other lists: the summary leads with it.
+        let at = try #require(text.out.range(of: "faults at once ("))
+        let spare = try #require(text.out.range(of: "memory to spare ("))
+        #expect(at.lowerBound < spare.lowerBound)
+        let html = try CLI.run(["plan", spec, "--tolerate", "--format", "html"])
+        #expect(html.out.contains("<h2>Faults at once</h2>"))
+        #expect(html.out.contains("<li>machine faults: a single fault is not covered"))
+        // Without it, nothing of the kind.
+        #expect(!(try CLI.run(["plan", spec]).out.contains("faults at once")))
+        let json = try CLI.run(["plan", spec, "--tolerate", "--format", "json"])
+        #expect(json.status == 64)
+        #expect(json.err.contains("standby tolerate --format json"))
+    }
+
     @Test func workedExampleIsNotFullyCovered() throws {
         let r = try CLI.run(["plan", "examples/patent-fig4.yaml"])
         #expect(r.status == 2, "\(r.err)")

@@ -49,8 +49,16 @@ public enum HTMLReport {
         _ plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
         to out: inout some TextOutputStream
     ) {
+        render(plan, compiled: compiled, fix: fix, allMachines: allMachines, summary: nil, to: &out)
+    }
+
+    /// The page with the plan report's summary lists (``PlanRenderer``'s).
+    static func render(
+        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool, summary: [SummaryList]?,
+        to out: inout some TextOutputStream
+    ) {
         let fleet = HTMLFleet(plan)
-        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines).render(to: &out) {
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summary).render(to: &out) {
             plan.machines[$0]
         }
     }
@@ -65,10 +73,18 @@ public enum HTMLReport {
         _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
         to out: inout some TextOutputStream
     ) {
+        render(figures, compiled: compiled, fix: fix, allMachines: allMachines, summary: nil, to: &out)
+    }
+
+    /// The page with the plan report's summary lists (``PlanRenderer``'s).
+    static func render(
+        _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool, summary: [SummaryList]?,
+        to out: inout some TextOutputStream
+    ) {
         let fleet = HTMLFleet(figures)
         let simulator = CaseSimulator(figures.index)
         let namer = CaseNamer(figures.index)
-        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines).render(to: &out) {
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summary).render(to: &out) {
             figures.plan(machine: $0, simulator: simulator, namer: namer)
         }
     }
@@ -110,13 +126,17 @@ struct HTMLPage {
     let fix: PlanFix?
     /// Every machine gets a section, not only those that need attention.
     let allMachines: Bool
+    /// The summary's lists, as the text and Markdown reports say them; `nil`
+    /// shows the fix alone.
+    let summary: [SummaryList]?
     var single: Bool { fleet.rows.count == 1 }
 
-    init(fleet: HTMLFleet, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool) {
+    init(fleet: HTMLFleet, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool, summary: [SummaryList]? = nil) {
         self.fleet = fleet
         self.compiled = compiled
         self.fix = fix
         self.allMachines = allMachines
+        self.summary = summary
         // Indexes the spec once, so that each traced case costs only its own tables.
         self.tracer = CaseTracer(compiled)
     }
@@ -176,7 +196,15 @@ struct HTMLPage {
         if uncovered > 0 && count > 1 { h += ", on \(short) of \(count) machines" }
         h += ".</p>\n<p>\(Sentences.savings(t, unit: .auto).capitalizedFirst)."
         h += " The fluid total includes a reserve minimum of \(Size.describe(t.reserveMinimum)) in the pools.</p>\n"
-        if let fix, !fix.advice.machines.isEmpty {
+        if let summary {
+            for list in summary {
+                h += "<h2>\(esc(list.title.capitalizedFirst))</h2>\n"
+                h += "<p class=\"note\">\(list.note.rendered(esc).capitalizedFirst).</p>\n<ul class=\"fix\">\n"
+                for item in list.items { h += "<li>\(item.rendered(esc))</li>\n" }
+                h += "</ul>\n"
+                if let leftOut = list.leftOut { h += "<p class=\"note\">\(leftOut.rendered(esc))</p>\n" }
+            }
+        } else if let fix, !fix.advice.machines.isEmpty {
             h += "<p>The least memory that covers every case memory can cover (<code>standby fix</code> writes it):</p>\n<ul class=\"fix\">\n"
             for line in fix.sentences { h += "<li>\(line.rendered(HTMLReport.escape))</li>\n" }
             h += "</ul>\n"

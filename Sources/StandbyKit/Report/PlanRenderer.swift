@@ -53,7 +53,8 @@ public enum PlanRenderer {
     /// sentence per machine that changes, JSON each machine's `fix` edits.
     public static func render(
         _ plan: Plan, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit, fix: PlanFix? = nil,
-        detail: PlanDetail? = nil, path: String? = nil, to out: inout some TextOutputStream
+        detail: PlanDetail? = nil, path: String? = nil, tolerance: ToleranceReport? = nil,
+        to out: inout some TextOutputStream
     ) {
         let detail = detail ?? .automatic(machines: plan.machines.count)
         let summary = PlanSummary(plan)
@@ -65,7 +66,7 @@ public enum PlanRenderer {
         case .text, .markdown:
             renderHuman(
                 summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix,
-                detail: detail, path: path ?? fix?.path, to: &out)
+                detail: detail, path: path ?? fix?.path, tolerance: tolerance, to: &out)
         case .json:
             renderJSON(summary, to: &out) { json, piece, flush in
                 for m in exported {
@@ -73,7 +74,12 @@ public enum PlanRenderer {
                 }
             }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
-        case .html: HTMLReport.render(plan, compiled: compiled, fix: fix, to: &out)
+        case .html:
+            let summary = summaryLists(
+                { body in plan.machines.forEach(body) }, machineCount: plan.machines.count, compiled: compiled,
+                unit: unit, fix: fix, path: path ?? fix?.path, tolerance: tolerance)
+            HTMLReport.render(
+                plan, compiled: compiled, fix: fix, allMachines: detail != .summary, summary: summary, to: &out)
         }
     }
 
@@ -83,11 +89,13 @@ public enum PlanRenderer {
     /// The bytes are those ``render(_:compiled:format:unit:to:)`` writes for the
     /// whole plan. Text and Markdown hold one machine's cases at a time; JSON
     /// and CSV write each case as it is simulated and hold none but the output
-    /// of the few machines written at once on other cores; HTML needs the
-    /// whole plan and makes it.
+    /// of the few machines written at once on other cores; HTML simulates
+    /// the machines on every core for its overview and plans again only those
+    /// that get a section.
     public static func render(
         _ figures: PlanFigures, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit, fix: PlanFix? = nil,
-        detail: PlanDetail? = nil, path: String? = nil, to out: inout some TextOutputStream
+        detail: PlanDetail? = nil, path: String? = nil, tolerance: ToleranceReport? = nil,
+        to out: inout some TextOutputStream
     ) {
         let detail = detail ?? .automatic(machines: figures.machineCount)
         let summary = PlanSummary(figures)
@@ -96,13 +104,18 @@ public enum PlanRenderer {
         case .text, .markdown:
             renderHuman(
                 summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix,
-                detail: detail, path: path ?? fix?.path, to: &out)
+                detail: detail, path: path ?? fix?.path, tolerance: tolerance, to: &out)
         case .json:
             renderJSON(summary, to: &out) { json, piece, flush in
                 writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
             }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
-        case .html: HTMLReport.render(figures, compiled: compiled, fix: fix, allMachines: detail != .summary, to: &out)
+        case .html:
+            let summary = summaryLists(
+                machines, machineCount: figures.machineCount, compiled: compiled, unit: unit, fix: fix,
+                path: path ?? fix?.path, tolerance: tolerance)
+            HTMLReport.render(
+                figures, compiled: compiled, fix: fix, allMachines: detail != .summary, summary: summary, to: &out)
         }
     }
 
@@ -121,12 +134,17 @@ public enum PlanRenderer {
     /// The text or Markdown report, which both renders write alike from their machines.
     private static func renderHuman(
         _ summary: PlanSummary, _ machines: Machines, compiled: CompiledSpec, markdown: Bool, unit: Size.Unit,
-        fix: PlanFix?, detail: PlanDetail, path: String?, to out: inout some TextOutputStream
+        fix: PlanFix?, detail: PlanDetail, path: String?, tolerance: ToleranceReport?,
+        to out: inout some TextOutputStream
     ) {
         if markdown {
-            renderMarkdown(summary, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, to: &out)
+            renderMarkdown(
+                summary, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path,
+                tolerance: tolerance, to: &out)
         } else {
-            renderText(summary, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, to: &out)
+            renderText(
+                summary, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path,
+                tolerance: tolerance, to: &out)
         }
     }
 

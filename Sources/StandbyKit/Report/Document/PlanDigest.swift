@@ -73,9 +73,23 @@ struct PlanDigest {
 
     /// The summary's lists, in reading order, each cut to ``limit`` lines and
     /// all together to ``budget`` characters.
-    func lists(machineCount: Int) -> [SummaryList] {
+    func lists(machineCount: Int, tolerance: ToleranceReport? = nil) -> [SummaryList] {
         var left = Self.budget
         var lists: [SummaryList] = []
+        if let tolerance {
+            // Each kind's answer, and its first uncovered set.
+            var items: [Words] = []
+            for t in tolerance.kinds {
+                var line = Words(stringLiteral: ToleranceRenderer.headline(t))
+                if let c = t.counterexample { line += "; " + ToleranceRenderer.setLine(c, unit: unit) }
+                items.append(line)
+            }
+            lists.append(
+                cut(
+                    title: "faults at once",
+                    note: "every set of at most k simultaneous faults of a kind is covered; `standby tolerate` explains",
+                    items, leftOut: "`standby tolerate` shows every kind", budget: &left))
+        }
         let needs = needsMoreMemory()
         if !needs.isEmpty {
             let count = needs.count

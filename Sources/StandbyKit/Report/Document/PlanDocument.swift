@@ -101,14 +101,14 @@ extension PlanRenderer {
     /// machine's cases are held at a time.
     static func walkPlan(
         _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
-        detail: PlanDetail, path: String?, _ yield: (PlanBlock) -> Void
+        detail: PlanDetail, path: String?, tolerance: ToleranceReport? = nil, _ yield: (PlanBlock) -> Void
     ) {
         var digest = PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path)
         machines { digest.add($0) }
         yield(.coverage(Sentences.coverage(total: plan.caseCount, uncovered: plan.uncoveredCaseCount)))
         yield(.savings(Sentences.savings(plan.totals, unit: unit)))
         yield(.faults(Sentences.faultList(plan.faults)))
-        for list in digest.lists(machineCount: plan.machineCount) { yield(.list(list)) }
+        for list in digest.lists(machineCount: plan.machineCount, tolerance: tolerance) { yield(.list(list)) }
         if plan.machineCount > 1 {
             yield(.fleet(machines: plan.machineCount, figures: Sentences.figures(plan.totals, unit: unit)))
         }
@@ -133,6 +133,16 @@ extension PlanRenderer {
                             cases: detail == .cases, yield)
             }
         }
+    }
+
+    /// The summary's lists alone (for the HTML page, which draws the rest itself).
+    static func summaryLists(
+        _ machines: Machines, machineCount: Int, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?, path: String?,
+        tolerance: ToleranceReport?
+    ) -> [SummaryList] {
+        var digest = PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path)
+        machines { digest.add($0) }
+        return digest.lists(machineCount: machineCount, tolerance: tolerance)
     }
 
     /// The blocks of one machine after its heading.

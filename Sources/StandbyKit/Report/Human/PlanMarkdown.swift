@@ -4,10 +4,11 @@
 extension PlanRenderer {
     static func renderMarkdown(
         _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
-        detail: PlanDetail, path: String?, to out: inout some TextOutputStream
+        detail: PlanDetail, path: String?, tolerance: ToleranceReport?,
+        to out: inout some TextOutputStream
     ) {
         let md = CompileRenderer.markdown
-        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path) { block in
+        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, tolerance: tolerance) { block in
             switch block {
             case .coverage(let sentence): out.write("**Covered: \(sentence).**\n\n")
             case .savings(let sentence): out.write(sentence.capitalizedFirst + ".\n\n")

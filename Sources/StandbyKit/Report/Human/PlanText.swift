@@ -4,9 +4,10 @@
 extension PlanRenderer {
     static func renderText(
         _ plan: PlanSummary, _ machines: Machines, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?,
-        detail: PlanDetail, path: String?, to out: inout some TextOutputStream
+        detail: PlanDetail, path: String?, tolerance: ToleranceReport?,
+        to out: inout some TextOutputStream
     ) {
-        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path) { block in
+        walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, tolerance: tolerance) { block in
             switch block {
             case .coverage(let sentence): out.write("covered: \(sentence)\n")
             case .savings(let sentence): out.write(sentence + "\n")
