@@ -81,7 +81,7 @@ public struct HeadroomReport: Sendable, Hashable {
 /// How many more jobs of one shape each active OS can take (docs/headroom.md).
 public enum Headroom {
     /// The default `--max`: see docs/headroom.md, "How many are tried".
-    public static let defaultMax = 1000
+    public static let defaultMax = 100
 
     /// For each active OS X in document order, the largest n ≤ `max` such
     /// that adding 1, 2, …, n jobs of the shape `job` to X's job list each
