@@ -18,6 +18,9 @@ import Testing
         let html = try CLI.run(["plan", spec, "--tolerate", "--format", "html"])
         #expect(html.out.contains("<h2>Faults at once</h2>"))
         #expect(html.out.contains("<li>machine faults: a single fault is not covered"))
+        // A command the sentence names is code on the page, as in Markdown.
+        #expect(html.out.contains("<code>standby tolerate</code> explains"))
+        #expect(!html.out.contains("`"))
         // Without it, nothing of the kind.
         #expect(!(try CLI.run(["plan", spec]).out.contains("faults at once")))
         let json = try CLI.run(["plan", spec, "--tolerate", "--format", "json"])

@@ -199,10 +199,10 @@ struct HTMLPage {
         if let summary {
             for list in summary {
                 h += "<h2>\(esc(list.title.capitalizedFirst))</h2>\n"
-                h += "<p class=\"note\">\(list.note.rendered(esc).capitalizedFirst).</p>\n<ul class=\"fix\">\n"
-                for item in list.items { h += "<li>\(item.rendered(esc))</li>\n" }
+                h += "<p class=\"note\">\(html(list.note).capitalizedFirst).</p>\n<ul class=\"fix\">\n"
+                for item in list.items { h += "<li>\(html(item))</li>\n" }
                 h += "</ul>\n"
-                if let leftOut = list.leftOut { h += "<p class=\"note\">\(leftOut.rendered(esc))</p>\n" }
+                if let leftOut = list.leftOut { h += "<p class=\"note\">\(html(leftOut))</p>\n" }
             }
         } else if let fix, !fix.advice.machines.isEmpty {
             h += "<p>The least memory that covers every case memory can cover (<code>standby fix</code> writes it):</p>\n<ul class=\"fix\">\n"
@@ -429,4 +429,21 @@ struct HTMLPage {
     }
 
     func esc(_ s: String) -> String { HTMLReport.escape(s) }
+
+    /// Words as HTML: names escaped (a backtick in one stays a character),
+    /// and the report's own `command` spans, as Markdown writes them, as code.
+    func html(_ words: Words) -> String {
+        var out = ""
+        for run in words.runs {
+            switch run {
+            case .own(let text):
+                for (i, part) in esc(text).split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+                    out += i % 2 == 1 ? "<code>\(part)</code>" : String(part)
+                }
+            case .quoted(let text):
+                for character in esc(text) { out += character == "`" ? "&#96;" : String(character) }
+            }
+        }
+        return out
+    }
 }
