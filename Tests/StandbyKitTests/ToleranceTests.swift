@@ -103,7 +103,7 @@ enum ToleranceSpec {
 
     static func ids(_ set: [Int], _ kind: ToleranceKind, _ state: FinalState) -> [String] {
         let faults = Tolerance.faults(kind, in: state)
-        return set.map { Tolerance.caseID(faults[$0], in: state) }
+        return set.map { state.caseID(of: faults[$0]) }
     }
 
     /// The search against the brute force, on random specs, for both kinds:

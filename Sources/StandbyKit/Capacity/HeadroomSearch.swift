@@ -173,22 +173,11 @@ struct HeadroomSearch {
 
     /// The limit for a case that is not covered, names as its plan would show them.
     func uncovered(_ outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in state: FinalState) -> HeadroomLimit {
-        let m = outcome.fault.machine
-        let machine = state.machines[m].name
-        let target: String
-        var severity: Severity?
-        switch outcome.fault {
-        case .os(let o), .standby(let o), .memory(let o): target = state.os(o).name
-        case .job(let j, let s):
-            target = state.job(j).name
-            severity = s
-        case .machine: target = machine
-        }
-        return .uncovered(
-            id: FaultCase.id(machine: machine, kind: outcome.fault.kind, target: target, severity: severity),
+        .uncovered(
+            id: state.caseID(of: outcome.fault),
             newCase: newCase, coveredToday: today,
             shortOn: outcome.pools.first { $0.shortfall > 0 }.map { state.machines[$0.machine].name },
             shortfall: outcome.shortfall,
-            unrecoverable: outcome.unrecoverable.first.map { state.name($0.job, from: m) })
+            unrecoverable: outcome.unrecoverable.first.map { state.name($0.job, from: outcome.fault.machine) })
     }
 }

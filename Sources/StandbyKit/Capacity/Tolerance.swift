@@ -154,19 +154,6 @@ public enum Tolerance {
         state.machines.indices.flatMap { state.faults([kind.faultKind], machine: $0) }
     }
 
-    /// The plan's case id of a fault.
-    static func caseID(_ fault: Fault, in state: FinalState) -> String {
-        let machine = state.machines[fault.machine].name
-        switch fault {
-        case .os(let o), .memory(let o), .standby(let o):
-            return FaultCase.id(machine: machine, kind: fault.kind, target: state.os(o).name)
-        case .job(let j, let severity):
-            return FaultCase.id(machine: machine, kind: .job, target: state.job(j).name, severity: severity)
-        case .machine:
-            return FaultCase.id(machine: machine, kind: .machine, target: machine)
-        }
-    }
-
     /// A job as a set names it: `machine/job` (a set can span machines).
     static func qualified(_ j: JobAddress, in state: FinalState) -> String {
         "\(state.machines[j.machine].name)/\(state.job(j).name)"
@@ -204,7 +191,7 @@ public enum Tolerance {
             return UnrecoverableJob(job: qualified(u.job, in: state), reason: reason)
         }
         return ToleranceCounterexample(
-            kind: kind, cases: faults.map { caseID($0, in: state) }, shortfall: outcome.shortfall,
+            kind: kind, cases: faults.map { state.caseID(of: $0) }, shortfall: outcome.shortfall,
             shortages: shortages, unrecoverable: unrecoverable)
     }
 }

@@ -134,15 +134,7 @@ enum FigureRules {
     static func faultCase(_ outcome: CaseRules.Outcome, in state: FinalState) -> FaultCase {
         let m = outcome.fault.machine
         let machine = state.machines[m].name
-        let target: String
-        var severity: Severity?
-        switch outcome.fault {
-        case .os(let o), .standby(let o), .memory(let o): target = state.os(o).name
-        case .job(let j, let s):
-            target = state.job(j).name
-            severity = s
-        case .machine: target = machine
-        }
+        let (target, severity) = state.target(of: outcome.fault)
         let names = { (jobs: [JobAddress]) in jobs.map { state.name($0, from: m) } }
         let shortages = outcome.pools.filter { $0.shortfall > 0 }.map { pool in
             Shortage(
@@ -166,8 +158,8 @@ enum FigureRules {
             return UnrecoverableJob(job: state.name(u.job, from: m), reason: reason)
         }
         return FaultCase(
-            id: FaultCase.id(machine: machine, kind: outcome.fault.kind, target: target, severity: severity),
-            machine: machine, kind: outcome.fault.kind, target: target, severity: severity, action: outcome.action,
+            id: state.caseID(of: outcome.fault), machine: machine, kind: outcome.fault.kind, target: target,
+            severity: severity, action: outcome.action,
             covered: outcome.covered, shortfall: outcome.shortfall, poolDraw: outcome.poolDraw,
             lostJobs: names(outcome.lostJobs), takenOver: names(outcome.takenOver),
             unprotectedJobs: names(outcome.unprotected),

@@ -101,6 +101,22 @@ struct FinalState: Sendable {
         j.machine == m ? job(j).name : "\(machines[j.machine].name)/\(job(j).name)"
     }
 
+    /// What a fault's case names: its target (an OS, a job, or the machine
+    /// itself) and, for a `job` case, its severity.
+    func target(of fault: Fault) -> (target: String, severity: Severity?) {
+        switch fault {
+        case .os(let o), .standby(let o), .memory(let o): (os(o).name, nil)
+        case .job(let j, let severity): (job(j).name, severity)
+        case .machine(let m): (machines[m].name, nil)
+        }
+    }
+
+    /// The plan's case id of a fault: `machine/kind/target[/severity]`.
+    func caseID(of fault: Fault) -> String {
+        let (target, severity) = target(of: fault)
+        return FaultCase.id(machine: machines[fault.machine].name, kind: fault.kind, target: target, severity: severity)
+    }
+
     /// An OS's name as seen from machine `m`.
     func name(_ o: OSAddress, from m: Int) -> String {
         o.machine == m ? os(o).name : "\(machines[o.machine].name)/\(os(o).name)"
