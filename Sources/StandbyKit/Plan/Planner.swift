@@ -48,12 +48,7 @@ public enum Planner {
         let simulator = CaseSimulator(figures.index)
         let namer = CaseNamer(figures.index)
         for m in 0..<figures.machineCount {
-            var cases: [FaultCase] = []
-            figures.index.forEachCase(of: figures.faults, machine: m) { spec in
-                simulator.run(spec)
-                cases.append(FaultCase(namer.view(of: simulator)))
-            }
-            try body(figures.machinePlan(m, cases: cases))
+            try body(figures.plan(machine: m, simulator: simulator, namer: namer))
         }
     }
 

@@ -188,16 +188,3 @@ struct HTMLFleet {
 
     var attentionCount: Int { rows.reduce(0) { $0 + ($1.needsAttention ? 1 : 0) } }
 }
-
-extension PlanFigures {
-    /// Machine `m` planned alone, cases included, as ``Planner/forEachMachine(_:_:)``
-    /// plans each in turn; `simulator` and `namer` are scratch space.
-    func plan(machine m: Int, simulator: CaseSimulator, namer: CaseNamer) -> MachinePlan {
-        var cases: [FaultCase] = []
-        index.forEachCase(of: faults, machine: m) { spec in
-            simulator.run(spec)
-            cases.append(FaultCase(namer.view(of: simulator)))
-        }
-        return machinePlan(m, cases: cases)
-    }
-}

@@ -294,3 +294,17 @@ struct Tally {
         return total
     }
 }
+
+extension PlanFigures {
+    /// Machine `m` planned alone, cases included (``Planner/forEachMachine(_:_:)``
+    /// plans each in turn with it; the HTML page the machines that get a
+    /// section); `simulator` and `namer` are scratch space.
+    func plan(machine m: Int, simulator: CaseSimulator, namer: CaseNamer) -> MachinePlan {
+        var cases: [FaultCase] = []
+        index.forEachCase(of: faults, machine: m) { spec in
+            simulator.run(spec)
+            cases.append(FaultCase(namer.view(of: simulator)))
+        }
+        return machinePlan(m, cases: cases)
+    }
+}
