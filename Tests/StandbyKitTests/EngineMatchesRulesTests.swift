@@ -11,14 +11,7 @@ import Testing
 @Suite struct EngineMatchesRulesTests {
     /// What the random specs exercised, counted over a run so that the test
     /// fails if the generator stops producing some feature.
-    final class Seen: Sendable {
-        let counts = Mutex<[String: Int]>([:])
-        func note(_ feature: String, _ happened: Bool = true) {
-            guard happened else { return }
-            counts.withLock { $0[feature, default: 0] += 1 }
-        }
-        var features: Set<String> { counts.withLock { Set($0.keys) } }
-    }
+    typealias Seen = ExercisedFeatures
 
     /// Compares the engine's plan with the rules' one: every case, every
     /// machine's figures, the fleet's totals (together all of ``Plan``), each

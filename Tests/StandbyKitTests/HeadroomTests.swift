@@ -144,14 +144,7 @@ private let Mi = 1 << 20
 
     /// What the random trials exercised, so that the test fails when the
     /// generator stops producing some kind of answer.
-    final class Seen: Sendable {
-        let counts = Mutex<[String: Int]>([:])
-        func note(_ feature: String, _ happened: Bool = true) {
-            guard happened else { return }
-            counts.withLock { $0[feature, default: 0] += 1 }
-        }
-        var features: Set<String> { counts.withLock { Set($0.keys) } }
-    }
+    typealias Seen = ExercisedFeatures
 
     @Test func headroomEqualsAddingTheJobsToTheSpecAndPlanningAgain() async {
         let seen = Seen()

@@ -1,4 +1,5 @@
 import PropertyBased
+import Synchronization
 
 @testable import StandbyKit
 
@@ -150,4 +151,15 @@ enum RandomSpec {
         }
         return Spec(policies: policies, machines: machines)
     }
+}
+
+/// What random inputs exercised, counted over a run, so that a property test
+/// fails when its generator stops producing some situation.
+final class ExercisedFeatures: Sendable {
+    let counts = Mutex<[String: Int]>([:])
+    func note(_ feature: String, _ happened: Bool = true) {
+        guard happened else { return }
+        counts.withLock { $0[feature, default: 0] += 1 }
+    }
+    var features: Set<String> { counts.withLock { Set($0.keys) } }
 }

@@ -92,14 +92,7 @@ enum ToleranceSpec {
 
     /// What the random specs exercised, so that the test fails if the
     /// generator stops producing some situation.
-    final class Seen: Sendable {
-        let counts = Mutex<[String: Int]>([:])
-        func note(_ feature: String, _ happened: Bool = true) {
-            guard happened else { return }
-            counts.withLock { $0[feature, default: 0] += 1 }
-        }
-        var features: Set<String> { counts.withLock { Set($0.keys) } }
-    }
+    typealias Seen = ExercisedFeatures
 
     static func ids(_ set: [Int], _ kind: ToleranceKind, _ state: FinalState) -> [String] {
         let faults = Tolerance.faults(kind, in: state)
