@@ -131,7 +131,7 @@ public enum DiffRenderer {
     static func renderJSON(_ diff: PlanDiff, to out: inout some TextOutputStream) {
         var json = JSONWriter()
         json.beginObject()
-        json.field("format_version", "1.0")
+        json.field("format_version", jsonFormatVersion)
         json.key("machines")
         json.beginArray()
         for m in diff.machines {

@@ -193,7 +193,7 @@ public enum ToleranceRenderer {
     static func renderJSON(_ report: ToleranceReport, to out: inout some TextOutputStream) {
         var json = JSONWriter()
         json.beginObject()
-        json.field("format_version", "1.0")
+        json.field("format_version", jsonFormatVersion)
         json.field("max_k", report.maxK)
         json.field("reaches_max_k", report.reachesMaxK)
         json.key("tolerance")
@@ -217,16 +217,9 @@ public enum ToleranceRenderer {
         json.flush(to: &out)
     }
 
-    private static func strings(_ key: String, _ values: [String], into json: inout JSONWriter) {
-        json.key(key)
-        json.beginArray()
-        for v in values { json.string(v) }
-        json.endArray()
-    }
-
     private static func write(_ c: ToleranceCounterexample, into json: inout JSONWriter) {
         json.beginObject()
-        strings("cases", c.cases, into: &json)
+        PlanRenderer.writeStrings("cases", c.cases, into: &json)
         json.key("machines")
         json.beginArray()
         for s in c.shortages {
@@ -249,7 +242,7 @@ public enum ToleranceRenderer {
                 json.field("handed_bytes", st.handed)
                 json.field("missing_bytes", st.missing)
                 json.field("need_bytes", st.need)
-                strings("short_jobs", st.shortJobs, into: &json)
+                PlanRenderer.writeStrings("short_jobs", st.shortJobs, into: &json)
                 json.field("standby", st.standby)
                 json.endObject()
             }
@@ -275,7 +268,7 @@ public enum ToleranceRenderer {
             json.endObject()
         }
         json.endArray()
-        strings("would_be_covered_by", covers(c, unit: .auto).map(\.plain), into: &json)
+        PlanRenderer.writeStrings("would_be_covered_by", covers(c, unit: .auto).map(\.plain), into: &json)
         json.endObject()
     }
 }
