@@ -87,6 +87,20 @@ private func report(
         #expect(detailed.components(separatedBy: "\nmachine m").count == 1001)
     }
 
+    /// The HTML page counts its summary in its own pass over the machines, on
+    /// every core: its lists say what the text's say, line for line.
+    @Test func theHTMLSummaryIsTheTextSummary() throws {
+        let yaml = generatedFleet(machines: 60, short: [7, 31, 44])
+        let text = try report(yaml).text
+        let html = try report(yaml, format: .html).text
+        let textLines = text.split(separator: "\n").filter { $0.hasPrefix("  m") }.map { $0.dropFirst(2) }
+        let htmlLines = html.split(separator: "\n").filter { $0.hasPrefix("<li>m") }.map {
+            $0.dropFirst(4).dropLast(5)
+        }
+        #expect(textLines.count > 20)
+        #expect(textLines.map(String.init) == htmlLines.map(String.init))
+    }
+
     /// Every size column of every table, and every figures block, uses one unit.
     @Test func aColumnNeverMixesUnits() throws {
         let (text, _, _) = try report(generatedFleet(machines: 6, short: [2]), detail: .cases)

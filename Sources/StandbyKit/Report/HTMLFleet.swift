@@ -55,9 +55,14 @@ struct HTMLFleetPart {
     var shortages: [(machine: String, shortfall: Int, from: String, kept: FaultCase?)] = []
     /// Per short machine, the cases kept for it in this part.
     private var kept: [String: Int] = [:]
+    /// What the summary at the top of the page counts.
+    var tally = PlanTally()
 
     /// Starts the row of machine `m` (its cases follow through ``add(_:faultCase:)``).
-    mutating func begin(_ m: MachinePlan) { rows.append(HTMLMachineRow(m)) }
+    mutating func begin(_ m: MachinePlan) {
+        rows.append(HTMLMachineRow(m))
+        tally.begin(m)
+    }
 
     /// Counts case `c` of the machine begun last. `faultCase` makes it as a
     /// ``FaultCase``: called only for the few cases kept (the worst of each
@@ -76,6 +81,7 @@ struct HTMLFleetPart {
             made = f
             return f
         }
+        tally.add(once())
         if rows[last].worst == nil || c.shortfall > (rows[last].worst?.shortfall ?? 0) {
             let f = once()
             rows[last].worst = (c.shortfall, f.id, Sentences.shortfalls(f, unit: .auto, namingOwn: true))
@@ -109,6 +115,8 @@ struct HTMLFleet {
     var rows: [HTMLMachineRow]
     /// Per machine, the cases of other machines short on it that were kept.
     var foreign: [[FaultCase]]
+    /// What the summary at the top of the page counts, over every machine.
+    var tally = PlanTally()
 
     /// Joins parts made over consecutive runs of machines, in order.
     init(_ parts: [HTMLFleetPart], faults: [FaultKind], totals: FleetTotals) {
@@ -119,6 +127,7 @@ struct HTMLFleet {
         var index: [String: Int] = [:]
         for (i, row) in rows.enumerated() where index[row.name] == nil { index[row.name] = i }
         for part in parts {
+            tally.append(part.tally)
             for s in part.shortages {
                 guard let i = index[s.machine] else { continue }
                 rows[i].shortHere += 1

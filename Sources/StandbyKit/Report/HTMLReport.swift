@@ -49,16 +49,18 @@ public enum HTMLReport {
         _ plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
         to out: inout some TextOutputStream
     ) {
-        render(plan, compiled: compiled, fix: fix, allMachines: allMachines, summary: nil, to: &out)
+        render(plan, compiled: compiled, fix: fix, allMachines: allMachines, summarize: nil, to: &out)
     }
 
-    /// The page with the plan report's summary lists (``PlanRenderer``'s).
+    /// The page with the plan report's summary lists, which `summarize` words
+    /// from what the page's own pass over the machines counted.
     static func render(
-        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool, summary: [SummaryList]?,
-        to out: inout some TextOutputStream
+        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool,
+        summarize: ((PlanTally) -> [SummaryList])?, to out: inout some TextOutputStream
     ) {
         let fleet = HTMLFleet(plan)
-        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summary).render(to: &out) {
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summarize?(fleet.tally))
+            .render(to: &out) {
             plan.machines[$0]
         }
     }
@@ -73,18 +75,20 @@ public enum HTMLReport {
         _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
         to out: inout some TextOutputStream
     ) {
-        render(figures, compiled: compiled, fix: fix, allMachines: allMachines, summary: nil, to: &out)
+        render(figures, compiled: compiled, fix: fix, allMachines: allMachines, summarize: nil, to: &out)
     }
 
-    /// The page with the plan report's summary lists (``PlanRenderer``'s).
+    /// The page with the plan report's summary lists, which `summarize` words
+    /// from what the page's own pass over the machines counted.
     static func render(
-        _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool, summary: [SummaryList]?,
-        to out: inout some TextOutputStream
+        _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool,
+        summarize: ((PlanTally) -> [SummaryList])?, to out: inout some TextOutputStream
     ) {
         let fleet = HTMLFleet(figures)
         let simulator = CaseSimulator(figures.index)
         let namer = CaseNamer(figures.index)
-        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summary).render(to: &out) {
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summarize?(fleet.tally))
+            .render(to: &out) {
             figures.plan(machine: $0, simulator: simulator, namer: namer)
         }
     }

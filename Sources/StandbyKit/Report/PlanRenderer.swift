@@ -75,11 +75,12 @@ public enum PlanRenderer {
             }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
         case .html:
-            let summary = summaryLists(
-                { body in plan.machines.forEach(body) }, machineCount: plan.machines.count, compiled: compiled,
-                unit: unit, fix: fix, path: path ?? fix?.path, tolerance: tolerance)
+            let summarize = { (tally: PlanTally) in
+                PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path ?? fix?.path, tally: tally)
+                    .lists(machineCount: plan.machines.count, tolerance: tolerance)
+            }
             HTMLReport.render(
-                plan, compiled: compiled, fix: fix, allMachines: detail != .summary, summary: summary, to: &out)
+                plan, compiled: compiled, fix: fix, allMachines: detail != .summary, summarize: summarize, to: &out)
         }
     }
 
@@ -111,11 +112,12 @@ public enum PlanRenderer {
             }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
         case .html:
-            let summary = summaryLists(
-                machines, machineCount: figures.machineCount, compiled: compiled, unit: unit, fix: fix,
-                path: path ?? fix?.path, tolerance: tolerance)
+            let summarize = { (tally: PlanTally) in
+                PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path ?? fix?.path, tally: tally)
+                    .lists(machineCount: figures.machineCount, tolerance: tolerance)
+            }
             HTMLReport.render(
-                figures, compiled: compiled, fix: fix, allMachines: detail != .summary, summary: summary, to: &out)
+                figures, compiled: compiled, fix: fix, allMachines: detail != .summary, summarize: summarize, to: &out)
         }
     }
 

@@ -3,9 +3,80 @@
 // missing, not where the fault happened), the cases no memory covers, and the
 // machines with memory to spare.
 
-/// The summary of a plan, machine by machine as they are planned. It keeps a
-/// few numbers per short machine, at most ``limit`` cases no memory covers,
-/// and one ``SpareMemory`` per machine: the rest of each machine is dropped.
+/// What the summary counts, machine by machine as they are planned, with
+/// nothing of the report's wording: per short machine a few numbers and the
+/// case short the most, at most ``PlanDigest/limit`` cases no memory covers,
+/// and each machine's figures (its cases dropped). Tallies of consecutive runs
+/// of machines join in order (``append(_:)``), so the HTML page's parallel
+/// pass makes one too.
+struct PlanTally {
+    /// One machine whose pool or standbys are short in some case.
+    struct Short {
+        /// The cases short on it (of any machine) and the most any is short.
+        var cases = 0
+        var largest = 0
+        /// The case short the most (the first in plan order), and its shortage there.
+        var example: (faultCase: FaultCase, shortage: Shortage)?
+    }
+
+    private(set) var short: [String: Short] = [:]
+    private(set) var beyondMemory: [FaultCase] = []
+    private(set) var beyondMemoryCount = 0
+    /// Every machine's figures, in document order, without its cases.
+    private(set) var machines: [MachinePlan] = []
+
+    /// Starts machine `m` (its cases follow through ``add(_:)``).
+    mutating func begin(_ m: MachinePlan) {
+        var figures = m
+        figures.cases = []
+        machines.append(figures)
+    }
+
+    /// Counts one case of the machine begun last.
+    mutating func add(_ c: FaultCase) {
+        guard !c.covered else { return }
+        for s in c.shortages where s.shortfall > 0 {
+            var entry = short[s.machine] ?? Short()
+            if s.shortfall > entry.largest { entry.example = (c, s) }
+            entry.cases += 1
+            entry.largest = max(entry.largest, s.shortfall)
+            short[s.machine] = entry
+        }
+        if !c.unrecoverable.isEmpty {
+            beyondMemoryCount += 1
+            if beyondMemory.count < PlanDigest.limit { beyondMemory.append(c) }
+        }
+    }
+
+    /// Reads one machine's plan, cases included.
+    mutating func add(_ m: MachinePlan) {
+        begin(m)
+        for c in m.cases { add(c) }
+    }
+
+    /// Joins the tally of the machines that follow these.
+    mutating func append(_ other: PlanTally) {
+        for (name, theirs) in other.short {
+            guard var mine = short[name] else {
+                short[name] = theirs
+                continue
+            }
+            mine.cases += theirs.cases
+            // Ours come first in plan order: theirs wins only when larger.
+            if theirs.largest > mine.largest {
+                mine.largest = theirs.largest
+                mine.example = theirs.example
+            }
+            short[name] = mine
+        }
+        beyondMemory += other.beyondMemory.prefix(PlanDigest.limit - beyondMemory.count)
+        beyondMemoryCount += other.beyondMemoryCount
+        machines += other.machines
+    }
+}
+
+/// The summary of a plan in the report's words: a ``PlanTally`` read with
+/// the spec, its fix, the unit and the spec's path.
 struct PlanDigest {
     /// At most this many lines per list, and at most ``budget`` characters in
     /// all lists together (before a format's escaping, which at most doubles
@@ -14,62 +85,29 @@ struct PlanDigest {
     static let limit = 20
     static let budget = 24_000
 
-    /// One machine whose pool or standbys are short in some case.
-    struct Short {
-        var index: Int
-        /// The cases short on it (of any machine) and the most any is short.
-        var cases = 0
-        var largest = 0
-        /// The case short the most (the first in plan order): `m154/os/a2 needs 64 MiB on m155`.
-        var example: Words = ""
-    }
-
     let compiled: CompiledSpec
     let fix: PlanFix?
     let unit: Size.Unit
+    /// The spec's path, which locates the edits, when the report knows it.
+    let path: String?
+    var tally = PlanTally()
     private let indices: [String: Int]
-    private(set) var short: [String: Short] = [:]
-    private(set) var beyondMemory: [Words] = []
-    private(set) var beyondMemoryCount = 0
-    private(set) var spares: [SpareMemory] = []
-    private var next = 0
 
-    init(compiled: CompiledSpec, fix: PlanFix?, unit: Size.Unit, path: String?) {
+    init(compiled: CompiledSpec, fix: PlanFix?, unit: Size.Unit, path: String?, tally: PlanTally = PlanTally()) {
         self.compiled = compiled
         self.path = path
         self.fix = fix
         self.unit = unit
+        self.tally = tally
         var indices: [String: Int] = [:]
         for (i, m) in compiled.machines.enumerated() where indices[m.name] == nil { indices[m.name] = i }
         self.indices = indices
     }
 
-    /// The spec's path, which locates the edits, when the report knows it.
-    let path: String?
-
-    func isShort(_ machine: String) -> Bool { short[machine] != nil }
+    func isShort(_ machine: String) -> Bool { tally.short[machine] != nil }
 
     /// Reads one machine's plan (machines in document order).
-    mutating func add(_ m: MachinePlan) {
-        let index = next
-        next += 1
-        for c in m.cases where !c.covered {
-            for s in c.shortages where s.shortfall > 0 {
-                var entry = short[s.machine] ?? Short(index: indices[s.machine] ?? Int.max)
-                // The case short the most, the first of them in plan order.
-                if s.shortfall > entry.largest { entry.example = Sentences.shortOn(c, s, unit: unit) }
-                entry.cases += 1
-                entry.largest = max(entry.largest, s.shortfall)
-                short[s.machine] = entry
-            }
-            if !c.unrecoverable.isEmpty {
-                beyondMemoryCount += 1
-                if beyondMemory.count < Self.limit { beyondMemory.append(Sentences.beyondMemory(c)) }
-            }
-        }
-        // A short machine's spare memory is not offered: its fix comes first.
-        if let spare = SpareMemory.of(m, in: compiled, machine: index) { spares.append(spare) }
-    }
+    mutating func add(_ m: MachinePlan) { tally.add(m) }
 
     /// The summary's lists, in reading order, each cut to ``limit`` lines and
     /// all together to ``budget`` characters.
@@ -102,8 +140,9 @@ struct PlanDigest {
                     needs, leftOut: "`standby fix` writes every change; `--detail machines` shows each machine",
                     budget: &left))
         }
-        if beyondMemoryCount > 0 {
-            let count = beyondMemoryCount
+        if tally.beyondMemoryCount > 0 {
+            let count = tally.beyondMemoryCount
+            let beyondMemory = tally.beyondMemory.map(Sentences.beyondMemory)
             var list = cut(
                 title: "no memory can cover",
                 note: "\(count) \(count == 1 ? "case" : "cases"): a hot-standby job's standby stops in the same "
@@ -114,7 +153,11 @@ struct PlanDigest {
             }
             lists.append(list)
         }
-        let spare = spares.filter { short[$0.machine] == nil }.sorted { a, b in
+        // A short machine's spare memory is not offered: its fix comes first.
+        let spares = tally.machines.enumerated().compactMap { m, figures in
+            isShort(figures.name) ? nil : SpareMemory.of(figures, in: compiled, machine: m)
+        }
+        let spare = spares.sorted { a, b in
             a.bytes != b.bytes ? a.bytes > b.bytes : a.index < b.index
         }
         if !spare.isEmpty {
@@ -137,11 +180,11 @@ struct PlanDigest {
     /// The short machines, most memory short first (what the fix adds, else
     /// the largest shortfall), then document order; each with its fix.
     private func needsMoreMemory() -> [Words] {
-        let rows = short.map { name, entry -> (name: String, entry: Short, change: Advice.MachineChange?, growth: Int) in
+        let rows = tally.short.map { name, entry -> (name: String, entry: PlanTally.Short, index: Int, change: Advice.MachineChange?, growth: Int) in
             let change = fix?.change(of: name)
-            return (name, entry, change, change.map(Self.growth) ?? entry.largest)
+            return (name, entry, indices[name] ?? Int.max, change, change.map(Self.growth) ?? entry.largest)
         }.sorted { a, b in
-            a.growth != b.growth ? a.growth > b.growth : (a.entry.index, a.name) < (b.entry.index, b.name)
+            a.growth != b.growth ? a.growth > b.growth : (a.index, a.name) < (b.index, b.name)
         }
         return rows.map { row in
             var words: Words = "\(name: row.name): "
@@ -149,7 +192,8 @@ struct PlanDigest {
                 words += Sentences.edits(change.edits, path: path) + "; "
             }
             let n = row.entry.cases
-            return words + (n == 1 ? row.entry.example : "short in \(n) cases; the most: " + row.entry.example)
+            let example = row.entry.example.map { Sentences.shortOn($0.faultCase, $0.shortage, unit: unit) } ?? ""
+            return words + (n == 1 ? example : "short in \(n) cases; the most: " + example)
         }
     }
 

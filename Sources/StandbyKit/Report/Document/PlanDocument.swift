@@ -135,16 +135,6 @@ extension PlanRenderer {
         }
     }
 
-    /// The summary's lists alone (for the HTML page, which draws the rest itself).
-    static func summaryLists(
-        _ machines: Machines, machineCount: Int, compiled: CompiledSpec, unit: Size.Unit, fix: PlanFix?, path: String?,
-        tolerance: ToleranceReport?
-    ) -> [SummaryList] {
-        var digest = PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path)
-        machines { digest.add($0) }
-        return digest.lists(machineCount: machineCount, tolerance: tolerance)
-    }
-
     /// The blocks of one machine after its heading.
     private static func walkMachine(
         _ m: MachinePlan, pool: Bool, unit: Size.Unit, fix: Words?, spare: SpareMemory?, path: String?, cases: Bool,
