@@ -46,9 +46,11 @@ public enum Pipeline {
                 else { return d }
                 var told = d
                 told.notes = d.notes.filter { $0.location == nil }
+                // Both values in one exact scale, as the fix itself says them.
+                let scale = Size.exactScale(for: [edit.from, edit.to])
                 told.notes.append(
                     .init(
-                        "raise the memory of machine '\(spec.machines[m].name)' from \(Size.describe(edit.from)) to \(Size.describe(edit.to)): every job then starts and every case memory can cover is covered ('standby fix' writes it)",
+                        "raise the memory of machine '\(spec.machines[m].name)' from \(scale.format(edit.from)) to \(scale.format(edit.to)): every job then starts and every case memory can cover is covered ('standby fix' writes it)",
                         at: edit.location ?? spec.machines[m].location))
                 return told
             })
@@ -87,7 +89,7 @@ extension Pipeline {
             case .success(let advice) = LeastMemory.fix(decoded)
         {
             let edited = SpecEditor.apply(advice, to: bytes)
-            out.write(UnifiedDiff.render(path: "fuzz.yaml", source: bytes, changes: edited.changes))
+            out.write(String(decoding: UnifiedDiff.render(path: "fuzz.yaml", source: bytes, splices: edited.splices), as: UTF8.self))
             // The edited text decodes to the advised sizes, or nothing is edited.
             if edited.text != bytes, SpecDecoder.decode(edited.text).0 == nil {
                 fatalError("the fixed spec does not decode")

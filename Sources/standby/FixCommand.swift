@@ -102,7 +102,7 @@ struct FixCommand: ParsableCommand {
                 // `a/` and `b/` go before a relative path, as git writes them.
                 var name = spec == "-" ? "spec.yaml" : spec
                 while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
-                text = Array(UnifiedDiff.render(path: name, source: source.bytes, changes: edited.changes).utf8)
+                text = UnifiedDiff.render(path: name, source: source.bytes, splices: edited.splices)
             }
             let sink: OutputSink
             if inPlace {

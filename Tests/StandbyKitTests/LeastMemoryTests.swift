@@ -98,7 +98,13 @@ private let gibi = 1 << 30
         let cannotStart = diagnostics.all.filter { $0.code == .jobCannotStart }
         #expect(cannotStart.count == 1)
         let note = try #require(cannotStart.first?.notes.last)
-        #expect(note.message.contains("from 8 GiB to \(Size.describe(advice.fixed.machines[0].memory))"))
+        // Old and new value in one unit, the one the fix's own sentence uses
+        // (8 GiB alone would read 8 GiB, the new value only in MiB).
+        let said = try #require(note.message.firstMatch(of: /from ([0-9.]+) ([KMGT]?i?B) to ([0-9.]+) ([KMGT]?i?B):/))
+        #expect(said.2 == said.4, "\(note.message)")
+        let sentence = try #require(advice.machines.first?.sentence(path: "east.yaml"))
+        #expect(sentence.contains("memory \(said.1) \(said.2) → \(said.3) \(said.4) ("), "\(sentence) / \(note.message)")
+        #expect(Quantity.parse("\(said.3)\(said.4.dropLast())") == .success(advice.fixed.machines[0].memory))
         #expect(!note.message.contains("reserve"))
         #expect(note.location == east.machines[0].memoryLocation)
     }

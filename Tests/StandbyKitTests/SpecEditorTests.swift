@@ -69,7 +69,37 @@ private func examplesURL() -> URL {
     /// A memory two machines merge from one anchor is not changed under the
     /// machine that does not need it: the short one gets its own key.
     @Test func aSharedAnchorGetsAnOverrideAtTheUse() throws {
-        let text = """
+        let text = Self.sharedAnchorText
+        let (advice, result) = try fixText(text)
+        #expect(advice.machines.map(\.machine) == ["short"])
+        #expect(result.left.isEmpty)
+        let edited = String(decoding: result.text, as: UTF8.self)
+        let (removed, added) = changedLines(text, edited)
+        #expect(removed.isEmpty)
+        #expect(added == ["    memory: \(Quantity.literal(advice.fixed.machines[1].memory))"])
+        #expect(edited.contains("    memory: 512Mi   # shared\n"))
+    }
+
+    /// The same, the short machine's name its last line: the key goes at the end.
+    static let sharedAnchorNameLastText = """
+            version: 1
+            machines:
+              - &big
+                name: ok
+                memory: 512Mi
+                monitor: 32Mi
+                oses:
+                  - {name: active, role: active, memory: 160Mi, kernel: 32Mi, standby: standby, jobs: [{name: A, memory: 128Mi, hot_standby: true}, {name: B, memory: 32Mi}]}
+                  - {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}
+              - <<: *big
+                oses:
+                  - {name: active, role: active, memory: 160Mi, kernel: 32Mi, standby: standby, jobs: [{name: A, memory: 400Mi, hot_standby: true}]}
+                  - {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}
+                name: short
+
+            """
+
+    static let sharedAnchorText = """
             version: 1
             machines:
               - &big  # two machines alike
@@ -86,15 +116,6 @@ private func examplesURL() -> URL {
                   - {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}
 
             """
-        let (advice, result) = try fixText(text)
-        #expect(advice.machines.map(\.machine) == ["short"])
-        #expect(result.left.isEmpty)
-        let edited = String(decoding: result.text, as: UTF8.self)
-        let (removed, added) = changedLines(text, edited)
-        #expect(removed.isEmpty)
-        #expect(added == ["    memory: \(Quantity.literal(advice.fixed.machines[1].memory))"])
-        #expect(edited.contains("    memory: 512Mi   # shared\n"))
-    }
 
     @Test func aSharedAnchorInFlowStyleIsLeftWithTheReason() throws {
         let text = """
@@ -114,37 +135,52 @@ private func examplesURL() -> URL {
         #expect(result.text == Array(text.utf8))
     }
 
-    /// The diff of a replaced value (the worked example, with no newline at
-    /// its end) and of an inserted key applies with `patch` and gives the edited text.
-    @Test(arguments: [false, true]) func theDiffAppliesWithPatch(inserting: Bool) throws {
-        var text = try String(contentsOf: examplesURL().appendingPathComponent("patent-fig4.yaml"), encoding: .utf8)
-        if inserting {
-            text = text.replacingOccurrences(of: "  - name: vms50\n", with: "  - &m\n    name: vms50\n")
-            text += "  - <<: *m\n    name: twin\n"
-        } else {
-            text = String(text.dropLast())
+    /// The diff of a replaced value and of an inserted key, in every line
+    /// break style (LF, CR LF, a lone CR) with and without a break at the end,
+    /// applies with `git apply` and with `patch -p1` and gives exactly the
+    /// edited bytes.
+    @Test(arguments: ["\n", "\r\n", "\r"], [true, false])
+    func theDiffAppliesInEveryLineBreakStyle(lineBreak: String, finalBreak: Bool) throws {
+        let example = try String(contentsOf: examplesURL().appendingPathComponent("patent-fig4.yaml"), encoding: .utf8)
+        // A value replaced; a key inserted mid-text; a key inserted after the last line.
+        for (inserting, original) in [(false, example), (true, Self.sharedAnchorText), (true, Self.sharedAnchorNameLastText)] {
+            var text = original
+            while !finalBreak && text.hasSuffix("\n") { text.removeLast() }
+            let bytes = Array(text.utf8).flatMap { $0 == 0x0A ? Array(lineBreak.utf8) : [$0] }
+            let (spec, diagnostics) = SpecDecoder.decode(bytes)
+            #expect(!diagnostics.hasErrors, "\(diagnostics.all.map(\.message))")
+            guard let spec, case .success(let advice) = LeastMemory.fix(spec) else {
+                Issue.record("no fix")
+                continue
+            }
+            let result = SpecEditor.apply(advice, to: bytes)
+            #expect(result.left.isEmpty)
+            #expect(result.text != bytes)
+            #expect(SpecEditor.Splice.apply(result.splices, to: bytes) == result.text)
+            let diff = UnifiedDiff.render(path: "spec.yaml", source: bytes, splices: result.splices)
+            // Each line of the hunks, with "\n" when it has its line feed.
+            let split = String(decoding: diff, as: UTF8.self).split(separator: "\n").dropFirst(2).map(String.init)
+            var lines: [String] = []
+            for (i, line) in split.enumerated() where !line.hasPrefix("\\") {
+                lines.append(i + 1 < split.count && split[i + 1].hasPrefix("\\ No newline") ? line : line + "\n")
+            }
+            let removed = lines.filter { $0.hasPrefix("-") }.map { $0.dropFirst() }
+            let added = lines.filter { $0.hasPrefix("+") }.map { $0.dropFirst() }
+            // No line shows as removed and added unchanged.
+            #expect(Set(removed).isDisjoint(with: Set(added)), "\(String(decoding: diff, as: UTF8.self))")
+            if inserting && lineBreak != "\r" && finalBreak {
+                #expect(removed.isEmpty, "an inserted key removes nothing")
+            }
+            // A last line without a line feed (a lone CR is none) is marked.
+            let marked = String(decoding: diff, as: UTF8.self).contains("\n\\ No newline at end of file\n")
+            // (The worked example's change is far from its end; the inserted keys near it.)
+            if lineBreak == "\r" || (!finalBreak && inserting) { #expect(marked) }
+            if lineBreak != "\r" && finalBreak { #expect(!marked) }
+            for tool in PatchTool.allCases {
+                let applied = try tool.apply(diff, to: bytes)
+                #expect(applied == result.text, "\(tool) \(inserting): \(String(decoding: diff, as: UTF8.self))")
+            }
         }
-        let (advice, result) = try fixText(text)
-        #expect(!result.changes.isEmpty)
-        #expect(result.left.isEmpty)
-        #expect(advice.machines.count == (inserting ? 2 : 1))
-        let diff = UnifiedDiff.render(path: "spec.yaml", source: Array(text.utf8), changes: result.changes)
-        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/patch"), "patch(1) is needed")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("standby-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try Data(text.utf8).write(to: dir.appendingPathComponent("spec.yaml"))
-        let patch = Process()
-        patch.executableURL = URL(fileURLWithPath: "/usr/bin/patch")
-        patch.arguments = ["-p1", "-s", "-d", dir.path]
-        let input = Pipe()
-        patch.standardInput = input
-        try patch.run()
-        input.fileHandleForWriting.write(Data(diff.utf8))
-        try input.fileHandleForWriting.close()
-        patch.waitUntilExit()
-        #expect(patch.terminationStatus == 0, "\(diff)")
-        #expect(try Data(contentsOf: dir.appendingPathComponent("spec.yaml")) == Data(result.text), "\(diff)")
     }
 
     /// Random specs written in a mix of styles, squeezed and fixed: the edited
@@ -210,4 +246,38 @@ private func writtenSpecs() -> Generator<(Spec, String), Shrink.None<(Spec, Stri
 private func writtenSpec<R: RandomNumberGenerator>(using rng: inout R) -> (Spec, String) {
     let spec = squeezedRandomSpec(using: &rng)
     return (spec, SpecText.write(spec, using: &rng))
+}
+
+/// The two programs that apply a unified diff.
+enum PatchTool: String, CaseIterable, CustomStringConvertible {
+    case git, patch
+
+    var description: String { rawValue }
+
+    /// `text` written as `spec.yaml` in a fresh folder, `diff` applied there
+    /// (`git apply`, `patch -p1`), and what the file then holds.
+    func apply(_ diff: [UInt8], to text: [UInt8]) throws -> [UInt8] {
+        let program = self == .git ? "/usr/bin/git" : "/usr/bin/patch"
+        try #require(FileManager.default.isExecutableFile(atPath: program), "\(program) is needed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("standby-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("spec.yaml")
+        try Data(text).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = self == .git ? ["apply", "-"] : ["-p1", "-s", "--binary"]
+        process.currentDirectoryURL = dir
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(diff))
+        try input.fileHandleForWriting.close()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(self): \(String(decoding: message, as: UTF8.self))")
+        return Array(try Data(contentsOf: file))
+    }
 }

@@ -27,8 +27,18 @@ public enum SpecEditor {
     public struct Result: Sendable {
         public var text: [UInt8]
         public var left: [Left]
-        /// Line changes in the order of the text: what `--format diff` shows.
+        /// Line changes in the order of the text (lines as YAML breaks them).
         public var changes: [LineChange]
+        /// The same edits as byte splices of the original, in order and
+        /// apart: applied to it they give `text` exactly, line breaks and all.
+        /// What `--format diff` shows (``UnifiedDiff``).
+        public var splices: [Splice]
+    }
+
+    /// Bytes `range` of the original replaced by `bytes` (an empty range: `bytes` inserted there).
+    public struct Splice: Sendable, Hashable {
+        public var range: Range<Int>
+        public var bytes: [UInt8]
     }
 
     /// A change of whole lines: `removed` lines of the original from line
@@ -42,7 +52,7 @@ public enum SpecEditor {
     /// Applies every edit of `advice` to `source`, the text its spec was decoded from.
     public static func apply(_ advice: Advice, to source: [UInt8]) -> Result {
         let edits = advice.machines.flatMap(\.edits)
-        guard !edits.isEmpty else { return Result(text: source, left: [], changes: []) }
+        guard !edits.isEmpty else { return Result(text: source, left: [], changes: [], splices: []) }
         let text = Lines(source)
         let groups = Group.all(edits, in: advice.original)
         // The first choice of every group at once, checked once: the usual case.
@@ -75,7 +85,7 @@ public enum SpecEditor {
         return Result(
             text: source,
             left: edits.map { Left(edit: $0, reason: "the edited spec did not give the advised sizes; set it by hand") },
-            changes: [])
+            changes: [], splices: [])
     }
 
     /// The text with `chosen` applied (a `nil` choice leaves its group's edits
@@ -94,18 +104,18 @@ public enum SpecEditor {
                 continue
             }
         }
-        let (bytes, changes) = plan.apply()
+        let (bytes, changes, splices) = plan.apply()
         let (decoded, diagnostics) = SpecDecoder.decode(bytes)
         guard let decoded, !diagnostics.hasErrors, decoded.machines.count == advice.original.machines.count,
             decoded.policies == advice.original.policies
         else { return nil }
         if let g = checking {
             for slot in groups[g].slots where slot.read(decoded) != groups[g].wanted(slot) { return nil }
-            return Result(text: bytes, left: left, changes: changes)
+            return Result(text: bytes, left: left, changes: changes, splices: splices)
         }
         var expected = advice.fixed
         for l in left { Slot(machine: l.edit.machine, os: l.edit.os).write(l.edit.from, into: &expected) }
-        return sizes(of: decoded) == sizes(of: expected) ? Result(text: bytes, left: left, changes: changes) : nil
+        return sizes(of: decoded) == sizes(of: expected) ? Result(text: bytes, left: left, changes: changes, splices: splices) : nil
     }
 
     /// Every size of a spec, without names and locations.
@@ -339,38 +349,69 @@ extension SpecEditor {
             return start..<i
         }
 
-        /// The edited bytes and the line changes, in the order of the text.
-        func apply() -> ([UInt8], [LineChange]) {
+        /// The edited bytes, the line changes and the splices, in the order of the text.
+        ///
+        /// Each line keeps its own line break (LF, CR LF or CR); an inserted line
+        /// takes the break of the line it follows, or, after a last line without
+        /// one, the break of the line before that (LF when there is none), and
+        /// that last line gets the same break before it.
+        func apply() -> ([UInt8], [LineChange], [Splice]) {
             var byLine: [Int: (replaced: [(Range<Int>, [UInt8])], inserted: [String])] = [:]
             for r in replacements {
                 let line = text.starts.lastIndex { $0 <= r.range.lowerBound } ?? 0
                 byLine[line, default: ([], [])].replaced.append(r)
             }
             for ins in insertions { byLine[ins.after, default: ([], [])].inserted.append(ins.line) }
-            var out: [UInt8] = []
-            out.reserveCapacity(text.bytes.count + 64 * insertions.count)
+            var splices: [Splice] = []
             var changes: [LineChange] = []
-            var copied = 0
             for line in byLine.keys.sorted() {
                 guard let entry = byLine[line] else { continue }
+                let replaced = entry.replaced.sorted { $0.0.lowerBound < $1.0.lowerBound }
+                for (range, bytes) in replaced { splices.append(Splice(range: range, bytes: bytes)) }
+                var lineBreak = Array(text.bytes[text.ends[line]..<text.breaks[line]])
+                if !entry.inserted.isEmpty {
+                    // A last line without a break gets one before the new lines.
+                    let ending = lineBreak.isEmpty
+                    if ending {
+                        lineBreak = line > 0 ? Array(text.bytes[text.ends[line - 1]..<text.breaks[line - 1]]) : []
+                        if lineBreak.isEmpty { lineBreak = [0x0A] }
+                    }
+                    var bytes: [UInt8] = ending ? lineBreak : []
+                    for l in entry.inserted { bytes += Array(l.utf8) + lineBreak }
+                    let at = ending ? text.ends[line] : text.breaks[line]
+                    splices.append(Splice(range: at..<at, bytes: bytes))
+                }
+                let old = text.text(line)
                 var newLine = Array(text.bytes[text.starts[line]..<text.ends[line]])
-                for (range, bytes) in entry.replaced.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
+                for (range, bytes) in replaced.reversed() {
                     let a = range.lowerBound - text.starts[line]
                     newLine.replaceSubrange(a..<(a + range.count), with: bytes)
                 }
-                let lineBreak = Array(text.bytes[text.ends[line]..<text.breaks[line]])
-                let inserted = entry.inserted.map { Array($0.utf8) + (lineBreak.isEmpty ? [0x0A] : lineBreak) }
-                out.append(contentsOf: text.bytes[copied..<text.starts[line]])
-                out.append(contentsOf: newLine)
-                out.append(contentsOf: lineBreak.isEmpty && !inserted.isEmpty ? [0x0A] : lineBreak)
-                for l in inserted { out.append(contentsOf: l) }
-                copied = text.breaks[line]
-                let old = text.text(line)
                 let new = String(decoding: newLine, as: UTF8.self)
-                changes.append(LineChange(line: line, removed: [old], added: [new] + entry.inserted))
+                if replaced.isEmpty && text.breaks[line] > text.ends[line] {
+                    // Lines added after an unchanged line: the line itself stays.
+                    changes.append(LineChange(line: line + 1, removed: [], added: entry.inserted))
+                } else {
+                    changes.append(LineChange(line: line, removed: [old], added: [new] + entry.inserted))
+                }
             }
-            out.append(contentsOf: text.bytes[copied...])
-            return (out, changes)
+            return (Splice.apply(splices, to: text.bytes), changes, splices)
         }
+    }
+}
+
+extension SpecEditor.Splice {
+    /// `source` with `splices` (in order, apart) applied.
+    public static func apply(_ splices: [SpecEditor.Splice], to source: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(source.count + splices.reduce(0) { $0 + $1.bytes.count })
+        var copied = 0
+        for s in splices {
+            out.append(contentsOf: source[copied..<s.range.lowerBound])
+            out.append(contentsOf: s.bytes)
+            copied = s.range.upperBound
+        }
+        out.append(contentsOf: source[copied...])
+        return out
     }
 }
