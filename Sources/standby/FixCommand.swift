@@ -68,6 +68,8 @@ struct FixCommand: ParsableCommand {
     func run() throws {
         let format = try FixFormat.resolve(format, output: output)
         try runCommand { () throws(CommandFailure) -> ExitStatus in
+            // Before reading: a FIFO is never opened, a pipe never written.
+            if inPlace { try InPlace.check(spec) }
             let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
             let source = read.source
             // Decoded only: an overcommitted machine or a job that cannot start
@@ -87,14 +89,6 @@ struct FixCommand: ParsableCommand {
                     input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors that no memory fixes; nothing written")
             }
             let edited = SpecEditor.apply(advice, to: source.bytes)
-            var err = StandardError()
-            for change in advice.machines { err.write("\(change.sentence(path: source.path))\n") }
-            for left in edited.left {
-                err.write("standby: warning: \(left.edit.target) not written (\(left.reason)): set it to \(Quantity.literal(left.edit.to))\n")
-            }
-            for c in advice.uncoverable {
-                err.write("standby: note: \(c.id) stays uncovered: no memory brings back \(c.unrecoverable.map(\.job).joined(separator: ", "))\n")
-            }
             let text: [UInt8]
             switch format {
             case .yaml: text = edited.text
@@ -106,7 +100,9 @@ struct FixCommand: ParsableCommand {
             }
             let sink: OutputSink
             if inPlace {
-                sink = try OutputSink.file(spec, inputs: [])
+                _ = try InPlace.replace(spec, read: read, with: text)
+                FixMessages.write(advice, edited, path: source.path)
+                return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
             } else if let output, output != "-" {
                 do throws(CommandFailure) {
                     sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
@@ -120,6 +116,7 @@ struct FixCommand: ParsableCommand {
             }
             text.withUnsafeBytes { sink.write(bytes: $0) }
             try sink.commit()
+            FixMessages.write(advice, edited, path: source.path)
             return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
         }
     }

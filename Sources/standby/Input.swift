@@ -14,6 +14,9 @@ struct SpecInput {
     /// The size of a regular file, as `fstat` gave it; `nil` for a pipe or a
     /// terminal, whose size is known only by reading it.
     var fileSize: Int?
+    /// What `fstat` said of a named file as it was opened, for `fix
+    /// --in-place` to tell whether it changed before it is replaced.
+    var status: stat?
 }
 
 /// Reads a spec: a path, or `-` for standard input (shown as `<stdin>`).
@@ -44,7 +47,7 @@ func readSource(_ path: String, maxBytes: Int) throws(CommandFailure) -> SpecInp
     let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
     return SpecInput(
         source: SourceFile(path: path, bytes: try readAll(fd: fd, name: path, maxBytes: maxBytes, sizeHint: size ?? 0)),
-        identity: FileIdentity(info), fileSize: size)
+        identity: FileIdentity(info), fileSize: size, status: info)
 }
 
 /// The identity of the file open as `fd`, and its size when it is a regular file.

@@ -10,10 +10,22 @@ import StandbyKit
 /// written in place, or a file written whole or not at all (a temporary file
 /// in the target's folder, renamed over the target only once everything is
 /// written; see ``OutputTarget``).
+///
+/// The temporary file is unnamed where the system has such files (Linux's
+/// `O_TMPFILE`): it has no name while it is written, so a run that ends
+/// however it ends (`kill -9`, a crash, a power cut) leaves nothing behind; once
+/// complete it is linked under a temporary name and at once renamed over the
+/// target. Elsewhere (another system, or a file system without unnamed files)
+/// it is a named file, `.NAME.tmp-XXXXXX`, removed on failure and by the
+/// signal handlers of ``TemporaryFileGuard``.
 final class OutputSink {
     private let fd: Int32
-    private let temporaryPath: String?
+    /// The named temporary file's path; `nil` for a stream, and for an
+    /// unnamed file until it is linked.
+    private var temporaryPath: String?
     private let finalPath: String?
+    /// The temporary file has no name yet (`O_TMPFILE`).
+    let isUnnamed: Bool
     /// The name given on the command line, for messages.
     private let name: String
     private var buffer: [UInt8] = []
@@ -21,12 +33,17 @@ final class OutputSink {
     /// The reader went away (`| head`, a FIFO's reader): further output is
     /// dropped quietly.
     private(set) var closedByReader = false
+    /// Run by ``commit()`` once everything is written and synced, just before
+    /// the file replaces its target: a failure thrown here leaves the target
+    /// as it is (`fix --in-place` checks that the spec did not change).
+    var beforeReplace: (() throws(CommandFailure) -> Void)?
 
-    private init(fd: Int32, temporaryPath: String?, finalPath: String?, name: String) {
+    private init(fd: Int32, temporaryPath: String?, finalPath: String?, name: String, isUnnamed: Bool = false) {
         self.fd = fd
         self.temporaryPath = temporaryPath
         self.finalPath = finalPath
         self.name = name
+        self.isUnnamed = isUnnamed
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -60,20 +77,83 @@ final class OutputSink {
         }
     }
 
+    /// A sink that replaces the regular file `target` (the spec, for
+    /// `fix --in-place`) and keeps its mode and its owner: refused (74) when
+    /// the owner cannot be kept (a file of another user, run by one who is
+    /// not root).
+    static func replacing(_ target: String, info: stat, name: String) throws(CommandFailure) -> OutputSink {
+        try temporary(beside: target, name: name) { fd throws(CommandFailure) in
+            var own = stat()
+            guard fstat(fd, &own) == 0 else { throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())") }
+            if own.st_uid != info.st_uid || own.st_gid != info.st_gid {
+                guard fchown(fd, info.st_uid, info.st_gid) == 0 else {
+                    throw CommandFailure(
+                        .outputFailed,
+                        "cannot rewrite '\(name)' keeping its owner and group (\(errnoText())); write the fixed spec with -o")
+                }
+            }
+            guard fchmod(fd, info.st_mode & 0o7777) == 0 else {
+                throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())")
+            }
+        }
+    }
+
     /// A new temporary file beside `target`, to be renamed to `target` by
-    /// ``commit()``, guarded against signals until then.
+    /// ``commit()``: unnamed where the system allows, else named and guarded
+    /// against signals until then. A failure of `setUp` removes it.
     private static func temporary(
-        beside target: String, name: String, setUp: (Int32) -> Void
+        beside target: String, name: String, setUp: (Int32) throws(CommandFailure) -> Void
     ) throws(CommandFailure) -> OutputSink {
-        let base = target.dropFirst(folder(of: target).count)
-        var template = Array("\(folder(of: target)).\(base).tmp-XXXXXX".utf8CString)
+        if let fd = unnamedTemporary(in: folder(of: target)) {
+            do throws(CommandFailure) {
+                try setUp(fd)
+            } catch {
+                close(fd)
+                throw error
+            }
+            return OutputSink(fd: fd, temporaryPath: nil, finalPath: target, name: "'\(name)'", isUnnamed: true)
+        }
+        var template = temporaryTemplate(for: target)
         let fd = TemporaryFileGuard.makeTemporary(&template)
         guard fd >= 0 else {
             throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())")
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        setUp(fd)
-        return OutputSink(fd: fd, temporaryPath: temporary, finalPath: target, name: "'\(name)'")
+        let sink = OutputSink(fd: fd, temporaryPath: temporary, finalPath: target, name: "'\(name)'")
+        do throws(CommandFailure) {
+            try setUp(fd)
+        } catch {
+            sink.discard()
+            throw error
+        }
+        return sink
+    }
+
+    /// `.NAME.tmp-XXXXXX` in `target`'s folder, as a C string.
+    private static func temporaryTemplate(for target: String) -> [CChar] {
+        let base = target.dropFirst(folder(of: target).count)
+        return Array("\(folder(of: target)).\(base).tmp-XXXXXX".utf8CString)
+    }
+
+    /// An unnamed file open for writing in `folder` (`""`: the current one),
+    /// or `nil` where there is none to be had: not Linux, a file system
+    /// without `O_TMPFILE`, or no `/proc` to link it through later (then the
+    /// named file's own open says what is wrong, if anything is).
+    static func unnamedTemporary(in folder: String) -> Int32? {
+        #if os(Linux)
+            // O_TMPFILE, which Glibc declares for GNU sources only: the same
+            // bit on every architecture Swift runs on, with O_DIRECTORY.
+            let tmpfile: Int32 = 0o2000_0000 | O_DIRECTORY
+            let fd = open(folder.isEmpty ? "." : folder, tmpfile | O_WRONLY | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return nil }
+            guard access("/proc/self/fd/\(fd)", F_OK) == 0 else {
+                close(fd)
+                return nil
+            }
+            return fd
+        #else
+            return nil
+        #endif
     }
 
     func write(_ string: String) {
@@ -123,32 +203,53 @@ final class OutputSink {
         }
     }
 
-    /// Flushes, and for a file renames it into place. Throws when anything failed;
-    /// the target is then untouched and the temporary file removed.
+    /// Flushes, and for a file renames it into place. Throws when anything failed
+    /// (or ``beforeReplace`` refused); the target is then untouched and the
+    /// temporary file gone.
     func commit() throws(CommandFailure) {
         flush()
-        guard let temporaryPath, let finalPath else {
+        guard let finalPath else {
             if fd != 1 && close(fd) != 0 && failure == nil { failure = errnoText() }
             if let failure { throw CommandFailure(.outputFailed, "cannot write to \(name): \(failure)") }
             return
         }
         if failure == nil && fsync(fd) != 0 { failure = errnoText() }
-        if close(fd) != 0 && failure == nil { failure = errnoText() }
-        TemporaryFileGuard.disarm {
-            if failure == nil && rename(temporaryPath, finalPath) != 0 { failure = errnoText() }
-            if failure != nil { unlink(temporaryPath) }
+        var refusal: CommandFailure?
+        if failure == nil, let beforeReplace {
+            do throws(CommandFailure) { try beforeReplace() } catch { refusal = error }
+        }
+        if isUnnamed {
+            // Named only now, and renamed over the target at once: linked
+            // under a temporary name, since a link may not replace a file.
+            if failure == nil && refusal == nil {
+                var template = Self.temporaryTemplate(for: finalPath)
+                if TemporaryFileGuard.link(fd, as: &template) == 0 {
+                    temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                } else {
+                    failure = errnoText()
+                }
+            }
+            if close(fd) != 0 && failure == nil { failure = errnoText() }
+        } else if close(fd) != 0 && failure == nil {
+            failure = errnoText()
+        }
+        if let temporaryPath {
+            TemporaryFileGuard.disarm {
+                if failure == nil && refusal == nil && rename(temporaryPath, finalPath) != 0 { failure = errnoText() }
+                if failure != nil || refusal != nil { unlink(temporaryPath) }
+            }
         }
         if let failure {
             throw CommandFailure(.outputFailed, "cannot write \(name): \(failure)")
         }
+        if let refusal { throw refusal }
     }
 
     /// Drops a file that will not be committed.
     func discard() {
-        if let temporaryPath {
-            close(fd)
-            TemporaryFileGuard.disarm { unlink(temporaryPath) }
-        }
+        guard finalPath != nil else { return }
+        close(fd)
+        if let temporaryPath { TemporaryFileGuard.disarm { unlink(temporaryPath) } }
     }
 }
 

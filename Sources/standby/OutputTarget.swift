@@ -73,7 +73,7 @@ enum OutputTarget {
 
     /// The name `path`'s symlinks lead to: where the temporary file goes, and
     /// what is renamed over, so the links themselves stay.
-    private static func finalName(_ path: String) throws(CommandFailure) -> String {
+    static func finalName(_ path: String) throws(CommandFailure) -> String {
         var current = path
         // Bounded: at most maxLinkHops links, each read once.
         for _ in 0...maxLinkHops {

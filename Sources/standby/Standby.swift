@@ -135,5 +135,6 @@ func keepUntilExit(_ value: Any) {
 func report(_ failure: CommandFailure) {
     guard !failure.message.isEmpty else { return }
     var err = StandardError()
-    err.write("standby: error: \(failure.message)\n")
+    // Paths and names in the message come from the user: made safe for a terminal.
+    err.write("standby: error: \(TerminalText.escaped(failure.message))\n")
 }

@@ -31,12 +31,48 @@ enum TemporaryFileGuard {
     /// delivered once the handlers are in place. Returns the open file, or -1
     /// with `errno` set.
     static func makeTemporary(_ template: inout [CChar]) -> Int32 {
+        create(&template) { mkstemp($0) }
+    }
+
+    /// Gives the unnamed file open as `fd` (`O_TMPFILE`) a name from a
+    /// template (its `XXXXXX` replaced by random letters, drawn again while
+    /// the name is taken), recorded and guarded as ``makeTemporary(_:)``'s.
+    /// Linux links an open file through `/proc/self/fd/N`. Returns 0, or -1
+    /// with `errno` set.
+    static func link(_ fd: Int32, as template: inout [CChar]) -> Int32 {
+        let source = Array("/proc/self/fd/\(fd)".utf8CString)
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        let x = CChar(bitPattern: UInt8(ascii: "X"))
+        // The six X before the final NUL.
+        let pattern = template.count >= 7 ? (template.count - 7)..<(template.count - 1) : 0..<0
+        guard !pattern.isEmpty, template[pattern].allSatisfy({ $0 == x }) else {
+            errno = EINVAL
+            return -1
+        }
+        return create(&template) { base in
+            for _ in 0..<100 {
+                for i in pattern { base[i] = CChar(bitPattern: letters.randomElement() ?? UInt8(ascii: "X")) }
+                #if os(Linux)
+                    if linkat(AT_FDCWD, source, AT_FDCWD, base, AT_SYMLINK_FOLLOW) == 0 { return 0 }
+                #else
+                    errno = ENOTSUP
+                    return -1
+                #endif
+                if errno != EEXIST { return -1 }
+            }
+            return -1
+        }
+    }
+
+    /// Runs `make` on the template's buffer (a new file there, or -1 with
+    /// `errno` set) with the signals held, and records the name it made.
+    private static func create(_ template: inout [CChar], _ make: (UnsafeMutablePointer<CChar>) -> Int32) -> Int32 {
         var fd: Int32 = -1
         var failure: Int32 = 0
         withSignalsBlocked {
             fd = template.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return -1 }
-                return mkstemp(base)
+                return make(base)
             }
             failure = errno
             // A path too long for the buffer cannot have been created.

@@ -100,4 +100,10 @@ extension Advice.MachineChange {
     public func sentence(path: String) -> String {
         Sentences.fix(self, path: path).plain
     }
+
+    /// The change alone, without what it covers, for a change only partly
+    /// written: `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13)`.
+    public func editsSentence(path: String) -> String {
+        ("\(name: machine): " + Sentences.edits(edits, path: path)).plain
+    }
 }

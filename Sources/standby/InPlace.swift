@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `fix --in-place`: the spec replaced by its fixed text, whole or not at
+/// all (through a temporary file renamed over it, as `-o` writes), and only
+/// when replacing it loses nothing. Every refusal exits 74 and leaves the
+/// spec as it was:
+///
+/// - **Not a regular file** (a FIFO, a character device, `/dev/stdin` fed by a
+///   pipe): looked at by name before the spec is read, so a FIFO is never
+///   opened (its open would wait for a writer) and a pipe is never written.
+/// - **More than one hard link**: a new file renamed over one name would
+///   split it from the others, which keep the old text.
+/// - **Read-only**: no write bit for the file's owner, or no write access
+///   for the caller. A rename needs only the folder's permission, so without
+///   this check a read-only spec would be replaced all the same; the mode
+///   bit is checked as well because root may write any file.
+/// - **Changed since it was read**: checked once the new text is written and
+///   synced, just before the rename: the same device and inode, size and
+///   modification time, and the same bytes. An edit made meanwhile is kept.
+///
+/// The new file keeps the spec's mode, owner and group (refused when the
+/// owner cannot be kept: another user's file, for a caller who is not root).
+/// A spec that needs no change is not written at all.
+enum InPlace {
+    /// Refuses a spec that cannot be rewritten, by what its name leads to;
+    /// one that is not there, or a folder, is left for reading to report (66).
+    static func check(_ path: String) throws(CommandFailure) {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { return }
+        try refuse(path, info)
+    }
+
+    /// Refuses the spec `path` whose status is `info`, if it cannot be rewritten.
+    static func refuse(_ path: String, _ info: stat) throws(CommandFailure) {
+        func refusal(_ why: String) -> CommandFailure {
+            CommandFailure(.outputFailed, "cannot rewrite '\(path)' in place: \(why)")
+        }
+        let withO = "write the fixed spec with -o instead"
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFIFO: throw refusal("it is a pipe, not a regular file; \(withO)")
+        case S_IFCHR: throw refusal("it is a character device, not a regular file; \(withO)")
+        default: throw refusal("it is not a regular file; \(withO)")
+        }
+        if info.st_nlink > 1 {
+            throw refusal(
+                "it has \(info.st_nlink) hard links, and a new file would split it from the others; \(withO) and copy that over it")
+        }
+        if info.st_mode & S_IWUSR == 0 {
+            throw refusal("it is read-only (mode 0\(String(info.st_mode & 0o7777, radix: 8))); make it writable first")
+        }
+        if faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 {
+            throw refusal(errnoText())
+        }
+    }
+
+    /// Writes `text` over the spec that `read` was read from; nothing when it
+    /// is the spec's own text. Returns whether it wrote.
+    static func replace(_ path: String, read: SpecInput, with text: [UInt8]) throws(CommandFailure) -> Bool {
+        guard text != read.source.bytes else { return false }
+        guard let before = read.status else {
+            throw CommandFailure(.outputFailed, "cannot rewrite '\(path)' in place: it is not a regular file")
+        }
+        try refuse(path, before)
+        let sink = try OutputSink.replacing(try OutputTarget.finalName(path), info: before, name: path)
+        sink.beforeReplace = { () throws(CommandFailure) in try unchanged(path, read: read, before: before) }
+        text.withUnsafeBytes { sink.write(bytes: $0) }
+        try sink.commit()
+        return true
+    }
+
+    /// Throws unless `path` is still the file `read` read (`before`), with
+    /// the same size, modification time and bytes, and may still be rewritten.
+    static func unchanged(_ path: String, read: SpecInput, before: stat) throws(CommandFailure) {
+        let changed = CommandFailure(
+            .outputFailed, "'\(path)' changed after it was read; it is left as it is now (run fix again)")
+        var now = stat()
+        guard stat(path, &now) == 0, same(now, before) else { throw changed }
+        try refuse(path, now)
+        let again: SpecInput
+        do throws(CommandFailure) {
+            // One byte more than before is read if it is there: a file that grew differs.
+            again = try readSource(path, maxBytes: read.source.bytes.count)
+        } catch {
+            throw changed
+        }
+        guard let status = again.status, same(status, before), again.source.bytes == read.source.bytes else {
+            throw changed
+        }
+    }
+
+    /// The same file (device and inode) with the same size and modification time.
+    private static func same(_ a: stat, _ b: stat) -> Bool {
+        FileIdentity(a) == FileIdentity(b) && a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec
+            && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
+    }
+}
