@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import standby
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -199,6 +201,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
     }
 
+    /// `kill -9` mid-write, which no handler sees: the unnamed temporary file
+    /// vanishes with the process, so nothing is left behind.
+    @Test(.enabled(if: unnamedFilesWork, "needs O_TMPFILE in the temporary folder"))
+    func killedMidWriteLeavesNothing() throws {
+        let (spec, out) = try Self.slowRunFolders()
+        let pid = try Self.spawnWithSignalsOpen(
+            CLI.binary.path, ["compile", spec, "--states", "all", "-o", out.appendingPathComponent("states.csv").path])
+        let status = try #require(Self.signalMidWrite(pid, SIGKILL, watching: out), "the run never opened its file")
+        #expect(status & 0x7f == SIGKILL, "wait status \(status)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+    }
+
+    /// Whether this system makes unnamed files in the temporary folder.
+    static let unnamedFilesWork: Bool = {
+        guard let dir = try? CLI.temporaryFolder() else { return false }
+        let fd = open(dir.path, 0o2000_0000 | O_DIRECTORY | O_WRONLY, 0o600)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }()
+
     /// A signal ignored when the run starts (`nohup`, `trap '' TERM`) stays
     /// ignored: the run goes on and writes the whole file.
     @Test func ignoredSignalStaysIgnored() throws {
@@ -223,16 +246,31 @@ import Testing
         return (spec.path, out)
     }
 
-    /// Waits for a temporary file to show up in `folder`, sends `sig` at once
-    /// (the write goes on for seconds after it appears), and gives the run's
-    /// wait status; `nil` when no temporary file showed up (the run is then
+    /// Whether the run `pid` has a file in `folder` open: the temporary file
+    /// it writes, named (`.NAME.tmp-…`) or unnamed (`O_TMPFILE`, which Linux
+    /// shows as `folder/#inode (deleted)`).
+    static func isWriting(_ pid: pid_t, into folder: URL) -> Bool {
+        let fds = "/proc/\(pid)/fd"
+        let prefix = folder.resolvingSymlinksInPath().path + "/"
+        for fd in (try? FileManager.default.contentsOfDirectory(atPath: fds)) ?? [] {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(fd)"),
+                target.hasPrefix(prefix)
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Waits for the run to open its temporary file in `folder`, sends `sig`
+    /// at once (the write goes on for seconds after it opens), and gives the
+    /// run's wait status; `nil` when it never opened one (the run is then
     /// ended).
     static func signalMidWrite(_ pid: pid_t, _ sig: Int32, watching folder: URL) -> Int32? {
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && waitpid(pid, &status, WNOHANG) == 0 {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            if names.contains(where: { $0.contains(".tmp-") }) {
+            if isWriting(pid, into: folder) {
                 kill(pid, sig)
                 waitpid(pid, &status, 0)
                 return status
@@ -270,5 +308,62 @@ import Testing
             throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL)
         }
         return pid
+    }
+}
+
+/// The file behind `-o` while it is written: unnamed where the system has
+/// unnamed files, so no `.tmp-` name is ever seen beside the target.
+@Suite struct UnnamedOutput {
+    @Test(.enabled(if: OutputTargets.unnamedFilesWork, "needs O_TMPFILE in the temporary folder"))
+    func aFileIsWrittenUnnamedAndAppearsWhole() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("report.txt").path
+        let sink = try OutputSink.file(target, inputs: [])
+        #expect(sink.isUnnamed)
+        let text = String(repeating: "a line of the report\n", count: 10_000)
+        sink.write(text)
+        // Written (more than the buffer, so some of it reached the file), not yet committed: nothing has a name.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [])
+        try sink.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.txt"])
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == text)
+    }
+
+    /// Replacing a file: the old one stays whole until the commit, and no
+    /// other name shows up beside it.
+    @Test(.enabled(if: OutputTargets.unnamedFilesWork, "needs O_TMPFILE in the temporary folder"))
+    func aReplacedFileStaysUntilTheCommit() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("report.txt").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: target))
+        try #require(chmod(target, 0o604) == 0)
+        let sink = try OutputSink.file(target, inputs: [])
+        #expect(sink.isUnnamed)
+        sink.write(String(repeating: "new\n", count: 50_000))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.txt"])
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old\n")
+        try sink.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.txt"])
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == String(repeating: "new\n", count: 50_000))
+        var info = stat()
+        #expect(stat(target, &info) == 0 && info.st_mode & 0o7777 == 0o604)
+    }
+
+    /// A check that refuses just before the rename leaves the target as it was, and nothing beside it.
+    @Test func aRefusalBeforeTheRenameLeavesTheTarget() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("report.txt").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: target))
+        let sink = try OutputSink.file(target, inputs: [])
+        sink.beforeReplace = { () throws(CommandFailure) in throw CommandFailure(.outputFailed, "refused") }
+        sink.write("new\n")
+        var thrown: CommandFailure?
+        do throws(CommandFailure) { try sink.commit() } catch { thrown = error }
+        #expect(thrown?.message == "refused")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.txt"])
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old\n")
     }
 }
