@@ -107,3 +107,71 @@ import Testing
         #expect(!covered.out.contains("fix"))
     }
 }
+
+/// What `fix` claims on standard error, and the patch it writes, against what it wrote.
+@Suite struct FixClaims {
+    /// A change is claimed only once it is written: not when `-o` is refused
+    /// (the spec as its own output, 64) or fails (a folder that is not there, 74).
+    @Test(arguments: ["spec", "missing"])
+    func nothingIsClaimedWhenTheOutputIsNotWritten(_ how: String) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("spec.yaml").path
+        try FileManager.default.copyItem(atPath: CLI.path("examples/patent-fig4.yaml"), toPath: spec)
+        let output = how == "spec" ? spec : folder.appendingPathComponent("missing/fixed.yaml").path
+        let r = try CLI.run(["fix", spec, "-o", output])
+        #expect(r.status == (how == "spec" ? 64 : 74))
+        #expect(!r.err.contains("covers"), "\(r.err)")
+        #expect(!r.err.contains("→"), "\(r.err)")
+        // The same run with a good output says it.
+        let good = try CLI.run(["fix", spec, "-o", folder.appendingPathComponent("fixed.yaml").path])
+        #expect(good.status == 0)
+        #expect(good.err.contains("vms50: memory 256 MiB → 384 MiB ("))
+        #expect(good.err.contains("covers all 7 cases"))
+    }
+
+    /// An edit the editor leaves (a value from a flow-style anchor other
+    /// machines share) is not claimed: only the warning with the value to set.
+    @Test func anEditLeftByTheEditorIsNotClaimed() throws {
+        let text = """
+            version: 1
+            x-m: &m {memory: 256Mi, monitor: 32Mi}
+            machines:
+              - {<<: *m, name: a, oses: [{name: s, role: standby, memory: 32Mi, kernel: 32Mi}, {name: p, role: active, memory: 64Mi, kernel: 32Mi, standby: s, jobs: [{name: j, memory: 32Mi, hot_standby: true}]}]}
+              - {<<: *m, name: b, oses: [{name: s, role: standby, memory: 32Mi, kernel: 32Mi}, {name: p, role: active, memory: 64Mi, kernel: 32Mi, standby: s, jobs: [{name: j, memory: 300Mi, hot_standby: true}]}]}
+
+            """
+        let r = try CLI.run(["fix", "-"], stdin: Data(text.utf8))
+        #expect(r.status == 2, "\(r.err)")
+        #expect(r.out == text)
+        #expect(r.err.contains("standby: warning: machines/b/memory not written ("))
+        #expect(!r.err.contains("covers"), "\(r.err)")
+        #expect(!r.err.contains("b: memory"), "\(r.err)")
+    }
+
+    /// The diff of a spec with CR LF, lone CR or no final line break, applied
+    /// with `git apply`, gives exactly the bytes `-o` writes.
+    @Test(arguments: ["crlf", "cr", "noFinalBreak"])
+    func theDiffAppliedGivesWhatOutputWrites(_ style: String) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: CLI.path("examples/patent-fig4.yaml"))))
+        switch style {
+        case "crlf": bytes = bytes.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }
+        case "cr": bytes = bytes.map { $0 == 0x0A ? 0x0D : $0 }
+        default: while bytes.last == 0x0A { bytes.removeLast() }
+        }
+        let spec = folder.appendingPathComponent("spec.yaml")
+        try Data(bytes).write(to: spec)
+        let fixed = folder.appendingPathComponent("fixed.yaml")
+        let written = try CLI.run(["fix", "spec.yaml", "-o", fixed.path], cwd: folder)
+        #expect(written.status == 0, "\(written.err)")
+        let diff = try CLI.run(["fix", "spec.yaml", "--format", "diff"], cwd: folder)
+        #expect(diff.status == 0, "\(diff.err)")
+        #expect(!diff.stdout.isEmpty)
+        let applied = try CLI.run(program: "/usr/bin/git", ["apply", "-"], stdin: diff.stdout, cwd: folder)
+        #expect(applied.status == 0, "\(applied.err)\n\(diff.out)")
+        #expect(try Data(contentsOf: spec) == (try Data(contentsOf: fixed)))
+        #expect(try Data(contentsOf: spec) != Data(bytes))
+    }
+}
