@@ -956,6 +956,26 @@ func oneJobSpec(machine: String = "", os: String = "", job: String) -> String {
         #expect(diagnostics.sorted[1].message.contains("rounded up from 30 MiB to 32 MiB"))
     }
 
+    /// The old and the new size of a rounding in one unit, exact: 1000 MiB
+    /// rounded to a 1 GiB granule reads `1024 MiB`, not `1 GiB`.
+    @Test func aRoundingSaysBothSizesInOneUnit() throws {
+        let text = """
+            version: 1
+            machines:
+              - name: m
+                memory: 3000Mi
+                monitor: 1Gi
+                granule: 1Gi
+                oses:
+                  - {name: a, role: active, memory: 1000Mi, kernel: 1Gi}
+
+            """
+        let (_, diagnostics) = SpecDecoder.decode(Array(text.utf8))
+        let messages = diagnostics.all.filter { $0.code == .roundedSize }.map(\.message)
+        #expect(messages.contains("'memory' rounded down from 3000 MiB to 2048 MiB, a multiple of the 1 GiB granule"), "\(messages)")
+        #expect(messages.contains("'memory' rounded up from 1000 MiB to 1024 MiB, a multiple of the 1 GiB granule"), "\(messages)")
+    }
+
     @Test func defaultGranuleIsOneMebibyte() throws {
         let text = MarkedText(oneJobSpec(job: "memory: 1️⃣1500Ki"))
         let (spec, diagnostics) = SpecDecoder.decode(text.bytes)

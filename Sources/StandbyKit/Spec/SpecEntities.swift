@@ -222,9 +222,11 @@ extension SpecDecoding {
     mutating func rounding(
         _ size: Int, to rounded: Int, granule: Int, at location: SourceLocation, key: String, up: Bool
     ) {
+        // The old and the new size in one exact scale, as a fix's change says them.
+        let scale = Size.exactScale(for: [size, rounded])
         diagnostics.warning(
             .roundedSize,
-            "'\(key)' rounded \(up ? "up" : "down") from \(Size.describe(size)) to \(Size.describe(rounded)), "
+            "'\(key)' rounded \(up ? "up" : "down") from \(scale.format(size)) to \(scale.format(rounded)), "
                 + "a multiple of the \(Size.describe(granule)) granule",
             at: location,
             notes: [.init("write '\(Quantity.literal(rounded))', or set a smaller 'granule' on the machine")])
