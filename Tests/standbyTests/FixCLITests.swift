@@ -149,6 +149,40 @@ import Testing
         #expect(!r.err.contains("b: memory"), "\(r.err)")
     }
 
+    /// A machine written in part (its memory) with a value left (its
+    /// standby's, an alias other machines read): the written value is said,
+    /// without a claim of what it covers, and the left one is a warning.
+    @Test func aMachineWrittenInPartClaimsNoCoverage() throws {
+        let text = """
+            version: 1
+            policies:
+              pool: false
+            x-sb: &sb {name: s, role: standby, memory: 32Mi, kernel: 32Mi}
+            machines:
+              - name: a
+                memory: 512Mi
+                monitor: 32Mi
+                oses:
+                  - *sb
+                  - {name: p, role: active, memory: 64Mi, kernel: 32Mi, standby: s, jobs: [{name: j, memory: 32Mi}]}
+              - name: b
+                memory: 256Mi
+                monitor: 32Mi
+                oses:
+                  - *sb
+                  - {name: p, role: active, memory: 400Mi, kernel: 32Mi, standby: s, jobs: [{name: j, memory: 300Mi, hot_standby: true}]}
+
+            """
+        let r = try CLI.run(["fix", "-"], stdin: Data(text.utf8))
+        #expect(r.status == 2, "\(r.err)")
+        #expect(!r.err.contains("covers"), "\(r.err)")
+        #expect(r.err.contains("standby: warning: machines/b/oses/s/memory not written ("), "\(r.err)")
+        let said = try #require(
+            r.err.firstMatch(of: /b: memory 256 MiB → ([0-9]+) MiB \(<stdin>:13:13\) written; its cases are covered once the values below are set too\n/),
+            "\(r.err)")
+        #expect(r.out == text.replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: \(said.1)Mi\n"))
+    }
+
     /// The diff of a spec with CR LF, lone CR or no final line break, applied
     /// with `git apply`, gives exactly the bytes `-o` writes.
     @Test(arguments: ["crlf", "cr", "noFinalBreak"])
