@@ -183,6 +183,22 @@ import Testing
         #expect(r.out == text.replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: \(said.1)Mi\n"))
     }
 
+    /// A spec name with a tab and a quote: the headers quote it as git does, and git applies it.
+    @Test func anOddNameIsQuotedAsGitQuotesIt() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let name = "my\tspec \"1\".yaml"
+        let spec = folder.appendingPathComponent(name)
+        try FileManager.default.copyItem(atPath: CLI.path("examples/patent-fig4.yaml"), toPath: spec.path)
+        let fixed = try CLI.run(["fix", name], cwd: folder)
+        let diff = try CLI.run(["fix", name, "--format", "diff"], cwd: folder)
+        #expect(diff.status == 0, "\(diff.err)")
+        #expect(diff.out.hasPrefix("--- \"a/my\\tspec \\\"1\\\".yaml\"\n+++ \"b/my\\tspec \\\"1\\\".yaml\"\n"), "\(diff.out)")
+        let applied = try CLI.run(program: "/usr/bin/git", ["apply", "-"], stdin: diff.stdout, cwd: folder)
+        #expect(applied.status == 0, "\(applied.err)")
+        #expect(try Data(contentsOf: spec) == fixed.stdout)
+    }
+
     /// The diff of a spec with CR LF, lone CR or no final line break, applied
     /// with `git apply`, gives exactly the bytes `-o` writes.
     @Test(arguments: ["crlf", "cr", "noFinalBreak"])

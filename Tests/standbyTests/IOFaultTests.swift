@@ -14,6 +14,14 @@ import Testing
         #expect(r.err == "standby: error: cannot read 'no/such/spec.yaml': No such file or directory\n")
     }
 
+    /// A path from the command line is shown with its control characters
+    /// escaped: an escape sequence in a file name cannot recolour the terminal.
+    @Test func controlCharactersInAPathAreEscaped() throws {
+        let r = try CLI.run(["validate", "no/such/\u{1B}[31mred.yaml"])
+        #expect(r.status == 66)
+        #expect(r.err == "standby: error: cannot read 'no/such/\\u{1B}[31mred.yaml': No such file or directory\n")
+    }
+
     @Test func directory() throws {
         let r = try CLI.run(["compile", "examples"])
         #expect(r.status == 66)
