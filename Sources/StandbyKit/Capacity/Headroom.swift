@@ -91,6 +91,15 @@ public enum Headroom {
     public static func check(_ compiled: CompiledSpec, job: NewJob, max: Int, faults: [FaultKind]? = nil)
         -> HeadroomReport
     {
+        counted(compiled, job: job, max: max, faults: faults).report
+    }
+
+    /// ``check(_:job:max:faults:)`` with the steps its searches took (cases
+    /// looked at, and jobs the simulations of X's own cases walk), which the
+    /// tests bound.
+    static func counted(_ compiled: CompiledSpec, job: NewJob, max: Int, faults: [FaultKind]? = nil)
+        -> (report: HeadroomReport, work: Int)
+    {
         let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
         // A shape the command line cannot give (it refuses such sizes): a job
         // takes at least a byte, a copy at least nothing.
@@ -99,19 +108,22 @@ public enum Headroom {
         let index = HeadroomIndex(compiled, kinds: kinds)
         // Machine by machine, on every core, joined in document order.
         let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))
-        let oses = parallel(runs.count) { t in
+        let oses: [([OSHeadroom], Int)] = parallel(runs.count) { t in
             var oses: [OSHeadroom] = []
+            var work = 0
             for m in runs[t] {
                 let machine = compiled.machines[m]
                 for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
                     var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
                     let (fits, limit) = search.run(max: Swift.max(0, max))
                     oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
+                    work += search.work
                 }
             }
-            return oses
-        }.flatMap { $0 }
-        return HeadroomReport(job: job, max: Swift.max(0, max), faults: kinds, oses: oses)
+            return (oses, work)
+        }
+        let report = HeadroomReport(job: job, max: Swift.max(0, max), faults: kinds, oses: oses.flatMap(\.0))
+        return (report, oses.reduce(0) { $0 + $1.1 })
     }
 
     /// The name the n-th new job gets in case ids and limits: `+n`, which no
