@@ -82,6 +82,10 @@ public struct HeadroomReport: Sendable, Hashable {
 public enum Headroom {
     /// The default `--max`: see docs/headroom.md, "How many are tried".
     public static let defaultMax = 100
+    /// The largest `--max` the command accepts. Each count costs O(jobs of the
+    /// OS), so a spec costs at most this many times its size: about a minute
+    /// for a 1 MB spec whose every OS has room for all of them (README, "Limits").
+    public static let maxAllowedMax = 10_000
 
     /// For each active OS X in document order, the largest n ≤ `max` such
     /// that adding 1, 2, …, n jobs of the shape `job` to X's job list each
