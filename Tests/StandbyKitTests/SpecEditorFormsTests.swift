@@ -146,4 +146,23 @@ import Testing
         #expect(result.left.first?.reason.contains("other entries read too") == true, "\(result.left)")
         #expect(result.left.first?.reason.contains("flow-style") == true, "\(result.left)")
     }
+
+    /// A double-quoted value broken over two lines (`"256\` then `Mi"`) is a
+    /// form the editor does not rewrite, and the key cannot be written again
+    /// in its mapping: the edit is left, saying so, not blaming an anchor.
+    @Test func aFormNotRewrittenIsSaidSo() throws {
+        let text = Self.spec(memory: "\"256\\\n      Mi\"")
+        let bytes = Array(text.utf8)
+        let decoded = try #require(SpecDecoder.decode(bytes).0)
+        #expect(decoded.machines.first?.memory == 256 << 20)
+        guard case .success(let advice) = LeastMemory.fix(decoded) else {
+            Issue.record("no fix")
+            return
+        }
+        let result = SpecEditor.apply(advice, to: bytes)
+        #expect(result.left.count == 1)
+        #expect(result.left.first?.reason.contains("written in a form `fix` does not rewrite") == true, "\(result.left)")
+        #expect(result.left.first?.reason.contains("anchor") == false, "\(result.left)")
+        #expect(result.text == bytes)
+    }
 }

@@ -7,9 +7,14 @@
 /// are a few scalars whose places the decoder already knows.
 ///
 /// - A value written for one machine or OS alone is replaced in place, in the
-///   quotes it had, if any.
+///   quotes it had, if any, after its anchor and tag (which stay): plain,
+///   single- or double-quoted (escapes read as YAML reads them), or a block
+///   scalar of one line (`>-`, `|`…), which becomes a plain scalar. Lines are
+///   counted as libyaml counts them (NEL, LS and PS end lines too), since the
+///   decoder's locations are its marks.
 /// - A value that comes from an anchor other entities use too (its location is
-///   theirs as well) is not changed under them: the key is written again in the
+///   theirs as well: another machine's or OS's memory, or any other size, such
+///   as a job's memory merged from the same mapping) is not changed under them: the key is written again in the
 ///   entity's own mapping, on the line after its `name`, with that line's
 ///   indentation; an explicit key wins over a merged one wherever it stands.
 ///   A flow-style mapping (`{…}`) gets no new line: that edit is left, with

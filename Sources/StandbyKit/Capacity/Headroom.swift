@@ -117,9 +117,11 @@ public enum Headroom {
             var work = 0
             for m in runs[t] {
                 let machine = compiled.machines[m]
+                // One set of states for every OS of the machine, each search leaving it as found.
+                var scratch = HeadroomSearch.Scratch(index.locals[m])
                 for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
                     var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
-                    let (fits, limit) = search.run(max: Swift.max(0, max))
+                    let (fits, limit) = search.run(max: Swift.max(0, max), scratch: &scratch)
                     oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
                     work += search.work
                 }

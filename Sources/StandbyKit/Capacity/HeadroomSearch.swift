@@ -36,8 +36,27 @@ struct HeadroomSearch {
         self.job = job
     }
 
-    /// The fits and the limit for X with at most `max` jobs tried.
+    /// The three states a count changes in place (X with its new jobs, with
+    /// them as one block, with the block at 0 bytes), kept for every OS of a
+    /// machine: each OS's search takes them, changes X and M's pool, and puts
+    /// them back as they were. So an OS costs O(its jobs) to set up, where a
+    /// fresh copy of the machine's state for each OS cost O(OSes of M): the
+    /// square of the actives of one machine in all.
+    struct Scratch {
+        var states: [LocalState]
+
+        init(_ local: LocalState) { states = [local, local, local] }
+    }
+
+    /// ``run(max:scratch:)`` on a scratch of its own.
     mutating func run(max: Int) -> (fits: Int, limit: HeadroomLimit) {
+        var scratch = Scratch(index.locals[os.machine])
+        return run(max: max, scratch: &scratch)
+    }
+
+    /// The fits and the limit for X with at most `max` jobs tried, on
+    /// `scratch`, the states of X's machine, which it leaves as it found them.
+    mutating func run(max: Int, scratch: inout Scratch) -> (fits: Int, limit: HeadroomLimit) {
         let m = os.machine
         let full = index.full
         let machineName = full.machines[m].name
@@ -51,8 +70,24 @@ struct HeadroomSearch {
         let memory = Quantity.roundUp(job.memory, to: granule) ?? job.memory
         let copy = Quantity.roundUp(job.standbyMemory, to: granule) ?? job.standbyMemory
 
-        var local = index.locals[m]
+        // Taken out of the scratch, so that each is changed in place (no other
+        // reference to its storage), and put back as found.
+        var local = scratch.states[0]
+        var block = scratch.states[1]
+        var zero = scratch.states[2]
+        scratch.states = []
         let home = local.home
+        let savedOS = local.state.machines[home].oses[os.os]
+        let savedPool = local.state.machines[home].pool
+        defer {
+            local.state.machines[home].oses[os.os] = savedOS
+            local.state.machines[home].pool = savedPool
+            block.state.machines[home].oses[os.os] = savedOS
+            block.state.machines[home].pool = savedPool
+            zero.state.machines[home].oses[os.os] = savedOS
+            zero.state.machines[home].pool = savedPool
+            scratch.states = [local, block, zero]
+        }
         let x = OSAddress(machine: home, os: os.os)
         let existing = local.state.os(x).jobs.count
         let margins = index.margins[m]
@@ -67,13 +102,15 @@ struct HeadroomSearch {
         let machineBase = index.machineCases[m]
         let ownCases: Set<CaseKey> = [CaseKey(.os(os)), CaseKey(.memory(os))]
         let localStandby = standby.flatMap { s in local.local(s.machine).map { OSAddress(machine: $0, os: s.os) } }
-        var block = local
         block.state.machines[home].oses[os.os].jobs.append(
             FinalState.Job(
                 name: Headroom.newJobName(1), memory: 0, standbyMemory: 0, hotStandby: job.hotStandby,
                 policy: full.policies.jobFault, standby: job.hotStandby ? localStandby : nil))
         // The block at 0 bytes, for a `memory` case whose cutting is not additive (``memoryCase``).
-        var zero = block
+        zero.state.machines[home].oses[os.os].jobs.append(
+            FinalState.Job(
+                name: Headroom.newJobName(1), memory: 0, standbyMemory: 0, hotStandby: job.hotStandby,
+                policy: full.policies.jobFault, standby: job.hotStandby ? localStandby : nil))
 
         for n in 1...Swift.max(1, max) where max > 0 {
             // 1. Start-up: the new job after X's jobs, then the later OSes' jobs.
