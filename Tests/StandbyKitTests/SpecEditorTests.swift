@@ -115,18 +115,26 @@ private func examplesURL() -> URL {
     }
 
     /// The diff of a replaced value (the worked example, with no newline at
-    /// its end) and of an inserted key applies with `patch` and gives the edited text.
-    @Test(arguments: [false, true]) func theDiffAppliesWithPatch(inserting: Bool) throws {
+    /// its end), of an inserted key, and of a block scalar in a file whose
+    /// earlier lines end in NEL and LS (libyaml's line breaks, not `patch`'s)
+    /// applies with `patch` and gives the edited text.
+    @Test(arguments: ["replace", "insert", "breaks"]) func theDiffAppliesWithPatch(_ form: String) throws {
         var text = try String(contentsOf: examplesURL().appendingPathComponent("patent-fig4.yaml"), encoding: .utf8)
-        if inserting {
+        let inserting = form == "insert"
+        switch form {
+        case "insert":
             text = text.replacingOccurrences(of: "  - name: vms50\n", with: "  - &m\n    name: vms50\n")
             text += "  - <<: *m\n    name: twin\n"
-        } else {
+        case "breaks":
+            text = text.replacingOccurrences(of: "version: 1\n", with: "version: 1\u{85}# after a NEL\u{2028}")
+            text = text.replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: >-\n      256Mi\n")
+            #expect(text.contains(">-\n      256Mi\n") && text.contains("\u{85}"))
+        default:
             text = String(text.dropLast())
         }
         let (advice, result) = try fixText(text)
         #expect(!result.changes.isEmpty)
-        #expect(result.left.isEmpty)
+        #expect(result.left.isEmpty, "\(result.left.map(\.reason))")
         #expect(advice.machines.count == (inserting ? 2 : 1))
         let diff = UnifiedDiff.render(path: "spec.yaml", source: Array(text.utf8), changes: result.changes)
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/patch"), "patch(1) is needed")

@@ -37,7 +37,9 @@ public enum SpecEditor {
     }
 
     /// A change of whole lines: `removed` lines of the original from line
-    /// `line` (0-based) are replaced by `added`.
+    /// `line` (0-based) are replaced by `added`. Lines here are counted as
+    /// `patch` counts them (LF, CR LF, CR), not as libyaml does (NEL, LS and
+    /// PS too), so that the diff applies.
     public struct LineChange: Sendable, Hashable {
         public var line: Int
         public var removed: [String]
@@ -262,14 +264,16 @@ extension SpecEditor {
         var ends: [Int] = []
         var breaks: [Int] = []
 
-        init(_ bytes: [UInt8]) {
+        /// `libyaml`: lines end where libyaml ends them (NEL, LS and PS too),
+        /// as the decoder's locations, libyaml's marks, count them; else only
+        /// at LF, CR LF and CR, as `patch` and `git apply` count lines.
+        init(_ bytes: [UInt8], libyaml: Bool = true) {
             self.bytes = bytes
             var i = 0
             var start = 0
-            // Lines end where libyaml ends them (NEL, LS and PS too): the
-            // decoder's locations are libyaml's marks.
             while i < bytes.count {
-                let width = LineIndex.lineBreakWidth(bytes, at: i)
+                var width = LineIndex.lineBreakWidth(bytes, at: i)
+                if !libyaml && bytes[i] != 0x0A && bytes[i] != 0x0D { width = 0 }
                 guard width > 0 else {
                     i += 1
                     continue
@@ -548,7 +552,8 @@ extension SpecEditor {
             }
             var out: [UInt8] = []
             out.reserveCapacity(text.bytes.count + 64 * insertions.count)
-            var changes: [LineChange] = []
+            // Per unit: the bytes it replaced in the source and those it wrote.
+            var spans: [(old: Range<Int>, new: Range<Int>)] = []
             var copied = 0
             for unit in merged {
                 let base = text.starts[unit.first]
@@ -559,18 +564,43 @@ extension SpecEditor {
                 let lineBreak = Array(text.bytes[text.ends[unit.last]..<text.breaks[unit.last]])
                 let inserted = unit.inserted.map { Array($0.utf8) + (lineBreak.isEmpty ? [0x0A] : lineBreak) }
                 out.append(contentsOf: text.bytes[copied..<base])
+                let from = out.count
                 out.append(contentsOf: newText)
                 out.append(contentsOf: lineBreak.isEmpty && !inserted.isEmpty ? [0x0A] : lineBreak)
                 for l in inserted { out.append(contentsOf: l) }
                 copied = text.breaks[unit.last]
-                let newLines = Lines(newText)
-                changes.append(
-                    LineChange(
-                        line: unit.first, removed: (unit.first...unit.last).map(text.text),
-                        added: newLines.starts.indices.map(newLines.text) + unit.inserted))
+                spans.append((base..<copied, from..<out.count))
             }
             out.append(contentsOf: text.bytes[copied...])
-            return (out, changes)
+            return (out, Self.changes(spans, from: text.bytes, to: out))
+        }
+
+        /// The changes as whole lines the way `patch` counts them (LF, CR LF,
+        /// CR): each changed span widened to the lines around it (the bytes
+        /// around a span are the same before and after), spans on a common
+        /// line merged.
+        static func changes(_ spans: [(old: Range<Int>, new: Range<Int>)], from source: [UInt8], to edited: [UInt8])
+            -> [LineChange]
+        {
+            let lines = Lines(source, libyaml: false)
+            var widened: [(first: Int, last: Int, new: Range<Int>)] = []
+            for span in spans {
+                let first = lines.line(of: span.old.lowerBound)
+                let last = lines.line(of: max(span.old.lowerBound, span.old.upperBound - 1))
+                let left = span.old.lowerBound - lines.starts[first]
+                let right = max(0, lines.breaks[last] - span.old.upperBound)
+                let new = (span.new.lowerBound - left)..<(span.new.upperBound + right)
+                if let previous = widened.last, first <= previous.last {
+                    widened[widened.count - 1] = (previous.first, max(previous.last, last), previous.new.lowerBound..<new.upperBound)
+                } else {
+                    widened.append((first, last, new))
+                }
+            }
+            return widened.map { w in
+                let added = Lines(Array(edited[w.new]), libyaml: false)
+                let texts = w.new.isEmpty ? [] : added.starts.indices.map(added.text)
+                return LineChange(line: w.first, removed: (w.first...w.last).map(lines.text), added: texts)
+            }
         }
     }
 }

@@ -11,7 +11,8 @@ public enum UnifiedDiff {
         path: String, source: [UInt8], changes: [SpecEditor.LineChange], context: Int = 3
     ) -> String {
         guard !changes.isEmpty else { return "" }
-        let lines = SpecEditor.Lines(source)
+        // Lines as `patch` counts them, as the changes are.
+        let lines = SpecEditor.Lines(source, libyaml: false)
         let count = lines.starts.count
         let endsWithBreak = lines.breaks.last.map { $0 > lines.ends[count - 1] } ?? true
         var out = "--- a/\(path)\n+++ b/\(path)\n"
