@@ -44,7 +44,7 @@ struct HeadroomCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What a hot-standby job's copy needs (default: --job).", valueName: "size"))
     var standbyMemory: String?
 
-    @Option(help: ArgumentHelp("The most jobs tried per OS.", valueName: "n"))
+    @Option(help: ArgumentHelp("The most jobs tried per OS, 1 to \(Headroom.maxAllowedMax).", valueName: "n"))
     var max: Int = Headroom.defaultMax
 
     @Option(help: "Output format (default: from -o's extension, else text).")
@@ -55,8 +55,9 @@ struct HeadroomCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
 
-    /// The most `--max` may be: an OS's work grows with the square of the jobs tried.
-    static let maxLimit = 1_000_000
+    /// The most `--max` may be: the work is at most `--max` counts per active
+    /// OS, each O(its jobs), so at most `--max` × the spec (docs/headroom.md, "Cost").
+    static let maxLimit = Headroom.maxAllowedMax
 
     /// The shape the options name; a usage error for a size that is not one.
     func shape() throws -> NewJob {

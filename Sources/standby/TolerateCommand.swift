@@ -46,7 +46,7 @@ struct TolerateCommand: ParsableCommand {
     @Option(
         name: .customLong("max-sets"),
         help: ArgumentHelp(
-            "Stop a kind's search after this many steps (sets and partial sets looked at, faults reached from a root); the answer then claims only what was checked.",
+            "Stop a kind's search after this many steps (sets and partial sets looked at, faults reached from a root, and what each reads), 1 to \(Tolerance.maxAllowedSets); the answer then claims only what was checked.",
             valueName: "n"))
     var maxSets = Tolerance.defaultMaxSets
 
@@ -62,7 +62,10 @@ struct TolerateCommand: ParsableCommand {
             throw ValidationError(
                 "--max-k must be 1 to \(Tolerance.maxAllowedK): the exact answer's work grows like the number of sets of that size")
         }
-        guard maxSets > 0 else { throw ValidationError("--max-sets must be above 0") }
+        guard (1...Tolerance.maxAllowedSets).contains(maxSets) else {
+            throw ValidationError(
+                "--max-sets must be 1 to \(Tolerance.maxAllowedSets): it bounds the search's steps, and so its time")
+        }
     }
 
     func run() throws {

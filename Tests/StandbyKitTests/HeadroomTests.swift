@@ -175,6 +175,9 @@ private let Mi = 1 << 20
                     seen.note("case: short", shortOn != nil)
                     seen.note("case: short on another machine", shortOn.map { $0 != os.machine } ?? false)
                     seen.note("case: of another machine", !id.hasPrefix(os.machine + "/"))
+                    // The cases `HeadroomSearch` updates rather than simulates.
+                    seen.note("case: X's machine case", id == os.machine + "/machine")
+                    seen.note("case: X's memory case", id == os.machine + "/memory/" + os.os)
                 default: break
                 }
             }
@@ -183,6 +186,7 @@ private let Mi = 1 << 20
             "reason start", "reason case", "reason max", "reason no-standby", "fits 0", "fits > 0", "hot",
             "start: a new job", "start: a later OS's job", "case: a new job's", "case: covered today", "case: a new job's, not covered today",
             "case: unrecoverable", "case: short", "case: short on another machine", "case: of another machine",
+            "case: X's machine case", "case: X's memory case",
         ]
         #expect(wanted.subtracting(seen.features).isEmpty, "never seen: \(wanted.subtracting(seen.features).sorted())")
     }

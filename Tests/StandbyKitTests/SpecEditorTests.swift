@@ -183,6 +183,47 @@ private func examplesURL() -> URL {
         }
     }
 
+    /// The diff of a replaced value (the worked example, with no newline at
+    /// its end), of an inserted key, and of a block scalar in a file whose
+    /// earlier lines end in NEL and LS (libyaml's line breaks, not `patch`'s)
+    /// applies with `patch` and gives the edited text.
+    @Test(arguments: ["replace", "insert", "breaks"]) func theDiffAppliesWithPatch(_ form: String) throws {
+        var text = try String(contentsOf: examplesURL().appendingPathComponent("patent-fig4.yaml"), encoding: .utf8)
+        let inserting = form == "insert"
+        switch form {
+        case "insert":
+            text = text.replacingOccurrences(of: "  - name: vms50\n", with: "  - &m\n    name: vms50\n")
+            text += "  - <<: *m\n    name: twin\n"
+        case "breaks":
+            text = text.replacingOccurrences(of: "version: 1\n", with: "version: 1\u{85}# after a NEL\u{2028}")
+            text = text.replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: >-\n      256Mi\n")
+            #expect(text.contains(">-\n      256Mi\n") && text.contains("\u{85}"))
+        default:
+            text = String(text.dropLast())
+        }
+        let (advice, result) = try fixText(text)
+        #expect(!result.changes.isEmpty)
+        #expect(result.left.isEmpty, "\(result.left.map(\.reason))")
+        #expect(advice.machines.count == (inserting ? 2 : 1))
+        let diff = UnifiedDiff.render(path: "spec.yaml", source: Array(text.utf8), splices: result.splices)
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/patch"), "patch(1) is needed")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("standby-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(text.utf8).write(to: dir.appendingPathComponent("spec.yaml"))
+        let patch = Process()
+        patch.executableURL = URL(fileURLWithPath: "/usr/bin/patch")
+        patch.arguments = ["-p1", "-s", "-d", dir.path]
+        let input = Pipe()
+        patch.standardInput = input
+        try patch.run()
+        input.fileHandleForWriting.write(Data(diff))
+        try input.fileHandleForWriting.close()
+        patch.waitUntilExit()
+        #expect(patch.terminationStatus == 0, "\(String(decoding: diff, as: UTF8.self))")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("spec.yaml")) == Data(result.text))
+    }
+
     /// Random specs written in a mix of styles, squeezed and fixed: the edited
     /// text decodes to the advised sizes, keeps every comment, and differs
     /// from the original only in the lines of the changed values and the keys

@@ -348,14 +348,15 @@ enum ToleranceSpec {
     /// beyond what it hands over, so any 2 fit and 3 are 1 MiB short. The
     /// search meets the first three at once, rather than the 10 million sets
     /// of 3: the first root's walk (399 faults) and a handful of sets
-    /// examined (counted, not timed).
+    /// examined, each set of 3 charged the hub's list of faults it reads to
+    /// find its last fault (counted, not timed: a step is O(1) work).
     @Test func aStandbySharedByManyActivesIsAnsweredAtOnce() throws {
         let compiled = RandomSpec.compile(Self.hub(400, free: 2, release: false))
         let answer = Tolerance.check(compiled, kinds: [.os], maxK: 5).kinds[0]
         #expect((answer.k, answer.checkedUpTo, answer.complete) == (2, 3, true))
         #expect(answer.counterexample?.cases == ["hub/os/a0", "hub/os/a1", "hub/os/a2"])
         #expect(answer.counterexample?.shortfall == Self.Mi)
-        #expect(answer.examined < 410)
+        #expect(answer.examined < 3000)
     }
 
     /// The same hub, each active also returning 1 MiB to the pool: every set

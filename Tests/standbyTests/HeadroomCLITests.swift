@@ -81,7 +81,7 @@ import Testing
     @Test(arguments: [
         ["--job", "1.5"], ["--job", "-1Mi"], ["--job", "0"], ["--job", "16Mb"], ["--job", "99999999999Ei"],
         ["--job", "16Mi", "--standby-memory", "8Mi"], ["--job", "16Mi", "--hot", "--standby-memory", "x"],
-        ["--job", "16Mi", "--max", "0"], ["--job", "16Mi", "--faults", "disk"], ["--job", "16Mi", "--format", "csv"],
+        ["--job", "16Mi", "--max", "0"], ["--job", "16Mi", "--max", "1001"], ["--job", "16Mi", "--max", "1000000"], ["--job", "16Mi", "--faults", "disk"], ["--job", "16Mi", "--format", "csv"],
         ["--job", "16Mi", "-o", "out.html"], [],
     ])
     func badArgumentsAreUsageErrors(_ arguments: [String]) throws {

@@ -74,7 +74,7 @@ import Testing
         #expect(md.out.contains("### OS faults: a set of 2 not covered"))
     }
 
-    @Test(arguments: [["--max-k", "0"], ["--max-k", "9"], ["--max-sets", "0"], ["--kind", "job"]])
+    @Test(arguments: [["--max-k", "0"], ["--max-k", "9"], ["--max-sets", "0"], ["--max-sets", "100000001"], ["--kind", "job"]])
     func badOptionsAreUsageErrors(_ arguments: [String]) throws {
         let r = try CLI.run(["tolerate", CLI.path("examples/patent-fig4.yaml")] + arguments)
         #expect(r.status == 64)

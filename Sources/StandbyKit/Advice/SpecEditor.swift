@@ -7,9 +7,14 @@
 /// are a few scalars whose places the decoder already knows.
 ///
 /// - A value written for one machine or OS alone is replaced in place, in the
-///   quotes it had, if any.
+///   quotes it had, if any, after its anchor and tag (which stay): plain,
+///   single- or double-quoted (escapes read as YAML reads them), or a block
+///   scalar of one line (`>-`, `|`…), which becomes a plain scalar. Lines are
+///   counted as libyaml counts them (NEL, LS and PS end lines too), since the
+///   decoder's locations are its marks.
 /// - A value that comes from an anchor other entities use too (its location is
-///   theirs as well) is not changed under them: the key is written again in the
+///   theirs as well: another machine's or OS's memory, or any other size, such
+///   as a job's memory merged from the same mapping) is not changed under them: the key is written again in the
 ///   entity's own mapping, on the line after its `name`, with that line's
 ///   indentation; an explicit key wins over a merged one wherever it stands.
 ///   A flow-style mapping (`{…}`) gets no new line: that edit is left, with
@@ -42,7 +47,9 @@ public enum SpecEditor {
     }
 
     /// A change of whole lines: `removed` lines of the original from line
-    /// `line` (0-based) are replaced by `added`.
+    /// `line` (0-based) are replaced by `added`. Lines here are counted as
+    /// `patch` counts them (LF, CR LF, CR), not as libyaml does (NEL, LS and
+    /// PS too), so that the diff applies.
     public struct LineChange: Sendable, Hashable {
         public var line: Int
         public var removed: [String]
@@ -77,7 +84,7 @@ public enum SpecEditor {
                 if attempt(groups, prefix, text: text, advice: advice, checking: g) != nil { break }
                 chosen[g] = nil
             }
-            if chosen[g] == nil { reasons[g] = groups[g].reason }
+            if chosen[g] == nil { reasons[g] = groups[g].failure(text: text, spec: advice.original) }
         }
         if let done = attempt(groups, chosen, text: text, advice: advice, checking: nil, reasons: reasons) {
             return done
@@ -98,9 +105,9 @@ public enum SpecEditor {
         var plan = Plan(text: text)
         var left: [Left] = []
         for (g, group) in groups.enumerated() {
-            guard let choice = chosen[g], plan.add(group, choice, spec: advice.original) else {
+            guard let choice = chosen[g], plan.add(group, choice, spec: advice.original) == nil else {
                 let reason = g < reasons.count ? reasons[g] : nil
-                left += group.edits.map { Left(edit: $0, reason: reason ?? group.reason) }
+                left += group.edits.map { Left(edit: $0, reason: reason ?? group.failure(text: text, spec: advice.original)) }
                 continue
             }
         }
@@ -153,6 +160,13 @@ extension SpecEditor {
         var edits: [Advice.Edit]
         var slots: [Slot]
         var original: [Slot: Int]
+        /// Whether sizes other than machines' and OSes' memory read the place
+        /// too (a job's memory, a monitor, a kernel… merged from one mapping):
+        /// it then keeps its value, and the slots that change get a key each.
+        var readByOthers = false
+
+        /// Whether another entry reads the place too.
+        var shared: Bool { slots.count > 1 || readByOthers }
 
         /// How the group is written: the place's new value (`nil`: unchanged),
         /// and keys added to the mappings of the sizes that must read otherwise.
@@ -178,9 +192,11 @@ extension SpecEditor {
                 }
             }
             var list: [Choice] = []
-            if location != nil, Set(values).count == 1, let v = values.first { list.append(Choice(inPlace: v, inserted: [])) }
+            if location != nil, !readByOthers, Set(values).count == 1, let v = values.first {
+                list.append(Choice(inPlace: v, inserted: []))
+            }
             list.append(Choice(inPlace: nil, inserted: inserts(nil)))
-            if location != nil {
+            if location != nil, !readByOthers {
                 for v in Set(values).sorted() where Set(values).count > 1 {
                     list.append(Choice(inPlace: v, inserted: inserts(v)))
                 }
@@ -188,7 +204,17 @@ extension SpecEditor {
             return list
         }
 
-        /// Why the group's edits could not be written.
+        /// Why the group's edits could not be written: why its likeliest
+        /// choice cannot be written, or, when it can, that the result did not
+        /// decode to the advised sizes.
+        func failure(text: Lines, spec: Spec) -> String {
+            var plan = Plan(text: text)
+            guard let choice = choices.first else { return reason }
+            return plan.add(self, choice, spec: spec)
+                ?? "the edited spec did not give the advised sizes; set it by hand"
+        }
+
+        /// Why the group's edits could not be written when its place is shared.
         var reason: String {
             let value = edits.first.map { Quantity.literal($0.to) } ?? ""
             return "its value comes from an anchor that other entries read too, and no key can be added beside it (a flow-style mapping or an alias); write 'memory: \(value)' there by hand"
@@ -199,6 +225,17 @@ extension SpecEditor {
         static func all(_ edits: [Advice.Edit], in spec: Spec) -> [Group] {
             var readers: [SourceLocation: [Slot]] = [:]
             var original: [Slot: Int] = [:]
+            // The places every other size is read from.
+            var others = Set<SourceLocation>()
+            for machine in spec.machines {
+                others.formUnion([machine.monitorLocation, machine.reserveLocation].compactMap { $0 })
+                for os in machine.oses {
+                    if let at = os.kernelLocation { others.insert(at) }
+                    for job in os.jobs {
+                        others.formUnion([job.memoryLocation, job.standbyMemoryLocation].compactMap { $0 })
+                    }
+                }
+            }
             for (m, machine) in spec.machines.enumerated() {
                 for slot in [Slot(machine: m, os: nil)] + machine.oses.indices.map({ Slot(machine: m, os: $0) }) {
                     original[slot] = slot.read(spec)
@@ -217,7 +254,10 @@ extension SpecEditor {
                     groups[g].edits.append(edit)
                 } else {
                     byLocation[at] = groups.count
-                    groups.append(Group(location: at, edits: [edit], slots: readers[at] ?? [slot], original: original))
+                    groups.append(
+                        Group(
+                            location: at, edits: [edit], slots: readers[at] ?? [slot], original: original,
+                            readByOthers: others.contains(at)))
                 }
             }
             return groups
@@ -234,21 +274,25 @@ extension SpecEditor {
         var ends: [Int] = []
         var breaks: [Int] = []
 
-        init(_ bytes: [UInt8]) {
+        /// `libyaml`: lines end where libyaml ends them (NEL, LS and PS too),
+        /// as the decoder's locations, libyaml's marks, count them; else only
+        /// at LF, CR LF and CR, as `patch` and `git apply` count lines.
+        init(_ bytes: [UInt8], libyaml: Bool = true) {
             self.bytes = bytes
             var i = 0
             var start = 0
             while i < bytes.count {
-                let b = bytes[i]
-                if b == 0x0A || b == 0x0D {
-                    let end = i
-                    if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                    starts.append(start)
-                    ends.append(end)
-                    breaks.append(i + 1)
-                    start = i + 1
+                var width = LineIndex.lineBreakWidth(bytes, at: i)
+                if !libyaml && bytes[i] != 0x0A && bytes[i] != 0x0D { width = 0 }
+                guard width > 0 else {
+                    i += 1
+                    continue
                 }
-                i += 1
+                starts.append(start)
+                ends.append(i)
+                breaks.append(i + width)
+                i += width
+                start = i
             }
             if start < bytes.count || starts.isEmpty {
                 starts.append(start)
@@ -258,6 +302,24 @@ extension SpecEditor {
         }
 
         func text(_ line: Int) -> String { String(decoding: bytes[starts[line]..<ends[line]], as: UTF8.self) }
+
+        /// The 0-based line holding byte `offset`.
+        func line(of offset: Int) -> Int {
+            var low = 0
+            var high = starts.count
+            while low < high {
+                let mid = (low + high) / 2
+                if starts[mid] <= offset { low = mid + 1 } else { high = mid }
+            }
+            return max(0, low - 1)
+        }
+
+        /// The leading spaces of a line, and whether it holds nothing else.
+        func indentation(_ line: Int) -> (spaces: Int, blank: Bool) {
+            var i = starts[line]
+            while i < ends[line] && bytes[i] == 0x20 { i += 1 }
+            return (i - starts[line], i == ends[line])
+        }
 
         /// The byte offset of a 1-based line and column (columns count Unicode
         /// scalars; a byte order mark on the first line counts for none).
@@ -285,14 +347,14 @@ extension SpecEditor {
         /// Lines to insert after a line (0-based).
         var insertions: [(after: Int, line: String)] = []
 
-        /// Adds a group's edits as `choice` says; `false` when they cannot be
-        /// written so (the value does not read as expected, or a mapping takes
-        /// no new key).
-        mutating func add(_ group: Group, _ choice: Group.Choice, spec: Spec) -> Bool {
+        /// Adds a group's edits as `choice` says; when they cannot be written
+        /// so, nothing, and why (the value is written in a form not rewritten
+        /// here, or a mapping takes no new key).
+        mutating func add(_ group: Group, _ choice: Group.Choice, spec: Spec) -> String? {
             var added: [(range: Range<Int>, bytes: [UInt8])] = []
             var lines: [(after: Int, line: String)] = []
             if let value = choice.inPlace {
-                guard let at = group.location, let slot = group.slots.first else { return false }
+                guard let at = group.location, let slot = group.slots.first else { return group.reason }
                 // The decoder rounds a machine's memory down to its granule and every other size up.
                 let granule = spec.machines[slot.machine].granule
                 let before = group.original[slot] ?? 0
@@ -300,17 +362,18 @@ extension SpecEditor {
                     slot.os == nil
                     ? { Quantity.roundDown($0, to: granule) == before }
                     : { Quantity.roundUp($0, to: granule) == before }
-                guard let range = valueRange(at, reads: reads) else { return false }
+                guard let token = token(at, reads: reads) else {
+                    return "its value at line \(at.line), column \(at.column) is written in a form `fix` does not rewrite; write \(Quantity.literal(value)) there by hand"
+                }
                 var replacement = Array(Quantity.literal(value).utf8)
-                let first = text.bytes[range.lowerBound]
-                if first == 0x22 || first == 0x27 { replacement = [first] + replacement + [first] }
-                added.append((range, replacement))
+                if let quote = token.quote { replacement = [quote] + replacement + [quote] }
+                added.append((token.range, replacement))
             }
             for (slot, value) in choice.inserted {
                 // A new key in the entry's own mapping, after the line of its name.
                 let owner = slot.os.map { spec.machines[slot.machine].oses[$0].location } ?? spec.machines[slot.machine].location
                 let line = owner.line - 1
-                guard line >= 0, line < text.starts.count else { return false }
+                guard line >= 0, line < text.starts.count else { return group.reason }
                 let content = Array(text.text(line).utf8)
                 var k = 0
                 while k < content.count
@@ -318,35 +381,154 @@ extension SpecEditor {
                 {
                     k += 1
                 }
-                guard k < content.count, content[k] != 0x7B, content[k] != 0x5B, owner.column > k + 1 else { return false }
+                guard k < content.count, content[k] != 0x7B, content[k] != 0x5B, owner.column > k + 1 else {
+                    return group.shared
+                        ? group.reason
+                        : "its mapping at line \(owner.line) is written in flow style ({…}), where `fix` adds no line; write 'memory: \(Quantity.literal(value))' in it by hand"
+                }
                 lines.append((line, String(repeating: " ", count: k) + "memory: " + Quantity.literal(value)))
             }
             replacements += added
             insertions += lines
-            return true
+            return nil
         }
 
-        /// The bytes of the scalar at `location` when its size `reads` as the
-        /// value to change: a plain scalar up to a space, comment, comma or
-        /// closing bracket, or a quoted one with its quotes.
-        func valueRange(_ location: SourceLocation, reads: (Int) -> Bool) -> Range<Int>? {
-            guard let start = text.offset(location) else { return nil }
-            let end = text.ends[location.line - 1]
-            guard start < end else { return nil }
-            var i = start
-            let quote = text.bytes[start]
-            if quote == 0x22 || quote == 0x27 {
+        /// A scalar as written: its bytes (from its first quote or indicator to
+        /// its end, after any anchor and tag, which stay), and the quote to
+        /// write the new value in (`nil`: plain).
+        struct Token {
+            var range: Range<Int>
+            var quote: UInt8?
+        }
+
+        /// The scalar at `location` when its size `reads` as the value to
+        /// change, after its properties (`&anchor`, `!tag`, in either order):
+        /// a plain scalar up to a space, comment, comma or closing bracket; a
+        /// single- or double-quoted one with its quotes (escapes read as YAML
+        /// reads them); a block scalar (`|`, `>`, with indicators) with its
+        /// lines, replaced by a plain scalar. `nil` for any other form.
+        func token(_ location: SourceLocation, reads: (Int) -> Bool) -> Token? {
+            guard var i = text.offset(location) else { return nil }
+            let bytes = text.bytes
+            let line = location.line - 1
+            let end = text.ends[line]
+            func skipBlanks() { while i < end && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 } }
+            // Properties: an anchor and a tag, each up to a blank.
+            for _ in 0..<2 where i < end && (bytes[i] == 0x26 || bytes[i] == 0x21) {
+                if bytes[i] == 0x21 && i + 1 < end && bytes[i + 1] == 0x3C {
+                    while i < end && bytes[i] != 0x3E { i += 1 }
+                }
+                while i < end && bytes[i] != 0x20 && bytes[i] != 0x09 { i += 1 }
+                skipBlanks()
+            }
+            guard i < end else { return nil }
+            let start = i
+            let value: String
+            var quote: UInt8?
+            switch bytes[start] {
+            case 0x22:
+                // Double-quoted, on one line: `\` escapes the next character.
                 i += 1
-                while i < end && text.bytes[i] != quote { i += 1 }
+                var raw: [UInt8] = []
+                while i < end && bytes[i] != 0x22 {
+                    if bytes[i] == 0x5C { raw.append(bytes[i]); i += 1; guard i < end else { return nil } }
+                    raw.append(bytes[i])
+                    i += 1
+                }
+                guard i < end, let unescaped = Self.unescapeDoubleQuoted(raw) else { return nil }
+                i += 1
+                value = unescaped
+                quote = 0x22
+            case 0x27:
+                // Single-quoted, on one line: `''` is a quote.
+                i += 1
+                var raw: [UInt8] = []
+                while i < end {
+                    if bytes[i] == 0x27 {
+                        guard i + 1 < end && bytes[i + 1] == 0x27 else { break }
+                        i += 1
+                    }
+                    raw.append(bytes[i])
+                    i += 1
+                }
                 guard i < end else { return nil }
                 i += 1
-            } else {
-                while i < end, ![0x20, 0x09, 0x2C, 0x5D, 0x7D, 0x23].contains(text.bytes[i]) { i += 1 }
+                value = String(decoding: raw, as: UTF8.self)
+                quote = 0x27
+            case 0x7C, 0x3E:
+                // A block scalar: its header up to the line's end (a comment may
+                // follow), then its lines, more indented than the first line
+                // less indented than its content. Its one content line is the value.
+                i += 1
+                while i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B || (0x31...0x39).contains(bytes[i])) { i += 1 }
+                skipBlanks()
+                guard i == end || bytes[i] == 0x23 else { return nil }
+                var content: [Int] = []
+                var indent: Int?
+                var next = line + 1
+                while next < text.starts.count {
+                    let (spaces, blank) = text.indentation(next)
+                    if !blank {
+                        if let indent, spaces < indent { break }
+                        if indent == nil {
+                            // The content is more indented than the line that holds the key.
+                            guard spaces > text.indentation(line).spaces else { break }
+                            indent = spaces
+                        }
+                        content.append(next)
+                    }
+                    next += 1
+                }
+                guard content.count == 1, let only = content.first else { return nil }
+                i = text.ends[only]
+                // Trailing blanks of the content line are not the value's.
+                var last = i
+                while last > text.starts[only] && (bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09) { last -= 1 }
+                let from = text.starts[only] + text.indentation(only).spaces
+                value = String(decoding: bytes[from..<last], as: UTF8.self)
+                i = last
+            default:
+                while i < end, ![0x20, 0x09, 0x2C, 0x5D, 0x7D, 0x23].contains(bytes[i]) { i += 1 }
+                value = String(decoding: bytes[start..<i], as: UTF8.self)
             }
-            var token = String(decoding: text.bytes[start..<i], as: UTF8.self)
-            if quote == 0x22 || quote == 0x27 { token = String(token.dropFirst().dropLast()) }
-            guard case .success(let bytes) = Quantity.parse(token), reads(bytes) else { return nil }
-            return start..<i
+            guard case .success(let size) = Quantity.parse(value), reads(size) else { return nil }
+            return Token(range: start..<i, quote: quote)
+        }
+
+        /// The text of a double-quoted scalar's content, its escapes read as
+        /// YAML reads them; `nil` for an escape it does not know.
+        static func unescapeDoubleQuoted(_ raw: [UInt8]) -> String? {
+            var out = String.UnicodeScalarView()
+            let text = Array(String(decoding: raw, as: UTF8.self).unicodeScalars)
+            var i = 0
+            while i < text.count {
+                let c = text[i]
+                i += 1
+                guard c == "\\" else {
+                    out.append(c)
+                    continue
+                }
+                guard i < text.count else { return nil }
+                let e = text[i]
+                i += 1
+                let simple: [Unicode.Scalar: Unicode.Scalar] = [
+                    "0": "\u{0}", "a": "\u{7}", "b": "\u{8}", "t": "\t", "\t": "\t", "n": "\n", "v": "\u{B}",
+                    "f": "\u{C}", "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\",
+                    "N": "\u{85}", "_": "\u{A0}", "L": "\u{2028}", "P": "\u{2029}",
+                ]
+                if let s = simple[e] {
+                    out.append(s)
+                    continue
+                }
+                let digits = e == "x" ? 2 : e == "u" ? 4 : e == "U" ? 8 : 0
+                guard digits > 0, i + digits <= text.count,
+                    let v = UInt32(String(String.UnicodeScalarView(text[i..<(i + digits)])), radix: 16),
+                    let scalar = Unicode.Scalar(v)
+                else { return nil }
+                out.append(scalar)
+                i += digits
+            }
+            return String(out)
         }
 
         /// The edited bytes, the line changes and the splices, in the order of the text.
@@ -381,8 +563,10 @@ extension SpecEditor {
                     let at = ending ? text.ends[line] : text.breaks[line]
                     splices.append(Splice(range: at..<at, bytes: bytes))
                 }
-                let old = text.text(line)
-                var newLine = Array(text.bytes[text.starts[line]..<text.ends[line]])
+                // A replacement may span lines (a block scalar): its lines change as one.
+                let last = replaced.map { text.line(of: max($0.0.lowerBound, $0.0.upperBound - 1)) }.max() ?? line
+                let old = (line...max(line, last)).map { text.text($0) }.joined(separator: "\n")
+                var newLine = Array(text.bytes[text.starts[line]..<text.ends[max(line, last)]])
                 for (range, bytes) in replaced.reversed() {
                     let a = range.lowerBound - text.starts[line]
                     newLine.replaceSubrange(a..<(a + range.count), with: bytes)

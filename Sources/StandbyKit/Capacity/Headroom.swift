@@ -82,6 +82,11 @@ public struct HeadroomReport: Sendable, Hashable {
 public enum Headroom {
     /// The default `--max`: see docs/headroom.md, "How many are tried".
     public static let defaultMax = 100
+    /// The largest `--max` the command accepts. Each count costs O(jobs of the
+    /// OS), so a spec costs at most this many times its size: under a minute
+    /// for a 1.3 MB spec of 8,000 actives that each have room for all of them
+    /// (README, "Limits").
+    public static let maxAllowedMax = 1_000
 
     /// For each active OS X in document order, the largest n ≤ `max` such
     /// that adding 1, 2, …, n jobs of the shape `job` to X's job list each
@@ -91,6 +96,15 @@ public enum Headroom {
     public static func check(_ compiled: CompiledSpec, job: NewJob, max: Int, faults: [FaultKind]? = nil)
         -> HeadroomReport
     {
+        counted(compiled, job: job, max: max, faults: faults).report
+    }
+
+    /// ``check(_:job:max:faults:)`` with the steps its searches took (cases
+    /// looked at, and jobs the simulations of X's own cases walk), which the
+    /// tests bound.
+    static func counted(_ compiled: CompiledSpec, job: NewJob, max: Int, faults: [FaultKind]? = nil)
+        -> (report: HeadroomReport, work: Int)
+    {
         let kinds = Array(Set(faults ?? compiled.spec.policies.faults)).sorted()
         // A shape the command line cannot give (it refuses such sizes): a job
         // takes at least a byte, a copy at least nothing.
@@ -99,19 +113,24 @@ public enum Headroom {
         let index = HeadroomIndex(compiled, kinds: kinds)
         // Machine by machine, on every core, joined in document order.
         let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))
-        let oses = parallel(runs.count) { t in
+        let oses: [([OSHeadroom], Int)] = parallel(runs.count) { t in
             var oses: [OSHeadroom] = []
+            var work = 0
             for m in runs[t] {
                 let machine = compiled.machines[m]
+                // One set of states for every OS of the machine, each search leaving it as found.
+                var scratch = HeadroomSearch.Scratch(index.locals[m])
                 for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
                     var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
-                    let (fits, limit) = search.run(max: Swift.max(0, max))
+                    let (fits, limit) = search.run(max: Swift.max(0, max), scratch: &scratch)
                     oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
+                    work += search.work
                 }
             }
-            return oses
-        }.flatMap { $0 }
-        return HeadroomReport(job: job, max: Swift.max(0, max), faults: kinds, oses: oses)
+            return (oses, work)
+        }
+        let report = HeadroomReport(job: job, max: Swift.max(0, max), faults: kinds, oses: oses.flatMap(\.0))
+        return (report, oses.reduce(0) { $0 + $1.1 })
     }
 
     /// The name the n-th new job gets in case ids and limits: `+n`, which no

@@ -169,6 +169,75 @@ struct PoolDependent: Sendable {
     var slack: Int
 }
 
+/// The `machine` case of one machine as planned today, kept so that a count
+/// of new hot-standby jobs updates it by their copies alone, in O(1), rather
+/// than simulating every job of the machine again for every count of every
+/// active OS (which made a machine of many actives cost the square of them).
+///
+/// In a `machine` case nothing is handed or released and every receiving
+/// standby is on another machine, so n new copies for standby S change only
+/// S's need, hence S's missing and its machine's pool: the rest of the
+/// outcome is today's.
+struct MachineCaseBase: Sendable {
+    /// Today's outcome, addressed in the machine's local state.
+    var outcome: CaseRules.Outcome
+    /// Receiving standby (local) → its position in ``outcome``'s receivers.
+    var receiverAt: [OSAddress: Int]
+    /// Local machine → its position in ``outcome``'s pools.
+    var poolAt: [Int: Int]
+    /// The first two pools (positions) that are short today, in pool order.
+    var shortPools: [Int]
+
+    init(_ outcome: CaseRules.Outcome) {
+        self.outcome = outcome
+        var receiverAt: [OSAddress: Int] = [:]
+        for (r, receiver) in outcome.receivers.enumerated() { receiverAt[receiver.standby] = r }
+        var poolAt: [Int: Int] = [:]
+        for (p, pool) in outcome.pools.enumerated() { poolAt[pool.machine] = p }
+        self.receiverAt = receiverAt
+        self.poolAt = poolAt
+        shortPools = Array(outcome.pools.indices.filter { outcome.pools[$0].shortfall > 0 }.prefix(2))
+    }
+}
+
+/// The covered cases that read one machine's pool, sorted by slack, with, for
+/// every prefix, its (at most) three smallest cases in plan order: the first
+/// failing case of a count is then found by a binary search, not by a scan of
+/// every case about to fail (which, repeated for every active OS of a
+/// machine, grew with the square of them).
+struct DependentIndex: Sendable {
+    var dependents: [PoolDependent] = []
+    /// Per prefix length p (0…count): positions of the ≤ 3 smallest keys of dependents[0..<p], ascending by key.
+    var smallest: [[Int]] = [[]]
+
+    init(_ sorted: [PoolDependent]) {
+        dependents = sorted
+        smallest.reserveCapacity(sorted.count + 1)
+        var best: [Int] = []
+        for (i, d) in sorted.enumerated() {
+            best.append(i)
+            best.sort { sorted[$0].key < sorted[$1].key }
+            if best.count > 3 { best.removeLast() }
+            smallest.append(best)
+        }
+    }
+
+    init() {}
+
+    /// The first case in plan order, among those whose slack is below `taken`,
+    /// that is not in `excluded` (at most two cases).
+    func firstFailing(taken: Int, excluding excluded: Set<CaseKey>) -> PoolDependent? {
+        var low = 0
+        var high = dependents.count
+        while low < high {
+            let mid = (low + high) / 2
+            if dependents[mid].slack < taken { low = mid + 1 } else { high = mid }
+        }
+        for i in smallest[low] where !excluded.contains(dependents[i].key) { return dependents[i] }
+        return nil
+    }
+}
+
 /// Everything computed once per spec.
 struct HeadroomIndex {
     let compiled: CompiledSpec
@@ -179,7 +248,9 @@ struct HeadroomIndex {
     /// Per machine, per OS: its own `standby:` resolved, when it names a standby.
     var osStandbys: [[OSAddress?]] = []
     /// Per machine: the covered cases that read its pool, by slack ascending.
-    var dependents: [[PoolDependent]] = []
+    var dependents: [DependentIndex] = []
+    /// Per machine: its `machine` case today, when `machine` is planned.
+    var machineCases: [MachineCaseBase?] = []
     /// The cases covered today, of the kinds that X's jobs touch (os, memory, machine).
     var coveredToday: Set<CaseKey> = []
     var margins: [StartUpMargins] = []
@@ -213,14 +284,17 @@ struct HeadroomIndex {
         let runs = runs(of: compiled.machines.count, threads: parallelThreads(for: compiled.spec))
         let parts = parallel(runs.count) { t in
             var locals: [LocalState] = []
+            var machineCases: [MachineCaseBase?] = []
             var found: [(machine: Int, dependent: PoolDependent)] = []
             var covered: [CaseKey] = []
             for m in runs[t] {
                 let local = LocalState(machine: m, in: full, osStandbys: osStandbys[m])
                 locals.append(local)
+                var machineCase: MachineCaseBase?
                 // A `standby` case is covered whatever happens: it reads no pool.
                 for fault in local.state.faults(kinds, machine: local.home) where fault.kind != .standby {
                     let outcome = CaseRules.outcome(of: fault, in: local.state)
+                    if fault.kind == .machine { machineCase = MachineCaseBase(outcome) }
                     guard outcome.covered else { continue }
                     let global = local.globalFault(fault)
                     let key = CaseKey(global)
@@ -230,15 +304,17 @@ struct HeadroomIndex {
                             (local.global[pool.machine], PoolDependent(key: key, fault: global, slack: pool.held - pool.missing)))
                     }
                 }
+                machineCases.append(machineCase)
             }
-            return (locals, found, covered)
+            return (locals, machineCases, found, covered)
         }
-        dependents = Array(repeating: [], count: compiled.machines.count)
-        for (locals, found, covered) in parts {
+        var found = Array(repeating: [PoolDependent](), count: compiled.machines.count)
+        for (locals, machineCases, dependents, covered) in parts {
             self.locals.append(contentsOf: locals)
-            for (m, dependent) in found { dependents[m].append(dependent) }
+            self.machineCases.append(contentsOf: machineCases)
+            for (m, dependent) in dependents { found[m].append(dependent) }
             coveredToday.formUnion(covered)
         }
-        for m in dependents.indices { dependents[m].sort { ($0.slack, $0.key) < ($1.slack, $1.key) } }
+        dependents = found.map { list in DependentIndex(list.sorted { ($0.slack, $0.key) < ($1.slack, $1.key) }) }
     }
 }

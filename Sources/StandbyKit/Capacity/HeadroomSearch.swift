@@ -3,17 +3,22 @@
 // local state (`LocalState`) changed in place, with the rules of start-up
 // (`StartUp`) and of a case (`CaseRules`).
 //
-// Cost. The n-th job costs O(1) for start-up and for the cases that only
-// read M's pool (their slack against what the new jobs took), plus one rule
-// evaluation of X's `os` and `memory` cases, O(jobs of X) with the new jobs
-// as one block (O(jobs of X + n) for a `memory` case whose cutting is not
-// additive), of M's `machine` case for hot jobs, O(jobs of M), and of a new
-// job's `job` cases, O(1). n stops at the first failure, at `max`, and at the
-// start-up bound: each new job takes at least its size from X's free memory
-// and M's pool above the reserve, so at most
-// N = ⌊(free(X) + pool(M) − reserve(M)) / size⌋ + 1 are tried. So an OS
-// costs ≈ min(max, N) × (jobs(X) + jobs(M)), and a spec Σ over its actives
-// (docs/headroom.md, "Cost"); the index costs one pass over the spec.
+// Cost. The n-th job costs O(1) for start-up, O(log cases) for the cases
+// that only read M's pool (their slack against what the new jobs took,
+// `DependentIndex`), O(1) for M's `machine` case with hot jobs (today's
+// outcome plus the new copies, `MachineCaseBase`), O(1) for a new job's `job`
+// cases, and one rule evaluation of X's `os` and `memory` cases, O(jobs of X
+// + receivers of X), with the new jobs as one block (or, for a `memory` case
+// whose cutting is not additive, the block at 0 bytes and the n jobs' part
+// added, `memoryCase`). No term grows with n or with the other OSes of M. n
+// stops at the first failure, at `max`, and at the start-up bound: each new
+// job takes at least its size from X's free memory and M's pool above the
+// reserve, so at most N = ⌊(free(X) + pool(M) − reserve(M)) / size⌋ + 1 are
+// tried. So an OS costs O(min(max, N) × (jobs(X) + receivers(X) + log
+// cases)), and a spec the sum over its actives: at most `max` × the spec's
+// size (docs/headroom.md, "Cost"); the index costs one pass over the spec.
+// Setting up an OS copies its machine's list of OSes once (O(OSes of M), a
+// few words each).
 
 /// The count search for one OS.
 struct HeadroomSearch {
@@ -21,6 +26,9 @@ struct HeadroomSearch {
     /// X in the whole spec.
     let os: OSAddress
     let job: NewJob
+    /// Steps taken, for the tests that bound the work: one per case looked at,
+    /// plus the jobs a simulation of X's cases walks.
+    private(set) var work = 0
 
     init(index: HeadroomIndex, os: OSAddress, job: NewJob) {
         self.index = index
@@ -28,8 +36,27 @@ struct HeadroomSearch {
         self.job = job
     }
 
-    /// The fits and the limit for X with at most `max` jobs tried.
+    /// The three states a count changes in place (X with its new jobs, with
+    /// them as one block, with the block at 0 bytes), kept for every OS of a
+    /// machine: each OS's search takes them, changes X and M's pool, and puts
+    /// them back as they were. So an OS costs O(its jobs) to set up, where a
+    /// fresh copy of the machine's state for each OS cost O(OSes of M): the
+    /// square of the actives of one machine in all.
+    struct Scratch {
+        var states: [LocalState]
+
+        init(_ local: LocalState) { states = [local, local, local] }
+    }
+
+    /// ``run(max:scratch:)`` on a scratch of its own.
     mutating func run(max: Int) -> (fits: Int, limit: HeadroomLimit) {
+        var scratch = Scratch(index.locals[os.machine])
+        return run(max: max, scratch: &scratch)
+    }
+
+    /// The fits and the limit for X with at most `max` jobs tried, on
+    /// `scratch`, the states of X's machine, which it leaves as it found them.
+    mutating func run(max: Int, scratch: inout Scratch) -> (fits: Int, limit: HeadroomLimit) {
         let m = os.machine
         let full = index.full
         let machineName = full.machines[m].name
@@ -43,8 +70,24 @@ struct HeadroomSearch {
         let memory = Quantity.roundUp(job.memory, to: granule) ?? job.memory
         let copy = Quantity.roundUp(job.standbyMemory, to: granule) ?? job.standbyMemory
 
-        var local = index.locals[m]
+        // Taken out of the scratch, so that each is changed in place (no other
+        // reference to its storage), and put back as found.
+        var local = scratch.states[0]
+        var block = scratch.states[1]
+        var zero = scratch.states[2]
+        scratch.states = []
         let home = local.home
+        let savedOS = local.state.machines[home].oses[os.os]
+        let savedPool = local.state.machines[home].pool
+        defer {
+            local.state.machines[home].oses[os.os] = savedOS
+            local.state.machines[home].pool = savedPool
+            block.state.machines[home].oses[os.os] = savedOS
+            block.state.machines[home].pool = savedPool
+            zero.state.machines[home].oses[os.os] = savedOS
+            zero.state.machines[home].pool = savedPool
+            scratch.states = [local, block, zero]
+        }
         let x = OSAddress(machine: home, os: os.os)
         let existing = local.state.os(x).jobs.count
         let margins = index.margins[m]
@@ -56,10 +99,15 @@ struct HeadroomSearch {
         var copies = index.outgoingCopies[m]
         let kinds = Set(index.kinds)
         let dependents = index.dependents[m]
+        let machineBase = index.machineCases[m]
         let ownCases: Set<CaseKey> = [CaseKey(.os(os)), CaseKey(.memory(os))]
         let localStandby = standby.flatMap { s in local.local(s.machine).map { OSAddress(machine: $0, os: s.os) } }
-        var block = local
         block.state.machines[home].oses[os.os].jobs.append(
+            FinalState.Job(
+                name: Headroom.newJobName(1), memory: 0, standbyMemory: 0, hotStandby: job.hotStandby,
+                policy: full.policies.jobFault, standby: job.hotStandby ? localStandby : nil))
+        // The block at 0 bytes, for a `memory` case whose cutting is not additive (``memoryCase``).
+        zero.state.machines[home].oses[os.os].jobs.append(
             FinalState.Job(
                 name: Headroom.newJobName(1), memory: 0, standbyMemory: 0, hotStandby: job.hotStandby,
                 policy: full.policies.jobFault, standby: job.hotStandby ? localStandby : nil))
@@ -113,62 +161,90 @@ struct HeadroomSearch {
             block.state.machines[home].pool = finalPool - taken
             block.state.machines[home].oses[os.os].jobs[existing].memory = n * memory
             block.state.machines[home].oses[os.os].jobs[existing].standbyMemory = job.hotStandby ? n * copy : 0
+            zero.state.machines[home].oses[os.os].own = own
+            zero.state.machines[home].pool = finalPool - taken
             let additive =
                 CaseRules.unreadable(n * memory, machine: home, in: block.state)
                 == n * CaseRules.unreadable(memory, machine: home, in: block.state)
 
             // 2 and 3. The first case, in the plan's order, that must be covered and is not.
-            var first: (key: CaseKey, outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in: LocalState)?
-            func consider(
-                _ key: CaseKey, _ outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in state: LocalState
-            ) {
-                if !outcome.covered, first.map({ key < $0.key }) ?? true { first = (key, outcome, newCase, today, state) }
+            var first: Candidate?
+            func consider(_ candidate: Candidate) {
+                if first.map({ candidate.key < $0.key }) ?? true { first = candidate }
             }
             // Cases that read only M's pool: covered while their slack holds.
-            // Sorted by slack, so only those about to fail are looked at.
-            var failing: PoolDependent?
-            for d in dependents {
-                guard d.slack < taken else { break }
-                if ownCases.contains(d.key) { continue }
-                if failing.map({ d.key < $0.key }) ?? true { failing = d }
-            }
-            if let d = failing {
+            // The first of those about to fail, found in O(log cases).
+            work += 1
+            if let d = dependents.firstFailing(taken: taken, excluding: ownCases) {
                 // The slack says it fails; the rules say how, on its own local state.
                 var around = index.locals[d.fault.machine]
                 if let lm = around.local(m) { around.state.machines[lm].pool -= taken }
                 if let fault = around.localFault(d.fault) {
-                    consider(d.key, CaseRules.outcome(of: fault, in: around.state), newCase: false, today: true, in: around)
+                    let outcome = CaseRules.outcome(of: fault, in: around.state)
+                    work += 1
+                    if !outcome.covered {
+                        consider(Candidate(d.key, limit: uncovered(outcome, newCase: false, today: true, in: around.state)))
+                    }
                 }
             }
             // X's own cases: its jobs changed. Those a hot new job needs must be
             // covered; the others only if they are today.
-            var ownFaults: [Fault] = []
-            if kinds.contains(.os) { ownFaults.append(.os(x)) }
-            if kinds.contains(.memory) { ownFaults.append(.memory(x)) }
-            if kinds.contains(.machine) && job.hotStandby { ownFaults.append(.machine(home)) }
-            for fault in ownFaults {
+            for kind in [FaultKind.os, .memory, .machine] where kinds.contains(kind) {
+                if kind == .machine && !job.hotStandby { continue }
+                let fault: Fault = kind == .os ? .os(x) : kind == .memory ? .memory(x) : .machine(home)
                 let key = CaseKey(local.globalFault(fault))
                 let needed = job.hotStandby
                 let today = index.coveredToday.contains(key)
                 guard needed || today else { continue }
-                let on = fault.kind == .memory && !additive ? local : block
-                consider(key, CaseRules.outcome(of: fault, in: on.state), newCase: needed, today: today, in: on)
+                switch kind {
+                case .machine:
+                    // Today's `machine` case of M plus the n copies: O(1).
+                    work += 1
+                    if let limit = machineCase(n: n, copy: copy, standby: localStandby, x: x, existing: existing, in: local.state) {
+                        consider(Candidate(key, limit: limit(needed, today)))
+                    }
+                case .memory where !additive:
+                    work += local.state.os(x).jobs.count - n + 1
+                    let outcome = memoryCase(n: n, memory: memory, copy: copy, x: x, in: zero.state)
+                    if !outcome.covered {
+                        consider(Candidate(key, limit: uncovered(outcome, newCase: needed, today: today, in: zero.state)))
+                    }
+                default:
+                    work += block.state.os(x).jobs.count
+                    let outcome = CaseRules.outcome(of: fault, in: block.state)
+                    if !outcome.covered {
+                        consider(Candidate(key, limit: uncovered(outcome, newCase: needed, today: today, in: block.state)))
+                    }
+                }
             }
             // The new jobs' own `job` cases: all alike, so the first one stands for them.
             if kinds.contains(.job) {
                 for severity in Severity.allCases {
                     let fault = Fault.job(JobAddress(machine: home, os: os.os, job: existing), severity)
-                    consider(
-                        CaseKey(local.globalFault(fault)), CaseRules.outcome(of: fault, in: local.state),
-                        newCase: true, today: nil, in: local)
+                    work += 1
+                    let outcome = CaseRules.outcome(of: fault, in: local.state)
+                    if !outcome.covered {
+                        consider(
+                            Candidate(
+                                CaseKey(local.globalFault(fault)),
+                                limit: uncovered(outcome, newCase: true, today: nil, in: local.state)))
+                    }
                 }
             }
-            if let first {
-                return (n - 1, uncovered(first.outcome, newCase: first.newCase, today: first.today, in: first.in.state))
-            }
+            if let first { return (n - 1, first.limit) }
             if n == max { return (max, .max) }
         }
         return (0, .max)
+    }
+
+    /// A case that is not covered, with its place in the plan's order.
+    struct Candidate {
+        var key: CaseKey
+        var limit: HeadroomLimit
+        init(_ key: CaseKey, limit: HeadroomLimit) {
+            self.key = key
+            self.limit = limit
+        }
     }
 
     /// The limit for a case that is not covered, names as its plan would show them.
@@ -179,5 +255,84 @@ struct HeadroomSearch {
             shortOn: outcome.pools.first { $0.shortfall > 0 }.map { state.machines[$0.machine].name },
             shortfall: outcome.shortfall,
             unrecoverable: outcome.unrecoverable.first.map { state.name($0.job, from: outcome.fault.machine) })
+    }
+
+    /// X's `memory` case with n new jobs whose cutting is not additive (the
+    /// block job would lose less than n jobs cut apart): simulated by the rules
+    /// with the block job at 0 bytes (it still names X's standby as a
+    /// receiver), then the n jobs' part added as `CaseRules.Effects` does for
+    /// each job — its unreadable part cut off, the readable rest handed to
+    /// its standby on the same machine or released to the pool, its copy owed —
+    /// and the pools counted again by the rules (`CaseRules.count`). O(jobs of
+    /// X + receivers) whatever n, where simulating the n jobs apart cost O(n):
+    /// O(max²) per OS in all.
+    func memoryCase(n: Int, memory: Int, copy: Int, x: OSAddress, in state: FinalState) -> CaseRules.Outcome {
+        let existing = state.os(x).jobs.count - 1
+        var outcome = CaseRules.outcome(of: .memory(x), in: state)
+        // Each new job's part, n times: sizes ≤ what the n jobs took from M.
+        let readable = n * (memory - CaseRules.unreadable(memory, machine: x.machine, in: state))
+        var released = outcome.released
+        let newJob = state.job(JobAddress(machine: x.machine, os: x.os, job: existing))
+        if job.hotStandby, let s = newJob.standby,
+            let r = outcome.receivers.firstIndex(where: { $0.standby == s })
+        {
+            outcome.receivers[r].need += n * copy
+            if s.machine == x.machine { outcome.receivers[r].handed += readable } else { released += readable }
+        } else {
+            released += readable
+        }
+        outcome.released = released
+        outcome.pools = CaseRules.count(&outcome.receivers, released: { $0 == x.machine ? released : 0 }, in: state)
+        return outcome
+    }
+
+    /// M's `machine` case with n new hot-standby jobs on X, from today's
+    /// (``MachineCaseBase``) in O(1): `nil` when covered, else the limit
+    /// (given whether the case is a new job's and whether it is covered today).
+    /// The pool of the new copies' standby is counted again as
+    /// `CaseRules.count` does: missing = Σ max(0, need − free − handed) over
+    /// its receiving standbys, draw = min(held, missing) (0 with `pool:
+    /// false`), shortfall = missing − draw.
+    func machineCase(
+        n: Int, copy: Int, standby s: OSAddress?, x: OSAddress, existing: Int, in state: FinalState
+    ) -> ((Bool, Bool) -> HeadroomLimit)? {
+        let home = x.machine
+        guard let base = index.machineCases[os.machine] else { return nil }
+        let outcome = base.outcome
+        let caseID = state.caseID(of: .machine(home))
+        func limit(shortOn: Int?, shortfall: Int, unrecoverable: JobAddress?) -> (Bool, Bool) -> HeadroomLimit {
+            { newCase, today in
+                .uncovered(
+                    id: caseID, newCase: newCase, coveredToday: today,
+                    shortOn: shortOn.map { state.machines[$0].name }, shortfall: shortfall,
+                    unrecoverable: unrecoverable.map { state.name($0, from: home) })
+            }
+        }
+        let baseShortOn = base.shortPools.first.map { outcome.pools[$0].machine }
+        let baseUnrecoverable = outcome.unrecoverable.first?.job
+        // A copy whose standby is on M (or missing) dies with it: the first new job is lost.
+        guard let s, s.machine != home else {
+            let newJob = JobAddress(machine: home, os: x.os, job: existing)
+            let first = baseUnrecoverable.map { min($0, newJob) } ?? newJob
+            return limit(shortOn: baseShortOn, shortfall: outcome.shortfall, unrecoverable: first)
+        }
+        let receiver = base.receiverAt[s].map { outcome.receivers[$0] }
+        let need = (receiver?.need ?? 0) + n * copy
+        let free = state.os(s).free
+        let handed = receiver?.handed ?? 0
+        let missingBefore = receiver?.missing ?? 0
+        let missingAfter = max(0, need - free - handed)
+        let p = base.poolAt[s.machine]
+        let pool = p.map { outcome.pools[$0] }
+        let held = pool?.held ?? state.machines[s.machine].pool
+        let missing = (pool?.missing ?? 0) - missingBefore + missingAfter
+        let draw = state.policies.pool ? min(held, missing) : 0
+        let shortfallHere = missing - draw
+        let shortfall = outcome.shortfall - (pool?.shortfall ?? 0) + shortfallHere
+        guard shortfall > 0 || baseUnrecoverable != nil else { return nil }
+        // The first short pool in machine order: today's others, and this one if short now.
+        var shortOn = base.shortPools.map { outcome.pools[$0].machine }.first { $0 != s.machine }
+        if shortfallHere > 0 { shortOn = shortOn.map { min($0, s.machine) } ?? s.machine }
+        return limit(shortOn: shortOn, shortfall: shortfall, unrecoverable: baseUnrecoverable)
     }
 }

@@ -129,6 +129,10 @@ public enum Tolerance {
     /// The default limit of steps (sets and partial sets looked at, faults a
     /// root's walk reached) the search takes per kind.
     public static let defaultMaxSets = 2_000_000
+    /// The largest limit `--max-sets` accepts. A step is O(1) work (a set
+    /// looked at is charged what it reads), so the limit bounds the search's
+    /// time: about a minute per kind at this one (README, "Limits").
+    public static let maxAllowedSets = 100_000_000
 
     /// For each kind in `kinds` (deduplicated, in kind order), the largest k ≤
     /// `maxK` (clamped to 1…``maxAllowedK``) such that every set of at most k

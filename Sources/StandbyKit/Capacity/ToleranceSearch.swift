@@ -45,6 +45,8 @@ struct ToleranceSearch {
     private var releases: [[SetRules.Release]] = []
     /// The faults that stop one of its receiving standbys.
     private var dependsOn: [[Int]] = []
+    /// What simulating it in a set reads: its jobs and its receivers' copies.
+    private var weight: [Int] = []
 
     // Per receiving standby (slot).
     private var slotMachine: [Int] = []
@@ -106,6 +108,7 @@ struct ToleranceSearch {
         for fault in faults {
             let outcome = SetRules.outcome(of: [fault], in: state)
             simulated += 1
+            weight.append(1 + outcome.stopped.count + outcome.receivers.reduce(0) { $0 + $1.copies.count })
             coveredAlone.append(outcome.covered)
             var machines = outcome.receivers.map(\.standby.machine)
             if case .machine(let m) = fault { machines.append(m) }
@@ -281,6 +284,19 @@ struct ToleranceSearch {
         return SetRules.outcome(of: set.map { faults[$0] }, in: state).covered
     }
 
+    /// The steps one set or partial set costs, beyond the step of looking at
+    /// it: the resources its components compare (K per fault), the demands and
+    /// releases the bound adds up, the machines it checks, and the jobs and
+    /// copies a simulation reads. Charged before the work, so that a step of
+    /// the limit is O(1) work, whatever the spec.
+    fileprivate func cost(of set: [Int], relevant: Int) -> Int {
+        var steps = relevant
+        for f in set {
+            steps += resources[f].count * set.count + demands[f].count + releases[f].count + weight[f]
+        }
+        return steps
+    }
+
     /// Counts one set or partial set looked at; `false` past the limit.
     fileprivate mutating func examine(_ steps: Int = 1) -> Bool {
         guard examined <= maxSets - steps else {
@@ -432,11 +448,13 @@ private struct Enumeration {
         for v in 0..<search.faultCount where near[v] {
             if let limit, v > limit[0] { return .covered }
             guard search.examine() else { return .stopped }
-            prepare(root: v, search)
-            // The walk reached every fault of the ball: that work counts too, so
-            // that a fault shared by thousands of others cannot make the roots
-            // alone cost the square of the spec.
-            guard search.examine(ball.count) else { return .stopped }
+            let scanned = prepare(root: v, search)
+            // The walk read every fault of the lists it went through: that work
+            // counts too, so that a fault shared by thousands of others cannot
+            // make the roots alone cost the square of the spec. (One walk is
+            // O(spec); it is charged when done, so the limit is passed by at
+            // most one walk.)
+            guard search.examine(scanned) else { return .stopped }
             guard ball.count >= size - 1, !relevant.isEmpty else { continue }
             let tight = limit.map { $0[0] == v } ?? false
             switch extend([v], from: 0, tight: tight, &search) {
@@ -449,7 +467,9 @@ private struct Enumeration {
 
     /// The faults after `v` within size − 1 steps of it (through faults after
     /// `v`), and the unsafe machines they and `v` ask something of.
-    mutating func prepare(root v: Int, _ search: ToleranceSearch) {
+    /// Returns how many entries it read: the lists' entries and the faults' machines.
+    mutating func prepare(root v: Int, _ search: ToleranceSearch) -> Int {
+        var scanned = 0
         token += 1
         stamp[v] = token
         ball.removeAll(keepingCapacity: true)
@@ -459,10 +479,13 @@ private struct Enumeration {
         for _ in 0..<(size - 1) {
             var next: [Int] = []
             for f in frontier {
+                scanned += search.resourcesOf(f).count
                 for m in search.resourcesOf(f) where machineStamp[m] != machineToken {
                     machineStamp[m] = machineToken
                     let list = nearOn[m]
-                    for g in list[firstAfter(v, in: list)...] where stamp[g] != token {
+                    let from = firstAfter(v, in: list)
+                    scanned += list.count - from
+                    for g in list[from...] where stamp[g] != token {
                         stamp[g] = token
                         next.append(g)
                     }
@@ -474,11 +497,14 @@ private struct Enumeration {
         ball.sort()
         machineToken += 1
         for f in [v] + ball {
-            for m in search.demandedMachines(f) where unsafeMachine[m] && machineStamp[m] != machineToken {
+            let demanded = search.demandedMachines(f)
+            scanned += 1 + demanded.count
+            for m in demanded where unsafeMachine[m] && machineStamp[m] != machineToken {
                 machineStamp[m] = machineToken
                 relevant.append(m)
             }
         }
+        return scanned
     }
 
     /// The position of the first element above `value` in an ascending list.
@@ -502,7 +528,16 @@ private struct Enumeration {
         let last = set[set.count - 1]
         let candidates: [Int]
         if r == 0 {
-            // The next fault completes the set, which must be connected: it is a neighbour.
+            // The next fault completes the set, which must be connected: it is a
+            // neighbour. The lists read are charged first.
+            var entries = 0
+            for f in set {
+                for m in search.resourcesOf(f) {
+                    let list = nearOn[m]
+                    entries += 1 + list.count - firstAfter(last, in: list)
+                }
+            }
+            guard search.examine(entries) else { return .stopped }
             var found = Set<Int>()
             for f in set {
                 for m in search.resourcesOf(f) {
@@ -522,8 +557,8 @@ private struct Enumeration {
                 childTight = u == bound
                 if r == 0 && childTight { break }
             }
-            guard search.examine() else { return .stopped }
             let next = set + [u]
+            guard search.examine(1 + search.cost(of: next, relevant: relevant.count)) else { return .stopped }
             if r == 0 {
                 guard connected(next, search) else { continue }
                 if search.surelyCovered(next, adding: 0, relevant: relevant) { continue }

@@ -8,7 +8,8 @@ extension DiagnosticRenderer {
     ///  "format_version": "1.0", "warning_count": 0}
     /// ```
     ///
-    /// Diagnostics are listed file by file, each file's in source order.
+    /// Diagnostics are listed file by file, each file's in source order; each
+    /// message and note is cut as the text cuts it (``TerminalText/capped(_:)``).
     public static func renderJSON(
         _ files: [(path: String, diagnostics: Diagnostics)], to out: inout some TextOutputStream
     ) {
@@ -23,7 +24,7 @@ extension DiagnosticRenderer {
                 json.field("column", d.location.column)
                 json.field("file", path)
                 json.field("line", d.location.line)
-                json.field("message", d.message)
+                json.field("message", TerminalText.capped(d.message))
                 json.key("notes")
                 json.beginArray()
                 for note in d.notes {
@@ -32,7 +33,7 @@ extension DiagnosticRenderer {
                         json.field("column", l.column)
                         json.field("line", l.line)
                     }
-                    json.field("message", note.message)
+                    json.field("message", TerminalText.capped(note.message))
                     json.endObject()
                 }
                 json.endArray()

@@ -34,11 +34,13 @@ public struct Finding: Sendable, Hashable {
         files.flatMap { file in file.diagnostics.sorted.map { Finding($0, path: file.path) } }
     }
 
-    /// A diagnostic of the file at `path`, its notes as related places.
+    /// A diagnostic of the file at `path`, its notes as related places; the
+    /// message and notes cut as the text cuts them (``TerminalText/capped(_:)``).
     public init(_ d: Diagnostic, path: String) {
         self.init(
-            rule: d.code.rawValue, level: d.severity == .error ? .error : .warning, message: d.message, path: path,
-            location: d.location, related: d.notes.map { Related(message: $0.message, location: $0.location) })
+            rule: d.code.rawValue, level: d.severity == .error ? .error : .warning,
+            message: TerminalText.capped(d.message), path: path, location: d.location,
+            related: d.notes.map { Related(message: TerminalText.capped($0.message), location: $0.location) })
     }
 }
 

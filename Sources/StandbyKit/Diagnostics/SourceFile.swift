@@ -29,16 +29,7 @@ public struct LineIndex: Sendable {
         var i = 0
         let n = bytes.count
         while i < n {
-            let b = bytes[i]
-            var width = 0
-            switch b {
-            case 0x0A: width = 1
-            case 0x0D: width = i + 1 < n && bytes[i + 1] == 0x0A ? 2 : 1
-            case 0xC2 where i + 1 < n && bytes[i + 1] == 0x85: width = 2
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                width = 3
-            default: break
-            }
+            let width = Self.lineBreakWidth(bytes, at: i)
             if width == 0 {
                 i += 1
                 continue
@@ -48,6 +39,23 @@ public struct LineIndex: Sendable {
             starts.append(i)
         }
         ends.append(n)
+    }
+
+    /// The length in bytes of the line break at byte `i` of UTF-8 `bytes`, or 0
+    /// when none starts there: LF, CR LF (one break), a lone CR, NEL (C2 85),
+    /// LS (E2 80 A8) and PS (E2 80 A9). These are libyaml's breaks (its
+    /// `IS_BREAK`), and it counts every one of them as a new line wherever it
+    /// meets it — between tokens, in comments, in every style of scalar —, so
+    /// the lines and columns of its marks count them all.
+    static func lineBreakWidth(_ bytes: [UInt8], at i: Int) -> Int {
+        let n = bytes.count
+        switch bytes[i] {
+        case 0x0A: return 1
+        case 0x0D: return i + 1 < n && bytes[i + 1] == 0x0A ? 2 : 1
+        case 0xC2 where i + 1 < n && bytes[i + 1] == 0x85: return 2
+        case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9): return 3
+        default: return 0
+        }
     }
 
     /// The number of lines (a final break starts one more, empty line).

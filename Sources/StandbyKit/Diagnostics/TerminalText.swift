@@ -59,6 +59,25 @@ public enum TerminalText {
         return out
     }
 
+    /// A message or note as the machine-readable formats (JSON, SARIF, GitHub)
+    /// write it: cut to ``DiagnosticRenderer/maxMessageWidth`` scalars with a
+    /// final `…`, as the text cuts it, but not escaped (those formats escape
+    /// for themselves). A value a message echoes (a long key or scalar, read
+    /// again through every alias of it) then costs at most that width per
+    /// message, in every format alike.
+    static func capped(_ message: String) -> String {
+        let limit = DiagnosticRenderer.maxMessageWidth
+        guard message.utf8.count > limit else { return message }
+        var out = String.UnicodeScalarView()
+        var count = 0
+        for scalar in message.unicodeScalars {
+            if count == limit { return String(out) + "…" }
+            out.append(scalar)
+            count += 1
+        }
+        return message
+    }
+
     /// How many columns a scalar takes in an excerpt: its escape's length when
     /// escaped, else one (a tab is kept, and repeated in the caret line).
     static func width(_ scalar: Unicode.Scalar) -> Int {
