@@ -102,9 +102,14 @@ extension Pipeline {
                 CompileRenderer.render(compiled, format: format, states: states, unit: .auto, to: &out)
             }
         }
-        let plan = Planner.plan(compiled, faults: FaultKind.allCases)
-        let fix = (try? LeastMemory.fix(compiled.spec, faults: FaultKind.allCases).get()).map {
-            PlanFix(advice: $0, path: "fuzz.yaml")
+        let (figures, plan) = Planner.planWithFigures(compiled, faults: FaultKind.allCases)
+        let fix = LeastMemory.fix(figures, compiled: compiled).map { PlanFix(advice: $0, path: "fuzz.yaml") }
+        // The least layout, as `fix --reclaim` writes it, decodes again.
+        if case .success(let reclaim) = LeastMemory.reclaim(compiled.spec, faults: FaultKind.allCases) {
+            let edited = SpecEditor.apply(reclaim, to: bytes)
+            if edited.text != bytes, SpecDecoder.decode(edited.text).0 == nil {
+                fatalError("the reclaimed spec does not decode")
+            }
         }
         for format in OutputFormat.allCases {
             PlanRenderer.render(plan, compiled: compiled, format: format, unit: .MiB, fix: fix, to: &out)

@@ -34,7 +34,10 @@ struct FixCommand: ParsableCommand {
             stay as written. Each change is printed on standard error. Exits 0 when the result \
             covers every case, 2 when some case stays uncovered because no memory can cover it \
             (listed on standard error) or an edit could not be written (shown instead), and 1 \
-            when the spec has errors that no memory fixes (nothing is written).
+            when the spec has errors that no memory fixes (nothing is written). With \
+            --reclaim it writes the least layout instead: every standby at its minimum and \
+            every machine at its fluid total, raised where short and lowered where memory is \
+            to spare.
             """)
 
     @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
@@ -53,6 +56,12 @@ struct FixCommand: ParsableCommand {
 
     @Flag(help: "Rewrite the spec file itself (whole or not at all).")
     var inPlace = false
+
+    @Flag(
+        help: ArgumentHelp(
+            "Write the least layout: standbys at their minimum and machines at their fluid total, lowering memory that is to spare as well as raising what is short."
+        ))
+    var reclaim = false
 
     @OptionGroup var input: InputOptions
 
@@ -80,7 +89,7 @@ struct FixCommand: ParsableCommand {
                 throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
             }
             let advice: Advice
-            switch LeastMemory.fix(decoded) {
+            switch reclaim ? LeastMemory.reclaim(decoded) : LeastMemory.fix(decoded) {
             case .success(let a): advice = a
             case .failure(let error):
                 input.report(error.diagnostics, in: source)

@@ -67,10 +67,10 @@ struct PlanCommand: ParsableCommand {
             if chosen.isFindings {
                 // The uncovered cases, each on the line of what it concerns, with
                 // the least-memory fix of the machine that is short.
-                let plan = Planner.plan(compiled, faults: kinds)
+                let (figures, plan) = Planner.planWithFigures(compiled, faults: kinds)
                 keepUntilExit(plan)
                 let findings = PlanFindings.findings(
-                    plan, compiled: compiled, path: path, advice: fix(compiled, covered: plan.covered, kinds)?.advice)
+                    plan, compiled: compiled, path: path, advice: fix(figures, compiled)?.advice)
                 try output.write(inputs: read) { out in
                     if chosen == .sarif {
                         FindingRenderer.renderSARIF(findings, to: &out)
@@ -85,7 +85,7 @@ struct PlanCommand: ParsableCommand {
                 let tolerance = tolerate ? Tolerance.check(compiled, kinds: ToleranceKind.allCases, maxK: 3) : nil
                 let figures = Planner.figures(compiled, faults: kinds)
                 keepUntilExit(figures)
-                let fix = fix(compiled, covered: figures.covered, kinds)
+                let fix = fix(figures, compiled)
                 try output.write(inputs: read) { out in
                     PlanRenderer.render(
                         figures, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail,
@@ -110,9 +110,9 @@ struct PlanCommand: ParsableCommand {
     var path: String { spec == "-" ? "<stdin>" : spec }
 
     /// The least-memory fix the report shows, when some case is not covered
-    /// (a covered plan needs none, and a fleet's plan is not made twice for it).
-    func fix(_ compiled: CompiledSpec, covered: Bool, _ kinds: [FaultKind]?) -> PlanFix? {
-        guard !covered, case .success(let advice) = LeastMemory.fix(compiled.spec, faults: kinds) else { return nil }
+    /// (a covered plan needs none), read off the plan's own figures.
+    func fix(_ figures: PlanFigures, _ compiled: CompiledSpec) -> PlanFix? {
+        guard !figures.covered, let advice = LeastMemory.fix(figures, compiled: compiled) else { return nil }
         return PlanFix(advice: advice, path: path)
     }
 }

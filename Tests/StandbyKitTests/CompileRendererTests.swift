@@ -316,7 +316,7 @@ enum RenderFixtures {
         #expect(
             RenderFixtures.render(spec, .json) == """
                 {
-                  "format_version": "1.0",
+                  "format_version": "1.1",
                   "machines": [],
                   "state_selection": "all"
                 }

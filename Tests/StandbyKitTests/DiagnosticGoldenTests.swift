@@ -126,7 +126,7 @@ import Testing
         DiagnosticRenderer.renderJSON(Self.specs.map { ("specs/\($0.name)", Self.diagnostics($0.text)) }, to: &out)
         try RenderFixtures.Golden.check(out, "diagnostics/all.json")
         let doc = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
-        #expect(doc?["format_version"] as? String == "1.0")
+        #expect(doc?["format_version"] as? String == "1.1")
         #expect((doc?["files"] as? [Any])?.count == Self.specs.count)
     }
 }

@@ -33,8 +33,16 @@ private func plan(_ spec: Spec) -> Plan? {
     return Planner.plan(compiled)
 }
 
-/// Whether a plan is short anywhere: some case's copies miss memory.
-private func isShort(_ plan: Plan) -> Bool { plan.cases.contains { $0.shortfall > 0 } }
+/// Whether a plan is short anywhere: some case's copies miss memory, or some
+/// machine's pool after start-up is below the reserve `spec` sets aside.
+private func isShort(_ plan: Plan, _ spec: Spec) -> Bool {
+    plan.cases.contains { $0.shortfall > 0 } || !belowReserve(plan, spec).isEmpty
+}
+
+/// The machines whose pool after start-up is below their `reserve`.
+private func belowReserve(_ plan: Plan, _ spec: Spec) -> Set<String> {
+    Set(zip(plan.machines, spec.machines).filter { $0.pool < $1.reserve }.map(\.0.name))
+}
 
 /// A job larger than its machine (`db`): the check stops there, and `web`, which
 /// then fits, would not once `db` starts.
@@ -145,8 +153,9 @@ private let gibi = 1 << 30
 }
 
 /// The fix of `spec` covers every case memory can cover, changes only sizes
-/// and only on short machines, never lowers one, and one granule less on any
-/// value it changes is short again.
+/// and only on short machines (a pool after start-up below the reserve is
+/// short too), never lowers one, and one granule less on any value it
+/// changes is short again.
 private func checkLeastMemory(_ spec: Spec) {
     let advice: Advice
     switch LeastMemory.fix(spec) {
@@ -182,7 +191,7 @@ private func checkLeastMemory(_ spec: Spec) {
     // machines that change are exactly those whose pool or standbys
     // some case leaves short.
     if let before = plan(spec) {
-        let short = Set(before.cases.flatMap { $0.shortages.map(\.machine) })
+        let short = Set(before.cases.flatMap { $0.shortages.map(\.machine) }).union(belowReserve(before, spec))
         #expect(Set(advice.machines.map(\.machine)) == short)
     }
 
@@ -193,12 +202,12 @@ private func checkLeastMemory(_ spec: Spec) {
         var less = advice.fixed
         if less.machines[m].memory != spec.machines[m].memory {
             less.machines[m].memory -= g
-            if let p = plan(less) { #expect(isShort(p), "\(change.machine) memory - \(g)") }
+            if let p = plan(less) { #expect(isShort(p, less), "\(change.machine) memory - \(g)") }
         }
         for o in less.machines[m].oses.indices where advice.fixed.machines[m].oses[o].memory != spec.machines[m].oses[o].memory {
             var lessOS = advice.fixed
             lessOS.machines[m].oses[o].memory -= g
-            if let p = plan(lessOS) { #expect(isShort(p), "\(change.machine)/\(less.machines[m].oses[o].name) - \(g)") }
+            if let p = plan(lessOS) { #expect(isShort(p, lessOS), "\(change.machine)/\(less.machines[m].oses[o].name) - \(g)") }
         }
     }
 }

@@ -228,7 +228,13 @@ private func examplesURL() -> URL {
     /// text decodes to the advised sizes, keeps every comment, and differs
     /// from the original only in the lines of the changed values and the keys
     /// added for values merged from another machine.
-    @Test func editsKeepEveryCommentAndChangeOnlyTheAdvisedValues() async {
+    ///
+    /// With `reclaim` (`standby fix --reclaim`) the values written are the
+    /// least layout: every machine at the fluid total its plan states and
+    /// every standby at its minimum (or at an allocation below its floor,
+    /// which start-up makes the floor), lowered or raised; no machine changes
+    /// through a value another machine reads by an anchor.
+    @Test(arguments: [false, true]) func editsKeepEveryCommentAndChangeOnlyTheAdvisedValues(reclaim: Bool) async {
         await propertyCheck(count: 500, input: writtenSpecs()) { written in
             let (spec, text) = written
             let (decoded, diagnostics) = SpecDecoder.decode(Array(text.utf8))
@@ -237,7 +243,7 @@ private func examplesURL() -> URL {
                 return
             }
             #expect(sizes(decoded) == sizes(spec))
-            guard case .success(let advice) = LeastMemory.fix(decoded) else {
+            guard case .success(let advice) = reclaim ? LeastMemory.reclaim(decoded) : LeastMemory.fix(decoded) else {
                 Issue.record("no fix")
                 return
             }
@@ -246,6 +252,19 @@ private func examplesURL() -> URL {
             let edited = String(decoding: result.text, as: UTF8.self)
             let (again, _) = SpecDecoder.decode(result.text)
             #expect(again.map(sizes) == sizes(advice.fixed))
+            if reclaim, let again, let compiled = Compiler.compile(again).0 {
+                // Exactly the least layout: the figures the edited spec plans to.
+                let plan = Planner.plan(compiled)
+                for (m, machine) in plan.machines.enumerated() {
+                    #expect(machine.memory == machine.fluidTotal, "\(machine.name)")
+                    for (figure, os) in zip(machine.standbys, again.machines[m].oses.filter { $0.role == .standby }) {
+                        #expect(os.memory == figure.minimum || (os.memory < figure.minimum && figure.allocated == figure.minimum))
+                    }
+                }
+                #expect(plan.cases.allSatisfy { $0.shortfall == 0 })
+            } else if reclaim {
+                Issue.record("the reclaimed spec does not compile")
+            }
             let comments = text.split(separator: "\n").compactMap { line -> String? in
                 guard let at = line.firstRange(of: "# c") else { return nil }
                 return String(line[at.lowerBound...])

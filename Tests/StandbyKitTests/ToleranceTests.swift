@@ -318,8 +318,7 @@ enum ToleranceSpec {
         #expect(s.standbys.first?.shortJobs == ["m/b-j"])
         #expect(
             c.covers == [
-                "would be covered by a pool of 1 GiB on m after start-up (reserve: 1 GiB, machine memory +1 GiB), "
-                    + "or m/s at 3 GiB (machine memory +1 GiB)"
+                "would be covered by a pool of 1 GiB on m after start-up (machine memory +1 GiB)"
             ])
     }
 

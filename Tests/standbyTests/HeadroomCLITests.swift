@@ -43,7 +43,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.out.isEmpty)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
-        #expect(document["format_version"] as? String == "1.0")
+        #expect(document["format_version"] as? String == "1.1")
         #expect(document["max"] as? Int == 100)
         #expect(document["total_fits"] as? Int == 0)
         let job = document["job"] as? [String: Any]

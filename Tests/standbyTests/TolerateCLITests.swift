@@ -31,7 +31,7 @@ import Testing
                   first uncovered set of 2: m/os/a, m/os/b — 1 GiB short
                     m: 1 GiB short — its standbys lacked 1 GiB; its pool held 0 B (0 B of it released by these faults) and gave 0 B
                     m/s: its copies need 6 GiB; it had 1 GiB free and was handed 4 GiB; it lacked 1 GiB and drew 0 B; m/b-j could not start
-                    would be covered by a pool of 1 GiB on m after start-up (reserve: 1 GiB, machine memory +1 GiB), or m/s at 3 GiB (machine memory +1 GiB)
+                    would be covered by a pool of 1 GiB on m after start-up (machine memory +1 GiB)
 
                 """)
         // With K = 1 every kind asked reaches K.
@@ -59,7 +59,7 @@ import Testing
         #expect(r.status == 2)
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
-        #expect(document["format_version"] as? String == "1.0")
+        #expect(document["format_version"] as? String == "1.1")
         #expect(document["max_k"] as? Int == 3)
         let kinds = try #require(document["tolerance"] as? [[String: Any]])
         #expect(kinds.map { $0["kind"] as? String } == ["os", "machine"])

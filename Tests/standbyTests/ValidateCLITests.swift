@@ -30,7 +30,7 @@ import Testing
             ["validate", "--diagnostics-format", "json", "-"], stdin: Data("version: 2\nmachines: []\n".utf8))
         #expect(r.status == 1)
         let doc = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
-        #expect(doc?["format_version"] as? String == "1.0")
+        #expect(doc?["format_version"] as? String == "1.1")
         let diagnostics = doc?["diagnostics"] as? [[String: Any]] ?? []
         #expect(diagnostics.contains { $0["code"] as? String == "unsupported-version" && $0["line"] as? Int == 1 })
     }

@@ -15,7 +15,7 @@ public struct Advice: Sendable {
     /// covered, or loses only jobs no memory brings back and is short of nothing.
     public var isProven: Bool
 
-    /// One value the change raises.
+    /// One value the change writes (a raise, or with `--reclaim` a lowering too).
     public struct Edit: Sendable, Hashable {
         /// What changes, as a path in the spec: `machines/<m>/memory` or
         /// `machines/<m>/oses/<os>/memory` (names, not positions).
@@ -46,8 +46,6 @@ public struct Advice: Sendable {
     /// (`fixed`, compiled) machine by machine: only the uncovered cases are
     /// kept, so a fleet's plan is never held whole.
     init(original: Spec, fixed: Spec, compiled: CompiledSpec, faults: [FaultKind]?) {
-        self.original = original
-        self.fixed = fixed
         var uncoverable: [FaultCase] = []
         var proven = true
         var counts: [String: (cases: Int, covered: Int)] = [:]
@@ -63,8 +61,32 @@ public struct Advice: Sendable {
             }
             counts[m.name] = (m.cases.count, covered)
         }
+        self.init(original: original, fixed: fixed, uncoverable: uncoverable, isProven: proven) { counts[$0] ?? (0, 0) }
+    }
+
+    /// The raise `fixed` makes on `original`, the spec `figures` planned, told
+    /// from those figures alone (no case is simulated again): after a fix,
+    /// a case stays uncovered exactly when it loses a hot-standby job that no
+    /// memory brings back (docs/advice.md, "Proof"; the tests plan the fixed
+    /// spec again to check it). The uncovered cases themselves are the plan's
+    /// and are not listed here.
+    init(original: Spec, fixed: Spec, figures: PlanFigures) {
+        var counts: [String: (cases: Int, covered: Int)] = [:]
+        for (m, machine) in original.machines.enumerated() where m < figures.machineCount {
+            let cases = figures.casesByMachine[m]
+            counts[machine.name] = (cases, cases - figures.beyondMemoryByMachine[m])
+        }
+        self.init(original: original, fixed: fixed, uncoverable: [], isProven: true) { counts[$0] ?? (0, 0) }
+    }
+
+    private init(
+        original: Spec, fixed: Spec, uncoverable: [FaultCase], isProven: Bool,
+        counts: (String) -> (cases: Int, covered: Int)
+    ) {
+        self.original = original
+        self.fixed = fixed
         self.uncoverable = uncoverable
-        isProven = proven
+        self.isProven = isProven
         var machines: [MachineChange] = []
         for (m, after) in fixed.machines.enumerated() {
             let before = original.machines[m]
@@ -84,7 +106,7 @@ public struct Advice: Sendable {
                         location: before.memoryLocation))
             }
             guard !edits.isEmpty else { continue }
-            let count = counts[after.name] ?? (0, 0)
+            let count = counts(after.name)
             machines.append(
                 MachineChange(
                     machine: after.name, index: m, edits: edits, cases: count.cases, coveredCases: count.covered))

@@ -1,13 +1,14 @@
 /// Stage: spec → the least memory per machine that lets every job start and
-/// covers every case memory can cover (`standby fix`, and the fix a plan shows).
+/// covers every case memory can cover (`standby fix`, and the fix a plan
+/// shows), or the least layout (`standby fix --reclaim`).
 ///
 /// The rule, per machine M (docs/advice.md derives it):
 ///
 /// 1. **Start-up.** M's memory is raised, if it must be, to the monitor, its
-///    OSes' allocations and, when some job expands its OS, the reserve plus
-///    every start-up expansion (and never to less than the reserve): start-up
+///    OSes' allocations, every start-up expansion and the reserve: start-up
 ///    then starts every job, since the pool only shrinks while jobs start and
-///    never falls below the reserve.
+///    never falls below the reserve, and the pool after start-up holds the
+///    reserve the operator set aside for failover.
 /// 2. **Failover, `pool: true`.** In every case, what M's pool must hold after
 ///    start-up is what M's receiving standbys miss beyond what the fault
 ///    releases into it (a copy whose standby runs on M counts on M, wherever
@@ -19,19 +20,44 @@
 ///    (a larger allocation first replaces that expansion); then M's memory as
 ///    in step 1, for the new allocations.
 ///
-/// Nothing is ever lowered, and a machine changes only when its own memory,
-/// pool or standbys are short. Cases that no memory brings back (a hot-standby
-/// job its policy stops, a standby that fails with the machine) are listed,
-/// not fixed. Every size stays a multiple of its machine's granule.
+/// `fix` never lowers anything, and a machine changes only when its own
+/// memory, pool or standbys are short. `reclaim` writes the least layout
+/// (``LeastLayout``): every standby at its minimum and every machine at its
+/// fluid total, raised where short and lowered where memory is to spare.
+/// Cases that no memory brings back (a hot-standby job its policy stops, a
+/// standby that fails with the machine) are listed, not fixed. Every size
+/// stays a multiple of its machine's granule.
 ///
-/// The result is planned again before it is returned (machine by machine), so
-/// its coverage is what the planner says of the changed spec, not what the
-/// rule expects.
+/// Steps 2 and 3 and the least layout read the figures of one planning pass
+/// (``PlanFigures``), which records, per case, what each pool and standby
+/// would need; nothing is simulated twice to find them. The result is planned
+/// again before ``fix(_:faults:)`` and ``reclaim(_:faults:)`` return it, so its
+/// coverage is what the planner says of the changed spec, not what the rule
+/// expects.
 public enum LeastMemory {
     /// The least memory for `spec`, or the diagnostics that no memory fixes
     /// (errors of the spec other than memory that is too small). `faults`
     /// are the kinds to cover (default: the spec's `policies.faults`).
     public static func fix(_ spec: Spec, faults: [FaultKind]? = nil) -> Result<Advice, DiagnosticsError> {
+        change(spec, faults: faults, reclaim: false)
+    }
+
+    /// The least layout of `spec`: every standby at its minimum and every
+    /// machine at its fluid total (raised where short, lowered where memory is
+    /// to spare), or the diagnostics that no memory fixes.
+    public static func reclaim(_ spec: Spec, faults: [FaultKind]? = nil) -> Result<Advice, DiagnosticsError> {
+        change(spec, faults: faults, reclaim: true)
+    }
+
+    /// The fix of a spec already planned as `figures` (`compiled` is the spec
+    /// the figures planned), read off those figures without simulating a case
+    /// again; `nil` when a size would pass 2^63−1 bytes.
+    public static func fix(_ figures: PlanFigures, compiled: CompiledSpec) -> Advice? {
+        guard case (let fixed, []) = raised(figures, compiled) else { return nil }
+        return Advice(original: compiled.spec, fixed: fixed, figures: figures)
+    }
+
+    private static func change(_ spec: Spec, faults: [FaultKind]?, reclaim: Bool) -> Result<Advice, DiagnosticsError> {
         var fixed = spec
         var overflow: [Int] = []
         for m in fixed.machines.indices {
@@ -48,60 +74,16 @@ public enum LeastMemory {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
         }
-        // What each machine's pool must hold after start-up, and what each
-        // standby misses, over every case: read machine by machine, so a
-        // fleet's cases are never held together.
-        var required = [String: Int]()
-        var missing = [String: [String: Int]]()
-        Planner.forEachMachine(Planner.figures(compiled, faults: faults)) { m in
-            for c in m.cases {
-                for s in c.shortages {
-                    if let pool = s.requiredPool { required[s.machine] = max(required[s.machine] ?? 0, pool) }
-                    for sb in s.standbys where sb.missing > 0 {
-                        missing[s.machine, default: [:]][sb.standby] = max(missing[s.machine]?[sb.standby] ?? 0, sb.missing)
-                    }
-                }
-            }
-        }
-        if spec.policies.pool {
-            for (m, cm) in compiled.machines.enumerated() {
-                guard let need = required[cm.name], need > cm.pool else { continue }
-                guard let raised = add(fixed.machines[m].memory, need - cm.pool, granule: cm.machine.granule) else {
-                    overflow.append(m)
-                    continue
-                }
-                fixed.machines[m].memory = raised
+        let figures = Planner.figures(compiled, faults: faults)
+        if reclaim {
+            for m in 0..<figures.machineCount {
+                guard let layout = LeastLayout.of(figures.machinePlan(m, cases: []), in: compiled, machine: m) else { continue }
+                fixed = layout.applied(to: fixed)
             }
         } else {
-            for (m, cm) in compiled.machines.enumerated() {
-                guard let lacks = missing[cm.name] else { continue }
-                let granule = cm.machine.granule
-                // What each OS took from the pool at start-up, in one pass over the steps.
-                var expanded = [Int](repeating: 0, count: cm.machine.oses.count)
-                for step in cm.steps { expanded[step.os] += step.expansion }
-                for (o, os) in cm.machine.oses.enumerated() {
-                    guard let lack = lacks[os.name] else { continue }
-                    // An allocation that grows first replaces what the standby
-                    // took from the pool at start-up, then adds free memory.
-                    guard let grown = add(os.memory, lack, granule: granule),
-                        let raised = add(grown, expanded[o], granule: granule)
-                    else {
-                        overflow.append(m)
-                        continue
-                    }
-                    fixed.machines[m].oses[o].memory = raised
-                }
-                // Start-up as in step 1, for the new allocations: what step 1
-                // added for the standbys' own expansions is no longer needed.
-                guard let needed = startUpMinimum(fixed.machines[m], policies: fixed.policies) else {
-                    overflow.append(m)
-                    continue
-                }
-                fixed.machines[m].memory = max(spec.machines[m].memory, needed)
-            }
+            (fixed, overflow) = raised(figures, compiled)
+            if !overflow.isEmpty { return .failure(DiagnosticsError(tooLarge(spec, overflow))) }
         }
-        if !overflow.isEmpty { return .failure(DiagnosticsError(tooLarge(spec, overflow))) }
-
         switch compile(fixed) {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
@@ -109,10 +91,63 @@ public enum LeastMemory {
         return .success(Advice(original: spec, fixed: fixed, compiled: compiled, faults: faults))
     }
 
-    /// The least memory `machine` needs for its OSes and for every job to start:
-    /// the monitor, the allocations and, when some job expands its OS, the
-    /// reserve plus every expansion; never less than the reserve itself. `nil`
-    /// past 2^63−1 bytes.
+    /// Steps 2 and 3 on the spec `figures` planned: its machines' memory (and
+    /// with `pool: false` its standbys' allocations) raised where a case is
+    /// short or the pool after start-up is below the reserve, and the machines
+    /// whose sizes would pass 2^63−1 bytes.
+    static func raised(_ figures: PlanFigures, _ compiled: CompiledSpec) -> (Spec, overflow: [Int]) {
+        var fixed = compiled.spec
+        var overflow: [Int] = []
+        let index = figures.index
+        for m in 0..<figures.machineCount {
+            let record = index.machines[m]
+            let machine = compiled.machines[m].machine
+            let granule = max(1, machine.granule)
+            // What the pool after start-up lacks: for failover and for the reserve.
+            var lacking: Int
+            if index.policies.pool {
+                guard let need = Quantity.roundUp(max(figures.required[m], machine.reserve), to: granule) else {
+                    overflow.append(m)
+                    continue
+                }
+                lacking = need - record.pool
+            } else {
+                // Each standby grows by what it misses, an allocation replacing
+                // any expansion first; the boot pool gives what it holds above the reserve.
+                var growth = 0
+                var fits = true
+                for o in Int(record.oses.lowerBound)..<Int(record.oses.upperBound) {
+                    let os = index.oses[o]
+                    let lack = figures.extra[o] - os.free
+                    guard os.role == .standby, lack > 0 else { continue }
+                    guard let allocation = add(os.footprint, lack, granule: granule),
+                        case (let sum, false) = growth.addingReportingOverflow(allocation - os.footprint)
+                    else {
+                        fits = false
+                        break
+                    }
+                    growth = sum
+                    fixed.machines[m].oses[Int(os.local)].memory = allocation
+                }
+                guard fits, case (let need, false) = growth.addingReportingOverflow(machine.reserve) else {
+                    overflow.append(m)
+                    continue
+                }
+                lacking = need - record.pool
+            }
+            guard lacking > 0 else { continue }
+            guard case (let memory, false) = machine.memory.addingReportingOverflow(lacking) else {
+                overflow.append(m)
+                continue
+            }
+            fixed.machines[m].memory = memory
+        }
+        return (fixed, overflow)
+    }
+
+    /// The least memory `machine` needs for its OSes and for every job to start
+    /// with the pool after start-up holding its reserve: the monitor, the
+    /// allocations, every expansion and the reserve. `nil` past 2^63−1 bytes.
     ///
     /// The expansions come from the compiler itself, run on the machine with
     /// room for any expansion (each is at most its job's memory plus its OS's
@@ -138,8 +173,6 @@ public enum LeastMemory {
         let spec = Spec(version: 1, policies: policies, machines: [ample])
         guard let compiled = Compiler.compile(spec).0?.machines.first else { return nil }
         let expansions = compiled.steps.reduce(0) { $0 + $1.expansion }
-        // A reserve is part of the machine's memory even when no job expands.
-        guard expansions > 0 else { return max(allocations, machine.reserve) }
         let (withReserve, o1) = allocations.addingReportingOverflow(machine.reserve)
         let (total, o2) = withReserve.addingReportingOverflow(expansions)
         return o1 || o2 ? nil : total

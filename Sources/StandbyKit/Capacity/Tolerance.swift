@@ -173,17 +173,9 @@ public enum Tolerance {
         let outcome = SetRules.outcome(of: faults, in: state)
         let required = Dictionary(uniqueKeysWithValues: SetRules.requiredPools(outcome, in: state).map { ($0.machine, $0.bytes) })
         let shortages = outcome.pools.filter { $0.shortfall > 0 }.map { pool in
-            Shortage(
-                machine: state.machines[pool.machine].name, held: pool.held, released: pool.released,
-                draw: pool.draw, shortfall: pool.shortfall,
-                requiredPool: state.policies.pool ? required[pool.machine] : nil,
-                standbys: outcome.receivers.filter { $0.standby.machine == pool.machine && $0.missing > 0 }.map { r in
-                    StandbyShortage(
-                        standby: state.os(r.standby).name, need: r.need, free: r.free, handed: r.handed,
-                        drawn: r.drawn, missing: r.missing,
-                        shortJobs: r.copies.filter { !r.started.contains($0) }.map { qualified($0, in: state) },
-                        coveringAllocation: state.os(r.standby).footprint + r.missing)
-                })
+            FigureRules.shortage(
+                pool, receivers: outcome.receivers, requiredPool: required[pool.machine] ?? 0, in: state
+            ) { $0.map { qualified($0, in: state) } }
         }
         let unrecoverable = outcome.unrecoverable.map { u in
             let reason: UnrecoverableJob.Reason

@@ -293,10 +293,19 @@ public struct Shortage: Sendable, Hashable {
     public var requiredPool: Int?
     /// The machine's standbys that needed memory from the pool, in document order.
     public var standbys: [StandbyShortage]
+    /// The least memory of the machine with which this case leaves nothing
+    /// short on it, the pool after start-up still holding the machine's
+    /// `reserve`: with `pool: true` the pool raised to ``requiredPool`` (in
+    /// whole granules); with `pool: false` the standbys raised to their
+    /// ``StandbyShortage/coveringAllocation``. Its memory as it is when that
+    /// much already fits.
+    public var coveringMemory: Int
+    /// The machine's memory as the spec has it (what ``coveringMemory`` raises).
+    public var memory: Int
 
     public init(
         machine: String, held: Int, released: Int, draw: Int, shortfall: Int, requiredPool: Int?,
-        standbys: [StandbyShortage]
+        standbys: [StandbyShortage], coveringMemory: Int, memory: Int
     ) {
         self.machine = machine
         self.held = held
@@ -305,6 +314,8 @@ public struct Shortage: Sendable, Hashable {
         self.shortfall = shortfall
         self.requiredPool = requiredPool
         self.standbys = standbys
+        self.coveringMemory = coveringMemory
+        self.memory = memory
     }
 }
 
@@ -325,7 +336,7 @@ public struct StandbyShortage: Sendable, Hashable {
     /// Copies that could not start (relative to the case's machine), in document order.
     public var shortJobs: [String]
     /// The allocation (`memory:`) at which it would need nothing from the pool in
-    /// this case: what it holds now plus ``missing``.
+    /// this case: what it holds now plus ``missing``, in whole granules.
     public var coveringAllocation: Int
 
     public init(

@@ -12,6 +12,14 @@ public enum Planner {
     /// Simulates every case of `faults` (the spec's `policies.faults` when `nil`)
     /// and computes each machine's figures.
     public static func plan(_ compiled: CompiledSpec, faults: [FaultKind]? = nil) -> Plan {
+        planWithFigures(compiled, faults: faults).plan
+    }
+
+    /// ``plan(_:faults:)`` with the figures its pass made (what
+    /// ``LeastMemory/fix(_:compiled:)`` reads), from the same one pass.
+    public static func planWithFigures(
+        _ compiled: CompiledSpec, faults: [FaultKind]? = nil
+    ) -> (figures: PlanFigures, plan: Plan) {
         let index = PlanIndex(compiled)
         let simulator = CaseSimulator(index)
         let namer = CaseNamer(index)
@@ -26,7 +34,7 @@ public enum Planner {
             machines.append(figures.machinePlan(m, cases: cases[m]))
             cases[m] = []
         }
-        return Plan(faults: figures.faults, machines: machines, totals: figures.totals)
+        return (figures, Plan(faults: figures.faults, machines: machines, totals: figures.totals))
     }
 
     /// The figures that need every case of every machine — the standby and

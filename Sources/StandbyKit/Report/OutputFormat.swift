@@ -14,4 +14,4 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// The version every JSON document carries as `format_version`. Field names
 /// never change without a new major number; fields may be added.
-public let jsonFormatVersion = "1.0"
+public let jsonFormatVersion = "1.1"

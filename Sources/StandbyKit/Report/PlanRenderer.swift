@@ -69,8 +69,10 @@ public enum PlanRenderer {
                 detail: detail, path: path ?? fix?.path, tolerance: tolerance, to: &out)
         case .json:
             renderJSON(summary, to: &out) { json, piece, flush in
-                for m in exported {
-                    writeMachineJSON(m, fix: fix?.edits(of: m.plan.name) ?? [], piece: piece, into: &json, flush: flush)
+                for (i, m) in exported.enumerated() {
+                    writeMachineJSON(
+                        m, fix: fix?.edits(of: m.plan.name) ?? [], layout: LeastLayout.of(m.plan, in: compiled, machine: i),
+                        piece: piece, into: &json, flush: flush)
                 }
             }
         case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
@@ -108,7 +110,7 @@ public enum PlanRenderer {
                 detail: detail, path: path ?? fix?.path, tolerance: tolerance, to: &out)
         case .json:
             renderJSON(summary, to: &out) { json, piece, flush in
-                writeMachinesJSONInParallel(figures, fix: fix, into: &json, piece: piece, flush: flush)
+                writeMachinesJSONInParallel(figures, compiled: compiled, fix: fix, into: &json, piece: piece, flush: flush)
             }
         case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
         case .html:

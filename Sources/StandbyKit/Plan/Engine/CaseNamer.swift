@@ -158,25 +158,36 @@ final class CaseNamer {
         var shortages: [Shortage] = []
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]
-            var standbys: [StandbyShortage] = []
+            let machine = index.machine(Int(pool.machine))
+            var short: [(receiver: Int, footprint: Int, missing: Int)] = []
             for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) where simulator.receivers[r].missing > 0 {
                 let receiver = simulator.receivers[r]
-                var short: [String] = []
-                simulator.forEachCopy(of: r) { copy in
-                    if !copy.started { short.append(index.name(job: Int(copy.job), from: m)) }
+                short.append((r, index.oses[Int(receiver.os)].footprint, receiver.missing))
+            }
+            let requiredPool = lacking(pool.missing, minus: pool.released)
+            let covering = CaseRules.covering(
+                memory: machine.machine.memory, pool: index.machines[Int(pool.machine)].pool,
+                reserve: machine.machine.reserve, granule: machine.machine.granule, poolPolicy: index.policies.pool,
+                requiredPool: requiredPool, standbys: short.map { ($0.footprint, $0.missing) })
+            var standbys: [StandbyShortage] = []
+            for (s, allocation) in zip(short, covering.allocations) {
+                let receiver = simulator.receivers[s.receiver]
+                var shortJobs: [String] = []
+                simulator.forEachCopy(of: s.receiver) { copy in
+                    if !copy.started { shortJobs.append(index.name(job: Int(copy.job), from: m)) }
                 }
                 standbys.append(
                     StandbyShortage(
                         standby: index.osName(Int(receiver.os)), need: receiver.need, free: receiver.free,
-                        handed: receiver.handed, drawn: receiver.drawn, missing: receiver.missing, shortJobs: short,
-                        coveringAllocation: index.oses[Int(receiver.os)].footprint + receiver.missing))
+                        handed: receiver.handed, drawn: receiver.drawn, missing: receiver.missing, shortJobs: shortJobs,
+                        coveringAllocation: allocation))
             }
             shortages.append(
                 Shortage(
-                    machine: index.machine(Int(pool.machine)).name, held: pool.held, released: pool.released,
+                    machine: machine.name, held: pool.held, released: pool.released,
                     draw: pool.draw, shortfall: pool.shortfall,
-                    requiredPool: index.policies.pool ? lacking(pool.missing, minus: pool.released) : nil,
-                    standbys: standbys))
+                    requiredPool: index.policies.pool ? requiredPool : nil,
+                    standbys: standbys, coveringMemory: covering.memory, memory: machine.machine.memory))
         }
         return shortages
     }

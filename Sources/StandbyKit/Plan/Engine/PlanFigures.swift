@@ -23,32 +23,40 @@ public struct PlanFigures: Sendable {
     public var covered: Bool { uncoveredCaseCount == 0 }
 
     let index: PlanIndex
-    /// Per OS: the most it must supply beyond what is handed to it in any
-    /// simulated `os` or `job` case (0 for an OS that receives no copy).
+    /// Per OS, with `pool: false`: the most it must supply beyond what is
+    /// handed to it in any simulated case (0 for an OS that receives no copy,
+    /// and for every OS with `pool: true`).
     let extra: [Int]
-    /// Per machine: its reserve minimum.
+    /// Per machine: its reserve minimum (a whole number of granules).
     let reserve: [Int]
+    /// Per machine, with `pool: true`: the most its pool must hold after
+    /// start-up, beyond what a fault releases there, for no copy on it to be
+    /// short with its standbys as the spec allocates them (what `fix` raises
+    /// the pool to); 0 with `pool: false`.
+    let required: [Int]
     /// Per machine: how many of its cases are not covered.
     let uncoveredByMachine: [Int]
+    /// Per machine: its cases, and those that lose a hot-standby job no memory
+    /// brings back (whatever memory there is, they stay uncovered).
+    let casesByMachine: [Int]
+    let beyondMemoryByMachine: [Int]
     /// Per job: whether some case loses it although it is hot-standby, with no
     /// memory that could bring it back.
     let unrecoverable: [Bool]
 
-    /// Simulates every case of `kinds` once, in two passes over the machines,
+    /// Simulates every case of `kinds` once, in one pass over the machines,
     /// and hands each to `observe` (with its machine) while the simulator holds
     /// it. Without `observe`, a `job` case whose job restarts in place is only
     /// counted: it moves nothing and is covered.
     ///
-    /// min(S) needs the largest demand of any `os` or `job` case, and the
-    /// reserve minimum counts every case against standbys at their minimum. So
-    /// the first pass runs the `os` and `job` cases of every machine and the
-    /// second the others. An `os` or `job` case needs no pool once every standby
-    /// is at its minimum (each standby's minimum covers what it lacks in that
-    /// very case), so only the second pass adds to the reserve minimum.
+    /// The least layout needs no second pass: with `pool: true` every standby
+    /// is at its floor whatever the cases, so each case's demand on each pool
+    /// is known as soon as the case is simulated; with `pool: false` each case
+    /// raises the demands of its receiving standbys and nothing is asked of a
+    /// pool. What the standbys as written would need (`fix`) comes from the
+    /// same simulation.
     init(_ index: PlanIndex, kinds: [FaultKind], simulator: CaseSimulator, observe: ((Int) -> Void)?) {
         let machineCount = index.machines.count
-        let handOver = kinds.filter { $0 == .os || $0 == .job }
-        let others = kinds.filter { $0 != .os && $0 != .job }
         var tally = Tally(index)
         let threads = observe == nil ? min(parallelThreads(), machineCount) : 1
         if threads > 1 {
@@ -59,41 +67,28 @@ public struct PlanFigures: Sendable {
             let simulators = (0..<threads).map { t in t == 0 ? simulator : CaseSimulator(index) }
             tally = Tally.combined(parallel(threads) { t in
                 var part = Tally(index)
-                for m in chunks[t] { part.handOver(m, kinds: handOver, index: index, simulator: simulators[t], observe: nil) }
+                for m in chunks[t] { part.cases(m, kinds: kinds, index: index, simulator: simulators[t], observe: nil) }
                 return part
             })
-            let extra = tally.extra
-            for part in parallel(threads, { t in
-                var part = Tally(index)
-                part.extra = extra
-                for m in chunks[t] { part.others(m, kinds: others, index: index, simulator: simulators[t], observe: nil) }
-                return part
-            }) {
-                tally.add(counts: part)
-                for pm in tally.reserve.indices { tally.reserve[pm] = max(tally.reserve[pm], part.reserve[pm]) }
-            }
         } else {
             for m in 0..<machineCount {
-                tally.handOver(m, kinds: handOver, index: index, simulator: simulator, observe: observe)
-            }
-            for m in 0..<machineCount {
-                tally.others(m, kinds: others, index: index, simulator: simulator, observe: observe)
+                tally.cases(m, kinds: kinds, index: index, simulator: simulator, observe: observe)
             }
         }
-        let caseCount = tally.caseCount
-        let extra = tally.extra
-        let reserve = tally.reserve
-        let uncovered = tally.uncovered
-        let unrecoverable = tally.unrecoverable
         self.faults = kinds
-        self.caseCount = caseCount
-        self.uncoveredCaseCount = uncovered.reduce(0, +)
+        self.caseCount = tally.caseCount
+        self.uncoveredCaseCount = tally.uncovered.reduce(0, +)
         self.machineCount = machineCount
         self.index = index
-        self.extra = extra
-        self.reserve = reserve
-        self.uncoveredByMachine = uncovered
-        self.unrecoverable = unrecoverable
+        self.extra = tally.extra
+        self.reserve = (0..<machineCount).map { m in
+            FigureRules.granuleCeiling(tally.reserve[m], granule: index.machines[m].granule)
+        }
+        self.required = tally.required
+        self.uncoveredByMachine = tally.uncovered
+        self.casesByMachine = tally.cases
+        self.beyondMemoryByMachine = tally.beyondMemory
+        self.unrecoverable = tally.unrecoverable
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
         for m in 0..<machineCount { figures.append(machinePlan(m, cases: [])) }
@@ -135,7 +130,7 @@ public struct PlanFigures: Sendable {
                         protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
             case .standby:
                 let base = os.kernel + os.resident
-                let minimum = base + extra[o]
+                let minimum = FigureRules.granuleCeiling(base + extra[o], granule: record.granule)
                 // The actives it protects, each with the Σ standby_memory it sends here;
                 // incoming jobs are in document order, so one active's jobs are adjacent.
                 var protected: [(os: Int, copies: Int)] = []
@@ -164,7 +159,9 @@ public struct PlanFigures: Sendable {
         }
         let machine = index.machine(m).machine
         let base = machine.monitor + footprint
-        let fluid = base + standbyMinimums + reserve[m]
+        // The least layout: the pool after start-up holds the reserve minimum
+        // and never less than the machine's own `reserve`.
+        let fluid = base + standbyMinimums + max(reserve[m], machine.reserve)
         let duplicate = base + duplicates
         let staticTotal = base + statics
         // Both totals are between 0 and Int.max, so the difference fits.
@@ -224,72 +221,72 @@ extension FleetTotals {
     }
 }
 
-/// What the figures' passes add up over a run of machines: per standby the
-/// most it must supply beyond what it is handed, per machine its reserve and
-/// uncovered cases, per job whether some case leaves it unrecoverable.
+/// What the figures' pass adds up over a run of machines: per standby the
+/// most it must supply beyond what it is handed (`pool: false`), per machine
+/// its reserve minimum and the pool its standbys as written need (`pool:
+/// true`) and its uncovered cases, per job whether some case leaves it
+/// unrecoverable.
 struct Tally {
     var extra: [Int]
     var reserve: [Int]
+    var required: [Int]
     var uncovered: [Int]
+    /// Per machine: its cases, and those that lose a hot-standby job no
+    /// memory brings back (the cases a fix leaves uncovered).
+    var cases: [Int]
+    var beyondMemory: [Int]
     var unrecoverable: [Bool]
     var caseCount = 0
 
     init(_ index: PlanIndex) {
         extra = Array(repeating: 0, count: index.oses.count)
         reserve = Array(repeating: 0, count: index.machines.count)
+        required = Array(repeating: 0, count: index.machines.count)
         uncovered = Array(repeating: 0, count: index.machines.count)
+        cases = Array(repeating: 0, count: index.machines.count)
+        beyondMemory = Array(repeating: 0, count: index.machines.count)
         unrecoverable = Array(repeating: false, count: index.jobs.count)
     }
 
-    /// The `os` and `job` cases of machine `m`: the standbys' demands.
-    mutating func handOver(
+    /// Every case of `kinds` on machine `m`.
+    mutating func cases(
         _ m: Int, kinds: [FaultKind], index: PlanIndex, simulator: CaseSimulator, observe: ((Int) -> Void)?
     ) {
+        let pool = index.policies.pool
         index.forEachCase(of: kinds, machine: m) { spec in
-            guard observe != nil || !index.restartsInPlace(spec) else {
-                caseCount += 1
-                return
+            caseCount += 1
+            cases[m] += 1
+            guard observe != nil || !index.restartsInPlace(spec) else { return }
+            simulator.run(spec)
+            if !simulator.covered { uncovered[m] += 1 }
+            if !simulator.alwaysCovered && !simulator.unrecoverable.isEmpty { beyondMemory[m] += 1 }
+            for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
+            if pool {
+                simulator.forEachRequiredPool { pm, atFloor, asWritten in
+                    reserve[pm] = max(reserve[pm], atFloor)
+                    required[pm] = max(required[pm], asWritten)
+                }
+            } else {
+                simulator.raiseDemands(&extra)
             }
-            simulator.run(spec)
-            count(m, simulator)
-            simulator.raiseDemands(&extra)
             observe?(m)
         }
     }
 
-    /// The other cases of machine `m`, against standbys at their minimum
-    /// (`extra` complete): the pools they need.
-    mutating func others(
-        _ m: Int, kinds: [FaultKind], index: PlanIndex, simulator: CaseSimulator, observe: ((Int) -> Void)?
-    ) {
-        index.forEachCase(of: kinds, machine: m) { spec in
-            simulator.run(spec)
-            count(m, simulator)
-            simulator.forEachRequiredPool(extra: extra) { pm, bytes in reserve[pm] = max(reserve[pm], bytes) }
-            observe?(m)
-        }
-    }
-
-    private mutating func count(_ m: Int, _ simulator: CaseSimulator) {
-        caseCount += 1
-        if !simulator.covered { uncovered[m] += 1 }
-        for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
-    }
-
-    /// Adds `other`'s case counts and unrecoverable jobs.
-    mutating func add(counts other: Tally) {
-        caseCount += other.caseCount
-        for m in uncovered.indices { uncovered[m] += other.uncovered[m] }
-        for j in unrecoverable.indices where other.unrecoverable[j] { unrecoverable[j] = true }
-    }
-
-    /// The tallies of runs of machines, together.
+    /// The tallies of runs of machines, together: sums and maxima.
     static func combined(_ parts: [Tally]) -> Tally {
         var total = parts[0]
         for part in parts.dropFirst() {
-            total.add(counts: part)
+            total.caseCount += part.caseCount
+            for m in total.uncovered.indices {
+                total.uncovered[m] += part.uncovered[m]
+                total.cases[m] += part.cases[m]
+                total.beyondMemory[m] += part.beyondMemory[m]
+                total.reserve[m] = max(total.reserve[m], part.reserve[m])
+                total.required[m] = max(total.required[m], part.required[m])
+            }
+            for j in total.unrecoverable.indices where part.unrecoverable[j] { total.unrecoverable[j] = true }
             for o in total.extra.indices { total.extra[o] = max(total.extra[o], part.extra[o]) }
-            for pm in total.reserve.indices { total.reserve[pm] = max(total.reserve[pm], part.reserve[pm]) }
         }
         return total
     }

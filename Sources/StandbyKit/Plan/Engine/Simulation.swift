@@ -403,18 +403,20 @@ final class CaseSimulator {
     }
 
     /// Per machine whose standbys start copies: what its pool must hold after
-    /// start-up, beyond what the fault releases, for every copy to start when
-    /// each receiving standby has `extra[standby]` free memory.
-    func forEachRequiredPool(extra: [Int], _ body: (_ machine: Int, _ bytes: Int) -> Void) {
-        guard index.policies.pool else { return }
+    /// start-up, beyond what the fault releases, for every copy to start —
+    /// `atFloor` with each receiving standby at its floor (no free memory),
+    /// `asWritten` with the free memory the standbys have.
+    func forEachRequiredPool(_ body: (_ machine: Int, _ atFloor: Int, _ asWritten: Int) -> Void) {
         for p in 0..<pools.count {
             let pool = pools[p]
-            var missing = 0
+            var atFloor = 0
+            var asWritten = 0
             for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) {
                 let receiver = receivers[r]
-                missing += lacking(receiver.need, minus: extra[Int(receiver.os)], receiver.handed)
+                atFloor += lacking(receiver.need, minus: receiver.handed)
+                asWritten += receiver.missing
             }
-            body(Int(pool.machine), lacking(missing, minus: pool.released))
+            body(Int(pool.machine), lacking(atFloor, minus: pool.released), lacking(asWritten, minus: pool.released))
         }
     }
 }

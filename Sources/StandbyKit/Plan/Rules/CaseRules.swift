@@ -438,4 +438,35 @@ enum CaseRules {
             return (pool.machine, max(0, missing - pool.released))
         }
     }
+
+    /// What covers a shortage on one machine, stated once for a case and for a
+    /// set of faults: each short standby's covering allocation (what it holds
+    /// plus what it missed, in whole granules) and the least memory of the
+    /// machine with which nothing is short on it and the pool after start-up
+    /// still holds `reserve`. With `pool: true` the pool grows to the case's
+    /// required pool (in whole granules: a pool is one); with `pool: false` the
+    /// standbys grow to their covering allocations, and the machine only by
+    /// what its pool after start-up cannot give above the reserve. Sums
+    /// saturate: the bounds checked at compile time keep them below 2^63−1.
+    static func covering(
+        memory: Int, pool: Int, reserve: Int, granule: Int, poolPolicy: Bool, requiredPool: Int,
+        standbys: [(footprint: Int, missing: Int)]
+    ) -> (memory: Int, allocations: [Int]) {
+        let g = max(1, granule)
+        var allocations: [Int] = []
+        var growth = 0
+        for s in standbys {
+            let allocation: Int = Quantity.roundUp(satAdd(s.footprint, s.missing), to: g) ?? Int.max
+            allocations.append(allocation)
+            growth = satAdd(growth, allocation - s.footprint)
+        }
+        let lacking: Int
+        if poolPolicy {
+            let need: Int = Quantity.roundUp(max(requiredPool, reserve), to: g) ?? Int.max
+            lacking = need - pool
+        } else {
+            lacking = satAdd(growth, reserve) - pool
+        }
+        return (lacking > 0 ? satAdd(memory, lacking) : memory, allocations)
+    }
 }

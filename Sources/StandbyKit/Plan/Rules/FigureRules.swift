@@ -19,9 +19,10 @@ enum FigureRules {
         let outcomes = state.machines.indices.map { m in
             state.faults(kinds, machine: m).map { CaseRules.outcome(of: $0, in: state) }
         }
-        let extra = standbyExtra(outcomes.flatMap { $0 })
-        let reserve = reserveMinimums(outcomes.flatMap { $0 }, extra: extra, in: state)
-        let unrecoverable = Set(outcomes.flatMap { $0.flatMap { $0.unrecoverable.map(\.job) } })
+        let all = outcomes.flatMap { $0 }
+        let extra = standbyExtra(all, in: state)
+        let reserve = reserveMinimums(all, in: state)
+        let unrecoverable = Set(all.flatMap { $0.unrecoverable.map(\.job) })
         let machines = state.machines.indices.map { m in
             machinePlan(
                 m, in: state, extra: extra, reserve: reserve[m],
@@ -31,12 +32,17 @@ enum FigureRules {
         return Plan(faults: kinds, machines: machines, totals: totals(machines))
     }
 
-    /// Per standby: the most it must supply beyond what is handed to it in
-    /// any `os` or `job` case: max(0, need − handed). min(S) is kernel +
-    /// resident + this.
-    static func standbyExtra(_ outcomes: [CaseRules.Outcome]) -> [OSAddress: Int] {
+    /// Per standby: what it must hold beyond its floor (kernel + resident)
+    /// in the least layout. With `pool: true`, nothing: whatever a standby's
+    /// copies need beyond what is handed to them is drawn from the pool, which
+    /// serves every case, and no two cases happen together, so memory kept in
+    /// one standby's allocation is never better than the same memory in the
+    /// pool. With `pool: false`, the most it must supply beyond what is handed
+    /// to it in any simulated case of any kind: max(0, need − handed).
+    static func standbyExtra(_ outcomes: [CaseRules.Outcome], in state: FinalState) -> [OSAddress: Int] {
         var extra: [OSAddress: Int] = [:]
-        for outcome in outcomes where outcome.fault.kind == .os || outcome.fault.kind == .job {
+        guard !state.policies.pool else { return extra }
+        for outcome in outcomes {
             for r in outcome.receivers {
                 extra[r.standby] = max(extra[r.standby] ?? 0, max(0, r.need - r.handed))
             }
@@ -46,19 +52,24 @@ enum FigureRules {
 
     /// Per machine: the largest, over every case, of what its pool must hold
     /// after start-up beyond what the fault releases there, with every
-    /// receiving standby's free memory at min(S) − kernel − resident (that is,
-    /// its extra). 0 with `pool: false`.
-    static func reserveMinimums(
-        _ outcomes: [CaseRules.Outcome], extra: [OSAddress: Int], in state: FinalState
-    ) -> [Int] {
+    /// standby at its floor (no free memory), rounded up to the machine's
+    /// granule (a pool is a whole number of granules). 0 with `pool: false`.
+    static func reserveMinimums(_ outcomes: [CaseRules.Outcome], in state: FinalState) -> [Int] {
         var reserve = Array(repeating: 0, count: state.machines.count)
         guard state.policies.pool else { return reserve }
         for outcome in outcomes {
-            for (machine, bytes) in CaseRules.requiredPools(outcome, free: extra) {
+            for (machine, bytes) in CaseRules.requiredPools(outcome, free: [:]) {
                 reserve[machine] = max(reserve[machine], bytes)
             }
         }
-        return reserve
+        return reserve.indices.map { granuleCeiling(reserve[$0], granule: state.machines[$0].granule) }
+    }
+
+    /// `bytes` rounded up to a whole number of granules. The figures'
+    /// bounds (`FigureBounds`) leave room for a granule per standby and
+    /// one for the pool, so this never passes 2^63−1.
+    static func granuleCeiling(_ bytes: Int, granule: Int) -> Int {
+        Quantity.roundUp(bytes, to: max(1, granule)) ?? Int.max
     }
 
     /// The figures of machine `m`.
@@ -90,7 +101,7 @@ enum FigureRules {
         for s in standbys {
             let os = state.os(s)
             let base = os.kernel + os.resident
-            let minimum = base + (extra[s] ?? 0)
+            let minimum = granuleCeiling(base + (extra[s] ?? 0), granule: machine.granule)
             // The actives it protects, in document order, each with the copies it sends here.
             var protects: [OSAddress] = []
             for j in state.incoming(s) where state.os(j.osAddress).role == .active {
@@ -109,7 +120,9 @@ enum FigureRules {
                     name: os.name, kernel: os.kernel, resident: os.resident, allocated: os.footprint,
                     minimum: minimum, protects: protects.map { state.name($0, from: m) }))
         }
-        let fluid = machine.monitor + footprint + minimums + reserve
+        // The least layout: the pool after start-up holds the reserve minimum
+        // and never less than the machine's own `reserve`.
+        let fluid = machine.monitor + footprint + minimums + max(reserve, machine.reserve)
         let duplicate = machine.monitor + footprint + duplicates
         let staticTotal = machine.monitor + footprint + statics
         let savings = duplicate - fluid
@@ -137,16 +150,9 @@ enum FigureRules {
         let (target, severity) = state.target(of: outcome.fault)
         let names = { (jobs: [JobAddress]) in jobs.map { state.name($0, from: m) } }
         let shortages = outcome.pools.filter { $0.shortfall > 0 }.map { pool in
-            Shortage(
-                machine: state.machines[pool.machine].name, held: pool.held, released: pool.released,
-                draw: pool.draw, shortfall: pool.shortfall,
-                requiredPool: state.policies.pool ? max(0, pool.missing - pool.released) : nil,
-                standbys: outcome.receivers.filter { $0.standby.machine == pool.machine && $0.missing > 0 }.map { r in
-                    StandbyShortage(
-                        standby: state.os(r.standby).name, need: r.need, free: r.free, handed: r.handed,
-                        drawn: r.drawn, missing: r.missing, shortJobs: names(r.copies.filter { !r.started.contains($0) }),
-                        coveringAllocation: state.os(r.standby).footprint + r.missing)
-                })
+            shortage(pool, receivers: outcome.receivers, requiredPool: max(0, pool.missing - pool.released), in: state) {
+                names($0)
+            }
         }
         let unrecoverable = outcome.unrecoverable.map { u in
             let reason: UnrecoverableJob.Reason
@@ -165,5 +171,28 @@ enum FigureRules {
             unprotectedJobs: names(outcome.unprotected),
             unprotectedMemory: outcome.unprotectedMemory,
             shortages: shortages, unrecoverable: unrecoverable)
+    }
+
+    /// The public record of a pool that could not make up what its standbys
+    /// lacked (of a case, or of a set of faults), with what would cover it.
+    static func shortage(
+        _ pool: CaseRules.Pool, receivers: [CaseRules.Receiver], requiredPool: Int, in state: FinalState,
+        names: ([JobAddress]) -> [String]
+    ) -> Shortage {
+        let machine = state.machines[pool.machine]
+        let short = receivers.filter { $0.standby.machine == pool.machine && $0.missing > 0 }
+        let covering = CaseRules.covering(
+            memory: machine.memory, pool: pool.held - pool.released, reserve: machine.reserve, granule: machine.granule,
+            poolPolicy: state.policies.pool, requiredPool: requiredPool,
+            standbys: short.map { (state.os($0.standby).footprint, $0.missing) })
+        return Shortage(
+            machine: machine.name, held: pool.held, released: pool.released, draw: pool.draw,
+            shortfall: pool.shortfall, requiredPool: state.policies.pool ? requiredPool : nil,
+            standbys: zip(short, covering.allocations).map { r, allocation in
+                StandbyShortage(
+                    standby: state.os(r.standby).name, need: r.need, free: r.free, handed: r.handed,
+                    drawn: r.drawn, missing: r.missing, shortJobs: names(r.copies.filter { !r.started.contains($0) }),
+                    coveringAllocation: allocation)
+            }, coveringMemory: covering.memory, memory: machine.memory)
     }
 }

@@ -36,6 +36,8 @@ struct FinalState: Sendable {
         var memory: Int
         var monitor: Int
         var granule: Int
+        /// The part of the pool start-up expansions may not use.
+        var reserve: Int
         /// The pool after start-up (the `unallocated` region of the final table).
         var pool: Int
         var oses: [OS]
@@ -154,7 +156,8 @@ extension FinalState {
             let pool = final.last { $0.kind == .unallocated }?.size ?? 0
             machines.append(
                 Machine(
-                    name: spec.name, memory: spec.memory, monitor: spec.monitor, granule: spec.granule, pool: pool,
+                    name: spec.name, memory: spec.memory, monitor: spec.monitor, granule: spec.granule, reserve: spec.reserve,
+                    pool: pool,
                     oses: oses))
         }
         self.init(policies: compiled.spec.policies, machines: machines)

@@ -100,19 +100,9 @@ public enum ToleranceRenderer {
         let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
         var lines: [Words] = []
         for s in c.shortages {
-            var fixes: [Words] = []
-            if let required = s.requiredPool {
-                fixes.append(
-                    "a pool of \(size(required)) on \(name: s.machine) after start-up "
-                        + "(reserve: \(size(required)), machine memory +\(size(s.shortfall)))")
+            if let cover = Sentences.cover(s, pool: s.requiredPool != nil, size: size, standby: { "\(s.machine)/\($0)" }) {
+                lines.append(cover)
             }
-            if !s.standbys.isEmpty {
-                let raised = s.standbys.map { "\(name: "\(s.machine)/\($0.standby)") at \(size($0.coveringAllocation))" as Words }
-                // Each standby's missing memory is within its machine's bound (Compile/FigureBounds.swift).
-                let growth = s.standbys.reduce(0) { $0 + $1.missing }
-                fixes.append(raised.joined(separator: " and ") + " (machine memory +\(size(growth)))")
-            }
-            if !fixes.isEmpty { lines.append("would be covered by " + fixes.joined(separator: ", or ")) }
         }
         for group in lostGroups(c) {
             let copies = group.jobs.count == 1 ? "its copy" : "their copies"
@@ -224,6 +214,7 @@ public enum ToleranceRenderer {
         json.beginArray()
         for s in c.shortages {
             json.beginObject()
+            json.field("covering_memory_bytes", s.coveringMemory)
             json.field("draw_bytes", s.draw)
             json.field("held_bytes", s.held)
             json.field("machine", s.machine)

@@ -138,7 +138,7 @@ enum Sentences {
         }
         let base = "monitor + footprint + "
         rows += [
-            Figure("fluid total", scale.format(fluid), base + "standby minimums + reserve minimum"),
+            Figure("fluid total", scale.format(fluid), base + "standby minimums + max(reserve minimum, reserve)"),
             Figure("duplicate total", scale.format(duplicate), base + "standbys mirroring their actives"),
             Figure("static total", scale.format(staticTotal), base + "standbys sized for their copies"),
             Figure("savings", scale.format(savings), "\(percent) % of the duplicate total"),
@@ -205,11 +205,11 @@ enum Sentences {
         for shortage in c.shortages {
             // Standbys are named on the shortage's machine; show them as the case's
             // own names are shown: plain on the case's machine, qualified elsewhere.
-            func qualify(_ standby: String) -> Words {
-                .quoted(shortage.machine == c.machine ? standby : "\(shortage.machine)/\(standby)")
+            func qualify(_ standby: String) -> String {
+                shortage.machine == c.machine ? standby : "\(shortage.machine)/\(standby)"
             }
             for s in shortage.standbys {
-                var line: Words = "\(qualify(s.standby)): its copies need \(size(s.need)); it had \(size(s.free)) free"
+                var line: Words = "\(name: qualify(s.standby)): its copies need \(size(s.need)); it had \(size(s.free)) free"
                 line += " and was handed \(size(s.handed)); "
                 line += poolPolicy
                     ? "the pool gave it \(size(s.drawn)) of the \(size(s.missing)) it lacked"
@@ -222,19 +222,7 @@ enum Sentences {
             details.append(
                 "pool of \(name: shortage.machine): held \(size(shortage.held)) (\(size(shortage.released)) of it "
                     + "released by the fault), gave \(size(shortage.draw)); \(size(shortage.shortfall)) short")
-            var fixes: [Words] = []
-            if let required = shortage.requiredPool {
-                fixes.append(
-                    "a pool of \(size(required)) on \(name: shortage.machine) after start-up "
-                        + "(reserve: \(size(required)), machine memory +\(size(shortage.shortfall)))")
-            }
-            if !shortage.standbys.isEmpty {
-                let raised = shortage.standbys.map { "\(qualify($0.standby)) at \(size($0.coveringAllocation))" as Words }
-                let growth = shortage.standbys.reduce(0) { satAdd($0, $1.missing) }
-                fixes.append(raised.joined(separator: " and ") + " (machine memory +\(size(growth)))")
-            }
-            if !fixes.isEmpty {
-                let cover = "would be covered by " + fixes.joined(separator: ", or ")
+            if let cover = cover(shortage, pool: poolPolicy, size: size, standby: { qualify($0) }) {
                 details.append(cover)
                 covers.append(cover)
             }
@@ -251,6 +239,32 @@ enum Sentences {
         }
         let headline: Words = parts.isEmpty ? .quoted(c.id) : "\(name: c.id): \(parts.joined(separator: "; "))"
         return Explanation(headline: headline, details: details, covers: covers)
+    }
+
+    /// What covers a shortage, exactly: with `pool: true` the pool it needs
+    /// after start-up and the machine memory that gives it; with `pool: false`
+    /// the standbys at their covering allocations and the machine memory that
+    /// still starts every job with them (`+0` is said as "within its memory").
+    /// A standby raise is not offered with `pool: true`: the same memory in
+    /// the pool covers the case as well and serves every other case too.
+    /// `standby` names a standby of the shortage's machine as the report does.
+    static func cover(
+        _ shortage: Shortage, pool: Bool, size: (Int) -> String, standby: (String) -> String
+    ) -> Words? {
+        let raise: Int = shortage.coveringMemory - shortage.memory
+        let memory: String = raise > 0 ? "machine memory +" + size(raise) : "within the machine's memory"
+        if pool, shortage.requiredPool != nil {
+            // The pool after start-up grows by what the machine's memory grows.
+            let covering: Int = shortage.held - shortage.released + raise
+            let words: Words = "would be covered by a pool of \(size(covering)) on \(name: shortage.machine) after start-up"
+            return words + Words(stringLiteral: " (" + memory + ")")
+        }
+        guard !pool, !shortage.standbys.isEmpty else { return nil }
+        let raised: [Words] = shortage.standbys.map { (s: StandbyShortage) -> Words in
+            "\(name: standby(s.standby)) at \(size(s.coveringAllocation))"
+        }
+        let words: Words = "would be covered by " + raised.joined(separator: " and ")
+        return words + Words(stringLiteral: " (" + memory + ")")
     }
 
     /// `A runs unprotected (128 MiB)`.

@@ -10,7 +10,7 @@ extension PlanRenderer {
     /// ``JSONWriter/writeElementsInParallel(_:threads:flush:write:)`` keeps the
     /// output the same, byte for byte, on any number of cores.
     static func writeMachinesJSONInParallel(
-        _ figures: PlanFigures, fix: PlanFix?, into json: inout JSONWriter, piece: Int, flush: (inout JSONWriter) -> Void
+        _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix?, into json: inout JSONWriter, piece: Int, flush: (inout JSONWriter) -> Void
     ) {
         let threads = parallelThreads()
         nonisolated(unsafe) let simulators = figures.exporters(threads)
@@ -18,7 +18,8 @@ extension PlanRenderer {
             let (simulator, namer) = simulators[thread]
             let machine = figures.exportMachine(m, simulator: simulator, namer: namer)
             writeMachineJSON(
-                machine, fix: fix?.edits(of: machine.plan.name) ?? [], piece: piece, into: &writer, flush: flush)
+                machine, fix: fix?.edits(of: machine.plan.name) ?? [],
+                layout: LeastLayout.of(machine.plan, in: compiled, machine: m), piece: piece, into: &writer, flush: flush)
         }
     }
 }

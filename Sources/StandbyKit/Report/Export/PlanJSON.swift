@@ -30,11 +30,12 @@ extension PlanRenderer {
     }
 
     /// Writes one machine with the edits its least-memory fix makes (none
-    /// when it needs no change); the cases are flushed once `piece` bytes or
+    /// when it needs no change) and those that write its least layout (`layout`,
+    /// from the same figures); the cases are flushed once `piece` bytes or
     /// more are buffered (0: one case at a time).
     static func writeMachineJSON<Text, Texts>(
-        _ machine: ExportMachine<Text, Texts>, fix: [Advice.Edit], piece: Int, into json: inout JSONWriter,
-        flush: (inout JSONWriter) -> Void
+        _ machine: ExportMachine<Text, Texts>, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
+        into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
         // The figures and the machine's own scalars fall among its arrays in key order.
@@ -42,6 +43,7 @@ extension PlanRenderer {
             m.jsonMembers + [
                 ("covered", .bool(machine.covered)), ("memory_bytes", .int(m.memory)),
                 ("monitor_bytes", .int(m.monitor)), ("name", .string(m.name)), ("pool_bytes", .int(m.pool)),
+                ("spare_bytes", .int(layout?.spare ?? 0)),
             ])
         json.beginObject()
         scalars.write(upTo: "actives", into: &json)
@@ -60,15 +62,9 @@ extension PlanRenderer {
         }
         json.endArray()
         scalars.write(upTo: "fix", into: &json)
-        writeObjects(fix, into: &json) { json, edit in
-            json.key("column")
-            if let at = edit.location { json.int(at.column) } else { json.null() }
-            json.field("from_bytes", edit.from)
-            json.key("line")
-            if let at = edit.location { json.int(at.line) } else { json.null() }
-            json.field("target", edit.target)
-            json.field("to_bytes", edit.to)
-        }
+        writeEdits(fix, into: &json)
+        scalars.write(upTo: "reclaim", into: &json)
+        writeEdits(layout?.edits ?? [], into: &json)
         scalars.write(upTo: "standbys", into: &json)
         writeObjects(m.standbys, into: &json) { json, s in
             json.field("allocated_bytes", s.allocated)
@@ -82,6 +78,19 @@ extension PlanRenderer {
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
         json.endObject()
         flush(&json)
+    }
+
+    /// Edits of the spec (a fix's, a least layout's), one object each.
+    static func writeEdits(_ edits: [Advice.Edit], into json: inout JSONWriter) {
+        writeObjects(edits, into: &json) { json, edit in
+            json.key("column")
+            if let at = edit.location { json.int(at.column) } else { json.null() }
+            json.field("from_bytes", edit.from)
+            json.key("line")
+            if let at = edit.location { json.int(at.line) } else { json.null() }
+            json.field("target", edit.target)
+            json.field("to_bytes", edit.to)
+        }
     }
 
     /// An array of one object per item, whose members `body` writes.
@@ -124,6 +133,7 @@ extension PlanRenderer {
 
     private static func writeShortages(_ shortages: [Shortage], keys k: CaseKeys, into o: inout JSONWriter.Members) {
         o.objects(k[.shortages], shortages) { o, s in
+            o.field(k[.coveringMemoryBytes], s.coveringMemory)
             o.field(k[.drawBytes], s.draw)
             o.field(k[.heldBytes], s.held)
             o.field(k[.machine], s.machine)
@@ -185,7 +195,7 @@ extension PlanRenderer {
 
         /// The members of a case's shortages and unrecoverable jobs, spelled alike.
         enum NestedMember: Int, CaseIterable {
-            case coveringAllocationBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
+            case coveringAllocationBytes, coveringMemoryBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
             case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
         }
 
