@@ -264,3 +264,41 @@ private func example(_ name: String) throws -> Spec {
     #expect(!diagnostics.hasErrors)
     return try #require(spec)
 }
+
+/// A value two machines read through one anchor is not offered as a place to
+/// edit: the report says to set it on the machine alone.
+@Suite struct SharedAnchorSpareTests {
+    static let text = """
+        version: 1
+        machines:
+          - &base
+            name: a
+            memory: 8Gi
+            monitor: 1Gi
+            oses:
+              - {name: x, role: active, memory: 2Gi, kernel: 1Gi, standby: s, jobs: [{name: j, memory: 1Gi, hot_standby: true}]}
+              - {name: s, role: standby, memory: 1Gi, kernel: 1Gi}
+          - <<: *base
+            name: b
+
+        """
+
+    @Test func theSpareListSaysTheValueIsShared() throws {
+        let (spec, diagnostics) = SpecLoader.load(Array(Self.text.utf8))
+        #expect(!diagnostics.hasErrors)
+        let loaded = try #require(spec)
+        let compiled = try #require(Compiler.compile(loaded).0)
+        let shared = compiled.spec.sharedSizeLocations()
+        let location = try #require(compiled.spec.machines[0].memoryLocation)
+        #expect(shared.contains(location))
+        var text = ""
+        PlanRenderer.render(
+            Planner.plan(compiled), compiled: compiled, format: .text, unit: .auto, path: "spec.yaml", to: &text)
+        #expect(text.contains("memory to spare"))
+        #expect(text.contains("memory 8 GiB → 5 GiB (spec.yaml:5:13, an anchor other entries read: set it on this machine alone, as `standby fix` does)"), "\(text)")
+        // A value no other entry reads is located plainly.
+        let single = Self.text.replacingOccurrences(of: "  - <<: *base\n    name: b\n", with: "")
+        let alone = try #require(SpecLoader.load(Array(single.utf8)).0)
+        #expect(alone.sharedSizeLocations().isEmpty)
+    }
+}

@@ -95,3 +95,28 @@ extension Advice.Edit {
         return spec
     }
 }
+
+extension Spec {
+    /// The places where a machine's or an OS's size is written that another
+    /// size of the spec reads too (an anchor and its aliases): editing the
+    /// value there would change every entry that reads it. One pass over the
+    /// machines and OSes (jobs' sizes are not edited, and not looked at).
+    func sharedSizeLocations() -> Set<SourceLocation> {
+        var seen: Set<SourceLocation> = []
+        var shared: Set<SourceLocation> = []
+        func note(_ at: SourceLocation?) {
+            guard let at else { return }
+            if !seen.insert(at).inserted { shared.insert(at) }
+        }
+        for machine in machines {
+            note(machine.memoryLocation)
+            note(machine.monitorLocation)
+            note(machine.reserveLocation)
+            for os in machine.oses {
+                note(os.memoryLocation)
+                note(os.kernelLocation)
+            }
+        }
+        return shared
+    }
+}

@@ -199,7 +199,7 @@ struct HTMLPage {
         h += "Covered: \(Sentences.coverage(total: cases, uncovered: uncovered))"
         if uncovered > 0 && count > 1 { h += ", on \(short) of \(count) machines" }
         h += ".</p>\n<p>\(Sentences.savings(t, unit: .auto).capitalizedFirst)."
-        h += " The fluid total includes a reserve minimum of \(Size.describe(t.reserveMinimum)) in the pools.</p>\n"
+        h += " The fluid total keeps at least the reserve minimum, \(Size.describe(t.reserveMinimum)), in the pools.</p>\n"
         if let summary {
             for list in summary {
                 h += "<h2>\(esc(list.title.capitalizedFirst))</h2>\n"

@@ -6,6 +6,8 @@ public struct PlanFix: Sendable {
     public var path: String
     /// Per machine name, its change.
     let changes: [String: Advice.MachineChange]
+    /// Where a value edited here is an anchor other entries read too.
+    let shared: Set<SourceLocation>
 
     public init(advice: Advice, path: String) {
         self.advice = advice
@@ -13,6 +15,7 @@ public struct PlanFix: Sendable {
         var changes: [String: Advice.MachineChange] = [:]
         for change in advice.machines { changes[change.machine] = change }
         self.changes = changes
+        self.shared = advice.original.sharedSizeLocations()
     }
 
     /// The edits of machine `name`, none when it needs no change.
@@ -22,8 +25,8 @@ public struct PlanFix: Sendable {
     func change(of name: String) -> Advice.MachineChange? { changes[name] }
 
     /// The sentence of machine `name`'s change, if it has one.
-    func sentence(of name: String) -> Words? { changes[name].map { Sentences.fix($0, path: path) } }
+    func sentence(of name: String) -> Words? { changes[name].map { Sentences.fix($0, path: path, shared: shared) } }
 
     /// Every machine's change, in document order.
-    var sentences: [Words] { advice.machines.map { Sentences.fix($0, path: path) } }
+    var sentences: [Words] { advice.machines.map { Sentences.fix($0, path: path, shared: shared) } }
 }

@@ -93,6 +93,9 @@ struct PlanDigest {
     var tally = PlanTally()
     private let indices: [String: Int]
 
+    /// Where a value an edit names is an anchor other entries read too.
+    let shared: Set<SourceLocation>
+
     init(compiled: CompiledSpec, fix: PlanFix?, unit: Size.Unit, path: String?, tally: PlanTally = PlanTally()) {
         self.compiled = compiled
         self.path = path
@@ -102,6 +105,7 @@ struct PlanDigest {
         var indices: [String: Int] = [:]
         for (i, m) in compiled.machines.enumerated() where indices[m.name] == nil { indices[m.name] = i }
         self.indices = indices
+        self.shared = compiled.spec.sharedSizeLocations()
     }
 
     func isShort(_ machine: String) -> Bool { tally.short[machine] != nil }
@@ -171,7 +175,9 @@ struct PlanDigest {
                     note: "\(totalScale.format(total)) on \(count) \(count == 1 ? "machine" : "machines")"
                         + (count == 1 ? "" : ", largest first")
                         + "; standbys at their minimum, every covered case stays covered",
-                    spare.map { "\(name: $0.machine): \(scale.format($0.bytes)) — " + Sentences.edits($0.edits, path: path) },
+                    spare.map {
+                        "\(name: $0.machine): \(scale.format($0.bytes)) — " + Sentences.edits($0.edits, path: path, shared: shared)
+                    },
                     leftOut: "`--detail machines` shows each machine's spare memory", budget: &left))
         }
         return lists
@@ -189,7 +195,7 @@ struct PlanDigest {
         return rows.map { row in
             var words: Words = "\(name: row.name): "
             if let change = row.change {
-                words += Sentences.edits(change.edits, path: path) + "; "
+                words += Sentences.edits(change.edits, path: path, shared: shared) + "; "
             }
             let n = row.entry.cases
             let example = row.entry.example.map { Sentences.shortOn($0.faultCase, $0.shortage, unit: unit) } ?? ""

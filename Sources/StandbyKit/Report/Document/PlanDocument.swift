@@ -130,15 +130,15 @@ extension PlanRenderer {
                 let spare =
                     plan.machineCount > 1 && !digest.isShort(m.name) ? SpareMemory.of(m, in: compiled, machine: index) : nil
                 walkMachine(m, pool: pool, unit: unit, fix: own, spare: spare, path: digest.path,
-                            cases: detail == .cases, yield)
+                            shared: digest.shared, cases: detail == .cases, yield)
             }
         }
     }
 
     /// The blocks of one machine after its heading.
     private static func walkMachine(
-        _ m: MachinePlan, pool: Bool, unit: Size.Unit, fix: Words?, spare: SpareMemory?, path: String?, cases: Bool,
-        _ yield: (PlanBlock) -> Void
+        _ m: MachinePlan, pool: Bool, unit: Size.Unit, fix: Words?, spare: SpareMemory?, path: String?,
+        shared: Set<SourceLocation> = [], cases: Bool, _ yield: (PlanBlock) -> Void
     ) {
         // One scale for the standbys' two size columns (they are compared), one for the footprints.
         let standbyScale = Size.scale(for: m.standbys.flatMap { [$0.allocated, $0.minimum] }, unit: unit)
@@ -170,7 +170,7 @@ extension PlanRenderer {
         yield(.figures(Sentences.figures(m, unit: unit)))
         if !m.unrecoverableJobs.isEmpty { yield(.remark(Sentences.unrecoverableJobs(m.unrecoverableJobs))) }
         if let fix { yield(.remark("fix: " + fix)) }
-        if let spare { yield(.remark("spare: " + Sentences.spare(spare, path: path))) }
+        if let spare { yield(.remark("spare: " + Sentences.spare(spare, path: path, shared: shared))) }
         if let list = notCovered(m, pool: pool, unit: unit) { yield(.cases(list)) }
         guard cases else { return }
         let unprotected = m.cases.filter { !$0.unprotectedJobs.isEmpty }.map { c in

@@ -51,19 +51,24 @@ enum Sentences {
 
     /// One machine's least-memory change: `vms50: memory 256 MiB → 384 MiB
     /// (spec.yaml:4:13) covers all 7 cases`.
-    static func fix(_ change: Advice.MachineChange, path: String) -> Words {
+    static func fix(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
         let covers =
             change.coveredCases == change.cases
             ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
             : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
-        return "\(name: change.machine): " + edits(change.edits, path: path) + " \(covers)"
+        return "\(name: change.machine): " + edits(change.edits, path: path, shared: shared) + " \(covers)"
     }
 
     /// What a change writes: `OS sb0 memory 1 GiB → 512 MiB (spec.yaml:9:17),
     /// memory 40 GiB → 37 GiB (spec.yaml:4:13)`, each value and its new one
     /// in one unit and exact (an operator copies them). The path is made safe for a terminal (it is the one text
     /// here that no spec rule keeps plain).
-    static func edits(_ edits: [Advice.Edit], path: String?) -> Words {
+    ///
+    /// A value written where an anchor defines it for other entries too
+    /// (`shared`, see ``Spec/sharedSizeLocations()``) is not to be edited
+    /// there: the sentence says to set it on this entry alone, as `standby
+    /// fix` does with an override beside the merge.
+    static func edits(_ edits: [Advice.Edit], path: String?, shared: Set<SourceLocation> = []) -> Words {
         var words: Words = ""
         for (i, edit) in edits.enumerated() {
             if i > 0 { words += ", " }
@@ -75,7 +80,11 @@ enum Sentences {
             let scale = Size.exactScale(for: [edit.from, edit.to])
             words += "\(scale.format(edit.from)) → \(scale.format(edit.to))"
             if let path, let at = edit.location {
-                words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column))"
+                words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column)"
+                if shared.contains(at) {
+                    words += ", an anchor other entries read: set it on this \(edit.os == nil ? "machine" : "OS") alone, as `standby fix` does"
+                }
+                words += ")"
             }
         }
         return words
@@ -107,8 +116,8 @@ enum Sentences {
 
     /// A machine's spare memory and the change that gives it back:
     /// `3 GiB — OS spare2 memory 3 GiB → 2 GiB (…), memory 32 GiB → 29 GiB (…)`.
-    static func spare(_ spare: SpareMemory, path: String?) -> Words {
-        "\(Size.describe(spare.bytes)) — " + edits(spare.edits, path: path)
+    static func spare(_ spare: SpareMemory, path: String?, shared: Set<SourceLocation> = []) -> Words {
+        "\(Size.describe(spare.bytes)) — " + edits(spare.edits, path: path, shared: shared)
     }
 
     /// `jobs no memory can bring back: A, C`.
