@@ -361,12 +361,17 @@ struct HTMLPage {
             let sizes = Size.scale(for: [s.minimum, s.kernel, s.resident, beyond, s.allocated, gap], unit: .auto)
             h += "<li><b>\(esc(s.name))</b>: minimum \(sizes.format(s.minimum)) = kernel \(sizes.format(s.kernel))"
             h += " + resident jobs \(sizes.format(s.resident))"
-            h += " + \(sizes.format(beyond)) beyond what is handed to it"
+            if compiled.spec.policies.pool {
+                // With the pool, a standby's minimum is its floor: its copies draw the rest from the pool.
+                h += " (its copies draw what they lack from the pool)"
+            } else {
+                h += " + \(sizes.format(beyond)) beyond what is handed to it in its worst case"
+            }
             h += "; allocated \(sizes.format(s.allocated))"
             if gap > 0 {
                 h += " (\(sizes.format(gap)) more than it needs)"
             } else if gap < 0 {
-                h += " (\(sizes.format(-gap)) less than it needs without the pool)"
+                h += " (\(sizes.format(-gap)) less than it needs)"
             }
             h += s.protects.isEmpty
                 ? "; protects no active OS.</li>\n"
