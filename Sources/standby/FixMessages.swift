@@ -16,6 +16,12 @@ enum FixMessages {
     /// The lines ``write(_:_:path:)`` writes, every one safe for a terminal.
     static func lines(_ advice: Advice, _ edited: SpecEditor.Result, path: String) -> [String] {
         var lines: [String] = []
+        if advice.machines.isEmpty {
+            lines.append(
+                advice.uncoverable.isEmpty
+                    ? "standby: nothing to change: every job starts and every case is covered"
+                    : "standby: nothing to change: every job starts and every case memory can cover is covered")
+        }
         let left = Set(edited.left.map(\.edit))
         for change in advice.machines {
             var written = change

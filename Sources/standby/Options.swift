@@ -20,7 +20,13 @@ enum DiagnosticsFormat: String, ExpressibleByArgument, CaseIterable {
     var isDocument: Bool { self == .json || self == .sarif }
 }
 
-extension Size.Unit: ExpressibleByArgument {}
+extension Size.Unit: ExpressibleByArgument {
+    /// A unit as the user writes it, in any case (`gib`, `GiB`, `GIB`).
+    public init?(argument: String) {
+        guard let unit = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
+        self = unit
+    }
+}
 
 /// How specs are read and problems shown; shared by every command.
 struct InputOptions: ParsableArguments {

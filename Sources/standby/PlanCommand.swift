@@ -82,7 +82,8 @@ struct PlanCommand: ParsableCommand {
             }
             guard let caseID else {
                 // One machine's cases at a time: a fleet has hundreds of thousands.
-                let tolerance = tolerate ? Tolerance.check(compiled, kinds: ToleranceKind.allCases, maxK: 3) : nil
+                let planned = ToleranceKind.planned(in: kinds ?? compiled.spec.policies.faults)
+                let tolerance = tolerate ? Tolerance.check(compiled, kinds: planned, maxK: 3) : nil
                 let figures = Planner.figures(compiled, faults: kinds)
                 keepUntilExit(figures)
                 let fix = fix(figures, compiled)

@@ -34,7 +34,7 @@ struct TolerateCommand: ParsableCommand {
 
     @Option(
         name: .customLong("kind"),
-        help: ArgumentHelp("A fault kind to check: os or machine; repeatable (default: both).", valueName: "kind"))
+        help: ArgumentHelp("A fault kind to check: os or machine; repeatable (default: those of the two the spec's policies.faults plans).", valueName: "kind"))
     var kinds: [ToleranceKind] = []
 
     @Option(
@@ -70,9 +70,11 @@ struct TolerateCommand: ParsableCommand {
 
     func run() throws {
         let format = try TolerateFormat.resolve(format, output: output.output).outputFormat
-        let kinds = kinds.isEmpty ? ToleranceKind.allCases : kinds
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             let (compiled, read) = try compileSpec(spec, input: input)
+            // Without --kind, the kinds the spec plans: a spec that plans no
+            // machine faults is not told that a machine fault is not covered.
+            let kinds = kinds.isEmpty ? ToleranceKind.planned(in: compiled.spec.policies.faults) : kinds
             let report = Tolerance.check(compiled, kinds: kinds, maxK: maxK, maxSets: maxSets)
             try output.write(inputs: read) { out in
                 ToleranceRenderer.render(report, format: format, unit: output.unit, to: &out)

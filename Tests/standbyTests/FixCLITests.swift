@@ -67,6 +67,16 @@ import Testing
         #expect(cases.allSatisfy { $0["shortfall_bytes"] as? Int == 0 })
     }
 
+    /// A spec that needs nothing says so on standard error, and writes the
+    /// spec unchanged.
+    @Test func nothingToChangeIsSaid() throws {
+        let spec = CLI.path("examples/shared-standby.yaml")
+        let result = try CLI.run(["fix", spec])
+        #expect(result.status == 0)
+        #expect(result.out == (try String(contentsOfFile: spec, encoding: .utf8)))
+        #expect(result.err == "standby: nothing to change: every job starts and every case is covered\n")
+    }
+
     @Test func casesNoMemoryCoversExitTwoAndAreListed() throws {
         let result = try CLI.run(["fix", CLI.path("examples/cross-machine.yaml")])
         #expect(result.status == 2)

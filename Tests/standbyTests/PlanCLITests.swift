@@ -110,3 +110,17 @@ import Testing
         }
     }
 }
+
+@Suite struct UnitOption {
+    /// --unit is read in any case: `gib` is GiB.
+    @Test func unitsInAnyCase() throws {
+        let spec = CLI.path("examples/cross-machine.yaml")
+        let upper = try CLI.run(["plan", spec, "--unit", "GiB"])
+        for unit in ["gib", "GIB"] {
+            let r = try CLI.run(["plan", spec, "--unit", unit])
+            #expect(r.status == upper.status)
+            #expect(r.out == upper.out)
+        }
+        #expect(try CLI.run(["plan", spec, "--unit", "gigs"]).status == 64)
+    }
+}

@@ -22,6 +22,24 @@ import Testing
 
         """
 
+    /// Without --kind, only the kinds the spec plans are checked: the worked
+    /// example plans no machine faults, so nothing is said of them; a spec
+    /// that plans neither says so; --kind asks anyway.
+    @Test func onlyThePlannedKindsWithoutKind() throws {
+        let example = CLI.path("examples/patent-fig4.yaml")
+        let r = try CLI.run(["tolerate", example])
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix("os faults: "))
+        #expect(!r.out.contains("machine faults"))
+        let asked = try CLI.run(["tolerate", example, "--kind", "machine"])
+        #expect(asked.out.hasPrefix("machine faults: "))
+        let spec = try String(contentsOfFile: example, encoding: .utf8)
+            .replacingOccurrences(of: "  faults: [os, job, standby, memory]\n", with: "  faults: [job, standby]\n")
+        let none = try CLI.run(["tolerate", "-"], stdin: Data(spec.utf8))
+        #expect(none.status == 0)
+        #expect(none.out == "no os or machine faults are planned (policies.faults), so none was checked; --kind asks anyway\n")
+    }
+
     @Test func aSharedStandbySurvivesOneFaultNotTwo() throws {
         let r = try CLI.run(["tolerate", "-", "--kind", "os"], stdin: Data(Self.shared.utf8))
         #expect(r.status == 2)
@@ -40,6 +58,7 @@ import Testing
         #expect(one.out == "os faults: every single fault is covered (checked up to 1)\n")
     }
 
+    /// The cross-machine example plans both kinds: both are checked.
     @Test func bothKindsByDefault() throws {
         let r = try CLI.run(["tolerate", CLI.path("examples/cross-machine.yaml")])
         #expect(r.status == 2)
@@ -55,7 +74,8 @@ import Testing
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("t.json")
-        let r = try CLI.run(["tolerate", "-", "-o", out.path], stdin: Data(Self.shared.utf8))
+        // The spec plans `os` faults only: `machine` is asked for by name.
+        let r = try CLI.run(["tolerate", "-", "-o", out.path, "--kind", "os", "--kind", "machine"], stdin: Data(Self.shared.utf8))
         #expect(r.status == 2)
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])

@@ -9,6 +9,12 @@ public enum ToleranceKind: String, CaseIterable, Sendable, Hashable, Comparable 
     /// Whole machines fail at once.
     case machine
 
+    /// The kinds whose single faults `faults` plans, in order: what a
+    /// tolerance question asks about when it names no kind.
+    public static func planned(in faults: [FaultKind]) -> [ToleranceKind] {
+        allCases.filter { faults.contains($0.faultKind) }
+    }
+
     /// The plan's fault kind of a single fault of this kind.
     public var faultKind: FaultKind {
         switch self {

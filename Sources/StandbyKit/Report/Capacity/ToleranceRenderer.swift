@@ -148,8 +148,12 @@ public enum ToleranceRenderer {
 
     // MARK: - Text
 
+    /// What a report of no kind says: the spec plans neither kind.
+    static let noKind = "no os or machine faults are planned (policies.faults), so none was checked; --kind asks anyway"
+
     static func renderText(_ report: ToleranceReport, unit: Size.Unit, to out: inout some TextOutputStream) {
         let terminal = { (name: String) in TerminalText.escaped(name) }
+        if report.kinds.isEmpty { out.write(Self.noKind + "\n") }
         for t in report.kinds {
             out.write(headline(t) + "\n")
             guard let c = t.counterexample else { continue }
@@ -164,6 +168,10 @@ public enum ToleranceRenderer {
     static func renderMarkdown(_ report: ToleranceReport, unit: Size.Unit, to out: inout some TextOutputStream) {
         let md = CompileRenderer.markdown
         out.write("## Simultaneous faults (up to \(report.maxK) at once)\n\n")
+        guard !report.kinds.isEmpty else {
+            out.write(Self.noKind.capitalizedFirst + ".\n")
+            return
+        }
         out.write("| faults | k | checked up to | possible | answer |\n|---|--:|--:|--:|---|\n")
         for t in report.kinds {
             out.write(
