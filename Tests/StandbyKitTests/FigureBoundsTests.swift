@@ -8,6 +8,26 @@ import Testing
 /// with `total-too-large`, or every figure fits and the planner (whose sums
 /// trap on overflow) plans them, equal to the rules.
 @Suite struct FigureBoundsTests {
+    /// The fluid total keeps the machine's `reserve` in the pool: a reserve
+    /// as large as a machine whose OSes fill it would take the total past
+    /// 2^63−1, so the spec is rejected with `total-too-large`, not planned.
+    @Test func aReserveAsLargeAsTheMachineIsBounded() {
+        let ei = 1 << 60
+        let spec = Spec(
+            version: 1, policies: Policies(),
+            machines: [
+                Machine(
+                    name: "huge", memory: 6 * ei, monitor: 1 << 30, reserve: 5 * ei,
+                    oses: [
+                        OS(name: "a", role: .active, memory: 5 * ei, kernel: 1 << 30),
+                        OS(name: "s", role: .standby, memory: 1 << 30, kernel: 1 << 30),
+                    ])
+            ])
+        let (compiled, diagnostics) = Compiler.compile(spec)
+        #expect(compiled == nil || diagnostics.hasErrors)
+        #expect(diagnostics.all.contains { $0.code == .totalTooLarge })
+    }
+
     /// `spec` with every size multiplied by `k` (checked: `nil` past 2^63−1).
     static func scaled(_ spec: Spec, by k: Int) -> Spec? {
         func times(_ size: Int) -> Int? {

@@ -14,14 +14,18 @@ extension DiagnosticCode {
 ///
 /// - monitor + footprint + Σ (kernel + resident) of M's standbys ≤ memory(M):
 ///   they are disjoint regions of M's table;
-/// - the fluid total adds Σ extra(S) ≤ IN(M) and the reserve minimum ≤ IN(M);
+/// - the fluid total adds Σ extra(S) ≤ IN(M), the larger of the reserve
+///   minimum ≤ IN(M) and the machine's `reserve`, and the rounding of the
+///   standby minimums and the reserve minimum to whole granules (less than a
+///   granule each);
 ///   the static total adds Σ largest copy set ≤ IN(M); min(S) and a covering
 ///   allocation add at most IN(M);
 /// - the duplicate total adds per standby the largest footprint it protects,
 ///   at most P(S) = the largest, over the actives sending it copies, of
 ///   min(their machine's memory, their allocation + Σ their jobs' memory);
 ///
-/// so every machine figure is at most memory(M) + 2·IN(M) + Σ P(S), and the
+/// so every machine figure is at most memory(M) + 2·IN(M) + Σ P(S) + reserve(M)
+/// + granule(M)·(OSes + 1), and the
 /// fleet's totals at most the sum of that over the machines. A case on M
 /// needs, draws and misses at most Σ `standby_memory` of M's hot-standby jobs,
 /// and leaves unprotected at most Σ memory of the jobs whose standby is on M.
@@ -71,8 +75,10 @@ enum FigureBounds {
         var fleet: Int? = 0
         var fleetPassed = false
         for (m, machine) in machines.enumerated() {
-            // memory(M) + 2·IN(M) + Σ P(S).
-            let base = add(add(machine.memory, incomingCopies[m]), incomingCopies[m])
+            // memory(M) + 2·IN(M) + Σ P(S) + reserve(M) + a granule per OS and one more.
+            let (rounding, roundingOverflow) = machine.granule.multipliedReportingOverflow(by: machine.oses.count + 1)
+            let slack = roundingOverflow ? nil : add(machine.reserve, rounding)
+            let base = add(add(add(machine.memory, incomingCopies[m]), incomingCopies[m]), slack)
             let bound = largestSender[m].reduce(base) { add($0, $1) }
             guard let bound, incomingMemory[m] != nil, outgoingCopies[m] != nil else {
                 diagnostics.error(
