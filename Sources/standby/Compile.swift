@@ -51,7 +51,7 @@ func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> 
         // With JSON diagnostics, standard error holds exactly one JSON document.
         throw CommandFailure(
             .specErrors,
-            input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
+            input.diagnosticsFormat.isDocument ? "" : "\(source.path) \(input.failure(diagnostics)); nothing written")
     }
     keepUntilExit(compiled)
     return (compiled, read.identity.map { [$0] } ?? [])

@@ -78,6 +78,14 @@ struct InputOptions: ParsableArguments {
         diagnostics.hasErrors || (strict && diagnostics.warningCount > 0)
     }
 
+    /// What stopped the command, for its closing message: `has errors`, or,
+    /// when only `--strict` made warnings fail it, says so.
+    func failure(_ diagnostics: Diagnostics) -> String {
+        guard !diagnostics.hasErrors, strict, diagnostics.warningCount > 0 else { return "has errors" }
+        let n = diagnostics.warningCount
+        return "has \(n) \(n == 1 ? "warning" : "warnings"), which --strict makes errors"
+    }
+
     /// Shows a file's problems on standard error, in the chosen format.
     func report(_ diagnostics: Diagnostics, in source: SourceFile) {
         report([(diagnostics, source)])

@@ -40,7 +40,9 @@ struct ValidateCommand: ParsableCommand {
                 switch input.diagnosticsFormat {
                 case .text:
                     input.report(diagnostics, in: source)
-                    out.write(DiagnosticRenderer.summary(diagnostics, path: source.path) + "\n")
+                    var summary = DiagnosticRenderer.summary(diagnostics, path: source.path)
+                    if input.fails(diagnostics) && !diagnostics.hasErrors { summary += " (--strict makes warnings errors)" }
+                    out.write(summary + "\n")
                 default:
                     results.append((source.path, diagnostics))
                 }

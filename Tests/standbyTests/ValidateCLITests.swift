@@ -54,6 +54,11 @@ import Testing
         #expect(lax.err.contains("warning:"))
         let strict = try CLI.run(["validate", "--strict", "-"], stdin: Data(spec.utf8))
         #expect(strict.status == 1)
+        // Each says why it failed: the warnings, made errors by --strict.
+        #expect(strict.out.contains("(--strict makes warnings errors)"), "\(strict.out)")
+        let plan = try CLI.run(["plan", "--strict", "-"], stdin: Data(spec.utf8))
+        #expect(plan.status == 1)
+        #expect(plan.err.contains("<stdin> has 2 warnings, which --strict makes errors; nothing written"), "\(plan.err)")
     }
 
     @Test func severalFilesOneReport() throws {
