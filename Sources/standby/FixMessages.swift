@@ -4,6 +4,9 @@ import StandbyKit
 /// written: a change is claimed ("… covers all 7 cases") only when it is in
 /// what was written. A run whose output fails or is refused says only why.
 enum FixMessages {
+    /// The machines said one line each, at most (as the plan's summary lists).
+    static let maxMachineLines = 20
+
     /// Each machine's change, as written: a machine whose edits were all
     /// written gets its sentence; one with some edits left gets the written
     /// ones without a claim of what they cover, the left ones follow as
@@ -23,7 +26,11 @@ enum FixMessages {
                     : "standby: nothing to change: every job starts and every case memory can cover is covered")
         }
         let left = Set(edited.left.map(\.edit))
-        for change in advice.machines {
+        // A fleet's fix changes hundreds of machines: the first ones are said,
+        // as the plan's summary says its lists, and how many more (the output
+        // has them all).
+        let said = advice.machines.prefix(maxMachineLines)
+        for change in said {
             var written = change
             written.edits = change.edits.filter { !left.contains($0) }
             if written.edits.count == change.edits.count {
@@ -33,6 +40,11 @@ enum FixMessages {
                     written.editsSentence(path: path)
                         + " written; its cases are covered once the values below are set too")
             }
+        }
+        if advice.machines.count > said.count {
+            let more = advice.machines.count - said.count
+            lines.append(
+                "… and \(more) more \(more == 1 ? "machine" : "machines") changed: the written spec has them all, and --format diff shows each")
         }
         for l in edited.left {
             lines.append(

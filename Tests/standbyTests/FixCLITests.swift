@@ -77,6 +77,30 @@ import Testing
         #expect(result.err == "standby: nothing to change: every job starts and every case is covered\n")
     }
 
+    /// A fleet whose 25 machines all change says the first 20, then how
+    /// many more; the written spec has every change.
+    @Test func aFleetsChangesAreCapped() throws {
+        var spec = "version: 1\nmachines:\n"
+        for m in 0..<25 {
+            spec += """
+                  - name: vms\(m)
+                    memory: 256Mi
+                    monitor: 32Mi
+                    oses:
+                      - {name: active, role: active, memory: 160Mi, kernel: 32Mi, standby: standby, jobs: [{name: A, memory: 128Mi, hot_standby: true}, {name: B, memory: 32Mi}]}
+                      - {name: standby, role: standby, memory: 32Mi, kernel: 32Mi}
+
+                """
+        }
+        let result = try CLI.run(["fix", "-"], stdin: Data(spec.utf8))
+        #expect(result.status == 0, "\(result.err)")
+        let lines = result.err.split(separator: "\n")
+        #expect(lines.count == 21)
+        #expect(lines.prefix(20).allSatisfy { $0.contains("memory 256 MiB → 384 MiB") })
+        #expect(lines.last == "… and 5 more machines changed: the written spec has them all, and --format diff shows each")
+        #expect(result.out.components(separatedBy: "memory: 384Mi").count - 1 == 25)
+    }
+
     @Test func casesNoMemoryCoversExitTwoAndAreListed() throws {
         let result = try CLI.run(["fix", CLI.path("examples/cross-machine.yaml")])
         #expect(result.status == 2)
