@@ -92,18 +92,10 @@ public struct Advice: Sendable {
             let before = original.machines[m]
             var edits: [Edit] = []
             for (o, os) in after.oses.enumerated() where os.memory != before.oses[o].memory {
-                edits.append(
-                    Edit(
-                        target: "machines/\(after.name)/oses/\(os.name)/memory", machine: m, os: o,
-                        from: before.oses[o].memory,
-                        to: os.memory, location: before.oses[o].memoryLocation))
+                edits.append(.osMemory(before.oses[o], of: after.name, at: (m, o), to: os.memory))
             }
             if after.memory != before.memory {
-                edits.append(
-                    Edit(
-                        target: "machines/\(after.name)/memory", machine: m, os: nil, from: before.memory,
-                        to: after.memory,
-                        location: before.memoryLocation))
+                edits.append(.machineMemory(before, at: m, to: after.memory))
             }
             guard !edits.isEmpty else { continue }
             let count = counts(after.name)
@@ -127,5 +119,21 @@ extension Advice.MachineChange {
     /// written: `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13)`.
     public func editsSentence(path: String) -> String {
         ("\(name: machine): " + Sentences.edits(edits, path: path)).plain
+    }
+}
+
+extension Advice.Edit {
+    /// Machine `machine` (at position `m`)'s memory, from what it is to `to`.
+    static func machineMemory(_ machine: Machine, at m: Int, to: Int) -> Self {
+        Self(
+            target: "machines/\(machine.name)/memory", machine: m, os: nil, from: machine.memory, to: to,
+            location: machine.memoryLocation)
+    }
+
+    /// OS `os` of machine `machine` (at positions `at`)'s memory, from what it is to `to`.
+    static func osMemory(_ os: OS, of machine: String, at: (machine: Int, os: Int), to: Int) -> Self {
+        Self(
+            target: "machines/\(machine)/oses/\(os.name)/memory", machine: at.machine, os: at.os, from: os.memory,
+            to: to, location: os.memoryLocation)
     }
 }

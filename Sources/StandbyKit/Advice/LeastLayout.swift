@@ -35,17 +35,11 @@ public struct LeastLayout: Sendable, Hashable {
             // the floor already; any other allocation is written as the minimum.
             let atMinimum = os.memory == figure.minimum || (os.memory < figure.minimum && figure.allocated == figure.minimum)
             if !atMinimum {
-                edits.append(
-                    Advice.Edit(
-                        target: "machines/\(machine.name)/oses/\(os.name)/memory", machine: m, os: o, from: os.memory,
-                        to: figure.minimum, location: os.memoryLocation))
+                edits.append(.osMemory(os, of: machine.name, at: (m, o), to: figure.minimum))
             }
         }
         if machine.memory != plan.fluidTotal {
-            edits.append(
-                Advice.Edit(
-                    target: "machines/\(machine.name)/memory", machine: m, os: nil, from: machine.memory,
-                    to: plan.fluidTotal, location: machine.memoryLocation))
+            edits.append(.machineMemory(machine, at: m, to: plan.fluidTotal))
         }
         return LeastLayout(
             machine: machine.name, index: m, memory: plan.fluidTotal,

@@ -102,45 +102,31 @@ public enum LeastMemory {
         for m in 0..<figures.machineCount {
             let record = index.machines[m]
             let machine = compiled.machines[m].machine
-            let granule = max(1, machine.granule)
-            // What the pool after start-up lacks: for failover and for the reserve.
-            var lacking: Int
-            if index.policies.pool {
-                guard let need = Quantity.roundUp(max(figures.required[m], machine.reserve), to: granule) else {
-                    overflow.append(m)
-                    continue
-                }
-                lacking = need - record.pool
-            } else {
-                // Each standby grows by what it misses, an allocation replacing
-                // any expansion first; the boot pool gives what it holds above the reserve.
-                var growth = 0
-                var fits = true
+            // With `pool: false`, each standby short in some case: it grows by
+            // the most it misses (an allocation replacing any expansion first).
+            var short: [(os: OSRecord, footprint: Int, missing: Int)] = []
+            if !index.policies.pool {
                 for o in Int(record.oses.lowerBound)..<Int(record.oses.upperBound) {
                     let os = index.oses[o]
                     let lack = figures.extra[o] - os.free
-                    guard os.role == .standby, lack > 0 else { continue }
-                    guard let allocation = add(os.footprint, lack, granule: granule),
-                        case (let sum, false) = growth.addingReportingOverflow(allocation - os.footprint)
-                    else {
-                        fits = false
-                        break
-                    }
-                    growth = sum
-                    fixed.machines[m].oses[Int(os.local)].memory = allocation
+                    if os.role == .standby && lack > 0 { short.append((os, os.footprint, lack)) }
                 }
-                guard fits, case (let need, false) = growth.addingReportingOverflow(machine.reserve) else {
-                    overflow.append(m)
-                    continue
-                }
-                lacking = need - record.pool
             }
-            guard lacking > 0 else { continue }
-            guard case (let memory, false) = machine.memory.addingReportingOverflow(lacking) else {
+            // What covers a case's shortage covers the worst of them at once.
+            let covering = CaseRules.covering(
+                memory: machine.memory, pool: record.pool, reserve: machine.reserve, granule: machine.granule,
+                poolPolicy: index.policies.pool, requiredPool: figures.required[m],
+                standbys: short.map { ($0.footprint, $0.missing) })
+            // Its sums saturate; the bounds checked at compile time keep a
+            // compiled machine's below 2^63−1, so a saturated one is past them.
+            guard covering.memory < Int.max, !covering.allocations.contains(Int.max) else {
                 overflow.append(m)
                 continue
             }
-            fixed.machines[m].memory = memory
+            for (s, allocation) in zip(short, covering.allocations) {
+                fixed.machines[m].oses[Int(s.os.local)].memory = allocation
+            }
+            fixed.machines[m].memory = covering.memory
         }
         return (fixed, overflow)
     }
@@ -176,12 +162,6 @@ public enum LeastMemory {
         let (withReserve, o1) = allocations.addingReportingOverflow(machine.reserve)
         let (total, o2) = withReserve.addingReportingOverflow(expansions)
         return o1 || o2 ? nil : total
-    }
-
-    /// `value` + `bytes` rounded up to `granule`, or `nil` past 2^63−1.
-    private static func add(_ value: Int, _ bytes: Int, granule: Int) -> Int? {
-        let (sum, o) = value.addingReportingOverflow(bytes)
-        return o ? nil : Quantity.roundUp(sum, to: granule)
     }
 
     /// Validates and compiles `spec`; its errors are the ones no memory fixes.
