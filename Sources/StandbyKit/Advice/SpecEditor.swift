@@ -40,12 +40,6 @@ public enum SpecEditor {
         public var splices: [Splice]
     }
 
-    /// Bytes `range` of the original replaced by `bytes` (an empty range: `bytes` inserted there).
-    public struct Splice: Sendable, Hashable {
-        public var range: Range<Int>
-        public var bytes: [UInt8]
-    }
-
     /// A change of whole lines: `removed` lines of the original from line
     /// `line` (0-based) are replaced by `added`. Lines here are counted as
     /// `patch` counts them (LF, CR LF, CR), not as libyaml does (NEL, LS and
@@ -581,21 +575,5 @@ extension SpecEditor {
             }
             return (Splice.apply(splices, to: text.bytes), changes, splices)
         }
-    }
-}
-
-extension SpecEditor.Splice {
-    /// `source` with `splices` (in order, apart) applied.
-    public static func apply(_ splices: [SpecEditor.Splice], to source: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(source.count + splices.reduce(0) { $0 + $1.bytes.count })
-        var copied = 0
-        for s in splices {
-            out.append(contentsOf: source[copied..<s.range.lowerBound])
-            out.append(contentsOf: s.bytes)
-            copied = s.range.upperBound
-        }
-        out.append(contentsOf: source[copied...])
-        return out
     }
 }
