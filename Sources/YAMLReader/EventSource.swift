@@ -8,7 +8,7 @@ import CYAML
 
 /// One event as libyaml produced it, before the reader's bookkeeping (keys,
 /// merges, aliases). Plain data, so that batches of them cross between threads
-/// without reference counting: its texts are ranges of its batch's byte arena.
+/// without reference counting: its texts are plain words or ranges of its batch's byte arena.
 struct RawEvent {
     enum Kind: UInt8 {
         case scalar, sequenceStart, sequenceEnd, mappingStart, mappingEnd
@@ -22,8 +22,11 @@ struct RawEvent {
     var style: YAMLScalarStyle = .plain
     var tag: YAMLTag?
     var mark: YAMLMark
-    /// The scalar's bytes in the arena.
+    /// The scalar's bytes: in ``words`` when they fit (nearly every scalar
+    /// of a spec), else in the arena.
+    var words = YAMLText.InlineWords()
     var textStart: Int = 0
+    /// 0 when the text is in ``words``.
     var textCount: Int = 0
     /// The anchor (or an alias's name) in the arena; `anchorCount` is 0 for none
     /// (an anchor has at least one character).
@@ -261,9 +264,13 @@ struct Producer {
                     }
                 raw.tag = try tag(s.tag, at: mark)
                 if let value = s.value {
-                    raw.textStart = batch.arena.count
-                    raw.textCount = s.length
-                    batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                    if let words = YAMLText.InlineWords(value, count: s.length) {
+                        raw.words = words
+                    } else {
+                        raw.textStart = batch.arena.count
+                        raw.textCount = s.length
+                        batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                    }
                 }
                 append(anchor: s.anchor, to: &raw, in: &batch)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:

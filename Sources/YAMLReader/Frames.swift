@@ -72,15 +72,27 @@ extension ReaderCore {
     }
 }
 
-/// The keys of one mapping: a short array scanned linearly, then a dictionary once
+/// The keys of one mapping: a short list scanned linearly, then a dictionary once
 /// the mapping grows, so checking every key of a document stays linear.
+///
+/// Keys of up to 16 bytes (nearly all) are kept as plain words, so that
+/// emptying the set for the next mapping, and comparing a key, involve no
+/// reference counting: every mapping of a spec goes through here.
 struct KeySet {
-    private var small: [(YAMLText, YAMLMark)] = []
+    private struct Entry {
+        var words: YAMLText.InlineWords
+        var mark: YAMLMark
+    }
+
+    private var inline: [Entry] = []
+    /// Keys longer than 16 bytes, rare: scanned like ``inline``.
+    private var long: [(YAMLText, YAMLMark)] = []
     private var large: [YAMLText: YAMLMark]? = nil
 
     /// Empties the set, keeping its storage.
     mutating func removeAll() {
-        small.removeAll(keepingCapacity: true)
+        if !inline.isEmpty { inline.removeAll(keepingCapacity: true) }
+        if !long.isEmpty { long.removeAll(keepingCapacity: true) }
         large = nil
     }
 
@@ -91,11 +103,19 @@ struct KeySet {
             large?[key] = mark
             return nil
         }
-        for (k, m) in small where k == key { return m }
-        small.append((key, mark))
-        if small.count > 16 {
-            large = Dictionary(small, uniquingKeysWith: { a, _ in a })
-            small = []
+        if let words = key.inlineWords {
+            for entry in inline where entry.words == words { return entry.mark }
+            inline.append(Entry(words: words, mark: mark))
+        } else {
+            for (k, m) in long where k == key { return m }
+            long.append((key, mark))
+        }
+        if inline.count + long.count > 16 {
+            var all = Dictionary(long, uniquingKeysWith: { a, _ in a })
+            for entry in inline { all[YAMLText(words: entry.words)] = entry.mark }
+            large = all
+            inline = []
+            long = []
         }
         return nil
     }

@@ -132,19 +132,15 @@ public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     private var inlineCount: UInt8 = 0
     private var long: String = ""
 
-    private static let inlineCapacity = 16
+    static let inlineCapacity = 16
     private static let outOfLine = UInt8.max
 
     /// The text of `count` bytes at `base` (copied).
     public init(_ base: UnsafePointer<UInt8>, count: Int) {
-        if count <= Self.inlineCapacity {
-            inlineCount = UInt8(count)
-            var words: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &words) { raw in
-                raw.baseAddress?.copyMemory(from: base, byteCount: count)
-            }
-            low = UInt64(littleEndian: words.0)
-            high = UInt64(littleEndian: words.1)
+        if let words = InlineWords(base, count: count) {
+            low = words.low
+            high = words.high
+            inlineCount = words.count
         } else {
             inlineCount = Self.outOfLine
             long = String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
@@ -164,7 +160,49 @@ public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     /// The empty text.
     public init() {}
 
+    /// The inline text whose words are `words`.
+    init(words: InlineWords) {
+        low = words.low
+        high = words.high
+        inlineCount = words.count
+    }
+
     public var isEmpty: Bool { inlineCount == 0 }
+
+    /// The text in three plain words when it is inline (up to 16 bytes, as
+    /// nearly every key is); `nil` for a longer text. Two inline texts are
+    /// equal when their words are.
+    var inlineWords: InlineWords? {
+        inlineCount == Self.outOfLine ? nil : InlineWords(low: low, high: high, count: inlineCount)
+    }
+
+    struct InlineWords: Equatable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var count: UInt8 = 0
+
+        init() {}
+
+        init(low: UInt64, high: UInt64, count: UInt8) {
+            self.low = low
+            self.high = high
+            self.count = count
+        }
+
+        /// The `count` bytes at `base` as words; `nil` when they are more
+        /// than an inline text holds.
+        @inline(__always)
+        init?(_ base: UnsafePointer<UInt8>, count: Int) {
+            guard count <= YAMLText.inlineCapacity else { return nil }
+            self.count = UInt8(truncatingIfNeeded: count)
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { raw in
+                raw.baseAddress?.copyMemory(from: base, byteCount: count)
+            }
+            low = UInt64(littleEndian: words.0)
+            high = UInt64(littleEndian: words.1)
+        }
+    }
 
     /// The length in bytes.
     public var count: Int { inlineCount == Self.outOfLine ? long.utf8.count : Int(inlineCount) }

@@ -240,11 +240,12 @@ struct ReaderCore {
         case .mappingStart: kind = .mappingStart
         case .mappingEnd: kind = .mappingEnd
         }
-        let event = YAMLEvent(
-            kind: kind, mark: raw.mark, text: raw.textCount == 0 ? YAMLText() : text(raw.textStart, raw.textCount),
+        var event = YAMLEvent(
+            kind: kind, mark: raw.mark, text: raw.textCount == 0 ? YAMLText(words: raw.words) : text(raw.textStart, raw.textCount),
             style: raw.style, tag: raw.tag)
-        if raw.anchorCount == 0 && captures.isEmpty && openAnchors.isEmpty, let event = try pass(event) {
-            return event
+        // Checked in place and moved out: a copy of every event shows in a fleet's read.
+        if raw.anchorCount == 0 && captures.isEmpty && openAnchors.isEmpty, try pass(&event) {
+            return consume event
         }
         try process(event, anchor: raw.anchorCount == 0 ? nil : text(raw.anchorStart, raw.anchorCount).string)
         return nil
@@ -260,37 +261,36 @@ struct ReaderCore {
         }
     }
 
-    /// The event itself when, unanchored, it needs nothing but the checks every
-    /// node gets (a key's uniqueness, the nesting depth); `nil` when it needs the
-    /// general path: a merge key or what belongs to one, a mapping with merges
-    /// to emit, a key that is not a scalar.
-    mutating func pass(_ event: YAMLEvent) throws(YAMLError) -> YAMLEvent? {
+    /// `true` when `event`, unanchored, needs nothing but the checks every
+    /// node gets (a key's uniqueness, the nesting depth), which are made (and
+    /// a missing value placed at its key); `false`, with `event` unchanged,
+    /// when it needs the general path: a merge key or what belongs to one, a
+    /// mapping with merges to emit, a key that is not a scalar.
+    mutating func pass(_ event: inout YAMLEvent) throws(YAMLError) -> Bool {
         let top = frames.topIndex
         switch event.kind {
         case .mappingEnd, .sequenceEnd:
             guard let top, frames[top].merges.isEmpty, frames[top].kind != .mergeList,
                 !frames[top].capturesMerge
-            else { return nil }
+            else { return false }
             _ = frames.pop()
             depth -= 1
-            return event
+            return true
         case .scalar, .mappingStart, .sequenceStart:
             if let top {
-                guard frames[top].kind != .mergeList, !frames[top].mergeValueNext else { return nil }
+                guard frames[top].kind != .mergeList, !frames[top].mergeValueNext else { return false }
                 if frames[top].kind == .mapping {
                     if frames[top].expectingKey {
-                        guard event.kind == .scalar, !isMergeKey(event) else { return nil }
+                        guard event.kind == .scalar, !isMergeKey(event) else { return false }
                         try insertKey(event, into: top)
                         frames[top].expectingKey = false
                         frames[top].keyMark = event.mark
-                        return event
+                        return true
                     }
                     frames[top].expectingKey = true
-                    // Rare: copied only then, since a copy of every event shows in a fleet's read.
                     if Self.isMissingValue(event, key: frames[top].keyMark) {
-                        var placed = event
-                        placed.mark = frames[top].keyMark
-                        return placed
+                        event.mark = frames[top].keyMark
+                        return true
                     }
                 }
             }
@@ -299,9 +299,9 @@ struct ReaderCore {
                 try checkDepth(at: event.mark, adding: depth)
                 frames.push(event.kind == .mappingStart ? .mapping : .sequence)
             }
-            return event
+            return true
         case .documentEnd:
-            return nil
+            return false
         }
     }
 

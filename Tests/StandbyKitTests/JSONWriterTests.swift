@@ -191,16 +191,16 @@ import Testing
         let members = written { w in
             w.beginArray()
             w.object { o in
-                o.field(JSONWriter.Key("k1"), 1)
-                o.field(JSONWriter.Key("k2", depth: 2), "x\"y")
-                o.field(JSONWriter.Key("k3", depth: 5), orNull: String?.none)
-                o.strings(JSONWriter.Key("k4", depth: 2), ["a", "b,c"])
-                o.strings(JSONWriter.Key("k5"), [String]())
-                o.objects(JSONWriter.Key("k6"), [true, false]) { o, member in
-                    if member { o.field(JSONWriter.Key("z"), true) }
+                o.field(JSONWriter.StaticKey.make("k1"), 1)
+                o.field(JSONWriter.StaticKey.make("k2", depth: 2), "x\"y")
+                o.field(JSONWriter.StaticKey.make("k3", depth: 5), orNull: String?.none)
+                o.strings(JSONWriter.StaticKey.make("k4", depth: 2), ["a", "b,c"])
+                o.strings(JSONWriter.StaticKey.make("k5"), [String]())
+                o.objects(JSONWriter.StaticKey.make("k6"), [true, false]) { o, member in
+                    if member { o.field(JSONWriter.StaticKey.make("z"), true) }
                 }
-                o.field(JSONWriter.Key("k7", depth: 2), -123_456_789_012)
-                o.field(JSONWriter.Key("k8"), orNull: Int.min)
+                o.field(JSONWriter.StaticKey.make("k7", depth: 2), -123_456_789_012)
+                o.field(JSONWriter.StaticKey.make("k8"), orNull: Int.min)
             }
             w.object { _ in }
             w.endArray()

@@ -94,13 +94,14 @@ extension SpecDecoding {
     mutating func name(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<String>? {
         guard try expectScalar(value, key: key, expected: "a name", allowed: [.str]) else { return nil }
         let at = location(value)
-        if let problem = Names.problem(with: value.value) {
-            report(.error, 
-                .invalidName, "'\(value.value)' is not a valid name: it \(problem)", about: value,
+        let text = value.value
+        if let problem = Names.problem(with: text) {
+            report(.error,
+                .invalidName, "'\(text)' is not a valid name: it \(problem)", about: value,
                 notes: [.init(Names.rule)])
             return nil
         }
-        return Located(value: value.value, location: at)
+        return Located(value: text, location: at)
     }
 
     mutating func reference(_ value: YAMLEvent, key: String) throws(YAMLError) -> OSReference? {

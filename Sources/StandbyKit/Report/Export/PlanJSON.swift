@@ -183,7 +183,8 @@ extension PlanRenderer {
     /// also made ready with that indentation; any key is right at any depth.
     /// A renderer takes ``shared`` once per machine and lends it to each case,
     /// rather than reading a global per member.
-    struct CaseKeys {
+    // Sendable: immutable, made once, never freed.
+    struct CaseKeys: @unchecked Sendable {
         static let shared = CaseKeys()
         static let caseDepth = 5
 
@@ -199,11 +200,19 @@ extension PlanRenderer {
             case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
         }
 
-        private let caseKeys = CaseMember.allCases.map { JSONWriter.Key(snakeCase($0), depth: CaseKeys.caseDepth) }
-        private let nestedKeys = NestedMember.allCases.map { JSONWriter.Key(snakeCase($0)) }
+        // Made once for the run (``shared``) and never freed, like the keys:
+        // lending the table and reading a key count no references.
+        private let caseKeys = Self.table(CaseMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth) })
+        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0)) })
 
-        subscript(member: CaseMember) -> JSONWriter.Key { caseKeys[member.rawValue] }
-        subscript(member: NestedMember) -> JSONWriter.Key { nestedKeys[member.rawValue] }
+        subscript(member: CaseMember) -> JSONWriter.StaticKey { caseKeys[member.rawValue] }
+        subscript(member: NestedMember) -> JSONWriter.StaticKey { nestedKeys[member.rawValue] }
+
+        private static func table(_ keys: [JSONWriter.StaticKey]) -> UnsafeBufferPointer<JSONWriter.StaticKey> {
+            let table = UnsafeMutableBufferPointer<JSONWriter.StaticKey>.allocate(capacity: keys.count)
+            _ = table.initialize(from: keys)
+            return UnsafeBufferPointer(table)
+        }
 
         /// `poolDrawBytes` as `pool_draw_bytes`: the schema's spelling of a member.
         private static func snakeCase(_ member: some Any) -> String {
