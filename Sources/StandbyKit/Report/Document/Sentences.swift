@@ -59,9 +59,10 @@ enum Sentences {
         return "\(name: change.machine): " + edits(change.edits, path: path, shared: shared) + " \(covers)"
     }
 
-    /// What a change writes: `OS sb0 memory 1 GiB → 512 MiB (spec.yaml:9:17),
-    /// memory 40 GiB → 37 GiB (spec.yaml:4:13)`, each value and its new one
-    /// in one unit and exact (an operator copies them). The path is made safe for a terminal (it is the one text
+    /// What a change writes: `OS sb0 memory 1024 MiB → 512 MiB (spec.yaml:9:17),
+    /// memory 40960 MiB → 37888 MiB (spec.yaml:4:13)`, every value of the
+    /// change in one unit and exact, with one decimal at most (an operator
+    /// copies them). The path is made safe for a terminal (it is the one text
     /// here that no spec rule keeps plain).
     ///
     /// A value written where an anchor defines it for other entries too
@@ -70,6 +71,7 @@ enum Sentences {
     /// fix` does with an override beside the merge.
     static func edits(_ edits: [Advice.Edit], path: String?, shared: Set<SourceLocation> = []) -> Words {
         var words: Words = ""
+        let scale = Size.exactScale(for: edits.flatMap { [$0.from, $0.to] })
         for (i, edit) in edits.enumerated() {
             if i > 0 { words += ", " }
             if edit.os != nil, let os = edit.target.split(separator: "/").dropLast().last {
@@ -77,7 +79,6 @@ enum Sentences {
             } else {
                 words += "memory "
             }
-            let scale = Size.exactScale(for: [edit.from, edit.to])
             words += "\(scale.format(edit.from)) → \(scale.format(edit.to))"
             if let path, let at = edit.location {
                 words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column)"
@@ -116,8 +117,8 @@ enum Sentences {
 
     /// A machine's spare memory and the change that gives it back:
     /// `3 GiB — OS spare2 memory 3 GiB → 2 GiB (…), memory 32 GiB → 29 GiB (…)`.
-    static func spare(_ spare: SpareMemory, path: String?, shared: Set<SourceLocation> = []) -> Words {
-        "\(Size.describe(spare.bytes)) — " + edits(spare.edits, path: path, shared: shared)
+    static func spare(_ spare: SpareMemory, path: String?, shared: Set<SourceLocation> = [], unit: Size.Unit) -> Words {
+        "\(Size.scale(for: [spare.bytes], unit: unit).format(spare.bytes)) — " + edits(spare.edits, path: path, shared: shared)
     }
 
     /// `jobs no memory can bring back: A, C`.
