@@ -52,11 +52,17 @@ enum Sentences {
     /// One machine's least-memory change: `vms50: memory 256 MiB → 384 MiB
     /// (spec.yaml:4:13) covers all 7 cases`.
     static func fix(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
+        "\(name: change.machine): " + fixEdits(change, path: path, shared: shared)
+    }
+
+    /// The change without the machine's name, for a line already about it:
+    /// `memory 256 MiB → 384 MiB (spec.yaml:4:13) covers all 7 cases`.
+    static func fixEdits(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
         let covers =
             change.coveredCases == change.cases
             ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
             : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
-        return "\(name: change.machine): " + edits(change.edits, path: path, shared: shared) + " \(covers)"
+        return edits(change.edits, path: path, shared: shared) + " \(covers)"
     }
 
     /// What a change writes: `OS sb0 memory 1024 MiB → 512 MiB (spec.yaml:9:17),
