@@ -59,7 +59,7 @@ extension ReportFormat {
 func purpose(_ format: OutputFormat) -> String {
     switch format {
     case .text: "aligned tables for people (.txt)"
-    case .json: "format_version 1.0 documents for tools (.json)"
+    case .json: "format_version \(jsonFormatVersion) documents for tools (.json)"
     case .csv: "RFC 4180 rows with a header, for spreadsheets (.csv)"
     case .markdown: "GitHub Markdown tables (.md, .markdown)"
     case .html: "one self-contained page with charts (.html, .htm)"
