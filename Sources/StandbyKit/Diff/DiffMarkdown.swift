@@ -20,9 +20,7 @@ extension DiffRenderer {
         var left = 0
         for (i, m) in ordered.enumerated() {
             let uncovered = cell(m.newlyUncovered.map { "`\(md($0.id))`: \(md(why($0)))" })
-            let fix = m.fix.flatMap { change in
-                diff.fix.map { Sentences.fixEdits(change, path: $0.path, shared: $0.shared).rendered(md) }
-            } ?? "–"
+            let fix = cell(fixes(m, fix: diff.fix).map { $0.rendered(md) })
             let covered = cell(m.newlyCovered.map { "`\(md($0))`" })
             let figures = cell(
                 m.figures.filter(\.figure.changed).map { "\($0.label) \(change($0.figure, unit: unit))" }

@@ -101,9 +101,7 @@ public enum DiffRenderer {
             if left > 0 { lines.append(ListCap.leftOut(left, "`--format json` lists every one", what: what)) }
         }
         list(m.newlyUncovered.map { "newly uncovered: \(quote($0.id)): \(quote(why($0)))" }, "newly uncovered cases")
-        if let change = m.fix, let fix {
-            lines.append("fix: " + Sentences.fixEdits(change, path: fix.path, shared: fix.shared).rendered(quote))
-        }
+        list(fixes(m, fix: fix).map { "fix: " + $0.rendered(quote) }, "machines' fixes")
         list(m.newlyCovered.map { "newly covered: \(quote($0))" }, "newly covered cases")
         for f in m.figures where f.figure.changed { lines.append("\(f.label) \(change(f.figure, unit: unit))") }
         list(
@@ -112,6 +110,24 @@ public enum DiffRenderer {
             }, "standby minimums changed")
         list(m.values.map { "spec: " + quote(value($0, path: new)) }, "spec values changed")
         return lines
+    }
+
+    /// The fixes that cover a machine's cases newly uncovered: its own (said
+    /// without its name), then those of the other machines they are short on
+    /// (a copy's shortfall lands where its standby runs), each once.
+    static func fixes(_ m: PlanDiff.Machine, fix: PlanFix?) -> [Words] {
+        guard let fix else { return [] }
+        var sentences: [Words] = []
+        if let own = m.fix { sentences.append(Sentences.fixEdits(own, path: fix.path, shared: fix.shared)) }
+        var named = Set([m.name])
+        for c in m.newlyUncovered {
+            for s in c.shortages where s.shortfall > 0 && named.insert(s.machine).inserted {
+                if let change = fix.change(of: s.machine) {
+                    sentences.append(Sentences.fix(change, path: fix.path, shared: fix.shared))
+                }
+            }
+        }
+        return sentences
     }
 
     // MARK: - Text
