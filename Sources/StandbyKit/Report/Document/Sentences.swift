@@ -14,13 +14,15 @@ enum Sentences {
     }
 
     /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`,
-    /// every size in one scale.
+    /// every size in one scale: that of the block of figures it sums up
+    /// (`also` holds the block's other figures), so that a size reads alike in both.
     static func savings(
-        fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit
+        fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit,
+        also: [Int] = []
     ) -> String {
         // The magnitude of Int.min does not fit an Int; no plan comes near it.
         let saved = savings >= 0 ? savings : (savings == Int.min ? Int.max : -savings)
-        let scale = Size.scale(for: [fluid, duplicate, staticTotal, saved], unit: unit)
+        let scale = Size.scale(for: [fluid, duplicate, staticTotal, savings] + also, unit: unit)
         var text = "fluid \(scale.format(fluid)) vs duplicate \(scale.format(duplicate)): "
         if savings >= 0 {
             text += "saves \(scale.format(saved)) (\(percent) %)"
@@ -34,14 +36,14 @@ enum Sentences {
     static func savings(_ t: FleetTotals, unit: Size.Unit) -> String {
         savings(
             fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
-            percent: t.savingsPercent, unit: unit)
+            percent: t.savingsPercent, unit: unit, also: [t.footprint, t.reserveMinimum])
     }
 
     /// The savings of one machine.
     static func savings(_ m: MachinePlan, unit: Size.Unit) -> String {
         savings(
             fluid: m.fluidTotal, duplicate: m.duplicateTotal, static: m.staticTotal, savings: m.savings,
-            percent: m.savingsPercent, unit: unit)
+            percent: m.savingsPercent, unit: unit, also: [m.footprint, m.reserveMinimum, m.pool])
     }
 
     /// `os, job, standby, memory`, or `none`.
