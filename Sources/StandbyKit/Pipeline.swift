@@ -41,13 +41,13 @@ public enum Pipeline {
         for change in advice.machines { changes[change.index] = change }
         return Diagnostics(
             diagnostics.all.map { d in
-                guard d.code == .jobCannotStart, let m = machineOfJob[d.location],
-                    let edit = changes[m]?.edits.first(where: { $0.os == nil })
+                guard d.code == .jobCannotStart, let m = machineOfJob[d.location], let change = changes[m],
+                    let edit = change.edits.first(where: { $0.os == nil })
                 else { return d }
                 var told = d
                 told.notes = d.notes.filter { $0.location == nil }
-                // Both values in one exact scale, as the fix itself says them.
-                let scale = Size.exactScale(for: [edit.from, edit.to])
+                // In the one exact scale of the whole change, as the fix itself says it.
+                let scale = Size.exactScale(for: change.edits.flatMap { [$0.from, $0.to] })
                 told.notes.append(
                     .init(
                         "raise the memory of machine '\(spec.machines[m].name)' from \(scale.format(edit.from)) to \(scale.format(edit.to)): every job then starts and every case memory can cover is covered ('standby fix' writes it)",

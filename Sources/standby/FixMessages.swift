@@ -5,7 +5,7 @@ import StandbyKit
 /// what was written. A run whose output fails or is refused says only why.
 enum FixMessages {
     /// The machines said one line each, at most (as the plan's summary lists).
-    static let maxMachineLines = 20
+    static let maxMachineLines = ListCap.lines
 
     /// Each machine's change, as written: a machine whose edits were all
     /// written gets its sentence; one with some edits left gets the written

@@ -59,7 +59,7 @@ extension ReportFormat {
 func purpose(_ format: OutputFormat) -> String {
     switch format {
     case .text: "aligned tables for people (.txt)"
-    case .json: "format_version 1.0 documents for tools (.json)"
+    case .json: "format_version \(jsonFormatVersion) documents for tools (.json)"
     case .csv: "RFC 4180 rows with a header, for spreadsheets (.csv)"
     case .markdown: "GitHub Markdown tables (.md, .markdown)"
     case .html: "one self-contained page with charts (.html, .htm)"
@@ -106,9 +106,31 @@ enum CompileFormat: String, ReportFormat {
     }
 }
 
+/// The formats of a command that writes CI findings (SARIF 2.1.0, GitHub
+/// workflow commands) beside its reports: `plan` and `diff`.
+protocol FindingsFormat: ReportFormat {
+    /// Whether this is a findings format rather than a report.
+    var isFindings: Bool { get }
+    static var sarif: Self { get }
+}
+
+extension FindingsFormat {
+    /// As ``ReportFormat/resolve(_:output:)``, with `.sarif` for SARIF.
+    static func resolveWithFindings(_ explicit: Self?, output: String?) throws -> Self {
+        if let output, fileExtension(output)?.lowercased() == ".sarif" {
+            if let explicit, explicit != .sarif {
+                throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension '.sarif'; drop --format or rename the output")
+            }
+            return .sarif
+        }
+        if let explicit, explicit.isFindings { return explicit }
+        return try resolve(explicit, output: output)
+    }
+}
+
 /// The formats of `plan`: the tables, the HTML report, and the uncovered
 /// cases as CI findings (SARIF 2.1.0, GitHub workflow commands).
-enum PlanFormat: String, ReportFormat {
+enum PlanFormat: String, FindingsFormat {
     case text, json, csv, markdown, html, sarif, github
 
     /// The report format; the findings formats are written from the plan's
@@ -132,17 +154,5 @@ enum PlanFormat: String, ReportFormat {
         descriptions["sarif"] = "SARIF 2.1.0: one result per case not covered, on the line of its OS or job (code scanning)"
         descriptions["github"] = "GitHub workflow commands: one annotation per case not covered"
         return descriptions
-    }
-
-    /// As ``ReportFormat/resolve(_:output:)``, with `.sarif` for SARIF.
-    static func resolveWithFindings(_ explicit: PlanFormat?, output: String?) throws -> PlanFormat {
-        if let output, fileExtension(output)?.lowercased() == ".sarif" {
-            if let explicit, explicit != .sarif {
-                throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension '.sarif'; drop --format or rename the output")
-            }
-            return .sarif
-        }
-        if let explicit, explicit.isFindings { return explicit }
-        return try resolve(explicit, output: output)
     }
 }

@@ -250,7 +250,7 @@ enum RenderFixtures {
             | monitor | 32 MiB | monitor | monitor |
             | A | 128 MiB | active | standby |
             | B | 32 MiB | active | monitor |
-            | unallocated | 0 MiB | monitor | monitor |
+            | unallocated | 0 | monitor | monitor |
 
             """
         let spec = try RenderFixtures.compile(RenderFixtures.workedExample())

@@ -53,7 +53,7 @@ private func report(
         #expect(screen.hasPrefix("covered: no — "))
         #expect(screen.contains("\nneeds more memory ("))
         // m17's memory grows by the 256 MiB copy it cannot place; the case is m16's.
-        #expect(screen.contains("\n  m17: memory 3.25 GiB → 3.50 GiB (fleet.yaml:"), "\(screen)")
+        #expect(screen.contains("\n  m17: memory 3328 MiB → 3584 MiB (fleet.yaml:"), "\(screen)")
         #expect(screen.contains("m16/os/a0 needs 256 MiB on m17"), "\(screen)")
         #expect(!screen.contains("\n  m16:"))
         // The fix, written into the spec's text and planned again, covers every case.

@@ -294,7 +294,7 @@ private let Mi = 1 << 20
             startUp.body.contains(
                 "<desc>active 32 MiB, own area; standby 32 MiB, own area; monitor 32 MiB; "
                     + "A 128 MiB, fails over to standby; B 32 MiB, returns to the pool on a fault; "
-                    + "unallocated 0 MiB</desc>"))
+                    + "unallocated 0</desc>"))
         #expect(html.contains("@media print"))
     }
 

@@ -110,14 +110,14 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         #expect(text.contains("\n  savings               32 MiB  7.7 % of the duplicate total\n"))
         // The memory case: not covered, 128 MiB short, and why.
         #expect(text.contains("\n  not covered:\n    vms50/memory/active: 128 MiB short\n"))
-        #expect(text.contains("standby: its copies need 128 MiB; it had 0 MiB free and was handed 0 MiB"))
+        #expect(text.contains("standby: its copies need 128 MiB; it had 0 free and was handed 0"))
         #expect(text.contains("A could not start"))
         #expect(text.contains("would be covered by a pool of 128 MiB on vms50 after start-up"))
         #expect(text.contains("after start-up (machine memory +128 MiB)"))
         #expect(!text.contains("or standby at"))
-        // One unit per column: the shortfalls' is MiB, the pool draws' (all 0) bytes.
-        #expect(text.contains("\n  vms50/memory/active    no         128 MiB        0 B  A, B       -\n"))
-        #expect(text.contains("\n  vms50/os/active        yes          0 MiB        0 B  B          A\n"))
+        // One unit per column: the shortfalls' is MiB; nothing is 0 in any column.
+        #expect(text.contains("\n  vms50/memory/active    no         128 MiB          0  A, B       -\n"))
+        #expect(text.contains("\n  vms50/os/active        yes              0          0  B          A\n"))
         #expect(text.contains("\n    vms50/standby/standby: A runs unprotected (128 MiB)\n"))
     }
 
@@ -125,7 +125,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         let text = F.render(withoutMemory, compiled, .text)
         #expect(text.hasPrefix("covered: yes — all 6 cases are covered\n"))
         #expect(text.contains("fluid 256 MiB vs duplicate 416 MiB: saves 160 MiB (38.5 %); static 384 MiB\n"))
-        #expect(text.contains("\n  reserve minimum        0 MiB  "))
+        #expect(text.contains("\n  reserve minimum            0  "))
         #expect(text.contains("\n  savings              160 MiB  38.5 % of the duplicate total\n"))
         #expect(!text.contains("not covered:"))
     }
@@ -194,7 +194,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
         #expect(md.contains("Fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB."))
         #expect(md.contains("| standby | 32 MiB | 32 MiB | active |"))
         #expect(md.contains("| reserve minimum | 128 MiB |"))
-        #expect(md.contains("| vms50/memory/active | no | 128 MiB | 0 B | A, B |  |"))
+        #expect(md.contains("| vms50/memory/active | no | 128 MiB | 0 | A, B |  |"))
         let other = F.render(withoutMemory, compiled, .markdown)
         #expect(other.contains("Fluid 256 MiB vs duplicate 416 MiB: saves 160 MiB (38.5 %); static 384 MiB."))
     }
@@ -436,7 +436,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
             explanation.details.map(\.plain) == [
                 "s: its copies need 24 MiB; it had 8 MiB free and was handed 8 MiB; it lacked 8 MiB and may not draw "
                     + "from the pool (pool: false); j could not start",
-                "pool of m: held 16 MiB (16 MiB of it released by the fault), gave 0 MiB; 8 MiB short",
+                "pool of m: held 16 MiB (16 MiB of it released by the fault), gave 0; 8 MiB short",
                 "would be covered by s at 40 MiB (machine memory +8 MiB)",
             ])
     }

@@ -64,7 +64,7 @@ import Testing
     @Test func eachHelpListsOnlyItsOwnFormats() throws {
         #expect(try Self.formatValues("compile") == ["text", "json", "csv", "markdown"])
         #expect(try Self.formatValues("plan") == ["text", "json", "csv", "markdown", "html", "sarif", "github"])
-        #expect(try Self.formatValues("diff") == ["text", "json", "markdown"])
+        #expect(try Self.formatValues("diff") == ["text", "json", "markdown", "sarif", "github"])
         #expect(try Self.formatValues("fix") == ["yaml", "diff"])
     }
 

@@ -87,4 +87,66 @@ import Testing
         #expect(result.out.hasPrefix("### standby: **regression: 1 case newly uncovered**"))
         #expect(result.out.utf8.count < 65_536)
     }
+
+    /// SARIF for code scanning: one result on the job whose case is newly
+    /// uncovered and one on the changed line of NEW, both with the fix; a
+    /// regression exits 3.
+    @Test func sarifPutsTheRegressionOnTheChangedLine() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (old, new, line, column) = try Self.grown(folder)
+        let result = try CLI.run(["diff", old, new, "--format", "sarif"])
+        #expect(result.status == 3)
+        let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        #expect(document["version"] as? String == "2.1.0")
+        let results = try #require((document["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+        #expect(results.map { $0["ruleId"] as? String } == ["case-newly-uncovered", "change-uncovers-case"])
+        func region(_ r: [String: Any]) -> (Int?, Int?) {
+            let location = (r["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+            let region = location?["region"] as? [String: Any]
+            return (region?["startLine"] as? Int, region?["startColumn"] as? Int)
+        }
+        #expect(region(results[1]) == (line, column))
+        for r in results {
+            let text = (r["message"] as? [String: Any])?["text"] as? String ?? ""
+            #expect(text.contains("fix: vms50: memory 256 MiB → "), "\(text)")
+        }
+        // `-o x.sarif` means SARIF; the same spec twice has no result and exits 0.
+        let same = try CLI.run(["diff", old, old, "-o", folder.appendingPathComponent("same.sarif").path])
+        #expect(same.status == 0)
+        let written = try Data(contentsOf: folder.appendingPathComponent("same.sarif"))
+        let runs = (try JSONSerialization.jsonObject(with: written) as? [String: Any])?["runs"] as? [[String: Any]]
+        #expect((runs?.first?["results"] as? [Any])?.isEmpty == true)
+    }
+
+    /// GitHub annotations: a path with `,` and `:` is escaped in the
+    /// properties, and each finding is one line.
+    @Test func githubAnnotationsEscapeThePath() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let odd = folder.appendingPathComponent("a,b:c")
+        try FileManager.default.createDirectory(at: odd, withIntermediateDirectories: true)
+        let (old, new, line, column) = try Self.grown(odd)
+        let result = try CLI.run(["diff", old, new, "--format", "github"])
+        #expect(result.status == 3)
+        let lines = result.out.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.hasPrefix("::error file=") && $0.contains("a%2Cb%3Ac/new.yaml") })
+        #expect(lines.last?.contains(",line=\(line),col=\(column),title=change-uncovers-case::") == true)
+    }
+
+    /// A warning both specs have is shown once, at its place in NEW.
+    @Test func aWarningOfBothSpecsIsShownOnce() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let old = CLI.path("Tests/StandbyKitTests/Fixtures/warnings/rounded-size.yaml")
+        let text = try String(contentsOfFile: old, encoding: .utf8)
+        let new = folder.appendingPathComponent("new.yaml")
+        try ("# one more line\n" + text).write(to: new, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["diff", old, new.path])
+        #expect(result.status == 0)
+        let warnings = result.err.split(separator: "\n").filter { $0.contains("warning:") }
+        #expect(warnings.count == 2, "\(result.err)")
+        #expect(warnings.allSatisfy { $0.hasPrefix(new.path + ":") }, "\(result.err)")
+    }
 }

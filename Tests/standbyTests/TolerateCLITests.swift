@@ -47,8 +47,8 @@ import Testing
             r.out == """
                 os faults: every single fault is covered (checked up to 2)
                   first uncovered set of 2: m/os/a, m/os/b — 1 GiB short
-                    m: 1 GiB short — its standbys lacked 1 GiB; its pool held 0 B (0 B of it released by these faults) and gave 0 B
-                    m/s: its copies need 6 GiB; it had 1 GiB free and was handed 4 GiB; it lacked 1 GiB and drew 0 B; m/b-j could not start
+                    m: 1 GiB short — its standbys lacked 1 GiB; its pool held 0 (0 of it released by these faults) and gave 0
+                    m/s: its copies need 6 GiB; it had 1 GiB free and was handed 4 GiB; it lacked 1 GiB and drew 0; m/b-j could not start
                     would be covered by a pool of 1 GiB on m after start-up (machine memory +1 GiB)
 
                 """)

@@ -4,9 +4,11 @@
 /// Machines are matched by name: a renamed machine is one removed and one
 /// added. Per machine it gives the cases newly uncovered (uncovered in NEW and
 /// not uncovered in OLD: covered there, or not simulated at all) and newly
-/// covered, the figures before and after, and the spec values that differ and
-/// bear on that machine, located in NEW. A case newly uncovered is a
-/// regression.
+/// covered, the figures before and after (its installed memory first), the
+/// spec values written in either spec that differ and bear on that machine,
+/// located in NEW, and, for a machine a newly uncovered case is short on, the
+/// least-memory fix of NEW (``LeastMemory``, as `standby fix` writes it). A
+/// case newly uncovered is a regression.
 public struct PlanDiff: Sendable {
     /// What happened to one machine.
     public enum Change: String, Sendable {
@@ -42,12 +44,15 @@ public struct PlanDiff: Sendable {
         public var change: Change
         public var newlyUncovered: [FaultCase]
         public var newlyCovered: [String]
-        /// Figures in a fixed order: footprint, reserve minimum, fluid,
-        /// duplicate, static total, savings.
+        /// Figures in a fixed order: memory (installed), footprint, reserve
+        /// minimum, fluid, duplicate, static total, savings.
         public var figures: [NamedFigure]
         /// Each standby's minimum, by name, in NEW's order then OLD's.
         public var standbyMinimums: [NamedFigure]
         public var values: [ValueChange]
+        /// NEW's least-memory change of this machine, when a case newly
+        /// uncovered is short on it (and memory covers it).
+        public var fix: Advice.MachineChange?
     }
 
     public var machines: [Machine]
@@ -55,33 +60,79 @@ public struct PlanDiff: Sendable {
     public var policies: [ValueChange]
     public var before: FleetTotals
     public var after: FleetTotals
+    /// The fleet's installed memory: Σ `memory` over the machines, before and after.
+    public var memory: Figure
+    /// NEW's least-memory fix, with the path NEW was read from, when NEW
+    /// leaves a case uncovered that memory covers.
+    public var fix: PlanFix?
+    /// Whether some fleet total, or the fleet's memory, differs.
+    public var totalsChanged: Bool { before != after || memory.changed }
     /// The number of cases newly uncovered over every machine.
     public var regressions: Int { machines.reduce(0) { $0 + $1.newlyUncovered.count } }
     public var newlyCovered: Int { machines.reduce(0) { $0 + $1.newlyCovered.count } }
     public var isEmpty: Bool { machines.isEmpty && policies.isEmpty }
 
-    /// Compares the plans of two specs. Cost: linear in the two plans (cases
-    /// are matched through a dictionary by id, machines by name).
-    public init(old: Plan, oldSpec: Spec, new: Plan, newSpec: Spec) {
+    /// Compares the plans of two specs; `fix` is NEW's least-memory fix
+    /// (``LeastMemory/fix(_:compiled:)`` on NEW's figures), which the machines
+    /// newly short get. Cost: linear in the two plans (cases are matched
+    /// through a dictionary by id, machines by name).
+    public init(old: Plan, oldSpec: Spec, new: Plan, newSpec: Spec, fix: PlanFix? = nil) {
         before = old.totals
         after = new.totals
+        memory = Figure(before: Self.memory(old), after: Self.memory(new))
+        self.fix = fix
         policies = ValueChanges.policies(oldSpec.policies, newSpec.policies, location: newSpec.faultsLocation)
+        let policies = (old: oldSpec.policies, new: newSpec.policies)
         let oldPlans = Dictionary(old.machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let oldSpecs = Dictionary(oldSpec.machines.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let newNames = Set(new.machines.map(\.name))
+        let newIndex = Dictionary(new.machines.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var machines: [Machine] = []
         for (m, plan) in new.machines.enumerated() {
             let spec = newSpec.machines[m]
             let was = oldPlans[plan.name]
-            let values = ValueChanges.machine(oldSpecs[plan.name], spec)
+            let values = ValueChanges.machine(oldSpecs[plan.name], spec, policies: policies)
             let entry = Self.machine(plan.name, old: was, new: plan, values: values)
             if entry.change == .added || !entry.isUnchanged { machines.append(entry) }
         }
         for (m, plan) in old.machines.enumerated() where !newNames.contains(plan.name) {
             machines.append(
-                Self.machine(plan.name, old: plan, new: nil, values: ValueChanges.machine(oldSpec.machines[m], nil)))
+                Self.machine(
+                    plan.name, old: plan, new: nil,
+                    values: ValueChanges.machine(oldSpec.machines[m], nil, policies: policies)))
+        }
+        // The machines a case newly uncovered is short on get NEW's fix; one
+        // that differs in nothing else is listed for it.
+        var short = Set<String>()
+        for m in machines {
+            for c in m.newlyUncovered {
+                for s in c.shortages where s.shortfall > 0 { short.insert(s.machine) }
+            }
+        }
+        if let fix, !short.isEmpty {
+            var listed = Set<String>()
+            for i in machines.indices where machines[i].change != .removed {
+                listed.insert(machines[i].name)
+                if short.contains(machines[i].name) { machines[i].fix = fix.change(of: machines[i].name) }
+            }
+            for (m, plan) in new.machines.enumerated() where short.contains(plan.name) && !listed.contains(plan.name) {
+                guard let change = fix.change(of: plan.name), let was = oldPlans[plan.name] else { continue }
+                var entry = Self.machine(plan.name, old: was, new: plan, values: [])
+                entry.fix = change
+                // In NEW's order among the machines listed.
+                let at = machines.firstIndex { other in
+                    other.change != .removed && (newIndex[other.name] ?? Int.max) > m
+                } ?? machines.firstIndex { $0.change == .removed } ?? machines.count
+                machines.insert(entry, at: at)
+            }
         }
         self.machines = machines
+    }
+
+    /// The fleet's installed memory, Σ `memory`: at most the fleet's bound on
+    /// its totals (`FigureBounds`), and saturating rather than trapping.
+    private static func memory(_ plan: Plan) -> Int {
+        plan.machines.reduce(0) { satAdd($0, $1.memory) }
     }
 
     private static func machine(_ name: String, old: MachinePlan?, new: MachinePlan?, values: [ValueChange]) -> Machine {
@@ -100,6 +151,7 @@ public struct PlanDiff: Sendable {
         }.map(\.id)
         func figure(_ value: (MachinePlan) -> Int) -> Figure { Figure(before: old.map(value), after: new.map(value)) }
         let figures = [
+            NamedFigure(label: "memory", key: "memory_bytes", figure: figure(\.memory)),
             NamedFigure(label: "footprint", key: "footprint_bytes", figure: figure(\.footprint)),
             NamedFigure(label: "reserve minimum", key: "reserve_minimum_bytes", figure: figure(\.reserveMinimum)),
             NamedFigure(label: "fluid total", key: "fluid_total_bytes", figure: figure(\.fluidTotal)),
@@ -118,7 +170,7 @@ public struct PlanDiff: Sendable {
         return Machine(
             name: name, change: old == nil ? .added : new == nil ? .removed : .changed,
             newlyUncovered: newlyUncovered, newlyCovered: newlyCovered, figures: figures,
-            standbyMinimums: standbys, values: values)
+            standbyMinimums: standbys, values: values, fix: nil)
     }
 }
 

@@ -5,6 +5,12 @@
 /// Sizes are written as exact quantities (`384Mi`, or bytes), so a change of
 /// one byte shows; entities are matched by name, and a change in the order of
 /// jobs (their start order) is a change of the OS's `jobs`.
+///
+/// Only values written in one spec or the other are changes: a value left to
+/// its default in both (a job's `standby_memory`, which follows its `memory`;
+/// a job's `policy`, which follows `policies.job_fault`) is not listed when
+/// what it follows changes, since nothing was written there. Every other
+/// default is a constant, which differs only where a spec writes the value.
 enum ValueChanges {
     typealias Change = PlanDiff.ValueChange
 
@@ -23,7 +29,8 @@ enum ValueChanges {
     }
 
     /// The changes of one machine; `nil` on a side where it does not exist.
-    static func machine(_ old: Machine?, _ new: Machine?) -> [Change] {
+    /// `policies` are each spec's, which a job's own `policy` falls back on.
+    static func machine(_ old: Machine?, _ new: Machine?, policies: (old: Policies, new: Policies)) -> [Change] {
         guard let name = new?.name ?? old?.name else { return [] }
         let path = "machines/\(name)"
         guard let old, let new else {
@@ -42,7 +49,7 @@ enum ValueChanges {
         let oldOSes = Dictionary(old.oses.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let newNames = Set(new.oses.map(\.name))
         for os in new.oses {
-            changes += self.os(oldOSes[os.name], os, path: "\(path)/oses/\(os.name)")
+            changes += self.os(oldOSes[os.name], os, path: "\(path)/oses/\(os.name)", policies: policies)
         }
         for os in old.oses where !newNames.contains(os.name) {
             changes.append(Change(path: "\(path)/oses/\(os.name)", old: "present", new: nil, location: new.osesLocation ?? new.location))
@@ -50,7 +57,7 @@ enum ValueChanges {
         return changes
     }
 
-    private static func os(_ old: OS?, _ new: OS, path: String) -> [Change] {
+    private static func os(_ old: OS?, _ new: OS, path: String, policies: (old: Policies, new: Policies)) -> [Change] {
         guard let old else { return [Change(path: path, old: nil, new: "present", location: new.location)] }
         var changes: [Change] = []
         func value(_ key: String, _ a: String, _ b: String, _ at: SourceLocation?) {
@@ -78,12 +85,23 @@ enum ValueChanges {
             }
             jobValue("memory", Quantity.literal(was.memory), Quantity.literal(job.memory), job.memoryLocation)
             jobValue("hot_standby", "\(was.hotStandby)", "\(job.hotStandby)", job.hotStandbyLocation)
-            jobValue(
-                "standby_memory", Quantity.literal(was.standbyMemory), Quantity.literal(job.standbyMemory),
-                job.standbyMemoryLocation)
+            // Defaulted on both sides, it follows the job's memory: no value of its own changed.
+            if was.standbyMemoryLocation != nil || job.standbyMemoryLocation != nil {
+                jobValue(
+                    "standby_memory", Quantity.literal(was.standbyMemory), Quantity.literal(job.standbyMemory),
+                    job.standbyMemoryLocation)
+            }
             jobValue("standby", was.standby?.description ?? "", job.standby?.description ?? "", job.standby?.location)
-            jobValue("policy/light", was.policy.light.rawValue, job.policy.light.rawValue, nil)
-            jobValue("policy/severe", was.policy.severe.rawValue, job.policy.severe.rawValue, nil)
+            // A job's action is its own where it differs from its spec's
+            // `job_fault` on either side; else it follows the policies, whose
+            // change is listed there.
+            let (a, b) = (was.policy, job.policy)
+            if a.light != policies.old.jobFault.light || b.light != policies.new.jobFault.light {
+                jobValue("policy/light", a.light.rawValue, b.light.rawValue, nil)
+            }
+            if a.severe != policies.old.jobFault.severe || b.severe != policies.new.jobFault.severe {
+                jobValue("policy/severe", a.severe.rawValue, b.severe.rawValue, nil)
+            }
         }
         for job in old.jobs where !newNames.contains(job.name) {
             changes.append(Change(path: "\(path)/jobs/\(job.name)", old: "present", new: nil, location: new.location))

@@ -101,14 +101,24 @@ public enum CompileRenderer {
         return text
     }
 
+    /// One unit for a column of a table's sizes, which are the spec's allocations
+    /// and what start-up made of them: with `--unit auto` the unit that shows each
+    /// exactly (`0` for an empty region).
+    static func columnScale(_ sizes: [Int], unit: Size.Unit) -> Size.Scale {
+        unit == .auto ? Size.exactScale(for: sizes) : Size.scale(for: sizes, unit: unit)
+    }
+
     /// `256 MiB, monitor 32 MiB, granule 1 MiB` (and the reserve when there is one).
-    /// The granule is an allocation unit, not an amount, so it is always shown in
+    /// The sizes are the spec's own values: with `--unit auto` they share one
+    /// unit that states each exactly (`27008 MiB, monitor 4096 MiB`). The
+    /// granule is an allocation unit, not an amount, so it is always shown in
     /// the unit that states it exactly.
     static func machineSummary(_ machine: Machine, unit: Size.Unit) -> String {
-        var text = "\(Size.format(machine.memory, unit: unit)), monitor \(Size.format(machine.monitor, unit: unit))"
+        let scale = columnScale([machine.memory, machine.monitor, machine.reserve], unit: unit)
+        var text = "\(scale.format(machine.memory)), monitor \(scale.format(machine.monitor))"
         text += ", granule \(Size.describe(machine.granule))"
         if machine.reserve > 0 {
-            text += ", reserve \(Size.format(machine.reserve, unit: unit))"
+            text += ", reserve \(scale.format(machine.reserve))"
         }
         return text
     }
@@ -145,10 +155,12 @@ public enum CompileRenderer {
     /// The aligned table of one state. Widths come from this state's rows alone,
     /// so the table can be written without looking at any other state.
     static func writeTextTable(_ regions: [Region], unit: Size.Unit, to out: inout some TextOutputStream) {
-        let sizes = regions.map { Size.format($0.size, unit: unit) }
         // Regions add up to the machine's memory, which fits in an Int; wrapping
         // addition only keeps a hand-built, inconsistent table from trapping.
-        let total = Size.format(regions.reduce(0) { $0 &+ $1.size }, unit: unit)
+        let totalBytes = regions.reduce(0) { $0 &+ $1.size }
+        let scale = columnScale(regions.map(\.size) + [totalBytes], unit: unit)
+        let sizes = regions.map { scale.format($0.size) }
+        let total = scale.format(totalBytes)
         var nameWidth = "region".count
         var sizeWidth = max("size".count, total.count)
         var ownerWidth = "owner".count
@@ -191,8 +203,9 @@ public enum CompileRenderer {
         } state: { shown, out in
             out.write("\n### State \(shown.label): \(markdown(eventDescription(shown, unit: unit)))\n\n")
             out.write("| region | size | owner | on fault |\n|---|---|---|---|\n")
+            let scale = columnScale(shown.state.regions.map(\.size), unit: unit)
             for region in shown.state.regions {
-                let size = Size.format(region.size, unit: unit)
+                let size = scale.format(region.size)
                 out.write(
                     "| \(markdown(region.name)) | \(size) | \(markdown(region.owner)) | \(markdown(region.onFault)) |\n")
             }

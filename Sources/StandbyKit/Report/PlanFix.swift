@@ -27,6 +27,12 @@ public struct PlanFix: Sendable {
     /// The sentence of machine `name`'s change, if it has one.
     func sentence(of name: String) -> Words? { changes[name].map { Sentences.fix($0, path: path, shared: shared) } }
 
+    /// Machine `name`'s change without its name (a line already about the
+    /// machine says it), if it has one.
+    func editsSentence(of name: String) -> Words? {
+        changes[name].map { Sentences.fixEdits($0, path: path, shared: shared) }
+    }
+
     /// Every machine's change, in document order.
     var sentences: [Words] { advice.machines.map { Sentences.fix($0, path: path, shared: shared) } }
 }

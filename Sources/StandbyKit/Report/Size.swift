@@ -18,48 +18,42 @@ public enum Size {
     }
 
     /// A size for a sentence: the largest binary unit that shows it exactly with at
-    /// most two decimals (`32 MiB`, `1.5 GiB`), else bytes (`1000 B`).
+    /// most one decimal (`32 MiB`, `1.5 GiB`), else bytes (`1000 B`); nothing
+    /// is `0`, which needs no unit.
     public static func describe(_ bytes: Int) -> String {
         format(bytes, unit: .auto)
     }
 
     /// A size in `unit`. `auto` picks the largest unit showing the size exactly in
-    /// at most two decimals; a fixed unit shows up to two decimals, rounded
-    /// half-up, marked `~` when not exact (`~1.33 MiB`). A negative size shows a
-    /// minus sign after any `~` (`~-1.33 MiB`).
+    /// at most one decimal; a fixed unit shows one decimal at most, rounded
+    /// half-up, marked `~` when not exact (`~1.3 MiB`), and a size other than
+    /// zero too small to show as a tenth of the unit as less than one
+    /// (`<0.1 TiB`), never as nothing. A negative size shows a minus sign after
+    /// any `~` (`~-1.3 MiB`, `>-0.1 TiB`). Zero is `0` in every unit.
     public static func format(_ bytes: Int, unit: Unit) -> String {
         // Work on the magnitude so that Int.min, whose negation does not fit in an
         // Int, is shown exactly.
         let sign = bytes < 0 ? "-" : ""
         let magnitude = bytes.magnitude
+        if magnitude == 0 { return "0" }
         if unit == .B { return "\(sign)\(magnitude) B" }
         if unit == .auto {
-            if magnitude == 0 { return "0 B" }
             for u in [Unit.TiB, .GiB, .MiB, .KiB] where magnitude >= u.magnitude {
                 let (whole, rest) = magnitude.quotientAndRemainder(dividingBy: u.magnitude)
-                // Exact with two decimals when rest * 100 is a multiple of the unit
-                // (rest < 2^40, so rest * 100 cannot overflow).
-                let (cents, r) = (rest * 100).quotientAndRemainder(dividingBy: u.magnitude)
+                // Exact with one decimal when rest * 10 is a multiple of the unit
+                // (rest < 2^40, so rest * 10 cannot overflow).
+                let (tenths, r) = (rest * 10).quotientAndRemainder(dividingBy: u.magnitude)
                 if r == 0 {
-                    return "\(sign)\(whole)\(decimals(cents)) \(u.rawValue)"
+                    return "\(sign)\(whole)\(tenths == 0 ? "" : ".\(tenths)") \(u.rawValue)"
                 }
             }
             return "\(sign)\(magnitude) B"
         }
-        let (whole, rest) = magnitude.quotientAndRemainder(dividingBy: unit.magnitude)
-        let (hundredths, r) = (rest * 100).quotientAndRemainder(dividingBy: unit.magnitude)
-        var cents = hundredths
-        let mark = r == 0 ? "" : "~"
-        // Half-up: the dropped part is at least half a hundredth of the unit.
-        if r * 2 >= unit.magnitude { cents += 1 }
-        if cents == 100 { return "\(mark)\(sign)\(whole + 1) \(unit.rawValue)" }
-        return "\(mark)\(sign)\(whole)\(decimals(cents)) \(unit.rawValue)"
-    }
-
-    private static func decimals(_ cents: UInt) -> String {
-        if cents == 0 { return "" }
-        if cents % 10 == 0 { return ".\(cents / 10)" }
-        return cents < 10 ? ".0\(cents)" : ".\(cents)"
+        let (whole, fraction) = roundedParts(magnitude, unit, 1)
+        let exact = magnitude % unit.magnitude * 10 % unit.magnitude == 0
+        if (whole, fraction) == (0, 0) { return bytes < 0 ? ">-0.1 \(unit.rawValue)" : "<0.1 \(unit.rawValue)" }
+        let mark = exact ? "" : "~"
+        return "\(mark)\(sign)\(whole)\(fraction == 0 ? "" : ".\(fraction)") \(unit.rawValue)"
     }
 }
 
@@ -71,12 +65,13 @@ extension Size {
     /// With a fixed unit, each size is shown as ``format(_:unit:)`` shows it.
     /// With `auto` (``scale(for:unit:)``): the unit of the largest value (the
     /// largest binary unit it reaches), and the fewest decimals, at most
-    /// ``maxDecimals``, that show every value exactly; failing that, enough
-    /// decimals for three significant digits of the largest value, more if
-    /// two different values would otherwise look the same or a value other
-    /// than zero would look like zero; and when even ``maxDecimals`` cannot
-    /// keep them apart, the next smaller unit. Values are rounded half away
-    /// from zero; the exact bytes are in the JSON and CSV exports.
+    /// ``maxDecimals`` (one), that show every value exactly; failing that,
+    /// enough decimals for three significant digits of the largest value as
+    /// far as one decimal goes, more if two different values would otherwise
+    /// look the same or a value other than zero would look like zero; and
+    /// when even ``maxDecimals`` cannot keep them apart, the next smaller
+    /// unit. Values are rounded half away from zero; the exact bytes are in
+    /// the JSON and CSV exports. Zero is `0` in any scale: no unit to read.
     public struct Scale: Sendable, Equatable {
         /// The unit every value is shown in (never `auto`).
         public let unit: Unit
@@ -85,7 +80,7 @@ extension Size {
         /// A unit the user chose: values are formatted one by one, `~` marking those not exact.
         let fixed: Bool
 
-        /// `size` in this scale: `17.6 GiB`.
+        /// `size` in this scale: `17.6 GiB`, and `0` for nothing.
         public func format(_ bytes: Int) -> String {
             if fixed { return Size.format(bytes, unit: unit) }
             return Size.rounded(bytes, unit: unit, decimals: decimals)
@@ -94,8 +89,8 @@ extension Size {
 
     /// The largest unit that shows every one of `values` exactly with at most
     /// ``maxDecimals`` decimals, and the fewest decimals that do: for values an
-    /// operator writes into a spec (a change's old and new size), where a
-    /// rounded figure would be wrong to copy.
+    /// operator writes into a spec (a change's old and new sizes, every edit of
+    /// one change in one unit), where a rounded figure would be wrong to copy.
     public static func exactScale(for values: some Sequence<Int>) -> Scale {
         let distinct = Set(values.lazy.map(\.magnitude)).sorted()
         guard let largest = distinct.last, largest > 0 else { return Scale(unit: .B, decimals: 0, fixed: false) }
@@ -107,8 +102,9 @@ extension Size {
         return Scale(unit: .B, decimals: 0, fixed: false)
     }
 
-    /// The most decimals an `auto` scale shows before it moves to a smaller unit.
-    public static let maxDecimals = 3
+    /// The most decimals an `auto` scale shows before it moves to a smaller
+    /// unit: a figure reads with one decimal at most (`17.6 GiB`, not `17.563 GiB`).
+    public static let maxDecimals = 1
 
     /// The scale for `values` read together (see ``Scale``). Costs a sort of
     /// the distinct values: O(n log n) for n values.
@@ -124,7 +120,7 @@ extension Size {
                 return Scale(unit: u, decimals: exact, fixed: false)
             }
             let whole = largest / u.magnitude
-            let significant = whole >= 100 ? 0 : whole >= 10 ? 1 : 2
+            let significant = min(whole >= 100 ? 0 : whole >= 10 ? 1 : 2, maxDecimals)
             if let d = (significant...maxDecimals).first(where: { keepsApart(distinct, u, $0) }) {
                 return Scale(unit: u, decimals: d, fixed: false)
             }
@@ -168,11 +164,11 @@ extension Size {
         return (whole, fraction)
     }
 
-    /// `bytes` in `unit` with exactly `decimals` decimals: `17.6 GiB`, `0 MiB`.
+    /// `bytes` in `unit` with exactly `decimals` decimals: `17.6 GiB`; `0`.
     static func rounded(_ bytes: Int, unit: Unit, decimals: Int) -> String {
+        // Nothing is nothing in any unit: no decimals, no unit to read.
+        if bytes == 0 { return "0" }
         if unit == .B || unit == .auto { return "\(bytes) B" }
-        // Nothing is nothing in any unit: no decimals to read.
-        if bytes == 0 { return "0 \(unit.rawValue)" }
         let (whole, fraction) = roundedParts(bytes.magnitude, unit, decimals)
         let sign = bytes < 0 && (whole, fraction) != (0, 0) ? "-" : ""
         guard decimals > 0 else { return "\(sign)\(whole) \(unit.rawValue)" }

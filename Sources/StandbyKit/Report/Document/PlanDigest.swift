@@ -82,7 +82,7 @@ struct PlanDigest {
     /// all lists together (before a format's escaping, which at most doubles
     /// them): a fleet's Markdown summary stays well inside a pull-request
     /// comment's 65,536 characters whatever its names and path.
-    static let limit = 20
+    static let limit = ListCap.lines
     static let budget = 24_000
 
     let compiled: CompiledSpec
@@ -153,7 +153,7 @@ struct PlanDigest {
                     + "fault, or its policy stops it",
                 beyondMemory, leftOut: "`--detail machines` lists each machine's cases not covered", budget: &left)
             if count > beyondMemory.count, list.leftOut == nil {
-                list.leftOut = "… and \(count - beyondMemory.count) more: `--detail machines` lists each machine's cases not covered"
+                list.leftOut = Words(stringLiteral: ListCap.leftOut(count - beyondMemory.count, "`--detail machines` lists each machine's cases not covered"))
             }
             lists.append(list)
         }
@@ -220,6 +220,6 @@ struct PlanDigest {
         let dropped = items.count - kept.count
         return SummaryList(
             title: title, note: note, items: kept,
-            leftOut: dropped > 0 ? "… and \(dropped) more: \(leftOut)" : nil)
+            leftOut: dropped > 0 ? Words(stringLiteral: ListCap.leftOut(dropped, leftOut)) : nil)
     }
 }

@@ -170,7 +170,7 @@ extension PlanRenderer {
         yield(.figures(Sentences.figures(m, unit: unit)))
         if !m.unrecoverableJobs.isEmpty { yield(.remark(Sentences.unrecoverableJobs(m.unrecoverableJobs))) }
         if let fix { yield(.remark("fix: " + fix)) }
-        if let spare { yield(.remark("spare: " + Sentences.spare(spare, path: path, shared: shared))) }
+        if let spare { yield(.remark("spare: " + Sentences.spare(spare, path: path, shared: shared, unit: unit))) }
         if let list = notCovered(m, pool: pool, unit: unit) { yield(.cases(list)) }
         guard cases else { return }
         let unprotected = m.cases.filter { !$0.unprotectedJobs.isEmpty }.map { c in

@@ -14,13 +14,15 @@ enum Sentences {
     }
 
     /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`,
-    /// every size in one scale.
+    /// every size in one scale: that of the block of figures it sums up
+    /// (`also` holds the block's other figures), so that a size reads alike in both.
     static func savings(
-        fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit
+        fluid: Int, duplicate: Int, static staticTotal: Int, savings: Int, percent: RoundedPercent, unit: Size.Unit,
+        also: [Int] = []
     ) -> String {
         // The magnitude of Int.min does not fit an Int; no plan comes near it.
         let saved = savings >= 0 ? savings : (savings == Int.min ? Int.max : -savings)
-        let scale = Size.scale(for: [fluid, duplicate, staticTotal, saved], unit: unit)
+        let scale = Size.scale(for: [fluid, duplicate, staticTotal, savings] + also, unit: unit)
         var text = "fluid \(scale.format(fluid)) vs duplicate \(scale.format(duplicate)): "
         if savings >= 0 {
             text += "saves \(scale.format(saved)) (\(percent) %)"
@@ -34,14 +36,14 @@ enum Sentences {
     static func savings(_ t: FleetTotals, unit: Size.Unit) -> String {
         savings(
             fluid: t.fluidTotal, duplicate: t.duplicateTotal, static: t.staticTotal, savings: t.savings,
-            percent: t.savingsPercent, unit: unit)
+            percent: t.savingsPercent, unit: unit, also: [t.footprint, t.reserveMinimum])
     }
 
     /// The savings of one machine.
     static func savings(_ m: MachinePlan, unit: Size.Unit) -> String {
         savings(
             fluid: m.fluidTotal, duplicate: m.duplicateTotal, static: m.staticTotal, savings: m.savings,
-            percent: m.savingsPercent, unit: unit)
+            percent: m.savingsPercent, unit: unit, also: [m.footprint, m.reserveMinimum, m.pool])
     }
 
     /// `os, job, standby, memory`, or `none`.
@@ -52,16 +54,23 @@ enum Sentences {
     /// One machine's least-memory change: `vms50: memory 256 MiB → 384 MiB
     /// (spec.yaml:4:13) covers all 7 cases`.
     static func fix(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
+        "\(name: change.machine): " + fixEdits(change, path: path, shared: shared)
+    }
+
+    /// The change without the machine's name, for a line already about it:
+    /// `memory 256 MiB → 384 MiB (spec.yaml:4:13) covers all 7 cases`.
+    static func fixEdits(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
         let covers =
             change.coveredCases == change.cases
             ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
             : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
-        return "\(name: change.machine): " + edits(change.edits, path: path, shared: shared) + " \(covers)"
+        return edits(change.edits, path: path, shared: shared) + " \(covers)"
     }
 
-    /// What a change writes: `OS sb0 memory 1 GiB → 512 MiB (spec.yaml:9:17),
-    /// memory 40 GiB → 37 GiB (spec.yaml:4:13)`, each value and its new one
-    /// in one unit and exact (an operator copies them). The path is made safe for a terminal (it is the one text
+    /// What a change writes: `OS sb0 memory 1024 MiB → 512 MiB (spec.yaml:9:17),
+    /// memory 40960 MiB → 37888 MiB (spec.yaml:4:13)`, every value of the
+    /// change in one unit and exact, with one decimal at most (an operator
+    /// copies them). The path is made safe for a terminal (it is the one text
     /// here that no spec rule keeps plain).
     ///
     /// A value written where an anchor defines it for other entries too
@@ -70,6 +79,7 @@ enum Sentences {
     /// fix` does with an override beside the merge.
     static func edits(_ edits: [Advice.Edit], path: String?, shared: Set<SourceLocation> = []) -> Words {
         var words: Words = ""
+        let scale = Size.exactScale(for: edits.flatMap { [$0.from, $0.to] })
         for (i, edit) in edits.enumerated() {
             if i > 0 { words += ", " }
             if edit.os != nil, let os = edit.target.split(separator: "/").dropLast().last {
@@ -77,7 +87,6 @@ enum Sentences {
             } else {
                 words += "memory "
             }
-            let scale = Size.exactScale(for: [edit.from, edit.to])
             words += "\(scale.format(edit.from)) → \(scale.format(edit.to))"
             if let path, let at = edit.location {
                 words += " (\(name: TerminalText.escaped(path)):\(at.line):\(at.column)"
@@ -116,8 +125,8 @@ enum Sentences {
 
     /// A machine's spare memory and the change that gives it back:
     /// `3 GiB — OS spare2 memory 3 GiB → 2 GiB (…), memory 32 GiB → 29 GiB (…)`.
-    static func spare(_ spare: SpareMemory, path: String?, shared: Set<SourceLocation> = []) -> Words {
-        "\(Size.describe(spare.bytes)) — " + edits(spare.edits, path: path, shared: shared)
+    static func spare(_ spare: SpareMemory, path: String?, shared: Set<SourceLocation> = [], unit: Size.Unit) -> Words {
+        "\(Size.scale(for: [spare.bytes], unit: unit).format(spare.bytes)) — " + edits(spare.edits, path: path, shared: shared)
     }
 
     /// `jobs no memory can bring back: A, C`.

@@ -33,9 +33,10 @@ extension PlanRenderer {
         let md = CompileRenderer.markdown
         func table(_ regions: [Region]) {
             out.write("| region | size | owner | on fault |\n|---|---|---|---|\n")
+            let scale = CompileRenderer.columnScale(regions.map(\.size), unit: unit)
             for r in regions {
                 out.write(
-                    "| \(md(r.name)) | \(Size.format(r.size, unit: unit)) | \(md(r.owner)) | \(md(r.onFault)) |\n")
+                    "| \(md(r.name)) | \(scale.format(r.size)) | \(md(r.owner)) | \(md(r.onFault)) |\n")
             }
         }
         walkCase(trace, unit: unit) { block in
