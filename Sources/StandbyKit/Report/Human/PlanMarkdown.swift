@@ -10,7 +10,8 @@ extension PlanRenderer {
         let md = CompileRenderer.markdown
         walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, tolerance: tolerance) { block in
             switch block {
-            case .coverage(let sentence): out.write("**Covered: \(sentence).**\n\n")
+            // The summary's lists are H3s: the report opens with their H2.
+            case .coverage(let sentence): out.write("## Summary\n\n**Covered: \(sentence).**\n\n")
             case .savings(let sentence): out.write(sentence.capitalizedFirst + ".\n\n")
             case .faults(let list): out.write("Faults simulated: \(list).\n")
             case .list(let list):
