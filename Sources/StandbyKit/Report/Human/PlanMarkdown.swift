@@ -22,7 +22,7 @@ extension PlanRenderer {
                 out.write("\n## Fleet of \(count) machines\n\n")
                 writeMarkdownFigures(figures, to: &out)
             case .machine(let name, let summary): out.write("\n## Machine \(md(name))\n\nMemory \(md(summary)).\n")
-            case .machineCoverage(let sentence): out.write("\nCovered: \(sentence).\n")
+            case .machineCoverage(let sentence): out.write("\nCovered: \(sentence.rendered(md)).\n")
             case .table(let table):
                 out.write("\n### \(table.title)\n\n")
                 if table.rowCount == 0 {
