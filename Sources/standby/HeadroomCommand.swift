@@ -14,6 +14,8 @@ enum HeadroomFormat: String, ReportFormat {
     }
 }
 
+extension HeadroomDetail: ExpressibleByArgument {}
+
 enum HeadroomFaultsDefault: FaultsDefault {
     static var source: String { "the spec's policies.faults" }
 }
@@ -29,7 +31,9 @@ struct HeadroomCommand: ParsableCommand {
             how many start while every case covered today stays covered and the new jobs' own \
             cases are covered, and why the next one does not fit. Each OS is considered alone: \
             the OSes of one machine share its pool, so the counts do not add up to one placement. \
-            Exits 0 with the answer, 1 when the spec has errors.
+            The report leads with a summary: the totals, the OSes that take nothing more grouped \
+            by why, and the cases not covered today that the new jobs leave shorter (they do not \
+            stop the count). Exits 0 with the answer, 1 when the spec has errors.
             """)
 
     @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
@@ -49,6 +53,14 @@ struct HeadroomCommand: ParsableCommand {
 
     @Option(help: "Output format (default: from -o's extension, else text).")
     var format: HeadroomFormat?
+
+    @Option(
+        help: ArgumentHelp(
+            "How much follows the summary in text and Markdown: summary, or oses (also a line per active OS: "
+                + "how many fit, why the next does not, the cases it leaves shorter); default: oses for one "
+                + "machine, summary for more. JSON has every OS.",
+            valueName: "level"))
+    var detail: HeadroomDetail?
 
     @OptionGroup var faultOptions: FaultOptions<HeadroomFaultsDefault>
 
@@ -98,7 +110,8 @@ struct HeadroomCommand: ParsableCommand {
             let report = Headroom.check(compiled, job: shape, max: max, faults: kinds)
             keepUntilExit(compiled)
             try output.write(inputs: read) { out in
-                HeadroomRenderer.render(report, format: format, unit: output.unit, to: &out)
+                HeadroomRenderer.render(
+                    report, format: format, unit: output.unit, detail: detail, machines: compiled.machines.count, to: &out)
             }
             return .ok
         }

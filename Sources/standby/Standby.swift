@@ -7,23 +7,6 @@ import StandbyKit
     import Darwin
 #endif
 
-/// Exit statuses, as the README documents them (sysexits.h where one fits).
-enum ExitStatus: Int32 {
-    case ok = 0
-    /// The spec has errors (or warnings, with `--strict`).
-    case specErrors = 1
-    /// The spec is valid but some fault is not covered.
-    case uncovered = 2
-    /// `diff`: some case the old spec covered (or did not have) is not covered by the new one.
-    case regression = 3
-    /// Bad command line (ArgumentParser's own validation errors use it too).
-    case usage = 64
-    /// A spec could not be read.
-    case inputUnreadable = 66
-    /// The output could not be written.
-    case outputFailed = 74
-}
-
 /// A failure that ends a command with a message on standard error and a status.
 struct CommandFailure: Error {
     var status: ExitStatus
@@ -45,11 +28,7 @@ struct Standby: ParsableCommand {
             (validate), builds the start-up resource table (compile), and simulates \
             every single fault to size the standbys and the pool (plan).
 
-            Exit status: 0 fine, 1 the spec has errors, 2 the spec is valid but some \
-            fault is not covered, 64 usage (also an output that is the input, or a \
-            --format that contradicts the output's extension), 66 input unreadable, \
-            74 output not written.
-            """,
+            """ + "\n" + ExitStatus.helpText,
         version: FindingRenderer.toolVersion,
         subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self, TolerateCommand.self,
             HeadroomCommand.self]

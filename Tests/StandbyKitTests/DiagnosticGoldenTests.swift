@@ -81,6 +81,32 @@ import Testing
             """
         ),
         (
+            // One typo in an anchored mapping that three machines merge: one
+            // unknown-key error with a note per merge, and no missing-key
+            // error per machine (the typo explains them).
+            "merged.yaml",
+            """
+            version: 1
+            x-base: &base
+              memroy: 256Mi
+              monitor: 32Mi
+            machines:
+              - name: m1
+                <<: *base
+                oses:
+                  - {name: a, role: active, memory: 64Mi, kernel: 32Mi}
+              - name: m2
+                <<: *base
+                oses:
+                  - {name: a, role: active, memory: 64Mi, kernel: 32Mi}
+              - name: m3
+                <<: *base
+                oses:
+                  - {name: a, role: active, memory: 64Mi, kernel: 32Mi}
+
+            """
+        ),
+        (
             "compile.yaml",
             """
             version: 1

@@ -133,3 +133,38 @@ private func report(
         #expect(tables > 10)
     }
 }
+
+/// A machine that covers its own cases but whose standby is short for the
+/// copy another machine's job starts there: its section does not stop at
+/// "covered: yes" above the fix it needs.
+@Suite struct ShortForOthersTests {
+    @Test func aCoveredMachineShortForOthersCopiesSaysSo() throws {
+        let yaml = generatedFleet(machines: 4, short: [2])
+        let (text, compiled, _) = try report(yaml, detail: .machines)
+        // What the plan says, planned: m2's own cases are covered; m1's cases short on m2.
+        let plan = Planner.plan(compiled)
+        let m2 = try #require(plan.machines.first { $0.name == "m2" })
+        #expect(m2.cases.allSatisfy { $0.covered })
+        let short = plan.machines.flatMap(\.cases).compactMap { c in
+            c.shortages.first { $0.machine == "m2" && $0.shortfall > 0 }.map { (c.machine, $0.shortfall) }
+        }
+        #expect(!short.isEmpty && short.allSatisfy { $0.0 == "m1" })
+        let largest = short.map(\.1).max() ?? 0
+        let line = "  covered: yes — all \(m2.cases.count) cases are covered; but its memory is short for other "
+            + "machines' copies: up to \(Size.format(largest, unit: .auto)), in \(short.count) "
+            + "case\(short.count == 1 ? "" : "s") of m1"
+        let section = try #require(text.components(separatedBy: "\nmachine m2: ").last)
+        let lines = section.split(separator: "\n").map(String.init)
+        #expect(lines.dropFirst().first == line, "\(section)")
+        #expect(line.hasSuffix("up to 256 MiB, in 2 cases of m1"))
+        #expect(section.contains("\n  fix: m2: memory "))
+        // The machines whose memory is not short say nothing of the kind.
+        for other in ["m0", "m1", "m3"] {
+            let own = try #require(text.components(separatedBy: "\nmachine \(other): ").last?.components(separatedBy: "\nmachine ").first)
+            #expect(!own.contains("short for other machines' copies"), "\(other)")
+        }
+        // Markdown says the same, escaped.
+        let (markdown, _, _) = try report(yaml, format: .markdown, detail: .machines)
+        #expect(markdown.contains("\nCovered: yes — all \(m2.cases.count) cases are covered; but its memory is short for other machines' copies: up to 256 MiB, in 2 cases of m1.\n"))
+    }
+}

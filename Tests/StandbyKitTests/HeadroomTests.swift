@@ -76,19 +76,38 @@ private let Mi = 1 << 20
     /// The answer for OS `o` of machine `m`, literally: add 1, 2, … jobs to
     /// the spec, compile it, plan it with the rules, and stop at the first
     /// count where a job does not start, a case covered today is not, or a
-    /// new job's case is not. New jobs are named `new<n>` here, `+<n>` by
-    /// `Headroom`.
+    /// new job's case is not. Of the jobs no memory brings back in that case,
+    /// a new one is named first. The cases not covered today that the jobs
+    /// that fit leave shorter are read off the plan with those jobs, all of
+    /// them (`worseCount`), the most worsened first (then in plan order). New
+    /// jobs are named `new<n>` here, `+<n>` by `Headroom`.
     static func reference(_ spec: Spec, m: Int, o: Int, job: NewJob, max: Int) -> OSHeadroom {
         let machine = spec.machines[m]
         let os = machine.oses[o]
-        let answer = { (fits: Int, limit: HeadroomLimit) in
-            OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit)
+        if job.hotStandby && os.standby == nil {
+            return OSHeadroom(machine: machine.name, os: os.name, fits: 0, limit: .noStandby)
         }
-        if job.hotStandby && os.standby == nil { return answer(0, .noStandby) }
         let kinds = spec.policies.faults
         let today = FigureRules.plan(RandomSpec.compile(spec), faults: kinds)
         let coveredToday = Set(today.cases.filter(\.covered).map(\.id))
         let existedToday = Set(today.cases.map(\.id))
+        var lastFit = today
+        let answer = { (fits: Int, limit: HeadroomLimit) in
+            var a = OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit)
+            // Today's cases not covered, shorter with the jobs that fit.
+            var worse: [(WorseCase, Int)] = []
+            for (i, c) in today.cases.enumerated() where !c.covered {
+                guard let after = lastFit.cases.first(where: { $0.id == c.id }), after.shortfall > c.shortfall else { continue }
+                worse.append((WorseCase(id: c.id, shortfallToday: c.shortfall, shortfall: after.shortfall), i))
+            }
+            worse.sort { a, b in
+                let (ma, mb) = (a.0.shortfall - a.0.shortfallToday, b.0.shortfall - b.0.shortfallToday)
+                return ma != mb ? ma > mb : a.1 < b.1
+            }
+            a.worse = worse.prefix(Headroom.worseListed).map(\.0)
+            a.worseCount = worse.count
+            return a
+        }
         for n in 1...max {
             let (compiled, diagnostics) = Compiler.compile(adding(n, job, to: m, o, in: spec))
             guard let compiled else {
@@ -111,14 +130,17 @@ private let Mi = 1 << 20
                 newCases.insert(FaultCase.id(machine: machine.name, kind: .machine, target: machine.name))
             }
             if let c = plan.cases.first(where: { !$0.covered && (coveredToday.contains($0.id) || newCases.contains($0.id)) }) {
+                let newJobs = Set((1...n).map { "new\($0)" })
                 return answer(
                     n - 1,
                     .uncovered(
                         id: c.id, newCase: newCases.contains(c.id),
                         coveredToday: existedToday.contains(c.id) ? coveredToday.contains(c.id) : nil,
                         shortOn: c.shortages.first?.machine,
-                        shortfall: c.shortfall, unrecoverable: c.unrecoverable.first?.job))
+                        shortfall: c.shortfall,
+                        unrecoverable: c.unrecoverable.first { newJobs.contains($0.job) } ?? c.unrecoverable.first))
             }
+            lastFit = plan
         }
         return answer(max, .max)
     }
@@ -136,9 +158,10 @@ private let Mi = 1 << 20
         case .uncovered(let id, let newCase, let coveredToday, let shortOn, let shortfall, let unrecoverable):
             a.limit = .uncovered(
                 id: rename(id), newCase: newCase, coveredToday: coveredToday, shortOn: shortOn, shortfall: shortfall,
-                unrecoverable: unrecoverable.map(rename))
+                unrecoverable: unrecoverable.map { UnrecoverableJob(job: rename($0.job), reason: $0.reason) })
         default: break
         }
+        a.worse = a.worse.map { WorseCase(id: rename($0.id), shortfallToday: $0.shortfallToday, shortfall: $0.shortfall) }
         return a
     }
 
@@ -169,6 +192,8 @@ private let Mi = 1 << 20
                     seen.note(job.hasPrefix("+") ? "start: a new job" : "start: a later OS's job")
                     seen.note("start: a later OS's job", limitOS != os.os && !job.hasPrefix("+"))
                 case .uncovered(let id, let newCase, let coveredToday, let shortOn, _, let unrecoverable):
+                    seen.note("case: a new job's copy lost with its machine", answer.limit.copyLostWithMachine)
+                    seen.note("case: a new job no memory brings back", unrecoverable.map { Headroom.isNewJob($0.job) } ?? false)
                     seen.note("case: a new job's, not covered today", newCase && coveredToday == false)
                     seen.note(newCase ? "case: a new job's" : "case: covered today")
                     seen.note("case: unrecoverable", unrecoverable != nil)
@@ -180,13 +205,18 @@ private let Mi = 1 << 20
                     seen.note("case: X's memory case", id == os.machine + "/memory/" + os.os)
                 default: break
                 }
+                seen.note("worse: X's own case", answer.worse.contains { $0.id.hasSuffix("/" + os.os) })
+                seen.note("worse: another case", answer.worse.contains { !$0.id.hasSuffix("/" + os.os) })
+                seen.note("worse: short today already", answer.worse.contains { $0.shortfallToday > 0 })
             }
         }
         let wanted: Set<String> = [
             "reason start", "reason case", "reason max", "reason no-standby", "fits 0", "fits > 0", "hot",
             "start: a new job", "start: a later OS's job", "case: a new job's", "case: covered today", "case: a new job's, not covered today",
             "case: unrecoverable", "case: short", "case: short on another machine", "case: of another machine",
-            "case: X's machine case", "case: X's memory case",
+            "case: X's machine case", "case: X's memory case", "case: a new job's copy lost with its machine",
+            "case: a new job no memory brings back", "worse: X's own case", "worse: another case",
+            "worse: short today already",
         ]
         #expect(wanted.subtracting(seen.features).isEmpty, "never seen: \(wanted.subtracting(seen.features).sorted())")
     }
@@ -325,7 +355,8 @@ private let Mi = 1 << 20
 
     /// A hot shape on an OS whose standby is on the same machine, with
     /// `machine` faults: the copy dies with the machine, so the first job's
-    /// `machine` case is not covered (its standby is down).
+    /// `machine` case is not covered (its standby is down). The limit names
+    /// the new job, lost with its machine, not A (lost today too).
     @Test func aHotJobWhoseStandbyDiesWithTheMachineDoesNotFit() throws {
         let answer = try Self.only(
             Headroom.check(
@@ -334,7 +365,11 @@ private let Mi = 1 << 20
         #expect(answer.fits == 0)
         #expect(
             answer.limit
-                == .uncovered(id: "vms50/machine", newCase: true, coveredToday: false, shortOn: nil, shortfall: 0, unrecoverable: "A"))
+                == .uncovered(
+                    id: "vms50/machine", newCase: true, coveredToday: false, shortOn: nil, shortfall: 0,
+                    unrecoverable: UnrecoverableJob(job: "+1", reason: .standbyDown(standby: "standby"))))
+        #expect(answer.limit.copyLostWithMachine)
+        #expect(HeadroomBlock(answer.limit) == .copyLost)
     }
 
     /// `max` 0 tries nothing.

@@ -42,7 +42,7 @@ private func planned(_ text: String) throws -> (Spec, Plan) {
         var markdown = ""
         DiffRenderer.render(diff, old: "a.yaml", new: "b.yaml", format: .markdown, to: &markdown)
         #expect(markdown.utf8.count < 65_536)
-        #expect(markdown.hasPrefix("### standby: **regression: "))
+        #expect(markdown.hasPrefix("## standby: **regression: "))
         let shown = markdown.split(separator: "\n").filter { $0.hasPrefix("| machine-") }.count
         #expect(shown > 0 && shown < 600)
         #expect(markdown.contains("\(600 - shown) more machines left out to fit a comment"))

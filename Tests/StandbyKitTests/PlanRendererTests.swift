@@ -190,7 +190,7 @@ private let formats: [(OutputFormat, String)] = [(.text, "txt"), (.json, "json")
 
     @Test func markdownShowsTheModelFigures() {
         let md = F.render(plan, compiled, .markdown)
-        #expect(md.hasPrefix("**Covered: no — 1 of 7 cases is not covered.**\n"))
+        #expect(md.hasPrefix("## Summary\n\n**Covered: no — 1 of 7 cases is not covered.**\n"))
         #expect(md.contains("Fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB."))
         #expect(md.contains("| standby | 32 MiB | 32 MiB | active |"))
         #expect(md.contains("| reserve minimum | 128 MiB |"))

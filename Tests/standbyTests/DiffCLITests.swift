@@ -84,7 +84,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let (old, new, _, _) = try Self.grown(folder)
         let result = try CLI.run(["diff", old, new, "--format", "markdown"])
-        #expect(result.out.hasPrefix("### standby: **regression: 1 case newly uncovered**"))
+        #expect(result.out.hasPrefix("## standby: **regression: 1 case newly uncovered**"))
         #expect(result.out.utf8.count < 65_536)
     }
 

@@ -13,7 +13,7 @@ import Testing
         return path.path
     }
 
-    @Test func textLeadsWithTheTotalThenOneLinePerOS() throws {
+    @Test func textLeadsWithTheSummaryThenOneLinePerOS() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = try Self.roomy(folder)
@@ -22,13 +22,22 @@ import Testing
         ])
         #expect(result.status == 0)
         let lines = result.out.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2)
+        #expect(lines.count == 4)
         #expect(lines.first?.hasPrefix("headroom: 3 more 16 MiB hot-standby jobs (copies 32 MiB) in all") == true)
         #expect(lines.first?.contains("each considered alone") == true)
+        #expect(lines.dropFirst().first == "room for more on 1 of 1 active OS")
+        // One machine: each OS too, as `plan` shows one machine whole.
+        #expect(lines.dropLast().last == "per OS:")
         #expect(
             lines.last
-                == "vms50/active: fits 3 more 16 MiB hot-standby jobs (copies 32 MiB); the 4th: case vms50/os/active (a new job's case) short 32 MiB on vms50"
+                == "  vms50/active: fits 3 more 16 MiB hot-standby jobs (copies 32 MiB); the 4th: case vms50/os/active (a new job's case) short 32 MiB on vms50"
         )
+        let summary = try CLI.run([
+            "headroom", spec, "--job", "16Mi", "--hot", "--standby-memory", "32Mi", "--faults", "os,job,standby",
+            "--detail", "summary",
+        ])
+        #expect(!summary.out.contains("vms50/active: fits"))
+        #expect(summary.out.contains("`--detail oses` shows each OS"))
         // Sizes in the unit asked for.
         let kib = try CLI.run(["headroom", spec, "--job", "16Mi", "--unit", "KiB"])
         #expect(kib.out.contains("fits 4 more 16384 KiB jobs; the 5th: job +5 cannot start on vms50: active needs 16384 KiB more and the pool can give 0"))
@@ -46,6 +55,13 @@ import Testing
         #expect(document["format_version"] as? String == "1.1")
         #expect(document["max"] as? Int == 100)
         #expect(document["total_fits"] as? Int == 0)
+        let summary = document["summary"] as? [String: Any]
+        #expect(summary?["with_room"] as? Int == 0)
+        #expect(summary?["without_room"] as? Int == 1)
+        let noRoom = summary?["no_room"] as? [[String: Any]]
+        #expect(noRoom?.count == 1)
+        #expect(noRoom?.first?["reason"] as? String == "new-case-not-covered-today")
+        #expect(noRoom?.first?["first"] as? [String] == ["vms50/active"])
         let job = document["job"] as? [String: Any]
         #expect(job?["memory_bytes"] as? Int == 16 << 20)
         #expect(job?["standby_memory_bytes"] as? Int == 16 << 20)
@@ -65,9 +81,10 @@ import Testing
     @Test func markdownIsATable() throws {
         let result = try CLI.run(["headroom", CLI.path("examples/patent-fig4.yaml"), "--job", "16Mi", "--format", "markdown"])
         #expect(result.status == 0)
-        #expect(result.out.hasPrefix("### standby headroom: 16 MiB jobs\n"))
-        #expect(result.out.contains("| machine | OS | fits | the next one |"))
-        #expect(result.out.contains("| vms50 | active | 0 | job \\+1 cannot start on vms50: active needs 16 MiB more and the pool can give 0 |"))
+        #expect(result.out.hasPrefix("## Headroom: 16 MiB jobs\n"))
+        #expect(result.out.contains("| 1 | the new job cannot start: its OS's free memory and the pool above the reserve are too small | vms50/active |"))
+        #expect(result.out.contains("| machine | OS | fits | the next one | left shorter (not covered today) |"))
+        #expect(result.out.contains("| vms50 | active | 0 | job \\+1 cannot start on vms50: active needs 16 MiB more and the pool can give 0 |  |"))
     }
 
     @Test func maxIsReachedAndSaid() throws {
@@ -76,13 +93,14 @@ import Testing
         let result = try CLI.run(["headroom", try Self.roomy(folder), "--job", "16Mi", "--max", "2"])
         #expect(result.status == 0)
         #expect(result.out.contains("vms50/active: fits 2 more 16 MiB jobs, the most tried (--max 2)"))
+        #expect(result.out.contains("room for more on 1 of 1 active OS (1 at --max 2, the most tried)"))
     }
 
     @Test(arguments: [
         ["--job", "1.5"], ["--job", "-1Mi"], ["--job", "0"], ["--job", "16Mb"], ["--job", "99999999999Ei"],
         ["--job", "16Mi", "--standby-memory", "8Mi"], ["--job", "16Mi", "--hot", "--standby-memory", "x"],
         ["--job", "16Mi", "--max", "0"], ["--job", "16Mi", "--max", "1001"], ["--job", "16Mi", "--max", "1000000"], ["--job", "16Mi", "--faults", "disk"], ["--job", "16Mi", "--format", "csv"],
-        ["--job", "16Mi", "-o", "out.html"], [],
+        ["--job", "16Mi", "-o", "out.html"], ["--job", "16Mi", "--detail", "cases"], [],
     ])
     func badArgumentsAreUsageErrors(_ arguments: [String]) throws {
         let result = try CLI.run(["headroom", CLI.path("examples/patent-fig4.yaml")] + arguments)

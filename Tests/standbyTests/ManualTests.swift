@@ -47,7 +47,8 @@ import Testing
         var texts: [String] = []
         if let abstract = command["abstract"] as? String { texts.append(abstract) }
         if let discussion = command["discussion"] as? String {
-            texts += discussion.split(separator: "\n").map(String.init)
+            // The exit statuses are the page's EXIT STATUS section (``exitStatuses``).
+            texts += discussion.split(separator: "\n").map(String.init).prefix { $0 != "Exit status:" }
         }
         var items: [String] = []
         for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool == true {
@@ -90,5 +91,48 @@ import Testing
             #expect(command.texts.filter { !section.contains($0) } == [], "\(command.name)")
             #expect(command.items.filter { !lines.contains($0) } == [], "\(command.name)")
         }
+    }
+
+    /// The root's help ends with the table of exit statuses, a line per
+    /// status (`  3  meaning`, continued on lines indented five spaces), as
+    /// Sources/standby/ExitStatus.swift makes it: the statuses and meanings.
+    static func exitStatuses(_ help: String) -> [(status: String, meaning: String)] {
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(of: "Exit status:") else { return [] }
+        var statuses: [(status: String, meaning: String)] = []
+        for line in lines[(start + 1)...] {
+            if let entry = line.wholeMatch(of: /^ {0,2}(\d{1,3})  (\S.*)$/) {
+                statuses.append((String(entry.1), String(entry.2)))
+            } else if line.hasPrefix("     "), !statuses.isEmpty {
+                statuses[statuses.count - 1].meaning += " " + line.trimmingCharacters(in: .whitespaces)
+            } else {
+                break
+            }
+        }
+        return statuses
+    }
+
+    /// One table, two renderings: `standby --help` lists every status the
+    /// commands exit with, and the man page's EXIT STATUS section lists the
+    /// same, each with the same meaning (scripts/update-manual makes it from
+    /// the help); the DESCRIPTION does not repeat them, and the page has no
+    /// blank line (mdoc warns about them).
+    @Test func exitStatusesAreOneTableInTheHelpAndThePage() throws {
+        let help = try CLI.run(["--help"])
+        let statuses = Self.exitStatuses(help.out)
+        #expect(statuses.map(\.status) == ["0", "1", "2", "3", "64", "66", "74"])
+        #expect(statuses.first { $0.status == "3" }?.meaning.hasPrefix("diff: some case is newly uncovered") == true)
+        let dump = try #require(try JSONSerialization.jsonObject(with: try Self.committedDump) as? [String: Any])
+        let discussion = try #require((dump["command"] as? [String: Any])?["discussion"] as? String)
+        #expect(Self.exitStatuses(discussion).map(\.meaning) == statuses.map(\.meaning))
+
+        let page = try String(contentsOfFile: CLI.path("docs/standby.1"), encoding: .utf8)
+        let section = try #require(page.components(separatedBy: ".Sh \"EXIT STATUS\"\n").last)
+        #expect(!section.contains(".Ex -std"))
+        var expected = ".Bl -tag -width 4n\n"
+        for (status, meaning) in statuses { expected += ".It \(status)\n\(meaning)\n" }
+        #expect(section.contains(expected + ".El"))
+        #expect(!page.contains("Exit status:"))
+        #expect(!page.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains(""))
     }
 }

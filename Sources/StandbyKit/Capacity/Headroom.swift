@@ -31,10 +31,12 @@ public enum HeadroomLimit: Sendable, Hashable {
     /// covered without the new jobs (`nil`: a new job's own `job` case, which
     /// does not exist without them). `shortOn`: the first machine whose
     /// pool is short (`nil` when nothing is short); `shortfall`: the case's
-    /// shortfall in bytes; `unrecoverable`: the first job no memory brings
-    /// back in it (names relative to the case's machine).
+    /// shortfall in bytes; `unrecoverable`: a job no memory brings back in
+    /// it, and why — the first new job when one is (it is what the count
+    /// stops at), else the first job (names relative to the case's machine).
     case uncovered(
-        id: String, newCase: Bool, coveredToday: Bool?, shortOn: String?, shortfall: Int, unrecoverable: String?)
+        id: String, newCase: Bool, coveredToday: Bool?, shortOn: String?, shortfall: Int,
+        unrecoverable: UnrecoverableJob?)
     /// `--max` jobs fit; more were not tried.
     case max
     /// Hot-standby jobs were asked for and the OS names no standby.
@@ -42,6 +44,16 @@ public enum HeadroomLimit: Sendable, Hashable {
     /// The copies of the machine's hot-standby jobs would need more than
     /// 2^63−1 bytes together: the planner's arithmetic bound.
     case tooLarge
+
+    /// A new hot-standby job's copy is lost with its machine: the limit is
+    /// the machine's `machine` case and the new job cannot be brought back
+    /// because its standby runs on that machine and stops with it.
+    public var copyLostWithMachine: Bool {
+        guard case .uncovered(let id, true, _, _, _, let lost?) = self, id.hasSuffix("/machine"),
+            Headroom.isNewJob(lost.job), case .standbyDown = lost.reason
+        else { return false }
+        return true
+    }
 
     /// The reason's name in the JSON output.
     public var reason: String {
@@ -63,6 +75,132 @@ public struct OSHeadroom: Sendable, Hashable {
     public var fits: Int
     /// Why the next one does not.
     public var limit: HeadroomLimit
+    /// The cases not covered today that the `fits` new jobs leave shorter
+    /// (they do not stop the count), the most worsened first, at most
+    /// ``Headroom/worseListed``; ``worseCount`` says how many there are.
+    public var worse: [WorseCase] = []
+    public var worseCount = 0
+}
+
+/// A case not covered today that the new jobs leave shorter.
+public struct WorseCase: Sendable, Hashable {
+    /// Its id, as the plan names it.
+    public var id: String
+    /// Its shortfall today, and with the new jobs, in bytes.
+    public var shortfallToday: Int
+    public var shortfall: Int
+}
+
+/// Why an OS takes no job of the shape, in the words of the summary.
+public enum HeadroomBlock: String, Sendable, Hashable, CaseIterable {
+    /// The new job itself cannot start (its OS's free memory and the pool
+    /// above the reserve are too small).
+    case start
+    /// A job of a later OS on its machine would no longer start.
+    case laterStart = "later-start"
+    /// A new job's copy would be lost with its machine: its standby runs on
+    /// the same machine and `machine` faults are planned.
+    case copyLost = "copy-lost"
+    /// A new job's own case would not be covered.
+    case newCase = "new-case"
+    /// A new job's own case is not covered today either.
+    case newCaseToday = "new-case-not-covered-today"
+    /// A case covered today would not be.
+    case coveredCase = "covered-case"
+    /// The OS names no standby for hot-standby jobs.
+    case noStandby = "no-standby"
+    /// The copies would pass 2^63−1 bytes.
+    case tooLarge = "too-large"
+    /// `--max` is 0.
+    case max
+
+    /// Why `limit` stops an OS with room for nothing.
+    public init(_ limit: HeadroomLimit) {
+        switch limit {
+        case .start(_, _, let job, _, _): self = Headroom.isNewJob(job) ? .start : .laterStart
+        case .uncovered(_, let newCase, let today, _, _, _):
+            if limit.copyLostWithMachine {
+                self = .copyLost
+            } else if !newCase {
+                self = .coveredCase
+            } else {
+                self = today == false ? .newCaseToday : .newCase
+            }
+        case .max: self = .max
+        case .noStandby: self = .noStandby
+        case .tooLarge: self = .tooLarge
+        }
+    }
+}
+
+/// The fleet's answer at a glance: the totals, and the OSes that take nothing
+/// more grouped by why.
+public struct HeadroomSummary: Sendable, Hashable {
+    public var oses = 0
+    /// Σ fits, each OS considered alone.
+    public var totalFits = 0
+    /// OSes that take at least one more job, and those of them that took
+    /// `--max` (more were not tried).
+    public var withRoom = 0
+    public var atMax = 0
+    /// OSes that take none, per reason, most OSes first (then in
+    /// ``HeadroomBlock`` order).
+    public var blocked: [Blocked] = []
+    /// Cases not covered today that the new jobs leave shorter, summed over
+    /// the OSes (a case counts once per OS it is worse for), and the OSes.
+    public var worseCases = 0
+    public var worseOSes = 0
+
+    public var withoutRoom: Int { oses - withRoom }
+
+    /// The OSes that take nothing more for one reason: how many, and the
+    /// first of them in document order (`machine/os`, at most
+    /// ``Headroom/namesListed``).
+    public struct Blocked: Sendable, Hashable {
+        public var block: HeadroomBlock
+        public var count: Int
+        public var first: [String]
+    }
+
+    public init(_ oses: [OSHeadroom]) {
+        var blocked: [HeadroomBlock: Blocked] = [:]
+        for os in oses {
+            self.oses += 1
+            totalFits += os.fits
+            if os.worseCount > 0 {
+                worseCases += os.worseCount
+                worseOSes += 1
+            }
+            if os.fits > 0 {
+                withRoom += 1
+                if os.limit == .max { atMax += 1 }
+                continue
+            }
+            let block = HeadroomBlock(os.limit)
+            var entry = blocked[block] ?? Blocked(block: block, count: 0, first: [])
+            entry.count += 1
+            if entry.first.count < Headroom.namesListed { entry.first.append("\(os.machine)/\(os.os)") }
+            blocked[block] = entry
+        }
+        let order = HeadroomBlock.allCases
+        self.blocked = blocked.values.sorted { a, b in
+            a.count != b.count
+                ? a.count > b.count : (order.firstIndex(of: a.block) ?? 0) < (order.firstIndex(of: b.block) ?? 0)
+        }
+    }
+}
+
+/// How much a headroom report shows after its summary (text and Markdown).
+public enum HeadroomDetail: String, CaseIterable, Sendable {
+    /// The totals, the OSes with no room grouped by why, the cases the new
+    /// jobs leave shorter, counted.
+    case summary
+    /// Also one line per active OS.
+    case oses
+
+    /// What a report shows when not told, as `plan` does: everything for one
+    /// machine, the summary alone for a fleet.
+    public static func automatic(machines: Int) -> HeadroomDetail { machines <= 1 ? .oses : .summary }
 }
 
 /// The answer for every active OS, in document order.
@@ -76,6 +214,9 @@ public struct HeadroomReport: Sendable, Hashable {
     /// Σ fits, each OS considered alone: the OSes of one machine share its
     /// pool, so this is no placement of that many jobs at once.
     public var totalFits: Int { oses.reduce(0) { $0 + $1.fits } }
+
+    /// The totals and the OSes that take nothing more, by why.
+    public var summary: HeadroomSummary { HeadroomSummary(oses) }
 }
 
 /// How many more jobs of one shape each active OS can take (docs/headroom.md).
@@ -87,6 +228,11 @@ public enum Headroom {
     /// for a 1.3 MB spec of 8,000 actives that each have room for all of them
     /// (README, "Limits").
     public static let maxAllowedMax = 1_000
+    /// The most worsened cases listed per OS (``OSHeadroom/worse``): the
+    /// output stays one bounded entry per OS.
+    public static let worseListed = 10
+    /// The OSes named per reason in the summary.
+    public static let namesListed = 5
 
     /// For each active OS X in document order, the largest n ≤ `max` such
     /// that adding 1, 2, …, n jobs of the shape `job` to X's job list each
@@ -122,8 +268,11 @@ public enum Headroom {
                 var scratch = HeadroomSearch.Scratch(index.locals[m])
                 for (o, os) in machine.machine.oses.enumerated() where os.role == .active {
                     var search = HeadroomSearch(index: index, os: OSAddress(machine: m, os: o), job: job)
-                    let (fits, limit) = search.run(max: Swift.max(0, max), scratch: &scratch)
-                    oses.append(OSHeadroom(machine: machine.name, os: os.name, fits: fits, limit: limit))
+                    let (fits, limit, worse) = search.run(max: Swift.max(0, max), scratch: &scratch)
+                    oses.append(
+                        OSHeadroom(
+                            machine: machine.name, os: os.name, fits: fits, limit: limit, worse: worse.listed,
+                            worseCount: worse.count))
                     work += search.work
                 }
             }
@@ -136,4 +285,7 @@ public enum Headroom {
     /// The name the n-th new job gets in case ids and limits: `+n`, which no
     /// job of a spec can be called (names start with a letter or digit).
     public static func newJobName(_ n: Int) -> String { "+\(n)" }
+
+    /// Whether a job name is a new job's (`+n`).
+    public static func isNewJob(_ name: String) -> Bool { name.hasPrefix("+") }
 }

@@ -162,11 +162,15 @@ struct StartUpMargins {
 }
 
 /// A case covered today that reads one machine's pool: it stays covered while
-/// that pool drops by at most `slack` bytes (held − missing there).
+/// that pool drops by at most `slack` bytes (held − missing there). For a
+/// case not covered today, `shortfall` is its shortfall today: once the pool
+/// drops by t > slack, its draw there drops, and its shortfall grows, by
+/// t − max(slack, 0) (a pool gives min(held, missing)).
 struct PoolDependent: Sendable {
     var key: CaseKey
     var fault: Fault
     var slack: Int
+    var shortfall = 0
 }
 
 /// The `machine` case of one machine as planned today, kept so that a count
@@ -238,6 +242,32 @@ struct DependentIndex: Sendable {
     }
 }
 
+/// The cases not covered today that draw on one machine's pool, sorted by
+/// max(slack, 0), then in plan order. When the pool drops by t, a case's
+/// draw there drops (and its shortfall grows) by t − max(slack, 0) when that
+/// is above 0: those cases are a prefix, the most worsened first.
+struct UncoveredIndex: Sendable {
+    var dependents: [PoolDependent]
+    /// A case → its position (a case has one entry per pool it draws on).
+    var position: [CaseKey: Int] = [:]
+
+    init(_ unsorted: [PoolDependent]) {
+        dependents = unsorted.sorted { a, b in (max(a.slack, 0), a.key) < (max(b.slack, 0), b.key) }
+        for (i, d) in dependents.enumerated() { position[d.key] = i }
+    }
+
+    /// How many of the cases the pool dropping by `taken` leaves shorter.
+    func prefix(taken: Int) -> Int {
+        var low = 0
+        var high = dependents.count
+        while low < high {
+            let mid = (low + high) / 2
+            if max(dependents[mid].slack, 0) < taken { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
 /// Everything computed once per spec.
 struct HeadroomIndex {
     let compiled: CompiledSpec
@@ -249,6 +279,9 @@ struct HeadroomIndex {
     var osStandbys: [[OSAddress?]] = []
     /// Per machine: the covered cases that read its pool, by slack ascending.
     var dependents: [DependentIndex] = []
+    /// Per machine: the cases not covered today that draw on its pool (with
+    /// `pool: true`): the new jobs leave the first of them shorter.
+    var uncoveredDependents: [UncoveredIndex] = []
     /// Per machine: its `machine` case today, when `machine` is planned.
     var machineCases: [MachineCaseBase?] = []
     /// The cases covered today, of the kinds that X's jobs touch (os, memory, machine).
@@ -286,6 +319,7 @@ struct HeadroomIndex {
             var locals: [LocalState] = []
             var machineCases: [MachineCaseBase?] = []
             var found: [(machine: Int, dependent: PoolDependent)] = []
+            var uncovered: [(machine: Int, dependent: PoolDependent)] = []
             var covered: [CaseKey] = []
             for m in runs[t] {
                 let local = LocalState(machine: m, in: full, osStandbys: osStandbys[m])
@@ -295,7 +329,19 @@ struct HeadroomIndex {
                 for fault in local.state.faults(kinds, machine: local.home) where fault.kind != .standby {
                     let outcome = CaseRules.outcome(of: fault, in: local.state)
                     if fault.kind == .machine { machineCase = MachineCaseBase(outcome) }
-                    guard outcome.covered else { continue }
+                    guard outcome.covered else {
+                        // A pool that gives nothing (`pool: false`) gives nothing less with less in it.
+                        guard full.policies.pool else { continue }
+                        let global = local.globalFault(fault)
+                        for pool in outcome.pools where pool.missing > 0 {
+                            uncovered.append(
+                                (local.global[pool.machine],
+                                 PoolDependent(
+                                    key: CaseKey(global), fault: global, slack: pool.held - pool.missing,
+                                    shortfall: outcome.shortfall)))
+                        }
+                        continue
+                    }
                     let global = local.globalFault(fault)
                     let key = CaseKey(global)
                     if fault.kind == .os || fault.kind == .memory || fault.kind == .machine { covered.append(key) }
@@ -306,15 +352,19 @@ struct HeadroomIndex {
                 }
                 machineCases.append(machineCase)
             }
-            return (locals, machineCases, found, covered)
+            return (locals, machineCases, found, uncovered, covered)
         }
         var found = Array(repeating: [PoolDependent](), count: compiled.machines.count)
-        for (locals, machineCases, dependents, covered) in parts {
+        var uncovered = found
+        for (locals, machineCases, dependents, worse, covered) in parts {
             self.locals.append(contentsOf: locals)
             self.machineCases.append(contentsOf: machineCases)
             for (m, dependent) in dependents { found[m].append(dependent) }
+            for (m, dependent) in worse { uncovered[m].append(dependent) }
             coveredToday.formUnion(covered)
         }
-        dependents = found.map { list in DependentIndex(list.sorted { ($0.slack, $0.key) < ($1.slack, $1.key) }) }
+        let order = { (a: PoolDependent, b: PoolDependent) in (a.slack, a.key) < (b.slack, b.key) }
+        dependents = found.map { list in DependentIndex(list.sorted(by: order)) }
+        uncoveredDependents = uncovered.map(UncoveredIndex.init)
     }
 }

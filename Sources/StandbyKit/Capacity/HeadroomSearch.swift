@@ -48,21 +48,26 @@ struct HeadroomSearch {
         init(_ local: LocalState) { states = [local, local, local] }
     }
 
+    /// The cases not covered today that the new jobs leave shorter: the most
+    /// worsened first, at most ``Headroom/worseListed``, and how many.
+    typealias Worse = (listed: [WorseCase], count: Int)
+
     /// ``run(max:scratch:)`` on a scratch of its own.
-    mutating func run(max: Int) -> (fits: Int, limit: HeadroomLimit) {
+    mutating func run(max: Int) -> (fits: Int, limit: HeadroomLimit, worse: Worse) {
         var scratch = Scratch(index.locals[os.machine])
         return run(max: max, scratch: &scratch)
     }
 
-    /// The fits and the limit for X with at most `max` jobs tried, on
+    /// The fits and the limit for X with at most `max` jobs tried, and the
+    /// cases not covered today that the fitting jobs leave shorter, on
     /// `scratch`, the states of X's machine, which it leaves as it found them.
-    mutating func run(max: Int, scratch: inout Scratch) -> (fits: Int, limit: HeadroomLimit) {
+    mutating func run(max: Int, scratch: inout Scratch) -> (fits: Int, limit: HeadroomLimit, worse: Worse) {
         let m = os.machine
         let full = index.full
         let machineName = full.machines[m].name
         let osName = full.os(os).name
         let standby = index.osStandbys[m][os.os]
-        if job.hotStandby && standby == nil { return (0, .noStandby) }
+        if job.hotStandby && standby == nil { return (0, .noStandby, ([], 0)) }
         // The new jobs' sizes, rounded up to M's granule as the spec's are. A
         // size that no granule multiple can hold is larger than any machine,
         // so it fails to start as it is.
@@ -99,7 +104,6 @@ struct HeadroomSearch {
         var copies = index.outgoingCopies[m]
         let kinds = Set(index.kinds)
         let dependents = index.dependents[m]
-        let machineBase = index.machineCases[m]
         let ownCases: Set<CaseKey> = [CaseKey(.os(os)), CaseKey(.memory(os))]
         let localStandby = standby.flatMap { s in local.local(s.machine).map { OSAddress(machine: $0, os: s.os) } }
         block.state.machines[home].oses[os.os].jobs.append(
@@ -112,12 +116,17 @@ struct HeadroomSearch {
                 name: Headroom.newJobName(1), memory: 0, standbyMemory: 0, hotStandby: job.hotStandby,
                 policy: full.policies.jobFault, standby: job.hotStandby ? localStandby : nil))
 
-        for n in 1...Swift.max(1, max) where max > 0 {
+        // What the last count that fits left: X's own region and what the jobs took from M's pool.
+        var fitOwn = own
+        var fitTaken = 0
+        var result: (fits: Int, limit: HeadroomLimit) = (0, .max)
+        counting: for n in 1...Swift.max(1, max) where max > 0 {
             // 1. Start-up: the new job after X's jobs, then the later OSes' jobs.
             switch StartUp.step(job: memory, own: own, kernel: kernel, pool: poolAfterX - taken, reserve: margins.reserve)
             {
             case .cannotStart(let needed, let available):
-                return (n - 1, .start(machine: machineName, os: osName, job: Headroom.newJobName(n), needed: needed, available: available))
+                result = (n - 1, .start(machine: machineName, os: osName, job: Headroom.newJobName(n), needed: needed, available: available))
+                break counting
             case .start(let expansion):
                 var pool = poolAfterX - taken
                 StartUp.apply(expansion: expansion, job: memory, own: &own, pool: &pool)
@@ -127,17 +136,21 @@ struct HeadroomSearch {
                 let failing = margins.firstFailing(after: os.os, taken: taken)
             {
                 let spec = index.compiled.machines[m].machine
-                return (
+                result = (
                     n - 1,
                     .start(
                         machine: machineName, os: spec.oses[failing.os].name,
                         job: spec.oses[failing.os].jobs[failing.job].name, needed: failing.needed,
                         available: failing.available)
                 )
+                break counting
             }
             if job.hotStandby {
                 let (sum, overflow) = copies.addingReportingOverflow(copy)
-                if overflow { return (n - 1, .tooLarge) }
+                if overflow {
+                    result = (n - 1, .tooLarge)
+                    break counting
+                }
                 copies = sum
             }
             // The state with n jobs: X's own region, its jobs, M's pool.
@@ -231,10 +244,88 @@ struct HeadroomSearch {
                     }
                 }
             }
-            if let first { return (n - 1, first.limit) }
-            if n == max { return (max, .max) }
+            if let first {
+                result = (n - 1, first.limit)
+                break counting
+            }
+            fitOwn = own
+            fitTaken = taken
+            if n == max {
+                result = (max, .max)
+                break counting
+            }
         }
-        return (0, .max)
+        guard result.fits > 0 else { return (result.fits, result.limit, ([], 0)) }
+        // The counts are done: X as it is today, then with the jobs that fit.
+        local.state.machines[home].oses[os.os] = savedOS
+        local.state.machines[home].pool = savedPool
+        let worse = worsened(
+            fits: result.fits, memory: memory, copy: copy, own: fitOwn, taken: fitTaken, standby: localStandby,
+            local: &local)
+        return (result.fits, result.limit, worse)
+    }
+
+    /// The cases not covered today that `fits` new jobs leave shorter (they
+    /// do not stop the count: docs/headroom.md). They are the cases that
+    /// draw on M's pool, which the jobs lowered by `taken` (each shorter by
+    /// what its draw there loses, from the index: O(listed + log)), and X's
+    /// own `os` and `memory` cases, simulated by the rules today and with
+    /// the jobs (O(jobs of X + fits), once per OS). A hot job's own cases are
+    /// covered with the jobs that fit, so only ordinary jobs can leave X's
+    /// cases shorter. `local` holds X as it is today and is left with the
+    /// jobs added (the caller puts it back).
+    mutating func worsened(
+        fits: Int, memory: Int, copy: Int, own: Int, taken: Int, standby: OSAddress?, local: inout LocalState
+    ) -> Worse {
+        let home = local.home
+        let full = index.full
+        var found: [(worse: WorseCase, key: CaseKey)] = []
+        var count = 0
+        // X's own cases first: they are not read from the index.
+        let ownKeys: Set<CaseKey> = [CaseKey(.os(os)), CaseKey(.memory(os))]
+        if !job.hotStandby {
+            let x = OSAddress(machine: home, os: os.os)
+            let faults = [Fault.os(x), .memory(x)].filter { index.kinds.contains($0.kind) }
+            let today = faults.map { CaseRules.outcome(of: $0, in: local.state) }
+            local.state.machines[home].oses[os.os].own = own
+            local.state.machines[home].pool -= taken
+            for n in 1...fits {
+                local.state.machines[home].oses[os.os].jobs.append(
+                    FinalState.Job(
+                        name: Headroom.newJobName(n), memory: memory, standbyMemory: copy, hotStandby: false,
+                        policy: full.policies.jobFault, standby: nil))
+            }
+            work += 2 * local.state.os(x).jobs.count
+            for (fault, before) in zip(faults, today) where !before.covered {
+                let after = CaseRules.outcome(of: fault, in: local.state)
+                guard after.shortfall > before.shortfall else { continue }
+                count += 1
+                found.append(
+                    (WorseCase(id: full.caseID(of: local.globalFault(fault)), shortfallToday: before.shortfall,
+                               shortfall: after.shortfall), CaseKey(local.globalFault(fault))))
+            }
+        }
+        // The others, from the index: sorted by the pool's slack (0 for those
+        // short there today), so those the jobs leave shorter are a prefix,
+        // the most worsened first. X's own cases there are not counted twice.
+        let worse = index.uncoveredDependents[os.machine]
+        let prefix = worse.prefix(taken: taken)
+        count += prefix - ownKeys.filter { worse.position[$0].map { $0 < prefix } ?? false }.count
+        var listed = 0
+        for d in worse.dependents[..<prefix] where !ownKeys.contains(d.key) {
+            // Enough to fill the list whatever X's own cases are.
+            guard listed < Headroom.worseListed else { break }
+            work += 1
+            listed += 1
+            let more = taken - Swift.max(d.slack, 0)
+            found.append(
+                (WorseCase(id: full.caseID(of: d.fault), shortfallToday: d.shortfall, shortfall: d.shortfall + more), d.key))
+        }
+        let sorted = found.sorted { a, b in
+            let (ma, mb) = (a.worse.shortfall - a.worse.shortfallToday, b.worse.shortfall - b.worse.shortfallToday)
+            return ma != mb ? ma > mb : a.key < b.key
+        }
+        return (Array(sorted.prefix(Headroom.worseListed).map(\.worse)), count)
     }
 
     /// A case that is not covered, with its place in the plan's order.
@@ -247,14 +338,29 @@ struct HeadroomSearch {
         }
     }
 
-    /// The limit for a case that is not covered, names as its plan would show them.
+    /// The limit for a case that is not covered, names as its plan would show
+    /// them. Of the jobs no memory brings back, a new one is named first: it
+    /// is what stops the count (the others are lost today too).
     func uncovered(_ outcome: CaseRules.Outcome, newCase: Bool, today: Bool?, in state: FinalState) -> HeadroomLimit {
-        .uncovered(
+        let lost =
+            outcome.unrecoverable.first { Headroom.isNewJob(state.job($0.job).name) } ?? outcome.unrecoverable.first
+        return .uncovered(
             id: state.caseID(of: outcome.fault),
             newCase: newCase, coveredToday: today,
             shortOn: outcome.pools.first { $0.shortfall > 0 }.map { state.machines[$0.machine].name },
             shortfall: outcome.shortfall,
-            unrecoverable: outcome.unrecoverable.first.map { state.name($0.job, from: outcome.fault.machine) })
+            unrecoverable: lost.map { Self.named($0, from: outcome.fault.machine, in: state) })
+    }
+
+    /// A job no memory brings back, named as the plan names it from machine `m`.
+    static func named(_ u: CaseRules.Unrecoverable, from m: Int, in state: FinalState) -> UnrecoverableJob {
+        let reason: UnrecoverableJob.Reason
+        switch u.reason {
+        case .standbyDown(let s): reason = .standbyDown(standby: state.name(s, from: m))
+        case .stoppedByPolicy: reason = .stoppedByPolicy
+        case .noStandby: reason = .noStandby
+        }
+        return UnrecoverableJob(job: state.name(u.job, from: m), reason: reason)
     }
 
     /// X's `memory` case with n new jobs whose cutting is not additive (the
@@ -300,21 +406,22 @@ struct HeadroomSearch {
         guard let base = index.machineCases[os.machine] else { return nil }
         let outcome = base.outcome
         let caseID = state.caseID(of: .machine(home))
-        func limit(shortOn: Int?, shortfall: Int, unrecoverable: JobAddress?) -> (Bool, Bool) -> HeadroomLimit {
+        func limit(shortOn: Int?, shortfall: Int, unrecoverable: UnrecoverableJob?) -> (Bool, Bool) -> HeadroomLimit {
             { newCase, today in
                 .uncovered(
                     id: caseID, newCase: newCase, coveredToday: today,
                     shortOn: shortOn.map { state.machines[$0].name }, shortfall: shortfall,
-                    unrecoverable: unrecoverable.map { state.name($0, from: home) })
+                    unrecoverable: unrecoverable)
             }
         }
         let baseShortOn = base.shortPools.first.map { outcome.pools[$0].machine }
-        let baseUnrecoverable = outcome.unrecoverable.first?.job
-        // A copy whose standby is on M (or missing) dies with it: the first new job is lost.
+        let baseUnrecoverable = outcome.unrecoverable.first.map { Self.named($0, from: home, in: state) }
+        // A copy whose standby is on M (or missing) dies with it: the first new
+        // job is lost, and named, since it is what stops the count.
         guard let s, s.machine != home else {
-            let newJob = JobAddress(machine: home, os: x.os, job: existing)
-            let first = baseUnrecoverable.map { min($0, newJob) } ?? newJob
-            return limit(shortOn: baseShortOn, shortfall: outcome.shortfall, unrecoverable: first)
+            let newJob = CaseRules.Unrecoverable(
+                job: JobAddress(machine: home, os: x.os, job: existing), reason: s.map { .standbyDown($0) } ?? .noStandby)
+            return limit(shortOn: baseShortOn, shortfall: outcome.shortfall, unrecoverable: Self.named(newJob, from: home, in: state))
         }
         let receiver = base.receiverAt[s].map { outcome.receivers[$0] }
         let need = (receiver?.need ?? 0) + n * copy

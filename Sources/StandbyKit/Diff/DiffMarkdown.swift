@@ -10,7 +10,7 @@ extension DiffRenderer {
     /// totals that changed.
     static func renderMarkdown(_ diff: PlanDiff, new: String, unit: Size.Unit, to out: inout some TextOutputStream) {
         let md = CompileRenderer.markdown
-        var text = "### standby: \(diff.regressions > 0 ? "**" + verdict(diff) + "**" : verdict(diff))\n\n"
+        var text = "## standby: \(diff.regressions > 0 ? "**" + verdict(diff) + "**" : verdict(diff))\n\n"
         if !diff.machines.isEmpty {
             text += "| machine | change | newly uncovered | fix | newly covered | figures changed | spec changes |\n"
             text += "|---|---|---|---|---|---|---|\n"

@@ -327,10 +327,13 @@ struct HTMLPage {
         h += " · footprint of the actives \(figures.format(m.footprint))"
         h += " · pool after start-up \(figures.format(m.pool))"
         h += " · reserve minimum \(figures.format(m.reserveMinimum)).</p>\n"
-        HTMLBars.valueChart(
-            totalsValues(
-                memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
-            title: "\(m.name): totals", into: &h)
+        // A single machine's totals are the page's, drawn once at its top.
+        if !single {
+            HTMLBars.valueChart(
+                totalsValues(
+                    memory: m.memory, fluid: m.fluidTotal, duplicate: m.duplicateTotal, staticTotal: m.staticTotal),
+                title: "\(m.name): totals", into: &h)
+        }
         if let cm { layout(m, cm, foreign: foreign, into: &h) }
         standbys(m, into: &h)
         if !single, let line = fix?.sentence(of: m.name) {

@@ -61,7 +61,7 @@ enum HTMLStyle {
         .du{fill:#8c8c8c}
         .st{fill:#cfcfcf}
         .me{fill:#fff;stroke:#444;stroke-width:1.5px}
-        .bar rect.un{stroke:#bbb}
+        .bar rect.un{stroke:#666}
         .un{fill:url(#p-un)}
         .mv{fill:url(#p-mv);pointer-events:none}
         .rl{fill:url(#p-rl);pointer-events:none}
@@ -115,7 +115,7 @@ enum HTMLStyle {
             ([("s0", "mv"), ("a3", "mv")], "taken over by a standby (diagonal hatch)"),
             ([("po", "rl"), ("a3", "rl")], "returned to the pool (dots)"),
             ([("a1", "ls"), ("a3", "ls")], "cannot be read, lost (red cross-hatch)"),
-            ([("un", nil)], "left alone (in tables of more than \(HTMLBars.groupingThreshold) regions)"),
+            ([("un", nil)], "left alone by the case (grey stripes; in tables of more than \(HTMLBars.groupingThreshold) regions)"),
         ]
         h += "<svg class=\"defs\" width=\"0\" height=\"0\" aria-hidden=\"true\"><defs>"
         h += "<pattern id=\"p-mv\" width=\"9\" height=\"9\" patternUnits=\"userSpaceOnUse\">"
@@ -127,9 +127,11 @@ enum HTMLStyle {
         // White under red, so that the cross shows on dark owners and light ones.
         h += "<path d=\"M0 0L10 10M10 0L0 10\" stroke=\"#fff\" stroke-width=\"1.8\"/>"
         h += "<path d=\"M0 0L10 10M10 0L0 10\" stroke=\"#c00000\" stroke-width=\"1\"/></pattern>"
+        // What a case left alone: mid grey with darker stripes, so that it is
+        // not mistaken for the pool (white) next to it, in colour, greyscale or print.
         h += "<pattern id=\"p-un\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
-        h += "<path d=\"M0 0h6v6h-6z\" fill=\"#ececec\"/>"
-        h += "<path d=\"M3 0v6\" stroke=\"#aaa\" stroke-width=\"1\"/></pattern>"
+        h += "<path d=\"M0 0h6v6h-6z\" fill=\"#c6c6c6\"/>"
+        h += "<path d=\"M3 0v6\" stroke=\"#808080\" stroke-width=\"1.2\"/></pattern>"
         h += "</defs></svg>\n"
         h += "<ul class=\"leg\" aria-label=\"Legend\">\n"
         h += "<li>Regions are coloured by owner in document order; patterns mark what a case did.</li>\n"

@@ -175,14 +175,15 @@ struct SpecDecoding {
         var faultsLocation: SourceLocation?
         var machines: [Machine]?
         var machinesLocation: SourceLocation?
+        var explained = KeyMask()
         while let key = try nextKey() {
             let value = try reader.next()
             guard let known = keys.match(key.text) else {
                 // `x-…` keys hold anchors for the rest of the spec; they are not read.
                 if SpecKeys.isExtension(key.text) {
                     try reader.skip(after: value)
-                } else {
-                    try unknownKey(key, value: value, in: keys)
+                } else if let meant = try unknownKey(key, value: value, in: keys) {
+                    explained.insert(meant)
                 }
                 continue
             }
@@ -197,7 +198,7 @@ struct SpecDecoding {
                 machines = try listOfMappings(value, key: keys[.machines]) { (d, item) throws(YAMLError) in try d.machine(item) }
             }
         }
-        missingKeys(of: keys, seen: seen, in: keys.place, at: start)
+        missingKeys(of: keys, seen: seen, explained: explained, in: keys.place, at: start)
         guard var machines else { return nil }
         applyJobPolicies(policies.jobFault, to: &machines)
         return Spec(
@@ -448,33 +449,47 @@ struct SpecDecoding {
 
     /// Reports a key `table` does not define and skips its value. `place`
     /// names the mapping when the table's own place name does not fit (a job's
-    /// `policy` has the keys of `job_fault`).
+    /// `policy` has the keys of `job_fault`). Returns the key of `table` it is
+    /// a near miss of (the "did you mean" of its note), which then explains
+    /// that key's absence (``missingKeys(of:seen:explained:in:at:)``).
+    @discardableResult
     mutating func unknownKey<K>(
         _ key: YAMLEvent, value: YAMLEvent, in table: KeyTable<K>, place: String? = nil
-    ) throws(YAMLError) {
+    ) throws(YAMLError) -> K? {
+        var meant: K?
         let place = place ?? table.place
         var notes: [Diagnostic.Note] = []
         if let elsewhere = SpecKeys.places.first(where: { $0.place != place && $0.keys.contains(key.value) }) {
             notes.append(.init("'\(key.value)' is a key of \(elsewhere.place), not of \(place); check its indentation"))
         } else if let guess = Names.suggestion(for: key.value, among: table) {
             notes.append(.init("did you mean '\(guess)'?"))
+            meant = table.key(spelt: guess)
         } else {
             notes.append(.init("the keys of \(place) are \(Names.list(Array(table), conjunction: "and"))"))
         }
         report(.error, 
             .unknownKey, "unknown key '\(key.value)' in \(place)", about: key, notes: notes)
         try reader.skip(after: value)
+        return meant
     }
 
     /// Reports each required key of `table` the mapping starting at `start` lacks.
     /// `what` names the mapping ("machine 'vms50'", or the table's place).
+    ///
+    /// A key in `explained` is not reported: an unknown key of the same
+    /// mapping (written in it or merged into it) is a near miss of it, and
+    /// that typo is reported already. One mistake, one error — as compilers
+    /// drop the errors that follow from one they reported (a typo in an
+    /// anchored mapping that three machines merge would otherwise add a
+    /// `missing-key` per merge).
     mutating func missingKeys<K>(
-        of table: KeyTable<K>, seen: KeyMask, in what: @autoclosure () -> String, at start: YAMLEvent
+        of table: KeyTable<K>, seen: KeyMask, explained: KeyMask = KeyMask(), in what: @autoclosure () -> String,
+        at start: YAMLEvent
     ) {
         // Nearly every mapping has its required keys: one compare.
         if seen.isSuperset(of: table.requiredMask) { return }
         let what = what()
-        for (key, example) in table.required where !seen.contains(key) {
+        for (key, example) in table.required where !seen.contains(key) && !explained.contains(key) {
             report(.error, 
                 .missingKey, "missing key '\(table[key])' in \(what)", about: start,
                 notes: [.init("add it, as in '\(example)'")])

@@ -8,17 +8,20 @@ extension SpecDecoding {
     /// `nameKey`) into `name`, each other known key and its value to `body`
     /// (with the decoder, which `body` cannot capture while this runs);
     /// reports and skips unknown keys, then reports the required keys it
-    /// lacks, calling it "`noun` 'name'". Returns the keys seen.
+    /// lacks that no reported typo explains, calling it "`noun` 'name'".
+    /// Returns the keys seen.
     @discardableResult
     mutating func readEntity<K>(
         _ start: YAMLEvent, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
         _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
     ) throws(YAMLError) -> KeyMask {
         var seen = KeyMask()
+        // Required keys whose absence a reported typo explains.
+        var explained = KeyMask()
         while let key = try nextKey() {
             let value = try reader.next()
             guard let known = keys.match(key.text) else {
-                try unknownKey(key, value: value, in: keys)
+                if let meant = try unknownKey(key, value: value, in: keys) { explained.insert(meant) }
                 continue
             }
             seen.insert(known)
@@ -28,7 +31,8 @@ extension SpecDecoding {
                 try body(&self, known, value)
             }
         }
-        missingKeys(of: keys, seen: seen, in: name.map { "\(noun) '\($0.value)'" } ?? keys.place, at: start)
+        missingKeys(
+            of: keys, seen: seen, explained: explained, in: name.map { "\(noun) '\($0.value)'" } ?? keys.place, at: start)
         return seen
     }
 

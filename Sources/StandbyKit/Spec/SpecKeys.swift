@@ -48,6 +48,9 @@ struct KeyTable<Key: RawRepresentable & CaseIterable & Sendable>: Sequence, Send
     /// The spelling of `key`.
     subscript(key: Key) -> String { spellings[key.rawValue] }
 
+    /// The key spelt `spelling`.
+    func key(spelt spelling: String) -> Key? { spellings.firstIndex(of: spelling).flatMap { Key(rawValue: $0) } }
+
     func makeIterator() -> IndexingIterator<[String]> { spellings.makeIterator() }
 }
 

@@ -1,21 +1,26 @@
 /// Stage: a ``HeadroomReport`` → a report (`standby headroom`).
 ///
-/// - `text`: the fleet's total and the shape first, then one line per active
-///   OS: how many more fit and why the next one does not; names escaped for
-///   the terminal.
-/// - `markdown`: the same as a table.
-/// - `json`: `schemas/headroom.schema.json`, `format_version` 1.0, sorted
-///   keys, sizes in bytes.
+/// - `text`: the summary first — the fleet's total and the shape, how many
+///   OSes have room, the OSes that take nothing more grouped by why, the
+///   cases not covered today that the new jobs leave shorter — then, with
+///   ``HeadroomDetail/oses``, one line per active OS: how many more fit and
+///   why the next one does not; names escaped for the terminal.
+/// - `markdown`: the same, lists and tables under one H2.
+/// - `json`: `schemas/headroom.schema.json`, sorted keys, sizes in bytes,
+///   every OS whatever the detail, and the summary.
 ///
-/// Output is one line (or row, or object) per active OS: linear in the spec.
+/// Output is one line (or row, or object) per active OS and at most
+/// ``Headroom/worseListed`` cases under it: linear in the spec.
 public enum HeadroomRenderer {
     public static func render(
-        _ report: HeadroomReport, format: OutputFormat, unit: Size.Unit = .auto, to out: inout some TextOutputStream
+        _ report: HeadroomReport, format: OutputFormat, unit: Size.Unit = .auto, detail: HeadroomDetail? = nil,
+        machines: Int = 2, to out: inout some TextOutputStream
     ) {
+        let detail = detail ?? HeadroomDetail.automatic(machines: machines)
         switch format {
         case .json: renderJSON(report, to: &out)
-        case .markdown: renderMarkdown(report, unit: unit, to: &out)
-        default: renderText(report, unit: unit, to: &out)
+        case .markdown: renderMarkdown(report, unit: unit, detail: detail, to: &out)
+        default: renderText(report, unit: unit, detail: detail, to: &out)
         }
     }
 
@@ -42,12 +47,65 @@ public enum HeadroomRenderer {
         return "\(n)\(suffix)"
     }
 
+    static func oses(_ n: Int) -> String { n == 1 ? "1 active OS" : "\(n) active OSes" }
+
     /// The fleet's total, with what it is not.
     static func total(_ report: HeadroomReport, unit: Size.Unit) -> Words {
-        let count = report.oses.count
-        return
-            "\(report.totalFits) more \(shape(report.job, unit: unit)) in all (\(count) active OS\(count == 1 ? "" : "es"), "
+        "\(report.totalFits) more \(shape(report.job, unit: unit)) in all (\(oses(report.oses.count)), "
             + "each considered alone: the OSes of one machine share its pool, so the counts do not add up to one placement)"
+    }
+
+    /// `room for more on 3 of 5 active OSes (1 at --max 100, the most tried)`.
+    static func room(_ summary: HeadroomSummary, max: Int) -> Words {
+        var words: Words = "room for more on \(summary.withRoom) of \(oses(summary.oses))"
+        if summary.atMax > 0 { words += " (\(summary.atMax) at --max \(max), the most tried)" }
+        return words
+    }
+
+    /// Why a group of OSes takes nothing more.
+    static func why(_ block: HeadroomBlock, max: Int) -> Words {
+        switch block {
+        case .start:
+            "the new job cannot start: its OS's free memory and the pool above the reserve are too small"
+        case .laterStart: "a job of a later OS on the machine would no longer start"
+        case .copyLost:
+            "a new job's copy would be lost with its machine: the OS's standby runs on the same machine, "
+                + "and machine faults are planned"
+        case .newCase: "a case the new jobs need would not be covered"
+        case .newCaseToday: "a case the new jobs need is not covered today either"
+        case .coveredCase: "a case covered today would no longer be"
+        case .noStandby: "the OS names no standby for hot-standby jobs"
+        case .tooLarge: "the copies of the machine's hot-standby jobs would pass 8 EiB"
+        case .max: "none tried (--max \(max))"
+        }
+    }
+
+    /// One group: `3 OSes: why (m0/a0, m0/a1, m1/a0 and 2 more)`.
+    static func group(_ g: HeadroomSummary.Blocked, max: Int) -> Words {
+        var words: Words = "\(g.count) OS\(g.count == 1 ? "" : "es"): " + why(g.block, max: max) + " ("
+        words += "\(names: g.first)"
+        if g.count > g.first.count { words += " and \(g.count - g.first.count) more" }
+        return words + ")"
+    }
+
+    /// The cases the new jobs leave shorter, counted.
+    static func worseTotal(_ summary: HeadroomSummary) -> Words {
+        let cases = summary.worseCases == 1 ? "1 case" : "\(summary.worseCases) cases"
+        return "\(cases) not covered today left shorter by the new jobs, for \(oses(summary.worseOSes)) "
+            + "(they do not stop the count)"
+    }
+
+    /// `vms50/memory/active 64 MiB → 128 MiB`.
+    static func worse(_ w: WorseCase, unit: Size.Unit) -> Words {
+        let scale = Size.scale(for: [w.shortfallToday, w.shortfall], unit: unit)
+        return "\(name: w.id) short \(scale.format(w.shortfallToday)) → \(scale.format(w.shortfall))"
+    }
+
+    /// An OS's worse cases on one line, with how many were left out.
+    static func worseList(_ os: OSHeadroom, unit: Size.Unit) -> Words {
+        var words = os.worse.map { worse($0, unit: unit) }.joined(separator: ", ")
+        if os.worseCount > os.worse.count { words += ", and \(os.worseCount - os.worse.count) more" }
+        return words
     }
 
     /// How many fit on one OS, and why the next does not.
@@ -79,7 +137,7 @@ public enum HeadroomRenderer {
             if let shortOn { words += " short \(Size.format(shortfall, unit: unit)) on \(name: shortOn)" }
             if let unrecoverable {
                 words += shortOn == nil ? " not covered:" : ";"
-                words += " \(name: unrecoverable) cannot be brought back"
+                words += " " + lost(unrecoverable, copyLost: limit.copyLostWithMachine, case: id)
             }
             return words
         case .max: return "not tried"
@@ -88,23 +146,73 @@ public enum HeadroomRenderer {
         }
     }
 
+    /// Why a job cannot be brought back. A new job's copy whose standby runs
+    /// on the failed machine is said to be lost with it.
+    static func lost(_ u: UnrecoverableJob, copyLost: Bool, case id: String) -> Words {
+        switch u.reason {
+        case .standbyDown(let standby) where copyLost:
+            let machine = String(id.dropLast("/machine".count))
+            return "\(name: u.job)'s copy is lost with \(name: machine): its standby \(name: standby) runs on that machine"
+        case .standbyDown(let standby):
+            return "\(name: u.job) cannot be brought back: its standby \(name: standby) stops in the same fault"
+        case .stoppedByPolicy: return "\(name: u.job) cannot be brought back: its fault policy stops it"
+        case .noStandby: return "\(name: u.job) cannot be brought back: its standby names no OS"
+        }
+    }
+
     // MARK: - Text
 
-    static func renderText(_ report: HeadroomReport, unit: Size.Unit, to out: inout some TextOutputStream) {
+    static func renderText(
+        _ report: HeadroomReport, unit: Size.Unit, detail: HeadroomDetail, to out: inout some TextOutputStream
+    ) {
         let quote = { (text: String) in TerminalText.escaped(text) }
+        let summary = report.summary
         out.write("headroom: " + total(report, unit: unit).rendered(quote) + "\n")
+        out.write(room(summary, max: report.max).rendered(quote) + "\n")
+        if !summary.blocked.isEmpty {
+            out.write("\nno room (\(summary.withoutRoom) of \(oses(summary.oses)), most first):\n")
+            for g in summary.blocked { out.write("  " + group(g, max: report.max).rendered(quote) + "\n") }
+        }
+        if summary.worseCases > 0 { out.write("\n" + worseTotal(summary).rendered(quote) + "\n") }
+        guard detail == .oses else {
+            out.write("\n`--detail oses` shows each OS: how many fit, why the next does not, the cases it leaves shorter\n")
+            return
+        }
+        out.write("\nper OS:\n")
         for os in report.oses {
-            out.write("\(quote(os.machine))/\(quote(os.os)): " + answer(os, report: report, unit: unit).rendered(quote) + "\n")
+            out.write("  \(quote(os.machine))/\(quote(os.os)): " + answer(os, report: report, unit: unit).rendered(quote) + "\n")
+            if os.worseCount > 0 {
+                out.write("    leaves shorter (not covered today): " + worseList(os, unit: unit).rendered(quote) + "\n")
+            }
         }
     }
 
     // MARK: - Markdown
 
-    static func renderMarkdown(_ report: HeadroomReport, unit: Size.Unit, to out: inout some TextOutputStream) {
+    static func renderMarkdown(
+        _ report: HeadroomReport, unit: Size.Unit, detail: HeadroomDetail, to out: inout some TextOutputStream
+    ) {
         let quote = { (text: String) in CompileRenderer.markdown(text) }
-        out.write("### standby headroom: \(shape(report.job, unit: unit))\n\n")
+        let summary = report.summary
+        out.write("## Headroom: \(shape(report.job, unit: unit))\n\n")
         out.write(total(report, unit: unit).rendered(quote).capitalizedFirst + ".\n\n")
-        out.write("| machine | OS | fits | the next one |\n|---|---|---:|---|\n")
+        out.write(room(summary, max: report.max).rendered(quote).capitalizedFirst + ".\n")
+        if !summary.blocked.isEmpty {
+            out.write("\n### No room\n\n\(summary.withoutRoom) of \(oses(summary.oses)), most first.\n\n")
+            out.write("| OSes | why | the first |\n|--:|---|---|\n")
+            for g in summary.blocked {
+                var first: Words = "\(names: g.first)"
+                if g.count > g.first.count { first += " and \(g.count - g.first.count) more" }
+                out.write("| \(g.count) | \(why(g.block, max: report.max).rendered(quote)) | \(first.rendered(quote)) |\n")
+            }
+        }
+        if summary.worseCases > 0 { out.write("\n" + worseTotal(summary).rendered(quote).capitalizedFirst + ".\n") }
+        guard detail == .oses else {
+            out.write("\n`--detail oses` shows each OS.\n")
+            return
+        }
+        out.write("\n### Per OS\n\n")
+        out.write("| machine | OS | fits | the next one | left shorter (not covered today) |\n|---|---|---:|---|---|\n")
         for os in report.oses {
             let next: Words
             switch os.limit {
@@ -112,7 +220,8 @@ public enum HeadroomRenderer {
             case .noStandby: next = "no standby for hot-standby jobs"
             default: next = why(os.limit, unit: unit)
             }
-            out.write("| \(quote(os.machine)) | \(quote(os.os)) | \(os.fits) | \(next.rendered(quote)) |\n")
+            let worse = worseList(os, unit: unit).rendered(quote)
+            out.write("| \(quote(os.machine)) | \(quote(os.os)) | \(os.fits) | \(next.rendered(quote)) | \(worse) |\n")
         }
     }
 
@@ -142,11 +251,23 @@ public enum HeadroomRenderer {
             write(os.limit, into: &json)
             json.field("machine", os.machine)
             json.field("os", os.os)
+            json.key("worse")
+            json.beginArray()
+            for w in os.worse {
+                json.beginObject()
+                json.field("case", w.id)
+                json.field("shortfall_bytes", w.shortfall)
+                json.field("shortfall_today_bytes", w.shortfallToday)
+                json.endObject()
+            }
+            json.endArray()
+            json.field("worse_count", os.worseCount)
             json.endObject()
             // One OS at a time: a fleet has thousands.
             json.flush(to: &out)
         }
         json.endArray()
+        writeSummary(report.summary, into: &json)
         json.field("total_fits", report.totalFits)
         json.endObject()
         json.flush(to: &out)
@@ -173,10 +294,45 @@ public enum HeadroomRenderer {
             if let shortOn { json.string(shortOn) } else { json.null() }
             json.field("shortfall_bytes", shortfall)
             json.key("unrecoverable_job")
-            if let unrecoverable { json.string(unrecoverable) } else { json.null() }
+            if let unrecoverable { json.string(unrecoverable.job) } else { json.null() }
+            json.key("unrecoverable_reason")
+            switch unrecoverable?.reason {
+            case .standbyDown?: json.string("standby_down")
+            case .stoppedByPolicy?: json.string("stopped_by_policy")
+            case .noStandby?: json.string("no_standby")
+            case nil: json.null()
+            }
+            json.key("unrecoverable_standby")
+            if case .standbyDown(let standby)? = unrecoverable?.reason { json.string(standby) } else { json.null() }
         case .max, .noStandby, .tooLarge:
             json.field("reason", limit.reason)
         }
+        json.endObject()
+    }
+
+    private static func writeSummary(_ summary: HeadroomSummary, into json: inout JSONWriter) {
+        json.key("summary")
+        json.beginObject()
+        json.field("at_max", summary.atMax)
+        json.key("no_room")
+        json.beginArray()
+        for g in summary.blocked {
+            json.beginObject()
+            json.key("first")
+            json.beginArray()
+            for name in g.first { json.string(name) }
+            json.endArray()
+            json.field("oses", g.count)
+            json.field("reason", g.block.rawValue)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("oses", summary.oses)
+        json.field("total_fits", summary.totalFits)
+        json.field("with_room", summary.withRoom)
+        json.field("without_room", summary.withoutRoom)
+        json.field("worse_cases", summary.worseCases)
+        json.field("worse_oses", summary.worseOSes)
         json.endObject()
     }
 }

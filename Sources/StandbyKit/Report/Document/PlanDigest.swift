@@ -17,7 +17,17 @@ struct PlanTally {
         var largest = 0
         /// The case short the most (the first in plan order), and its shortage there.
         var example: (faultCase: FaultCase, shortage: Shortage)?
+        /// Of those, the cases of other machines (their copies run on its
+        /// standbys), the most any is short, and the first of those machines
+        /// (at most ``PlanTally/sourcesKept``, in plan order).
+        var foreignCases = 0
+        var foreignLargest = 0
+        var sources: [String] = []
+        var moreSources = false
     }
+
+    /// The machines named per short machine whose cases make it short.
+    static let sourcesKept = 3
 
     private(set) var short: [String: Short] = [:]
     private(set) var beyondMemory: [FaultCase] = []
@@ -40,6 +50,11 @@ struct PlanTally {
             if s.shortfall > entry.largest { entry.example = (c, s) }
             entry.cases += 1
             entry.largest = max(entry.largest, s.shortfall)
+            if s.machine != c.machine {
+                entry.foreignCases += 1
+                entry.foreignLargest = max(entry.foreignLargest, s.shortfall)
+                entry.addSource(c.machine)
+            }
             short[s.machine] = entry
         }
         if !c.unrecoverable.isEmpty {
@@ -62,6 +77,10 @@ struct PlanTally {
                 continue
             }
             mine.cases += theirs.cases
+            mine.foreignCases += theirs.foreignCases
+            mine.foreignLargest = max(mine.foreignLargest, theirs.foreignLargest)
+            for source in theirs.sources { mine.addSource(source) }
+            mine.moreSources = mine.moreSources || theirs.moreSources
             // Ours come first in plan order: theirs wins only when larger.
             if theirs.largest > mine.largest {
                 mine.largest = theirs.largest
@@ -72,6 +91,14 @@ struct PlanTally {
         beyondMemory += other.beyondMemory.prefix(PlanDigest.limit - beyondMemory.count)
         beyondMemoryCount += other.beyondMemoryCount
         machines += other.machines
+    }
+}
+
+extension PlanTally.Short {
+    /// Notes a machine whose case is short here (cases come in plan order).
+    mutating func addSource(_ machine: String) {
+        if sources.contains(machine) { return }
+        if sources.count < PlanTally.sourcesKept { sources.append(machine) } else { moreSources = true }
     }
 }
 
@@ -109,6 +136,14 @@ struct PlanDigest {
     }
 
     func isShort(_ machine: String) -> Bool { tally.short[machine] != nil }
+
+    /// What is said of a machine short in other machines' cases, when it is.
+    func shortForOthers(_ machine: String) -> Words? {
+        guard let entry = tally.short[machine], entry.foreignCases > 0 else { return nil }
+        return Sentences.shortForOthers(
+            cases: entry.foreignCases, largest: entry.foreignLargest, sources: entry.sources,
+            more: entry.moreSources, unit: unit)
+    }
 
     /// Reads one machine's plan (machines in document order).
     mutating func add(_ m: MachinePlan) { tally.add(m) }

@@ -17,8 +17,9 @@ enum PlanBlock {
     case fleet(machines: Int, figures: [Figure])
     /// A machine's section starts: its name and its compiled summary.
     case machine(name: String, summary: String)
-    /// Whether a machine's cases are covered, when there is more than one machine.
-    case machineCoverage(String)
+    /// Whether a machine's cases are covered, when there is more than one
+    /// machine, and whether it is short for other machines' copies.
+    case machineCoverage(Words)
     /// A table: standbys, actives, or every case.
     case table(ReportTable)
     /// A machine's figures.
@@ -123,7 +124,14 @@ extension PlanRenderer {
                 yield(.machine(name: m.name, summary: summary(m, byName[m.name], unit: unit)))
                 if plan.machineCount > 1 {
                     let bad = m.cases.reduce(0) { $0 + ($1.covered ? 0 : 1) }
-                    yield(.machineCoverage(Sentences.coverage(total: m.cases.count, uncovered: bad)))
+                    // A machine can cover its own cases and still be short for the
+                    // copies other machines' jobs start on its standbys: the fix
+                    // below is for those, and the line says so.
+                    var coverage = Words(stringLiteral: Sentences.coverage(total: m.cases.count, uncovered: bad))
+                    if let others = digest.shortForOthers(m.name) {
+                        coverage += (bad == 0 ? "; but its memory is " : "; its memory is also ") + others
+                    }
+                    yield(.machineCoverage(coverage))
                 }
                 // One machine's fix is the one said first; a fleet's also stands in its machine's section.
                 let own = plan.machineCount > 1 ? fix?.sentence(of: m.name) : nil

@@ -13,6 +13,17 @@ enum Sentences {
         return "no — \(uncovered) of \(total) \(cases) \(uncovered == 1 ? "is" : "are") not covered"
     }
 
+    /// `short for other machines' copies: up to 2 GiB, in 3 cases of rack1`:
+    /// a machine whose standbys or pool run short in cases of other machines
+    /// (their jobs' copies start on its standbys), named in plan order.
+    static func shortForOthers(cases: Int, largest: Int, sources: [String], more: Bool, unit: Size.Unit) -> Words {
+        var words: Words =
+            "short for other machines' copies: up to \(Size.format(largest, unit: unit)), in \(cases) "
+            + "case\(cases == 1 ? "" : "s") of \(names: sources)"
+        if more { words += " and others" }
+        return words
+    }
+
     /// `fluid 384 MiB vs duplicate 416 MiB: saves 32 MiB (7.7 %); static 384 MiB`,
     /// every size in one scale: that of the block of figures it sums up
     /// (`also` holds the block's other figures), so that a size reads alike in both.

@@ -10,7 +10,8 @@ extension PlanRenderer {
         let md = CompileRenderer.markdown
         walkPlan(plan, machines, compiled: compiled, unit: unit, fix: fix, detail: detail, path: path, tolerance: tolerance) { block in
             switch block {
-            case .coverage(let sentence): out.write("**Covered: \(sentence).**\n\n")
+            // The summary's lists are H3s: the report opens with their H2.
+            case .coverage(let sentence): out.write("## Summary\n\n**Covered: \(sentence).**\n\n")
             case .savings(let sentence): out.write(sentence.capitalizedFirst + ".\n\n")
             case .faults(let list): out.write("Faults simulated: \(list).\n")
             case .list(let list):
@@ -21,7 +22,7 @@ extension PlanRenderer {
                 out.write("\n## Fleet of \(count) machines\n\n")
                 writeMarkdownFigures(figures, to: &out)
             case .machine(let name, let summary): out.write("\n## Machine \(md(name))\n\nMemory \(md(summary)).\n")
-            case .machineCoverage(let sentence): out.write("\nCovered: \(sentence).\n")
+            case .machineCoverage(let sentence): out.write("\nCovered: \(sentence.rendered(md)).\n")
             case .table(let table):
                 out.write("\n### \(table.title)\n\n")
                 if table.rowCount == 0 {

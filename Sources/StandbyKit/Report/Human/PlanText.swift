@@ -20,7 +20,7 @@ extension PlanRenderer {
                 out.write("\nfleet of \(count) machines:\n")
                 writeFigures(figures, to: &out)
             case .machine(let name, let summary): out.write("\nmachine \(name): \(summary)\n")
-            case .machineCoverage(let sentence): out.write("  covered: \(sentence)\n")
+            case .machineCoverage(let sentence): out.write("  covered: \(sentence.plain)\n")
             case .table(let table):
                 out.write("\n")
                 if table.rowCount == 0 {
