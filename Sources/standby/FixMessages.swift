@@ -1,7 +1,7 @@
 import StandbyKit
 
 /// What `standby fix` says on standard error, said once its output is
-/// written: a change is claimed ("… covers all 7 cases") only when it is in
+/// written: a change is claimed ("… covers the case short on it") only when it is in
 /// what was written. A run whose output fails or is refused says only why.
 enum FixMessages {
     /// The machines said one line each, at most (as the plan's summary lists).

@@ -193,6 +193,13 @@ private func checkLeastMemory(_ spec: Spec) {
     if let before = plan(spec) {
         let short = Set(before.cases.flatMap { $0.shortages.map(\.machine) }).union(belowReserve(before, spec))
         #expect(Set(advice.machines.map(\.machine)) == short)
+        // What each change says it covers: the fleet's cases short on its
+        // machine, other machines' among them, counted from the plan.
+        for change in advice.machines {
+            let shortOn = before.cases.filter { $0.shortages.contains { $0.machine == change.machine } }
+            #expect(change.shortCases == shortOn.count, "\(change.machine)")
+            #expect(change.othersShortCases == shortOn.filter { $0.machine != change.machine }.count, "\(change.machine)")
+        }
     }
 
     // The least: one granule less on any changed value is short again.

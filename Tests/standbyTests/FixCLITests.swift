@@ -11,10 +11,24 @@ import Testing
         #expect(result.out == original.replacingOccurrences(of: "    memory: 256Mi\n", with: "    memory: 384Mi\n"))
         #expect(result.out != original)
         #expect(result.err.contains("vms50: memory 256 MiB → 384 MiB ("))
-        #expect(result.err.contains("covers all 7 cases"))
+        #expect(result.err.contains("covers the case short on it"))
         // The fixed spec plans covered.
         let plan = try CLI.run(["plan", "-"], stdin: result.stdout)
         #expect(plan.status == 0)
+    }
+
+    /// On a ring, a machine's raise is counted over the fleet: the cases
+    /// short on it, other machines' copies among them.
+    @Test func aRaiseCountsTheFleetsCasesShortOnTheMachine() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("ring.yaml")
+        try String(contentsOfFile: CLI.path("examples/cross-machine.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "memory: 32Gi", with: "memory: 22Gi").write(to: spec, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["fix", spec.path])
+        #expect(result.status == 2)
+        #expect(result.err.contains("rack2: memory 22 GiB → 26 GiB ("))
+        #expect(result.err.contains("covers the 5 cases short on it (4 of other machines); no memory covers 1 of its 11 cases"))
     }
 
     @Test func aDiffAndInPlace() throws {
@@ -142,7 +156,7 @@ import Testing
     /// `plan` shows the same edit `fix` makes, in every format but CSV.
     @Test func planShowsTheFixInEveryFormat() throws {
         let spec = CLI.path("examples/patent-fig4.yaml")
-        let line = "vms50: memory 256 MiB → 384 MiB (\(spec):41:13) covers all 7 cases"
+        let line = "vms50: memory 256 MiB → 384 MiB (\(spec):41:13) covers the case short on it"
         let fix = try CLI.run(["fix", spec])
         #expect(fix.err.contains(line))
         let text = try CLI.run(["plan", spec])
@@ -189,7 +203,7 @@ import Testing
         let good = try CLI.run(["fix", spec, "-o", folder.appendingPathComponent("fixed.yaml").path])
         #expect(good.status == 0)
         #expect(good.err.contains("vms50: memory 256 MiB → 384 MiB ("))
-        #expect(good.err.contains("covers all 7 cases"))
+        #expect(good.err.contains("covers the case short on it"))
     }
 
     /// An edit the editor leaves (a value from a flow-style anchor other

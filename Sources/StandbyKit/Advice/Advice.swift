@@ -40,6 +40,12 @@ public struct Advice: Sendable {
         /// The cases of this machine, and how many of them are covered after the change.
         public var cases: Int
         public var coveredCases: Int
+        /// The cases of the whole fleet that were short on this machine (the
+        /// cases its raise is for), and how many of those are other machines'
+        /// (their copies start on its standbys); 0 when the change is for
+        /// start-up alone, or gives memory back.
+        public var shortCases: Int = 0
+        public var othersShortCases: Int = 0
     }
 
     /// The change from `original` to `fixed`, proven by planning `compiled`
@@ -77,6 +83,17 @@ public struct Advice: Sendable {
             counts[machine.name] = (cases, cases - figures.beyondMemoryByMachine[m])
         }
         self.init(original: original, fixed: fixed, uncoverable: [], isProven: true) { counts[$0] ?? (0, 0) }
+        noteShortCases(figures)
+    }
+
+    /// Records, per machine change, the cases `figures` (the spec before
+    /// the change, every job starting) found short on that machine.
+    mutating func noteShortCases(_ figures: PlanFigures) {
+        for c in machines.indices where machines[c].index < figures.machineCount {
+            let m = machines[c].index
+            machines[c].shortCases = figures.shortOnByMachine[m]
+            machines[c].othersShortCases = figures.othersShortOnByMachine[m]
+        }
     }
 
     private init(
@@ -110,7 +127,7 @@ public struct Advice: Sendable {
 extension Advice.MachineChange {
     /// The change as one line for people, every name from the spec and the
     /// path made safe for a terminal:
-    /// `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13) covers all 7 cases`.
+    /// `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13) covers the case short on it`.
     public func sentence(path: String) -> String {
         Sentences.fix(self, path: path).plain
     }

@@ -68,6 +68,7 @@ public enum LeastMemory {
             fixed.machines[m].memory = max(fixed.machines[m].memory, needed)
         }
         if !overflow.isEmpty { return .failure(DiagnosticsError(tooLarge(spec, overflow))) }
+        let startUpRaised = fixed != spec
 
         var compiled: CompiledSpec
         switch compile(fixed) {
@@ -88,7 +89,16 @@ public enum LeastMemory {
         case .success(let c): compiled = c
         case .failure(let e): return .failure(e)
         }
-        return .success(Advice(original: spec, fixed: fixed, compiled: compiled, faults: faults))
+        var advice = Advice(original: spec, fixed: fixed, compiled: compiled, faults: faults)
+        // What each change covers is counted on the spec as written when it
+        // plans (step 1 may have raised a machine for start-up alone, and
+        // that raise covers cases too); otherwise after step 1.
+        if startUpRaised, case .success(let written) = compile(spec) {
+            advice.noteShortCases(Planner.figures(written, faults: faults))
+        } else {
+            advice.noteShortCases(figures)
+        }
+        return .success(advice)
     }
 
     /// Steps 2 and 3 on the spec `figures` planned: its machines' memory (and

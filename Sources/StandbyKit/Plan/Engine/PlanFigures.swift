@@ -40,6 +40,12 @@ public struct PlanFigures: Sendable {
     /// brings back (whatever memory there is, they stay uncovered).
     let casesByMachine: [Int]
     let beyondMemoryByMachine: [Int]
+    /// Per machine: the cases of the whole fleet that are short on it (its
+    /// standbys lack what its pool cannot give), and how many of those are
+    /// other machines' (their copies start on its standbys): the cases a
+    /// raise of this machine's memory is for.
+    let shortOnByMachine: [Int]
+    let othersShortOnByMachine: [Int]
     /// Per job: whether some case loses it although it is hot-standby, with no
     /// memory that could bring it back.
     let unrecoverable: [Bool]
@@ -88,6 +94,8 @@ public struct PlanFigures: Sendable {
         self.uncoveredByMachine = tally.uncovered
         self.casesByMachine = tally.cases
         self.beyondMemoryByMachine = tally.beyondMemory
+        self.shortOnByMachine = tally.shortOn
+        self.othersShortOnByMachine = tally.othersShortOn
         self.unrecoverable = tally.unrecoverable
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
@@ -235,6 +243,9 @@ struct Tally {
     /// memory brings back (the cases a fix leaves uncovered).
     var cases: [Int]
     var beyondMemory: [Int]
+    /// Per machine: the cases short on it, and of those the other machines'.
+    var shortOn: [Int]
+    var othersShortOn: [Int]
     var unrecoverable: [Bool]
     var caseCount = 0
 
@@ -245,6 +256,8 @@ struct Tally {
         uncovered = Array(repeating: 0, count: index.machines.count)
         cases = Array(repeating: 0, count: index.machines.count)
         beyondMemory = Array(repeating: 0, count: index.machines.count)
+        shortOn = Array(repeating: 0, count: index.machines.count)
+        othersShortOn = Array(repeating: 0, count: index.machines.count)
         unrecoverable = Array(repeating: false, count: index.jobs.count)
     }
 
@@ -260,6 +273,13 @@ struct Tally {
             simulator.run(spec)
             if !simulator.covered { uncovered[m] += 1 }
             if !simulator.alwaysCovered && !simulator.unrecoverable.isEmpty { beyondMemory[m] += 1 }
+            if simulator.shortfall > 0 {
+                for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
+                    let pm = Int(simulator.pools[p].machine)
+                    shortOn[pm] += 1
+                    if pm != m { othersShortOn[pm] += 1 }
+                }
+            }
             for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
             if pool {
                 simulator.forEachRequiredPool { pm, atFloor, asWritten in
@@ -282,6 +302,8 @@ struct Tally {
                 total.uncovered[m] += part.uncovered[m]
                 total.cases[m] += part.cases[m]
                 total.beyondMemory[m] += part.beyondMemory[m]
+                total.shortOn[m] += part.shortOn[m]
+                total.othersShortOn[m] += part.othersShortOn[m]
                 total.reserve[m] = max(total.reserve[m], part.reserve[m])
                 total.required[m] = max(total.required[m], part.required[m])
             }

@@ -63,19 +63,40 @@ enum Sentences {
     }
 
     /// One machine's least-memory change: `vms50: memory 256 MiB → 384 MiB
-    /// (spec.yaml:4:13) covers all 7 cases`.
+    /// (spec.yaml:4:13) covers the case short on it`.
     static func fix(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
         "\(name: change.machine): " + fixEdits(change, path: path, shared: shared)
     }
 
     /// The change without the machine's name, for a line already about it:
-    /// `memory 256 MiB → 384 MiB (spec.yaml:4:13) covers all 7 cases`.
+    /// `memory 256 MiB → 384 MiB (spec.yaml:4:13) covers the case short on it`.
     static func fixEdits(_ change: Advice.MachineChange, path: String, shared: Set<SourceLocation> = []) -> Words {
-        let covers =
-            change.coveredCases == change.cases
-            ? (change.cases == 1 ? "covers its case" : "covers all \(change.cases) cases")
-            : "covers \(change.coveredCases) of its \(change.cases) cases (no memory covers the others)"
-        return edits(change.edits, path: path, shared: shared) + " \(covers)"
+        edits(change.edits, path: path, shared: shared) + " \(what(change))"
+    }
+
+    /// What a machine's change does, counted over the whole fleet: `covers
+    /// the 3 cases short on it (2 of other machines)`, `lets every job
+    /// start`, `every case stays covered`; then the machine's own cases no
+    /// memory covers, if any.
+    static func what(_ change: Advice.MachineChange) -> String {
+        var text: String
+        if change.shortCases > 0 {
+            text = change.shortCases == 1 ? "covers the case short on it" : "covers the \(change.shortCases) cases short on it"
+            if change.othersShortCases > 0 {
+                text += change.othersShortCases == change.shortCases
+                    ? (change.shortCases == 1 ? " (another machine's)" : " (all of other machines)")
+                    : " (\(change.othersShortCases) of other machines)"
+            }
+        } else if change.edits.contains(where: { $0.to > $0.from }) {
+            text = "lets every job start"
+        } else {
+            text = change.coveredCases < change.cases ? "every case memory can cover stays covered" : "every case stays covered"
+        }
+        let beyond = change.cases - change.coveredCases
+        if beyond > 0 {
+            text += "; no memory covers \(beyond) of its \(change.cases) cases"
+        }
+        return text
     }
 
     /// What a change writes: `OS sb0 memory 1024 MiB → 512 MiB (spec.yaml:9:17),
