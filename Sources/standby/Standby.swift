@@ -51,7 +51,7 @@ struct Standby: ParsableCommand {
             74 output not written.
             """,
         version: FindingRenderer.toolVersion,
-        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self, TolerateCommand.self,
+        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, PlaceCommand.self, DiffCommand.self, TolerateCommand.self,
             HeadroomCommand.self]
     )
 
