@@ -40,6 +40,8 @@ struct PlacementBound {
         // Per active: the option classes, each a vector, and the generic class.
         var explicit: [[[PlacementModel.Entry]]] = []
         var generic: [(base: [PlacementModel.Entry], level: Int, resources: [Int32])?] = []
+        // Per resource, the last active that listed it among its other resources.
+        var listed = [Int](repeating: -1, count: model.resourceCount)
         for a in actives.indices {
             let active = actives[a]
             var vectors: [[PlacementModel.Entry]] = []
@@ -66,7 +68,10 @@ struct PlacementBound {
                         model.point(a, at: s)
                         vectors.append(model.simulate(active.cases).vector)
                     } else {
-                        if !others.contains(r) { others.append(r) }
+                        if listed[Int(r)] != a {
+                            listed[Int(r)] = a
+                            others.append(r)
+                        }
                         if representative == nil { representative = s }
                     }
                 }
@@ -85,6 +90,15 @@ struct PlacementBound {
 
         // Q: the base, raised by what every option of each active demands.
         var q = model.base
+        // Each `machine` case demands at least what its copies with a
+        // `standby:` of their own demand (its actives' other copies only add
+        // to it): simulated with those actives' jobs sent nowhere.
+        for (k, machineCase) in model.machineCases.enumerated() {
+            let mine = actives.indices.filter { actives[$0].machine == machineCase.machine }
+            for a in mine { model.point(a, at: -1) }
+            for e in model.simulateMachine(k).vector { q[Int(e.resource)] = max(q[Int(e.resource)], e.level) }
+            for a in mine { model.point(a, at: model.choice[a]) }
+        }
         for a in actives.indices {
             var least: [Int32: Int] = [:]
             var first = true

@@ -74,6 +74,10 @@ final class PlacementModel {
     let constant: Int
     /// Resources: machines (`pool: true`) or OSes (`pool: false`, standbys only count).
     let resourceCount: Int
+    /// Per resource: its granule, and the machine's reserve (`pool: true`) or
+    /// the standby's floor (`pool: false`; −1 for an OS that is no standby).
+    private var granules: [Int] = []
+    private var fixed: [Int] = []
     /// Work done so far, in units of one case plus the jobs it reads.
     private(set) var work = 0
 
@@ -106,6 +110,13 @@ final class PlacementModel {
         self.simulator = CaseSimulator(index, targets: targets)
         resourceCount = pool ? index.machines.count : index.oses.count
         scratch = Array(repeating: 0, count: resourceCount)
+        if pool {
+            granules = index.machines.map(\.granule)
+            fixed = index.machines.indices.map { index.machine($0).machine.reserve }
+        } else {
+            granules = index.oses.map { index.machines[Int($0.machine)].granule }
+            fixed = index.oses.map { $0.role == .standby ? $0.kernel + $0.resident : -1 }
+        }
 
         let machineFaults = kinds.contains(.machine)
         let standbys = index.oses.indices.filter { index.oses[$0].role == .standby }.map { Int32(truncatingIfNeeded: $0) }
@@ -233,21 +244,20 @@ final class PlacementModel {
     var fluidTotal: Int { satAdd(constant, variable) }
 
     /// Whether resource `r` is counted (every machine; with `pool: false` standbys only).
-    func counts(_ r: Int) -> Bool { pool || index.oses[r].role == .standby }
+    func counts(_ r: Int) -> Bool { pool || fixed[r] >= 0 }
 
     /// What resource `r` adds to the fluid total at demand `level`: with
     /// `pool: true` the larger of the reserve minimum (in whole granules) and
     /// the machine's reserve; with `pool: false` the standby's minimum.
     func g(_ r: Int, _ level: Int) -> Int {
-        if pool {
-            let machine = index.machines[r]
-            return max(FigureRules.granuleCeiling(level, granule: machine.granule), index.machine(r).machine.reserve)
-        }
-        let os = index.oses[r]
-        guard os.role == .standby else { return 0 }
-        let granule = index.machines[Int(os.machine)].granule
-        return FigureRules.granuleCeiling(satAdd(os.kernel + os.resident, level), granule: granule)
+        if pool { return max(FigureRules.granuleCeiling(level, granule: granules[r]), fixed[r]) }
+        guard fixed[r] >= 0 else { return 0 }
+        return FigureRules.granuleCeiling(satAdd(fixed[r], level), granule: granules[r])
     }
+
+    /// The largest demand resource `r` takes, at its level now, without adding
+    /// to the fluid total.
+    func plateau(_ r: Int) -> Int { pool ? g(r, levels[r]) : g(r, levels[r]) - fixed[r] }
 
     /// The resource a copy sent to standby `s` is counted on.
     func resource(of s: Int32) -> Int32 { pool ? index.oses[Int(s)].machine : s }

@@ -105,11 +105,7 @@ struct PlacementSearch {
         let model = self.model
         var room: [(r: Int32, room: Int)] = []
         for r in 0..<model.resourceCount where model.counts(r) {
-            let level = model.levels[r]
-            let granule = model.pool ? model.index.machines[r].granule : model.index.machines[Int(model.index.oses[r].machine)].granule
-            var plateau = FigureRules.granuleCeiling(level, granule: granule)
-            if model.pool { plateau = max(plateau, model.index.machine(r).machine.reserve) }
-            room.append((Int32(truncatingIfNeeded: r), plateau))
+            room.append((Int32(truncatingIfNeeded: r), model.plateau(r)))
         }
         room.sort { $0.room != $1.room ? $0.room > $1.room : $0.r < $1.r }
         return room.map(\.r)
