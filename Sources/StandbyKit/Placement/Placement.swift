@@ -47,8 +47,8 @@ public enum Placement {
         public var status: Status
         public var today: Figures
         public var placed: Figures
-        /// A proven lower bound on the fluid total of any assignment with
-        /// `placed.uncoverableCases` (no assignment has fewer).
+        /// A proven lower bound on the fluid total of every assignment with the
+        /// fewest cases no memory can cover (docs/placement.md, "The lower bound").
         public var lowerBound: Int
         /// (fluid total − lower bound) / fluid total, in tenths of a percent.
         public var gap: RoundedPercent
@@ -107,7 +107,10 @@ public enum Placement {
             let all = bound.outcomes.compactMap { $0 }
             var finished = false
             if all.count == model.actives.count && search.stop == nil { finished = search.exhaust(all) }
-            proven = finished || search.score.fluid <= bound.fluidTotal
+            // The bound holds for the assignments with the fewest uncoverable
+            // cases: those whose actives all take one of their options.
+            let reached = model.actives.indices.allSatisfy { model.actives[$0].options.contains(model.choice[$0]) }
+            proven = reached && (finished || search.score.fluid <= bound.fluidTotal)
         }
         if today < search.score {
             // Never worse than the spec: back to today's standbys.

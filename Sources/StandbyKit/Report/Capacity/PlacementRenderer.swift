@@ -44,7 +44,7 @@ public enum PlacementRenderer {
             var why = "the best found"
             if let stopped = r.stopped { why += stopped == "time" ? " before the time limit" : " within the work budget" }
             lines.append(
-                "\(why): every assignment with as few uncoverable cases needs at least \(size(r.lowerBound)) (gap \(r.gap) %)")
+                "\(why): every assignment with the fewest uncoverable cases needs at least \(size(r.lowerBound)) (gap \(r.gap) %)")
         }
         let n = r.changes.count
         lines.append(
