@@ -30,7 +30,7 @@ struct Standby: ParsableCommand {
 
             """ + "\n" + ExitStatus.helpText,
         version: FindingRenderer.toolVersion,
-        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, DiffCommand.self, TolerateCommand.self,
+        subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, PlaceCommand.self, DiffCommand.self, TolerateCommand.self,
             HeadroomCommand.self]
     )
 

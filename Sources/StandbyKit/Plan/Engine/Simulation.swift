@@ -133,9 +133,24 @@ final class CaseSimulator {
     private var receiverOf: FlatBuffer<Int32>?
     private static let searchedReceivers = 8
 
-    init(_ index: PlanIndex, recordsMoves: Bool = false) {
+    /// Per job, where its copy starts, when it is not the index's own
+    /// ``JobRecord/target`` (a placement tries other standbys on one index,
+    /// one job's entry at a time). Only the simulation of copies reads it:
+    /// the jobs a `standby` or `machine` case leaves unprotected are still
+    /// listed from the index's own targets, and no figure counts them.
+    let targets: FlatBuffer<Int32>?
+
+    init(_ index: PlanIndex, recordsMoves: Bool = false, targets: FlatBuffer<Int32>? = nil) {
         self.index = index
         self.recordsMoves = recordsMoves
+        self.targets = targets
+    }
+
+    /// Where job `j`'s copy starts: ``targets`` when given, else the index's.
+    @inline(__always)
+    private func target(of j: Int32, _ job: JobRecord) -> Int32 {
+        guard let targets else { return job.target }
+        return targets[Int(j)]
     }
 
     /// Whether every hot-standby job the case touches runs again: every copy
@@ -276,7 +291,7 @@ final class CaseSimulator {
     /// machines); the standby then owes the job a copy. `down` is an OS that
     /// stopped in the same fault, or −1.
     private func route(_ j: Int32, _ job: JobRecord, readable: Int, down: Int32) {
-        let t = job.target
+        let t = target(of: j, job)
         guard t >= 0, t != down else {
             release(.job(Int(j)), readable)
             lost.append(j)
@@ -304,7 +319,7 @@ final class CaseSimulator {
                 lost.append(j)
                 continue
             }
-            let t = job.target
+            let t = target(of: j, job)
             guard t >= 0, Int(index.oses[Int(t)].machine) != m else {
                 lost.append(j)
                 unrecoverable.append(Unrecoverable(job: j, reason: t >= 0 ? .standbyDown(t) : .noStandby))

@@ -1,0 +1,206 @@
+import ArgumentParser
+import StandbyKit
+
+/// What `standby place` writes: a report, or the spec with the placement.
+enum PlaceFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json, markdown, yaml, diff
+
+    static var allValueDescriptions: [String: String] {
+        [
+            "text": purpose(.text), "json": purpose(.json), "markdown": purpose(.markdown),
+            "yaml": "the spec with the new standbys and the least memory that covers every case",
+            "diff": "a unified diff of that change (patch -p1, git apply)",
+        ]
+    }
+
+    var writesSpec: Bool { self == .yaml || self == .diff }
+
+    /// `--format`, else the one `-o`'s extension names (.yaml and .yml mean
+    /// yaml, .diff and .patch diff, .json, .md and .txt their reports), else
+    /// text (yaml with --in-place).
+    static func resolve(_ explicit: PlaceFormat?, output: String?, inPlace: Bool) throws -> PlaceFormat {
+        var implied: PlaceFormat?
+        switch output.flatMap(fileExtension)?.dropFirst().lowercased() {
+        case "yaml", "yml": implied = .yaml
+        case "diff", "patch": implied = .diff
+        case "json": implied = .json
+        case "md", "markdown": implied = .markdown
+        case "txt", "text": implied = .text
+        default: implied = nil
+        }
+        if let explicit, let implied, explicit != implied {
+            throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
+        }
+        return explicit ?? implied ?? (inPlace ? .yaml : .text)
+    }
+}
+
+/// `standby place`: the standby of every active OS chosen so that the fleet
+/// needs the least memory (docs/placement.md).
+struct PlaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "place",
+        abstract: "Choose every active OS's standby so that the fleet needs the least memory.",
+        discussion: """
+            Chooses, for every active OS with a 'standby:', a standby OS of the fleet (jobs' own \
+            'standby:' stay), minimizing first the cases no memory can cover, then the fleet's \
+            fluid total, then the references changed. Every assignment is scored by the planner. \
+            The answer is proven optimal on small fleets; otherwise the report gives the gap to a \
+            proven lower bound. yaml, diff, -o with a .yaml or .diff name, and --in-place write \
+            the spec with the new references and the least memory raise that leaves no case short \
+            (with --reclaim, the least layout), as fix writes it. Exits 0 when every case is \
+            covered after, 2 when some case no assignment covers (or a value could not be \
+            written), 1 when the spec has errors or no standby OS.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
+    var spec: String
+
+    @Option(help: "Output format (default: from -o's extension, else text; yaml with --in-place).")
+    var format: PlaceFormat?
+
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("Write to this file (whole or not at all); '-' for standard output.", valueName: "file"),
+        completion: .file())
+    var output: String?
+
+    @Flag(help: "Rewrite the spec file itself with the placement (whole or not at all).")
+    var inPlace = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The most seconds the search may take, above 0 and at most \(Int(Self.maxSeconds)) (default 10); its work budget is derived from it, so the answer does not depend on the machine's speed.",
+            valueName: "seconds"))
+    var timeLimit: String = "10"
+
+    @Flag(help: "With yaml, diff or --in-place: write the least layout (standbys at their minimum, machines at their fluid total) instead of only raising what is short.")
+    var reclaim = false
+
+    @Option(help: "Unit for sizes in text and Markdown (JSON is always bytes).")
+    var unit: Size.Unit = .auto
+
+    @OptionGroup var input: InputOptions
+
+    static let maxSeconds = 3600.0
+
+    /// `--time-limit` in seconds; a usage error unless a number above 0.
+    func seconds() throws -> Double {
+        guard let value = Double(timeLimit), value.isFinite, value > 0 else {
+            throw ValidationError("--time-limit must be a number of seconds above 0, not '\(timeLimit)'")
+        }
+        guard value <= Self.maxSeconds else {
+            throw ValidationError("--time-limit must be at most \(Int(Self.maxSeconds)) seconds")
+        }
+        return value
+    }
+
+    func validate() throws {
+        _ = try seconds()
+        let format = try PlaceFormat.resolve(format, output: output, inPlace: inPlace)
+        if inPlace {
+            guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
+            guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
+            guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format \(format.rawValue) writes a report") }
+        }
+        if reclaim && !format.writesSpec {
+            throw ValidationError("--reclaim changes the spec written by yaml, diff or --in-place")
+        }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let seconds = try seconds()
+        let format = try PlaceFormat.resolve(format, output: output, inPlace: inPlace)
+        try runCommand { () throws(CommandFailure) -> ExitStatus in
+            if inPlace { try InPlace.check(spec) }
+            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
+            let source = read.source
+            let (decoded, diagnostics) = decodeInput(read, limits: input.limits)
+            guard let decoded, !diagnostics.hasErrors else {
+                input.report(diagnostics, in: source)
+                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
+            }
+            keepUntilExit(decoded)
+            // The search stops at three quarters of the limit, leaving the rest
+            // for planning the answer again and writing it.
+            let deadline = started + .milliseconds(Int(seconds * 750))
+            let result: Placement.Result
+            switch Placement.place(decoded, timeLimit: seconds, deadline: deadline) {
+            case .success(let r): result = r
+            case .failure(.spec(let errors)):
+                input.report(errors, in: source)
+                throw CommandFailure(
+                    .specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
+            case .failure(.noStandby):
+                throw CommandFailure(
+                    .specErrors,
+                    "\(source.path) has no standby OS, so there is no standby to choose; add an OS with 'role: standby'")
+            case .failure(.mismatch(let what)):
+                throw CommandFailure(.specErrors, "the placement could not be proven: planned again, \(what) differ; nothing written")
+            }
+            let covered = result.placed.uncoverableCases == 0
+            guard format.writesSpec else {
+                try write(inputs: read) { out in
+                    PlacementRenderer.render(result, path: source.path, format: format.reportFormat, unit: unit, to: &out)
+                }
+                return covered ? .ok : .uncovered
+            }
+            let written = PlacementWriter.write(result, original: decoded, source: source.bytes, reclaim: reclaim)
+            let text: [UInt8]
+            if format == .diff {
+                var name = spec == "-" ? "spec.yaml" : spec
+                while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
+                text = UnifiedDiff.render(path: name, source: source.bytes, splices: written.splices)
+            } else {
+                text = written.text
+            }
+            if inPlace {
+                _ = try InPlace.replace(spec, read: read, with: text)
+            } else {
+                try write(inputs: read) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
+            }
+            messages(result, written, path: source.path)
+            let complete = written.left.isEmpty && (written.edited?.left.isEmpty ?? false) && written.covered
+            return covered && complete ? .ok : .uncovered
+        }
+    }
+
+    /// Writes to `-o` or standard output, whole or not at all.
+    func write(inputs read: SpecInput, _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
+        let sink: OutputSink
+        if let output, output != "-" {
+            sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
+        } else {
+            sink = .standardOutput()
+        }
+        var stream = SinkStream(sink: sink)
+        render(&stream)
+        try sink.commit()
+    }
+
+    /// What a written placement says on standard error: the answer, the
+    /// references left to write, and the memory change as `fix` says it.
+    func messages(_ result: Placement.Result, _ written: PlacementWriter.Written, path: String) {
+        var err = StandardError()
+        for line in PlacementRenderer.summary(result, unit: unit) { err.write("standby: " + line + "\n") }
+        for l in written.left {
+            err.write(
+                TerminalText.escaped("standby: warning: \(l.change.target) not written (\(l.reason)): set it to \(l.change.to)")
+                    + "\n")
+        }
+        if let advice = written.advice, let edited = written.edited {
+            for line in FixMessages.lines(advice, edited, path: path) { err.write(line + "\n") }
+        }
+    }
+}
+
+extension PlaceFormat {
+    var reportFormat: OutputFormat {
+        switch self {
+        case .json: .json
+        case .markdown: .markdown
+        default: .text
+        }
+    }
+}
