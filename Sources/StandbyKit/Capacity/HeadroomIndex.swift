@@ -218,7 +218,7 @@ struct DependentIndex: Sendable {
         dependents = sorted
         smallest.reserveCapacity(sorted.count + 1)
         var best: [Int] = []
-        for (i, d) in sorted.enumerated() {
+        for i in sorted.indices {
             best.append(i)
             best.sort { sorted[$0].key < sorted[$1].key }
             if best.count > 3 { best.removeLast() }

@@ -36,7 +36,7 @@ public enum DiffFindings {
             }
             var causes: [PlanDiff.ValueChange] = []
             var seen = Set<SourceLocation>()
-            for change in m.values + short.filter { $0 != m.name }.flatMap({ entries[$0]?.values ?? [] }) + diff.policies {
+            for change in m.values + short.filter({ $0 != m.name }).flatMap({ entries[$0]?.values ?? [] }) + diff.policies {
                 if let at = change.location, seen.insert(at).inserted { causes.append(change) }
             }
             let related = causes.prefix(ListCap.lines).map {
