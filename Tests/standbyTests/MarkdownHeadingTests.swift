@@ -34,7 +34,7 @@ import Testing
         #expect(Self.problems("#hashtag\n## a\n") == [])
     }
 
-    static let examples = ["patent-fig4", "shared-standby", "cross-machine"].map { "examples/\($0).yaml" }
+    static let examples = ["patent-fig4", "shared-standby", "cross-machine", "placement"].map { "examples/\($0).yaml" }
 
     /// Every command and option that changes a Markdown report's sections.
     static var runs: [[String]] {
@@ -49,6 +49,7 @@ import Testing
             runs.append(["compile", spec])
             runs.append(["compile", spec, "--states", "all"])
             runs.append(["tolerate", spec])
+            runs.append(["place", spec])
             for detail in ["summary", "oses"] {
                 runs.append(["headroom", spec, "--job", "256Mi", "--detail", detail])
                 runs.append(["headroom", spec, "--job", "256Mi", "--hot", "--detail", detail])

@@ -227,6 +227,7 @@ struct HTMLPage {
         h += "The page needs no script. Printing unfolds every section in browsers that can "
         h += "(those supporting <code>::details-content</code>, such as Chromium 131 and later); "
         h += "others print the sections that are open, so open those you want on paper first.</p>\n"
+        placement(&h)
         h += "</header>\n"
     }
 

@@ -65,7 +65,7 @@ public enum PlacementRenderer {
 
     static func renderMarkdown(_ r: Placement.Result, path: String, unit: Size.Unit, to out: inout some TextOutputStream) {
         let quote = { (text: String) in CompileRenderer.markdown(text) }
-        out.write("### standby place\n\n")
+        out.write("## standby place\n\n")
         for line in summary(r, unit: unit) { out.write("- \(quote(line))\n") }
         guard !r.changes.isEmpty else { return }
         out.write("\n| standby of | from | to | line |\n|---|---|---|---|\n")
