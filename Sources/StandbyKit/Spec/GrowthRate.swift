@@ -63,8 +63,9 @@ public struct GrowthRate: Sendable, Hashable, Comparable, CustomStringConvertibl
     public func grow(_ size: Int) -> Int? {
         guard size >= 0 else { return nil }
         let product = size.multipliedFullWidth(by: 10_000 + basisPoints)
-        // The quotient fits an Int only when the high word is below the divisor.
-        guard product.high < 10_000 else { return nil }
+        // The quotient fits an Int exactly when the product is below
+        // 10000 × 2^63 = 5000 × 2^64.
+        guard product.high < 5_000 else { return nil }
         let (q, r) = 10_000.dividingFullWidth(product)
         if r == 0 { return q }
         let (up, o) = q.addingReportingOverflow(1)
