@@ -173,6 +173,12 @@ public enum RunwayPlanner {
         return .success(Runway(question: question, machines: machines))
     }
 
+    /// What `runway --fix` writes, for ``SpecEditor/apply(_:to:)``: every
+    /// machine's memory for the horizon (and its standbys grown).
+    public static func advice(_ runway: Runway, for spec: Spec) -> Advice {
+        Advice(original: spec, fixed: applied(runway, to: spec))
+    }
+
     /// The spec with every machine's memory for the horizon (and, with
     /// `pool: false`, its standbys grown): what `runway --fix` writes.
     public static func applied(_ runway: Runway, to spec: Spec) -> Spec {
