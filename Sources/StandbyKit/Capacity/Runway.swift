@@ -231,6 +231,8 @@ struct Sweep {
         var grown = base
         for t in 0...question.horizon {
             if t > 0 { grow(&raw, into: &grown, period: t, recordLimits: recordLimits) }
+            // Every machine past 2^63−1 bytes: nothing is left to find.
+            if !tooLarge.contains(false) { return }
             var planned = grown
             var cannotStart: [(job: String, shortfall: Int)?] = Array(repeating: nil, count: grown.machines.count)
             for m in grown.machines.indices where !tooLarge[m] {
