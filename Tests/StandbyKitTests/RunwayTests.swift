@@ -106,6 +106,24 @@ import Testing
         let machine = try #require(runway.machines.first)
         #expect(machine.runsOutAfter != nil)
         #expect(machine.memoryForHorizon == nil)
+        // A copy of 1 EiB, eleven times larger a period later, passes 2^63−1
+        // bytes while its job (1Mi → 11Mi) still starts.
+        let copy = """
+            version: 1
+            policies: {faults: [os]}
+            machines:
+              - name: big
+                memory: 3Ei
+                monitor: 1Mi
+                oses:
+                  - {name: a, role: active, memory: 4Mi, kernel: 1Mi, standby: s, jobs: [{name: j, memory: 1Mi, hot_standby: true, standby_memory: 1Ei}]}
+                  - {name: s, role: standby, memory: 1Mi, kernel: 1Mi}
+            """
+        let big = try #require(SpecLoader.load(Array(copy.utf8)).0)
+        let answer = try RunwayPlanner.answer(big, RunwayQuestion(growth: try #require(GrowthRate(basisPoints: 100_000)), horizon: 40)).get()
+        #expect(answer.machines.first?.runsOutAfter == 1)
+        #expect(answer.machines.first?.limit == .tooLarge)
+        #expect(answer.memoryForHorizon == nil)
     }
 }
 
