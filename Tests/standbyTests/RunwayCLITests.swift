@@ -27,6 +27,11 @@ import Testing
         #expect(result.status == 0)
         #expect(result.out.hasPrefix("runway: every machine lasts the horizon of 3 weeks (jobs growing 0% a week)\n"))
         #expect(result.out.contains("memory for the horizon: 256 MiB (today 256 MiB)"))
+        // The longest horizon, nothing growing: every period plans as today.
+        let longest = try CLI.run(
+            ["runway", CLI.path("examples/patent-fig4.yaml"), "--growth", "0%", "--horizon", "1200"] + Self.covered)
+        #expect(longest.status == 0)
+        #expect(longest.out.hasPrefix("runway: every machine lasts the horizon of 1200 months"))
     }
 
     @Test func jsonAndCSVHaveEveryMachine() throws {

@@ -230,7 +230,10 @@ struct Sweep {
         }
         var grown = base
         for t in 0...question.horizon {
-            if t > 0 { grow(&raw, into: &grown, period: t, recordLimits: recordLimits) }
+            // A period whose planned sizes are all those of the one before
+            // (rates of 0%, sizes that stay within their granule) plans the
+            // same: nothing new to find.
+            if t > 0 && !grow(&raw, into: &grown, period: t, recordLimits: recordLimits) { continue }
             // Every machine past 2^63−1 bytes: nothing is left to find.
             if !tooLarge.contains(false) { return }
             var planned = grown
@@ -284,10 +287,11 @@ struct Sweep {
     /// One period of growth for every machine whose sizes still fit: each
     /// size × (10000 + basis points) / 10000, rounded up to a byte, then to
     /// the granule as allocated; a machine with a size past 2^63−1 keeps its
-    /// last sizes and reaches its limit.
+    /// last sizes and reaches its limit. Whether some planned size changed.
     private mutating func grow(
         _ raw: inout [[[(memory: Int, copy: Int)]]], into grown: inout Spec, period t: Int, recordLimits: Bool
-    ) {
+    ) -> Bool {
+        var changed = false
         for m in grown.machines.indices where !tooLarge[m] {
             let granule = grown.machines[m].granule
             var next = raw[m]
@@ -315,13 +319,16 @@ struct Sweep {
                     let copy = Quantity.roundUp(next[o][j].copy, to: granule) ?? Int.max
                     if grown.machines[m].oses[o].jobs[j].memory != memory {
                         grown.machines[m].oses[o].jobs[j].memory = memory
+                        changed = true
                     }
                     if grown.machines[m].oses[o].jobs[j].standbyMemory != copy {
                         grown.machines[m].oses[o].jobs[j].standbyMemory = copy
+                        changed = true
                     }
                 }
             }
         }
+        return changed
     }
 
     /// The first job of `machine` that cannot start, and by how much (what
