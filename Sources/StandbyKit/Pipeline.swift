@@ -121,6 +121,14 @@ extension Pipeline {
         for format in [OutputFormat.text, .json, .markdown] {
             DiffRenderer.render(diff, old: "a.yaml", new: "b.yaml", format: format, to: &out)
         }
+        // Three periods of growth, in every format of `runway`.
+        if let rate = GrowthRate(basisPoints: 2_500),
+            case .success(let runway) = RunwayPlanner.answer(compiled.spec, RunwayQuestion(growth: rate, horizon: 3))
+        {
+            for format in [OutputFormat.text, .json, .markdown, .csv] {
+                RunwayRenderer.render(runway, format: format, unit: .auto, to: &out)
+            }
+        }
         let tracer = CaseTracer(compiled)
         for faultCase in plan.cases.prefix(16) {
             guard let trace = tracer.trace(faultCase) else { continue }

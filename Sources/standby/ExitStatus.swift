@@ -22,11 +22,12 @@ enum ExitStatus: Int32, CaseIterable {
         switch self {
         case .ok:
             "success: every case covered (plan, fix), every kind reaching --max-k (tolerate), no case newly "
-                + "uncovered (diff); headroom always, with its answer"
+                + "uncovered (diff), every machine lasting the horizon (runway); headroom always, with its answer"
         case .specErrors: "the spec has errors (or warnings, with --strict)"
         case .uncovered:
             "the spec is valid but some case is not covered (plan: the report is still complete); fix: some "
-                + "case stays uncovered whatever the memory; tolerate: some kind does not reach --max-k"
+                + "case stays uncovered whatever the memory; tolerate: some kind does not reach --max-k; runway: "
+                + "some machine runs out within the horizon"
         case .regression: "diff: some case is newly uncovered (a regression)"
         case .usage:
             "bad command line: an unknown command or option, a bad value, a --format that contradicts the "

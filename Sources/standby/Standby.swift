@@ -31,7 +31,7 @@ struct Standby: ParsableCommand {
             """ + "\n" + ExitStatus.helpText,
         version: FindingRenderer.toolVersion,
         subcommands: [ValidateCommand.self, CompileCommand.self, PlanCommand.self, FixCommand.self, PlaceCommand.self, DiffCommand.self, TolerateCommand.self,
-            HeadroomCommand.self]
+            HeadroomCommand.self, RunwayCommand.self]
     )
 
     /// ArgumentParser's own errors (unknown options, bad values, failed

@@ -117,6 +117,25 @@ import Testing
         #expect(Self.matches("percent", text) == decoder, "schema and decoder disagree on '\(text)'")
     }
 
+    static let growths = [
+        "0%", "2%", "0.5%", "2.25%", "1000%", "1000.0%", "1000.00%", "1000.01%", "1001%", "999.99%", "+2%", "007%",
+        "-1%", "2", "1.125%", "1.%", ".5%", "2 %", "1e2%", "",
+    ]
+
+    @Test(arguments: growths)
+    func growthSpellingsAgree(_ text: String) throws {
+        let decoder: Bool
+        switch GrowthRate.parse(text) {
+        case .success: decoder = true
+        case .failure: decoder = false
+        }
+        let growth = Self.property(Self.definition("job"), "growth")
+        let pattern = try #require(growth["pattern"] as? String)
+        let regex = try NSRegularExpression(pattern: pattern)
+        let schema = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        #expect(schema == decoder, "schema and decoder disagree on '\(text)'")
+    }
+
     static let names = ["a", "vms50", "A.b_c-d", "0start", "-x", ".x", "a b", "a/b", "é", String(repeating: "n", count: 63), String(repeating: "n", count: 64)]
 
     @Test(arguments: names)

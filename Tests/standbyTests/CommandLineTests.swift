@@ -24,7 +24,7 @@ import Testing
     @Test func unrelatedWordListsTheCommands() throws {
         let r = try CLI.run(["frobnicate", "x.yaml"])
         #expect(r.status == 64)
-        #expect(r.err.hasPrefix("standby: error: unknown command 'frobnicate'; the commands are validate, compile, plan, fix, place, diff, tolerate, headroom\n"))
+        #expect(r.err.hasPrefix("standby: error: unknown command 'frobnicate'; the commands are validate, compile, plan, fix, place, diff, tolerate, headroom, runway\n"))
     }
 
     @Test(arguments: [

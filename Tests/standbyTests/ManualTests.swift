@@ -80,7 +80,7 @@ import Testing
         let dump = try #require(try JSONSerialization.jsonObject(with: try Self.committedDump) as? [String: Any])
         let root = try #require(dump["command"] as? [String: Any])
         let all = Self.commands(root)
-        #expect(all.map(\.name) == ["standby", "validate", "compile", "plan", "fix", "place", "diff", "tolerate", "headroom", "help"])
+        #expect(all.map(\.name) == ["standby", "validate", "compile", "plan", "fix", "place", "diff", "tolerate", "headroom", "runway", "help"])
         // The root's part ends where the first subcommand's begins.
         let sections = page.components(separatedBy: "\n.It Em ")
         #expect(sections.count == all.count)

@@ -86,6 +86,13 @@ public struct Advice: Sendable {
         noteShortCases(figures)
     }
 
+    /// The change from `original` to `fixed` with nothing said of the cases
+    /// (what `runway --fix` writes: the memory for the horizon, which today's
+    /// plan does not prove).
+    init(original: Spec, fixed: Spec) {
+        self.init(original: original, fixed: fixed, uncoverable: [], isProven: false) { _ in (0, 0) }
+    }
+
     /// Records, per machine change, the cases `figures` (the spec before
     /// the change, every job starting) found short on that machine.
     mutating func noteShortCases(_ figures: PlanFigures) {

@@ -295,7 +295,7 @@ public struct Job: Sendable, Hashable {
         standby: OSReference? = nil, policy: JobFaultPolicy = JobFaultPolicy(),
         location: SourceLocation = .start,
         memoryLocation: SourceLocation? = nil, hotStandbyLocation: SourceLocation? = nil,
-        standbyMemoryLocation: SourceLocation? = nil
+        standbyMemoryLocation: SourceLocation? = nil, growth: GrowthRate? = nil
     ) {
         self.name = name
         self.packedSizes = 0
@@ -307,7 +307,7 @@ public struct Job: Sendable, Hashable {
         self.flags = Self.flags(hotStandby: hotStandby, policy: policy)
         store(
             Unpacked(
-                memory: memory, standbyMemory: standbyMemory ?? memory, standby: standby,
+                memory: memory, standbyMemory: standbyMemory ?? memory, standby: standby, growth: growth,
                 memoryLocation: memoryLocation, hotStandbyLocation: hotStandbyLocation,
                 standbyMemoryLocation: standbyMemoryLocation))
     }
@@ -333,6 +333,13 @@ public struct Job: Sendable, Hashable {
     public var standby: OSReference? {
         get { rare?.standby }
         set { update(\.standby, newValue) }
+    }
+
+    /// Its own rate of growth per period (`growth:`), over the rate a
+    /// `runway` question gives; `nil` for most jobs.
+    public var growth: GrowthRate? {
+        get { rare?.growth }
+        set { update(\.growth, newValue) }
     }
 
     /// The effective action per severity: the job's own `policy` over the spec's `job_fault`.
@@ -390,18 +397,22 @@ public struct Job: Sendable, Hashable {
         var memory: Int
         var standbyMemory: Int
         var standby: OSReference?
+        var growth: GrowthRate?
         var memoryLocation: SourceLocation?
         var hotStandbyLocation: SourceLocation?
         var standbyMemoryLocation: SourceLocation?
     }
 
-    /// What only some jobs have: their own standby. Immutable: a change stores a
-    /// new box. One small allocation (56 bytes) in the usual case.
+    /// What only some jobs have: their own standby, their own growth.
+    /// Immutable: a change stores a new box. One small allocation (64 bytes)
+    /// in the usual case.
     private class Rare: @unchecked Sendable {
         let standby: OSReference?
+        let growth: GrowthRate?
 
-        init(standby: OSReference?) {
+        init(standby: OSReference?, growth: GrowthRate?) {
             self.standby = standby
+            self.growth = growth
         }
 
         /// Every packed field, exact, when one of them does not pack.
@@ -414,7 +425,7 @@ public struct Job: Sendable, Hashable {
 
         init(_ exact: Unpacked) {
             self.exact = exact
-            super.init(standby: exact.standby)
+            super.init(standby: exact.standby, growth: exact.growth)
         }
 
         override var wide: Unpacked? { exact }
@@ -425,7 +436,7 @@ public struct Job: Sendable, Hashable {
         return Unpacked(
             memory: Packing.size(UInt32(truncatingIfNeeded: packedSizes)),
             standbyMemory: Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32)),
-            standby: rare?.standby,
+            standby: rare?.standby, growth: rare?.growth,
             memoryLocation: Packing.location(packedMemoryAt, near: anchor),
             hotStandbyLocation: Packing.location(packedHotStandbyAt, near: anchor),
             standbyMemoryLocation: Packing.location(packedStandbyMemoryAt, near: anchor))
@@ -446,7 +457,7 @@ public struct Job: Sendable, Hashable {
         {
             packedSizes = UInt64(standbyMemory) << 32 | UInt64(memory)
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
-            rare = values.standby.map { Rare(standby: $0) }
+            rare = values.standby == nil && values.growth == nil ? nil : Rare(standby: values.standby, growth: values.growth)
         } else {
             packedSizes = 0
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (0, 0, 0)

@@ -47,6 +47,8 @@ extension DiagnosticCode {
     public static let jobMemoryZero: Self = "job-memory-zero"
     /// A `lost` share that is not a percentage from 0% to 100%.
     public static let invalidPercentage: Self = "invalid-percentage"
+    /// A job's `growth` that is not a rate from 0% to 1000% with at most two decimals.
+    public static let invalidGrowth: Self = "invalid-growth"
     /// A boolean written other than `true` or `false` (`yes`, `off`, `True`).
     public static let invalidBoolean: Self = "invalid-boolean"
     /// A machine, OS or job name outside the allowed characters or length.

@@ -156,6 +156,7 @@ extension SpecDecoding {
         var hotStandby: Located<Bool>?
         var standbyMemory: Located<Int>?
         var standby: OSReference?
+        var growth: GrowthRate?
         var light: JobFaultAction?
         var severe: JobFaultAction?
         var valid = true
@@ -179,6 +180,9 @@ extension SpecDecoding {
                 valid = valid && standby != nil
             case .policy:
                 (light, severe) = try d.jobFaultPolicy(value, key: keys[.policy])
+            case .growth:
+                growth = try d.growth(value, key: keys[.growth])
+                valid = valid && growth != nil
             }
         }
         guard valid, let name, let memory else { return nil }
@@ -190,7 +194,7 @@ extension SpecDecoding {
             name: name.value, memory: memory.value, hotStandby: hotStandby?.value ?? false,
             standbyMemory: standbyMemory?.value, standby: standby, location: name.location,
             memoryLocation: memory.location, hotStandbyLocation: hotStandby?.location,
-            standbyMemoryLocation: standbyMemory?.location)
+            standbyMemoryLocation: standbyMemory?.location, growth: growth)
     }
 
     // MARK: - Rounding

@@ -72,7 +72,7 @@ enum OSFaultKey: Int, CaseIterable { case osArea }
 enum MemoryFaultKey: Int, CaseIterable { case lost }
 enum MachineKey: Int, CaseIterable { case name, memory, monitor, granule, reserve, oses }
 enum OSKey: Int, CaseIterable { case name, role, memory, kernel, standby, jobs }
-enum JobKey: Int, CaseIterable { case name, memory, hotStandby, standbyMemory, standby, policy }
+enum JobKey: Int, CaseIterable { case name, memory, hotStandby, standbyMemory, standby, policy, growth }
 
 /// The keys the spec format defines at each place (docs/model.md, "The spec").
 enum SpecKeys {
@@ -113,6 +113,7 @@ enum SpecKeys {
             .name: ("name", required: "name: A"), .memory: ("memory", required: "memory: 128Mi"),
             .hotStandby: ("hot_standby", required: nil), .standbyMemory: ("standby_memory", required: nil),
             .standby: ("standby", required: nil), .policy: ("policy", required: nil),
+            .growth: ("growth", required: nil),
         ])
 
     /// Every place with its keys, for the note "'jobs' is a key of an OS" under

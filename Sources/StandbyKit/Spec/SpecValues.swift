@@ -58,6 +58,29 @@ extension SpecDecoding {
         }
     }
 
+    /// A job's `growth`: a rate from 0% to 1000% with at most two decimals.
+    mutating func growth(_ value: YAMLEvent, key: String) throws(YAMLError) -> GrowthRate? {
+        guard try expectScalar(value, key: key, expected: "a growth rate", allowed: [.str]) else {
+            return nil
+        }
+        switch GrowthRate.parse(value.value) {
+        case .success(let rate):
+            return rate
+        case .failure(let failure):
+            var notes: [Diagnostic.Note] = []
+            switch failure {
+            case .syntax: notes.append(.init("write a percentage with a '%' sign, such as 2% or 0.5%"))
+            case .negative: notes.append(.init("a job's growth is 0% or more"))
+            case .tooLarge: notes.append(.init("a job grows by at most 1000% a period"))
+            case .tooPrecise: notes.append(.init("write at most 2 digits after the decimal point"))
+            }
+            report(.error,
+                .invalidGrowth, "'\(value.value)' is not a growth rate from 0% to 1000%",
+                about: value, notes: notes)
+            return nil
+        }
+    }
+
     mutating func boolean(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<Bool>? {
         let at = location(value)
         if value.kind == .scalar && !isNull(value) && (value.style.isQuoted || value.tag == .str) {

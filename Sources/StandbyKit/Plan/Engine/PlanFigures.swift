@@ -46,6 +46,10 @@ public struct PlanFigures: Sendable {
     /// raise of this machine's memory is for.
     let shortOnByMachine: [Int]
     let othersShortOnByMachine: [Int]
+    /// Per machine: the case of the whole fleet with the largest shortfall on
+    /// it (the first in plan order among equals), or `nil` when none is short
+    /// on it (what `runway` names as a machine's limit).
+    let worstShortOn: [ShortMark?]
     /// Per job: whether some case loses it although it is hot-standby, with no
     /// memory that could bring it back.
     let unrecoverable: [Bool]
@@ -96,6 +100,7 @@ public struct PlanFigures: Sendable {
         self.beyondMemoryByMachine = tally.beyondMemory
         self.shortOnByMachine = tally.shortOn
         self.othersShortOnByMachine = tally.othersShortOn
+        self.worstShortOn = tally.worst
         self.unrecoverable = tally.unrecoverable
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
@@ -246,6 +251,7 @@ struct Tally {
     /// Per machine: the cases short on it, and of those the other machines'.
     var shortOn: [Int]
     var othersShortOn: [Int]
+    var worst: [ShortMark?]
     var unrecoverable: [Bool]
     var caseCount = 0
 
@@ -258,6 +264,7 @@ struct Tally {
         beyondMemory = Array(repeating: 0, count: index.machines.count)
         shortOn = Array(repeating: 0, count: index.machines.count)
         othersShortOn = Array(repeating: 0, count: index.machines.count)
+        worst = Array(repeating: nil, count: index.machines.count)
         unrecoverable = Array(repeating: false, count: index.jobs.count)
     }
 
@@ -278,6 +285,8 @@ struct Tally {
                     let pm = Int(simulator.pools[p].machine)
                     shortOn[pm] += 1
                     if pm != m { othersShortOn[pm] += 1 }
+                    let mark = ShortMark(shortfall: simulator.pools[p].shortfall, machine: m, ordinal: cases[m] - 1)
+                    if mark.isWorse(than: worst[pm]) { worst[pm] = mark }
                 }
             }
             for u in simulator.unrecoverable.elements { unrecoverable[Int(u.job)] = true }
@@ -304,6 +313,7 @@ struct Tally {
                 total.beyondMemory[m] += part.beyondMemory[m]
                 total.shortOn[m] += part.shortOn[m]
                 total.othersShortOn[m] += part.othersShortOn[m]
+                if let mark = part.worst[m], mark.isWorse(than: total.worst[m]) { total.worst[m] = mark }
                 total.reserve[m] = max(total.reserve[m], part.reserve[m])
                 total.required[m] = max(total.required[m], part.required[m])
             }
@@ -325,5 +335,37 @@ extension PlanFigures {
             cases.append(FaultCase(namer.view(of: simulator)))
         }
         return machinePlan(m, cases: cases)
+    }
+}
+
+/// One case's shortfall on a machine, and where the case stands in plan
+/// order: its machine, and its place among that machine's cases.
+struct ShortMark: Sendable, Hashable {
+    var shortfall: Int
+    var machine: Int
+    var ordinal: Int
+
+    /// More short than `other`, or as short and earlier in plan order.
+    func isWorse(than other: ShortMark?) -> Bool {
+        guard let other else { return true }
+        if shortfall != other.shortfall { return shortfall > other.shortfall }
+        return (machine, ordinal) < (other.machine, other.ordinal)
+    }
+}
+
+extension PlanFigures {
+    /// The case a ``ShortMark`` points at, simulated again and named.
+    func faultCase(at mark: ShortMark) -> FaultCase? {
+        let simulator = CaseSimulator(index)
+        let namer = CaseNamer(index)
+        var ordinal = 0
+        var found: FaultCase?
+        index.forEachCase(of: faults, machine: mark.machine) { spec in
+            defer { ordinal += 1 }
+            guard ordinal == mark.ordinal else { return }
+            simulator.run(spec)
+            found = FaultCase(namer.view(of: simulator))
+        }
+        return found
     }
 }
