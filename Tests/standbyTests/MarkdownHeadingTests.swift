@@ -50,6 +50,7 @@ import Testing
             runs.append(["compile", spec, "--states", "all"])
             runs.append(["tolerate", spec])
             runs.append(["place", spec])
+            runs.append(["runway", spec, "--growth", "2%"])
             for detail in ["summary", "oses"] {
                 runs.append(["headroom", spec, "--job", "256Mi", "--detail", detail])
                 runs.append(["headroom", spec, "--job", "256Mi", "--hot", "--detail", detail])
