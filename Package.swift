@@ -48,7 +48,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "standbyTests", dependencies: ["standby"]),
+        // The README's "Using StandbyKit" program, built with the package so it
+        // always compiles; LibraryUseTests runs it and checks that the README
+        // shows this file as it is.
+        .executableTarget(name: "library-example", dependencies: ["StandbyKit"], path: "examples/library"),
         // A library user's view: `import StandbyKit` alone, no @testable.
-        .testTarget(name: "LibraryUseTests", dependencies: ["StandbyKit"]),
+        .testTarget(name: "LibraryUseTests", dependencies: ["StandbyKit", "library-example"]),
     ]
 )
