@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // FilePath, FileDescriptor, Errno: the library's and the command line's file I/O.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Debian's libyaml, found through pkg-config.
@@ -23,13 +25,17 @@ let package = Package(
         .target(name: "YAMLReader", dependencies: ["CYAML"]),
         // The engine: spec model, decoding, validation, compiling, planning, rendering.
         // No terminal code, no exit calls.
-        .target(name: "StandbyKit", dependencies: ["YAMLReader"]),
+        .target(
+            name: "StandbyKit",
+            dependencies: ["YAMLReader", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // The command line: argument parsing, files, colours, exit status.
         .executableTarget(
             name: "standby",
             dependencies: [
                 "StandbyKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(name: "YAMLReaderTests", dependencies: ["YAMLReader"]),
@@ -42,7 +48,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "standbyTests", dependencies: ["standby"]),
+        // The README's "Using StandbyKit" program, built with the package so it
+        // always compiles; LibraryUseTests runs it and checks that the README
+        // shows this file as it is.
+        .executableTarget(name: "library-example", dependencies: ["StandbyKit"], path: "examples/library"),
         // A library user's view: `import StandbyKit` alone, no @testable.
-        .testTarget(name: "LibraryUseTests", dependencies: ["StandbyKit"]),
+        .testTarget(name: "LibraryUseTests", dependencies: ["StandbyKit", "library-example"]),
     ]
 )

@@ -10,6 +10,8 @@ import YAMLReader
 ///
 /// Every stage collects its problems as ``Diagnostics`` instead of stopping at the
 /// first, and none prints or exits: the command line decides what to show.
+/// ``SpecFile`` is the front door that a library user starts from: it reads a
+/// spec and runs these stages, and gives plans, fixes and diffs as values.
 public enum Pipeline {
     /// Decodes, validates and compiles a spec. The compiled spec is `nil` when any
     /// stage found an error; the diagnostics hold every problem found.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// `fix --in-place`: the spec replaced by its fixed text, whole or not at
 /// all (through a temporary file renamed over it, as `-o` writes), and only
@@ -29,32 +25,33 @@ enum InPlace {
     /// Refuses a spec that cannot be rewritten, by what its name leads to;
     /// one that is not there, or a folder, is left for reading to report (66).
     static func check(_ path: String) throws(CommandFailure) {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { return }
+        guard let info = try? systemPath(path).stat(), info.type != .directory else { return }
         try refuse(path, info)
     }
 
     /// Refuses the spec `path` whose status is `info`, if it cannot be rewritten.
-    static func refuse(_ path: String, _ info: stat) throws(CommandFailure) {
+    static func refuse(_ path: String, _ info: Stat) throws(CommandFailure) {
         func refusal(_ why: String) -> CommandFailure {
             CommandFailure(.outputFailed, "cannot rewrite '\(path)' in place: \(why)")
         }
         let withO = "write the fixed spec with -o instead"
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFIFO: throw refusal("it is a pipe, not a regular file; \(withO)")
-        case S_IFCHR: throw refusal("it is a character device, not a regular file; \(withO)")
+        switch info.type {
+        case .regular: break
+        case .fifo: throw refusal("it is a pipe, not a regular file; \(withO)")
+        case .characterSpecial: throw refusal("it is a character device, not a regular file; \(withO)")
         default: throw refusal("it is not a regular file; \(withO)")
         }
-        if info.st_nlink > 1 {
+        if info.linkCount > 1 {
             throw refusal(
-                "it has \(info.st_nlink) hard links, and a new file would split it from the others; \(withO) and copy that over it")
+                "it has \(info.linkCount) hard links, and a new file would split it from the others; \(withO) and copy that over it")
         }
-        if info.st_mode & S_IWUSR == 0 {
-            throw refusal("it is read-only (mode 0\(String(info.st_mode & 0o7777, radix: 8))); make it writable first")
+        if !info.permissions.contains(.ownerWrite) {
+            throw refusal("it is read-only (mode 0\(String(info.mode.rawValue & 0o7777, radix: 8))); make it writable first")
         }
-        if faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 {
-            throw refusal(errnoText())
+        do throws(Errno) {
+            try Platform.checkWritable(systemPath(path))
+        } catch {
+            throw refusal(error.description)
         }
     }
 
@@ -75,11 +72,10 @@ enum InPlace {
 
     /// Throws unless `path` is still the file `read` read (`before`), with
     /// the same size, modification time and bytes, and may still be rewritten.
-    static func unchanged(_ path: String, read: SpecInput, before: stat) throws(CommandFailure) {
+    static func unchanged(_ path: String, read: SpecInput, before: Stat) throws(CommandFailure) {
         let changed = CommandFailure(
             .outputFailed, "'\(path)' changed after it was read; it is left as it is now (run fix again)")
-        var now = stat()
-        guard stat(path, &now) == 0, same(now, before) else { throw changed }
+        guard let now = try? systemPath(path).stat(), same(now, before) else { throw changed }
         try refuse(path, now)
         let again: SpecInput
         do throws(CommandFailure) {
@@ -94,8 +90,8 @@ enum InPlace {
     }
 
     /// The same file (device and inode) with the same size and modification time.
-    private static func same(_ a: stat, _ b: stat) -> Bool {
-        FileIdentity(a) == FileIdentity(b) && a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec
+    private static func same(_ a: Stat, _ b: Stat) -> Bool {
+        FileIdentity(a) == FileIdentity(b) && a.size == b.size && a.st_mtim.tv_sec == b.st_mtim.tv_sec
             && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
     }
 }

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import StandbyKit
+import SystemPackage
 import YAMLReader
 
 /// A spec as read: its bytes, and what the file behind them is.
@@ -16,7 +12,7 @@ struct SpecInput {
     var fileSize: Int?
     /// What `fstat` said of a named file as it was opened, for `fix
     /// --in-place` to tell whether it changed before it is replaced.
-    var status: stat?
+    var status: Stat?
 }
 
 /// Reads a spec: a path, or `-` for standard input (shown as `<stdin>`).
@@ -26,35 +22,39 @@ struct SpecInput {
 /// error (``compileInput(_:limits:)`` gives it the file's real size).
 func readSource(_ path: String, maxBytes: Int) throws(CommandFailure) -> SpecInput {
     if path == "-" {
-        let (identity, size) = describe(fd: 0)
+        let (identity, size) = describe(.standardInput)
         return SpecInput(
             source: SourceFile(
-                path: "<stdin>", bytes: try readAll(fd: 0, name: "<stdin>", maxBytes: maxBytes, sizeHint: size ?? 0)),
+                path: "<stdin>",
+                bytes: try readAll(.standardInput, name: "<stdin>", maxBytes: maxBytes, sizeHint: size ?? 0)),
             identity: identity, fileSize: size)
     }
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else {
-        throw CommandFailure(.inputUnreadable, "cannot read '\(path)': \(errnoText())")
+    let fd: FileDescriptor
+    let info: Stat
+    do {
+        fd = try FileDescriptor.open(systemPath(path), .readOnly, retryOnInterrupt: false)
+    } catch {
+        throw CommandFailure(.inputUnreadable, "cannot read '\(path)': \(error as? Errno ?? .ioError)")
     }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-        throw CommandFailure(.inputUnreadable, "cannot read '\(path)': \(errnoText())")
+    defer { try? fd.close() }
+    do throws(Errno) {
+        info = try fd.stat(retryOnInterrupt: false)
+    } catch {
+        throw CommandFailure(.inputUnreadable, "cannot read '\(path)': \(error)")
     }
-    if (info.st_mode & S_IFMT) == S_IFDIR {
+    if info.type == .directory {
         throw CommandFailure(.inputUnreadable, "cannot read '\(path)': it is a directory")
     }
-    let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    let size = info.type == .regular ? Int(info.size) : nil
     return SpecInput(
-        source: SourceFile(path: path, bytes: try readAll(fd: fd, name: path, maxBytes: maxBytes, sizeHint: size ?? 0)),
+        source: SourceFile(path: path, bytes: try readAll(fd, name: path, maxBytes: maxBytes, sizeHint: size ?? 0)),
         identity: FileIdentity(info), fileSize: size, status: info)
 }
 
 /// The identity of the file open as `fd`, and its size when it is a regular file.
-private func describe(fd: Int32) -> (FileIdentity?, Int?) {
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { return (nil, nil) }
-    return (FileIdentity(info), (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil)
+private func describe(_ fd: FileDescriptor) -> (FileIdentity?, Int?) {
+    guard let info = try? fd.stat() else { return (nil, nil) }
+    return (FileIdentity(info), info.type == .regular ? Int(info.size) : nil)
 }
 
 /// Decodes, validates and compiles a spec read by ``readSource(_:maxBytes:)``.
@@ -94,18 +94,19 @@ private func sized(_ diagnostics: Diagnostics, of input: SpecInput, limits: YAML
 /// A regular file is read into one buffer of its size plus the byte that
 /// shows its end (or that it grew), so the input takes its own size in memory
 /// and is never copied; a pipe, or a file that grew, is read on in chunks.
-private func readAll(fd: Int32, name: String, maxBytes: Int, sizeHint: Int) throws(CommandFailure) -> [UInt8] {
+private func readAll(_ fd: FileDescriptor, name: String, maxBytes: Int, sizeHint: Int) throws(CommandFailure) -> [UInt8] {
     let cap = maxBytes < Int.max ? maxBytes + 1 : maxBytes
-    var failure: Int32 = 0
+    var failure: Errno?
     var ended = false
     var bytes = [UInt8](unsafeUninitializedCapacity: sizeHint < cap ? max(0, sizeHint) + 1 : cap) { buffer, count in
         count = 0
-        guard let base = buffer.baseAddress else { return }
         while count < buffer.count {
-            let n = read(fd, base + count, buffer.count - count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
+            // `read` retries a call interrupted by a signal (EINTR).
+            let n: Int
+            do {
+                n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+            } catch {
+                failure = error as? Errno ?? .ioError
                 return
             }
             if n == 0 {
@@ -115,17 +116,18 @@ private func readAll(fd: Int32, name: String, maxBytes: Int, sizeHint: Int) thro
             count += n
         }
     }
-    if failure != 0 {
-        throw CommandFailure(.inputUnreadable, "cannot read '\(name)': \(String(cString: strerror(failure)))")
+    if let failure {
+        throw CommandFailure(.inputUnreadable, "cannot read '\(name)': \(failure)")
     }
     if ended { return bytes }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while bytes.count < cap {
         let want = min(chunk.count, cap - bytes.count)
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CommandFailure(.inputUnreadable, "cannot read '\(name)': \(errnoText())")
+        let n: Int
+        do {
+            n = try chunk.withUnsafeMutableBytes { try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+        } catch {
+            throw CommandFailure(.inputUnreadable, "cannot read '\(name)': \(error as? Errno ?? .ioError)")
         }
         if n == 0 { break }
         bytes.append(contentsOf: chunk[0..<n])

@@ -1,12 +1,7 @@
 import ArgumentParser
 import StandbyKit
 import YAMLReader
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
@@ -67,9 +62,9 @@ struct InputOptions: ParsableArguments {
         case .always: return true
         case .never: return false
         case .auto:
-            if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
-            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
-            return isatty(2) == 1
+            if let noColor = Platform.environment("NO_COLOR"), !noColor.isEmpty { return false }
+            if Platform.environment("TERM") == "dumb" { return false }
+            return Platform.isTerminal(.standardError)
         }
     }
 

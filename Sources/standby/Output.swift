@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 import StandbyKit
+import SystemPackage
 
 /// Where a command's product goes: standard output, a character device or FIFO
 /// written in place, or a file written whole or not at all (a temporary file
@@ -19,7 +14,7 @@ import StandbyKit
 /// it is a named file, `.NAME.tmp-XXXXXX`, removed on failure and by the
 /// signal handlers of ``TemporaryFileGuard``.
 final class OutputSink {
-    private let fd: Int32
+    private let fd: FileDescriptor
     /// The named temporary file's path; `nil` for a stream, and for an
     /// unnamed file until it is linked.
     private var temporaryPath: String?
@@ -38,7 +33,7 @@ final class OutputSink {
     /// as it is (`fix --in-place` checks that the spec did not change).
     var beforeReplace: (() throws(CommandFailure) -> Void)?
 
-    private init(fd: Int32, temporaryPath: String?, finalPath: String?, name: String, isUnnamed: Bool = false) {
+    private init(fd: FileDescriptor, temporaryPath: String?, finalPath: String?, name: String, isUnnamed: Bool = false) {
         self.fd = fd
         self.temporaryPath = temporaryPath
         self.finalPath = finalPath
@@ -49,7 +44,7 @@ final class OutputSink {
 
     /// Standard output.
     static func standardOutput() -> OutputSink {
-        OutputSink(fd: 1, temporaryPath: nil, finalPath: nil, name: "standard output")
+        OutputSink(fd: .standardOutput, temporaryPath: nil, finalPath: nil, name: "standard output")
     }
 
     /// A sink for `-o path`: see ``OutputTarget`` for what each kind of target
@@ -58,21 +53,24 @@ final class OutputSink {
         switch try OutputTarget.resolve(path, inputs: inputs) {
         case .stream(let device):
             // A FIFO's open waits for a reader, as a shell redirection does.
-            let fd = open(device, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-            guard fd >= 0 else {
-                throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+            let fd: FileDescriptor
+            do {
+                fd = try FileDescriptor.open(
+                    systemPath(device), .writeOnly, options: [Platform.noControllingTerminal, .closeOnExec],
+                    retryOnInterrupt: false)
+            } catch {
+                throw CommandFailure(.outputFailed, "cannot write '\(path)': \(error as? Errno ?? .ioError)")
             }
             return OutputSink(fd: fd, temporaryPath: nil, finalPath: nil, name: "'\(path)'")
         case .newFile(let target):
             // mkstemp creates the file 0600; give it the mode a new file would get.
-            let mask = umask(0)
-            umask(mask)
-            return try temporary(beside: target, name: path) { fd in fchmod(fd, 0o666 & ~mask) }
+            let mask = Platform.creationMask()
+            return try temporary(beside: target, name: path) { fd in try? Platform.changeMode(fd, 0o666 & ~mask) }
         case .regularFile(let target, let info):
             return try temporary(beside: target, name: path) { fd in
                 // The replacement keeps the file's mode and, where we may, its owner.
-                if geteuid() == 0 { fchown(fd, info.st_uid, info.st_gid) }
-                fchmod(fd, info.st_mode & 0o7777)
+                if Platform.isRoot { try? Platform.changeOwner(fd, user: info.userID.rawValue, group: info.groupID.rawValue) }
+                try? Platform.changeMode(fd, UInt32(info.mode.rawValue) & 0o7777)
             }
         }
     }
@@ -81,19 +79,23 @@ final class OutputSink {
     /// `fix --in-place`) and keeps its mode and its owner: refused (74) when
     /// the owner cannot be kept (a file of another user, run by one who is
     /// not root).
-    static func replacing(_ target: String, info: stat, name: String) throws(CommandFailure) -> OutputSink {
+    static func replacing(_ target: String, info: Stat, name: String) throws(CommandFailure) -> OutputSink {
         try temporary(beside: target, name: name) { fd throws(CommandFailure) in
-            var own = stat()
-            guard fstat(fd, &own) == 0 else { throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())") }
-            if own.st_uid != info.st_uid || own.st_gid != info.st_gid {
-                guard fchown(fd, info.st_uid, info.st_gid) == 0 else {
+            let own: Stat
+            do throws(Errno) { own = try fd.stat() } catch {
+                throw CommandFailure(.outputFailed, "cannot write '\(name)': \(error)")
+            }
+            if own.userID != info.userID || own.groupID != info.groupID {
+                do throws(Errno) {
+                    try Platform.changeOwner(fd, user: info.userID.rawValue, group: info.groupID.rawValue)
+                } catch {
                     throw CommandFailure(
                         .outputFailed,
-                        "cannot rewrite '\(name)' keeping its owner and group (\(errnoText())); write the fixed spec with -o")
+                        "cannot rewrite '\(name)' keeping its owner and group (\(error)); write the fixed spec with -o")
                 }
             }
-            guard fchmod(fd, info.st_mode & 0o7777) == 0 else {
-                throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())")
+            do throws(Errno) { try Platform.changeMode(fd, UInt32(info.mode.rawValue) & 0o7777) } catch {
+                throw CommandFailure(.outputFailed, "cannot write '\(name)': \(error)")
             }
         }
     }
@@ -102,21 +104,23 @@ final class OutputSink {
     /// ``commit()``: unnamed where the system allows, else named and guarded
     /// against signals until then. A failure of `setUp` removes it.
     private static func temporary(
-        beside target: String, name: String, setUp: (Int32) throws(CommandFailure) -> Void
+        beside target: String, name: String, setUp: (FileDescriptor) throws(CommandFailure) -> Void
     ) throws(CommandFailure) -> OutputSink {
         if let fd = unnamedTemporary(in: folder(of: target)) {
             do throws(CommandFailure) {
                 try setUp(fd)
             } catch {
-                close(fd)
+                try? fd.close()
                 throw error
             }
             return OutputSink(fd: fd, temporaryPath: nil, finalPath: target, name: "'\(name)'", isUnnamed: true)
         }
         var template = temporaryTemplate(for: target)
-        let fd = TemporaryFileGuard.makeTemporary(&template)
-        guard fd >= 0 else {
-            throw CommandFailure(.outputFailed, "cannot write '\(name)': \(errnoText())")
+        let fd: FileDescriptor
+        do throws(Errno) {
+            fd = try TemporaryFileGuard.makeTemporary(&template)
+        } catch {
+            throw CommandFailure(.outputFailed, "cannot write '\(name)': \(error)")
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let sink = OutputSink(fd: fd, temporaryPath: temporary, finalPath: target, name: "'\(name)'")
@@ -139,15 +143,19 @@ final class OutputSink {
     /// or `nil` where there is none to be had: not Linux, a file system
     /// without `O_TMPFILE`, or no `/proc` to link it through later (then the
     /// named file's own open says what is wrong, if anything is).
-    static func unnamedTemporary(in folder: String) -> Int32? {
+    static func unnamedTemporary(in folder: String) -> FileDescriptor? {
         #if os(Linux)
-            // O_TMPFILE, which Glibc declares for GNU sources only: the same
-            // bit on every architecture Swift runs on, with O_DIRECTORY.
-            let tmpfile: Int32 = 0o2000_0000 | O_DIRECTORY
-            let fd = open(folder.isEmpty ? "." : folder, tmpfile | O_WRONLY | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { return nil }
-            guard access("/proc/self/fd/\(fd)", F_OK) == 0 else {
-                close(fd)
+            // O_TMPFILE, which swift-system does not name and Glibc declares
+            // for GNU sources only: the same bit on every architecture Swift
+            // runs on, with O_DIRECTORY.
+            let tmpfile = FileDescriptor.OpenOptions(rawValue: 0o2000_0000).union(.directory)
+            guard
+                let fd = try? FileDescriptor.open(
+                    systemPath(folder.isEmpty ? "." : folder), .writeOnly, options: tmpfile.union(.closeOnExec),
+                    permissions: [.ownerReadWrite], retryOnInterrupt: false)
+            else { return nil }
+            guard (try? FilePath("/proc/self/fd/\(fd.rawValue)").stat()) != nil else {
+                try? fd.close()
                 return nil
             }
             return fd
@@ -186,20 +194,20 @@ final class OutputSink {
 
     /// Writes every byte of `raw`, or records why not.
     private func writeAll(_ raw: UnsafeRawBufferPointer) {
-        guard let base = raw.baseAddress else { return }
         var done = 0
         while done < raw.count {
-            let n = Glibc.write(fd, base + done, raw.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE && temporaryPath == nil {
+            // `write` retries a call interrupted by a signal (EINTR).
+            do {
+                done += try fd.write(UnsafeRawBufferPointer(rebasing: raw[done...]))
+            } catch {
+                let error = error as? Errno ?? .ioError
+                if error == .brokenPipe && temporaryPath == nil {
                     closedByReader = true
                 } else {
-                    failure = errnoText()
+                    failure = error.description
                 }
                 return
             }
-            done += n
         }
     }
 
@@ -209,11 +217,13 @@ final class OutputSink {
     func commit() throws(CommandFailure) {
         flush()
         guard let finalPath else {
-            if fd != 1 && close(fd) != 0 && failure == nil { failure = errnoText() }
+            if fd != .standardOutput { failure = closing(failure) }
             if let failure { throw CommandFailure(.outputFailed, "cannot write to \(name): \(failure)") }
             return
         }
-        if failure == nil && fsync(fd) != 0 { failure = errnoText() }
+        if failure == nil {
+            do throws(Errno) { try Platform.sync(fd) } catch { failure = error.description }
+        }
         var refusal: CommandFailure?
         if failure == nil, let beforeReplace {
             do throws(CommandFailure) { try beforeReplace() } catch { refusal = error }
@@ -223,20 +233,25 @@ final class OutputSink {
             // under a temporary name, since a link may not replace a file.
             if failure == nil && refusal == nil {
                 var template = Self.temporaryTemplate(for: finalPath)
-                if TemporaryFileGuard.link(fd, as: &template) == 0 {
+                do throws(Errno) {
+                    try TemporaryFileGuard.link(fd, as: &template)
                     temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                } else {
-                    failure = errnoText()
+                } catch {
+                    failure = error.description
                 }
             }
-            if close(fd) != 0 && failure == nil { failure = errnoText() }
-        } else if close(fd) != 0 && failure == nil {
-            failure = errnoText()
+            failure = closing(failure)
+        } else {
+            failure = closing(failure)
         }
         if let temporaryPath {
             TemporaryFileGuard.disarm {
-                if failure == nil && refusal == nil && rename(temporaryPath, finalPath) != 0 { failure = errnoText() }
-                if failure != nil || refusal != nil { unlink(temporaryPath) }
+                if failure == nil && refusal == nil {
+                    do throws(Errno) { try Platform.move(systemPath(temporaryPath), over: systemPath(finalPath)) } catch {
+                        failure = error.description
+                    }
+                }
+                if failure != nil || refusal != nil { Platform.remove(systemPath(temporaryPath)) }
             }
         }
         if let failure {
@@ -245,11 +260,21 @@ final class OutputSink {
         if let refusal { throw refusal }
     }
 
+    /// Closes the file: `failure`, or why the close failed when nothing failed before.
+    private func closing(_ failure: String?) -> String? {
+        do {
+            try fd.close()
+        } catch {
+            return failure ?? (error as? Errno ?? .ioError).description
+        }
+        return failure
+    }
+
     /// Drops a file that will not be committed.
     func discard() {
         guard finalPath != nil else { return }
-        close(fd)
-        if let temporaryPath { TemporaryFileGuard.disarm { unlink(temporaryPath) } }
+        try? fd.close()
+        if let temporaryPath { TemporaryFileGuard.disarm { Platform.remove(systemPath(temporaryPath)) } }
     }
 }
 
@@ -268,17 +293,12 @@ struct StandardError: TextOutputStream {
         s.withUTF8 { buf in
             var done = 0
             while done < buf.count {
-                let n = Glibc.write(2, buf.baseAddress! + done, buf.count - done)
-                if n <= 0 {
-                    if n < 0 && errno == EINTR { continue }
-                    return
-                }
+                // `write` retries a call interrupted by a signal (EINTR).
+                guard let n = try? FileDescriptor.standardError.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[done...]))),
+                    n > 0
+                else { return }
                 done += n
             }
         }
     }
-}
-
-func errnoText() -> String {
-    String(cString: strerror(errno))
 }

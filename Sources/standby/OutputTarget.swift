@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// A file's identity: two names for the same file (a symlink, a hard link,
 /// `-` for a redirected standard input) have the same device and inode.
@@ -10,9 +6,9 @@ struct FileIdentity: Equatable {
     var device: UInt64
     var inode: UInt64
 
-    init(_ info: stat) {
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
+    init(_ info: Stat) {
+        device = UInt64(info.deviceID.rawValue)
+        inode = UInt64(info.inode.rawValue)
     }
 }
 
@@ -27,7 +23,7 @@ enum OutputTarget {
     /// Nothing is there yet: a new file is made with the usual mode.
     case newFile(path: String)
     /// A regular file, replaced whole; `info` gives the mode and owner to keep.
-    case regularFile(path: String, info: stat)
+    case regularFile(path: String, info: Stat)
     /// A character device or a FIFO, written directly.
     case stream(path: String)
 
@@ -43,27 +39,29 @@ enum OutputTarget {
     /// and writing to the same one is no overwrite, so only regular files are
     /// compared.
     static func resolve(_ path: String, inputs: [FileIdentity]) throws(CommandFailure) -> OutputTarget {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        let info: Stat
+        do throws(Errno) {
+            info = try systemPath(path).stat()
+        } catch {
             // Nothing there (or a dangling link): make the file the links lead to.
-            guard errno == ENOENT else {
-                throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+            guard error == .noSuchFileOrDirectory else {
+                throw CommandFailure(.outputFailed, "cannot write '\(path)': \(error)")
             }
             return .newFile(path: try finalName(path))
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
+        switch info.type {
+        case .regular:
             if inputs.contains(FileIdentity(info)) {
                 throw CommandFailure(
                     .usage, "the output '\(path)' is the spec being read; write the report to another file")
             }
             return .regularFile(path: try finalName(path), info: info)
-        case S_IFCHR, S_IFIFO:
+        case .characterSpecial, .fifo:
             // Opened by the name given: the kernel follows every link, also
             // /dev/stdout's, whose last step (/proc/self/fd/1) names no file
             // when it is a pipe.
             return .stream(path: path)
-        case S_IFDIR:
+        case .directory:
             throw CommandFailure(.outputFailed, "cannot write '\(path)': it is a directory")
         default:
             throw CommandFailure(
@@ -77,8 +75,8 @@ enum OutputTarget {
         var current = path
         // Bounded: at most maxLinkHops links, each read once.
         for _ in 0...maxLinkHops {
-            var info = stat()
-            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            guard let info = try? systemPath(current).stat(followTargetSymlink: false), info.type == .symbolicLink
+            else { return current }
             current = try linkTarget(current, for: path)
         }
         throw CommandFailure(.outputFailed, "cannot write '\(path)': too many levels of symbolic links")
@@ -87,12 +85,12 @@ enum OutputTarget {
     /// Where the symlink `link` points, as a path usable from here: a relative
     /// target is relative to the link's folder.
     private static func linkTarget(_ link: String, for path: String) throws(CommandFailure) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(link, &buffer, buffer.count - 1)
-        guard n >= 0 else {
-            throw CommandFailure(.outputFailed, "cannot write '\(path)': \(errnoText())")
+        let target: String
+        do throws(Errno) {
+            target = try Platform.linkTarget(systemPath(link))
+        } catch {
+            throw CommandFailure(.outputFailed, "cannot write '\(path)': \(error)")
         }
-        let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if target.hasPrefix("/") { return target }
         return folder(of: link) + target
     }
@@ -103,4 +101,14 @@ enum OutputTarget {
 func folder(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "" }
     return String(path[...slash])
+}
+
+/// `path` as swift-system's `FilePath`, naming what the kernel would name.
+///
+/// `FilePath` drops a trailing slash, which to the kernel means "a folder"
+/// (`spec.yaml/` is `ENOTDIR`, `link/` follows the link): such a path gets
+/// `.` after its slash instead, which the kernel reads the same way.
+func systemPath(_ path: String) -> FilePath {
+    guard path.hasSuffix("/"), path.contains(where: { $0 != "/" }) else { return FilePath(path) }
+    return FilePath(path + ".")
 }

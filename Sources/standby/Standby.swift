@@ -1,12 +1,6 @@
 import ArgumentParser
 import StandbyKit
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A failure that ends a command with a message on standard error and a status.
 struct CommandFailure: Error {
     var status: ExitStatus
@@ -80,13 +74,13 @@ struct Standby: ParsableCommand {
 /// The C library's `exit`, which ArgumentParser's `exit(withError:)` shadows
 /// inside a command type.
 private func exitProcess(_ status: Int32) -> Never {
-    exit(status)
+    Platform.end(status)
 }
 
 /// Runs a command body, turning failures into a message and an exit status.
 func runCommand(_ body: () throws(CommandFailure) -> ExitStatus) throws -> Never {
     // A closed pipe (`| head`) must end the run quietly, not kill it with SIGPIPE.
-    signal(SIGPIPE, SIG_IGN)
+    Platform.ignoreBrokenPipe()
     let status: ExitStatus
     do {
         status = try body()
@@ -94,7 +88,7 @@ func runCommand(_ body: () throws(CommandFailure) -> ExitStatus) throws -> Never
         report(error)
         status = error.status
     }
-    exit(status.rawValue)
+    Platform.end(status.rawValue)
 }
 
 /// What a command built last (a fleet's spec, its tables, the planner's

@@ -153,6 +153,25 @@ import Testing
         #expect(r.err.contains("error: the input is more than the limit of 100 bytes [input-too-large]"), "\(r.err)")
     }
 
+    /// A trailing slash asks for a folder, for the spec and for `-o` alike:
+    /// a file named so is "not a directory", as the kernel says, and `-o` to a
+    /// file's name with a slash writes nothing.
+    @Test func aTrailingSlashOnAFileIsNotADirectory() throws {
+        let read = try CLI.run(["validate", Self.example + "/"])
+        #expect(read.status == 66)
+        #expect(read.err == "standby: error: cannot read '\(Self.example)/': Not a directory\n", "\(read.err)")
+
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("plan.txt").path
+        try Data("kept\n".utf8).write(to: URL(fileURLWithPath: target))
+        let write = try CLI.run(["plan", Self.example, "-o", target + "/"])
+        #expect(write.status == 74)
+        #expect(write.err == "standby: error: cannot write '\(target)/': Not a directory\n", "\(write.err)")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "kept\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["plan.txt"])
+    }
+
     /// The body of one function of the bash completion script.
     static func bashFunction(_ name: String, in script: String) -> String {
         guard let start = script.range(of: "\n\(name)() {\n") else { return "" }
