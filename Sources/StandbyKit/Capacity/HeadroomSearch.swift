@@ -349,18 +349,7 @@ struct HeadroomSearch {
             newCase: newCase, coveredToday: today,
             shortOn: outcome.pools.first { $0.shortfall > 0 }.map { state.machines[$0.machine].name },
             shortfall: outcome.shortfall,
-            unrecoverable: lost.map { Self.named($0, from: outcome.fault.machine, in: state) })
-    }
-
-    /// A job no memory brings back, named as the plan names it from machine `m`.
-    static func named(_ u: CaseRules.Unrecoverable, from m: Int, in state: FinalState) -> UnrecoverableJob {
-        let reason: UnrecoverableJob.Reason
-        switch u.reason {
-        case .standbyDown(let s): reason = .standbyDown(standby: state.name(s, from: m))
-        case .stoppedByPolicy: reason = .stoppedByPolicy
-        case .noStandby: reason = .noStandby
-        }
-        return UnrecoverableJob(job: state.name(u.job, from: m), reason: reason)
+            unrecoverable: lost.map { FigureRules.unrecoverableJob($0, from: outcome.fault.machine, in: state) })
     }
 
     /// X's `memory` case with n new jobs whose cutting is not additive (the
@@ -415,13 +404,13 @@ struct HeadroomSearch {
             }
         }
         let baseShortOn = base.shortPools.first.map { outcome.pools[$0].machine }
-        let baseUnrecoverable = outcome.unrecoverable.first.map { Self.named($0, from: home, in: state) }
+        let baseUnrecoverable = outcome.unrecoverable.first.map { FigureRules.unrecoverableJob($0, from: home, in: state) }
         // A copy whose standby is on M (or missing) dies with it: the first new
         // job is lost, and named, since it is what stops the count.
         guard let s, s.machine != home else {
             let newJob = CaseRules.Unrecoverable(
                 job: JobAddress(machine: home, os: x.os, job: existing), reason: s.map { .standbyDown($0) } ?? .noStandby)
-            return limit(shortOn: baseShortOn, shortfall: outcome.shortfall, unrecoverable: Self.named(newJob, from: home, in: state))
+            return limit(shortOn: baseShortOn, shortfall: outcome.shortfall, unrecoverable: FigureRules.unrecoverableJob(newJob, from: home, in: state))
         }
         let receiver = base.receiverAt[s].map { outcome.receivers[$0] }
         let need = (receiver?.need ?? 0) + n * copy

@@ -143,6 +143,17 @@ enum FigureRules {
             savingsPercent: RoundedPercent(part: sum(\.savings), of: sum(\.duplicateTotal)))
     }
 
+    /// A job no memory brings back, named as the plan names it from machine `m`.
+    static func unrecoverableJob(_ u: CaseRules.Unrecoverable, from m: Int, in state: FinalState) -> UnrecoverableJob {
+        let reason: UnrecoverableJob.Reason
+        switch u.reason {
+        case .standbyDown(let s): reason = .standbyDown(standby: state.name(s, from: m))
+        case .stoppedByPolicy: reason = .stoppedByPolicy
+        case .noStandby: reason = .noStandby
+        }
+        return UnrecoverableJob(job: state.name(u.job, from: m), reason: reason)
+    }
+
     /// The public record of a case, names relative to the case's machine.
     static func faultCase(_ outcome: CaseRules.Outcome, in state: FinalState) -> FaultCase {
         let m = outcome.fault.machine
@@ -154,15 +165,7 @@ enum FigureRules {
                 names($0)
             }
         }
-        let unrecoverable = outcome.unrecoverable.map { u in
-            let reason: UnrecoverableJob.Reason
-            switch u.reason {
-            case .standbyDown(let s): reason = .standbyDown(standby: state.name(s, from: m))
-            case .stoppedByPolicy: reason = .stoppedByPolicy
-            case .noStandby: reason = .noStandby
-            }
-            return UnrecoverableJob(job: state.name(u.job, from: m), reason: reason)
-        }
+        let unrecoverable = outcome.unrecoverable.map { unrecoverableJob($0, from: m, in: state) }
         return FaultCase(
             id: state.caseID(of: outcome.fault), machine: machine, kind: outcome.fault.kind, target: target,
             severity: severity, action: outcome.action,
