@@ -83,19 +83,13 @@ struct FixCommand: ParsableCommand {
             let source = read.source
             // Decoded only: an overcommitted machine or a job that cannot start
             // is an error of the spec that the fix itself removes.
-            let (decoded, diagnostics) = decodeInput(read, limits: input.limits)
-            guard let decoded, !diagnostics.hasErrors else {
-                input.report(diagnostics, in: source)
-                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
-            }
+            let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
             let advice: Advice
             switch reclaim ? LeastMemory.reclaim(decoded) : LeastMemory.fix(decoded) {
             case .success(let a): advice = a
             case .failure(let error):
-                input.report(error.diagnostics, in: source)
-                throw CommandFailure(
-                    .specErrors,
-                    input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors that no memory fixes; nothing written")
+                throw input.specErrors(
+                    error.diagnostics, in: source, "\(source.path) has errors that no memory fixes; nothing written")
             }
             let edited = SpecEditor.apply(advice, to: source.bytes)
             let text: [UInt8]

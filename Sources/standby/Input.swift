@@ -75,6 +75,25 @@ func decodeInput(_ input: SpecInput, limits: YAMLLimits) -> (Spec?, Diagnostics)
     return (spec, sized(diagnostics, of: input, limits: limits))
 }
 
+extension InputOptions {
+    /// Shows `diagnostics` (the errors of `source`) and returns the failure
+    /// that ends the command with `message`: none when the diagnostics are
+    /// standard error's one document (JSON, SARIF).
+    func specErrors(_ diagnostics: Diagnostics, in source: SourceFile, _ message: String) -> CommandFailure {
+        report(diagnostics, in: source)
+        return CommandFailure(.specErrors, diagnosticsFormat.isDocument ? "" : message)
+    }
+
+    /// `read` decoded, not validated (what `fix`, `place` and `runway` take:
+    /// a job that cannot start is theirs to answer), or its errors shown and
+    /// the command ended with `message`.
+    func decoded(_ read: SpecInput, failing message: String) throws(CommandFailure) -> Spec {
+        let (spec, diagnostics) = decodeInput(read, limits: limits)
+        guard let spec, !diagnostics.hasErrors else { throw specErrors(diagnostics, in: read.source, message) }
+        return spec
+    }
+}
+
 /// `diagnostics` with the input-too-large error giving the file's size.
 private func sized(_ diagnostics: Diagnostics, of input: SpecInput, limits: YAMLLimits) -> Diagnostics {
     guard input.source.bytes.count > limits.maxInputBytes else { return diagnostics }

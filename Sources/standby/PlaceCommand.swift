@@ -116,11 +116,7 @@ struct PlaceCommand: ParsableCommand {
             if inPlace { try InPlace.check(spec) }
             let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
             let source = read.source
-            let (decoded, diagnostics) = decodeInput(read, limits: input.limits)
-            guard let decoded, !diagnostics.hasErrors else {
-                input.report(diagnostics, in: source)
-                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
-            }
+            let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
             keepUntilExit(decoded)
             // The search stops at three quarters of the limit, leaving the rest
             // for planning the answer again and writing it.
@@ -129,9 +125,7 @@ struct PlaceCommand: ParsableCommand {
             switch Placement.place(decoded, timeLimit: seconds, deadline: deadline) {
             case .success(let r): result = r
             case .failure(.spec(let errors)):
-                input.report(errors, in: source)
-                throw CommandFailure(
-                    .specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors; nothing written")
+                throw input.specErrors(errors, in: source, "\(source.path) has errors; nothing written")
             case .failure(.noStandby):
                 throw CommandFailure(
                     .specErrors,

@@ -106,17 +106,12 @@ struct RunwayCommand: ParsableCommand {
             let source = read.source
             // Decoded only: a job that cannot start today is an answer (the
             // machine runs out at 0), not an error.
-            let (decoded, diagnostics) = decodeInput(read, limits: input.limits)
-            guard let decoded, !diagnostics.hasErrors else {
-                input.report(diagnostics, in: source)
-                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors")
-            }
+            let decoded = try input.decoded(read, failing: "\(source.path) has errors")
             let runway: Runway
             switch RunwayPlanner.answer(decoded, question, faults: kinds) {
             case .success(let r): runway = r
             case .failure(let error):
-                input.report(error.diagnostics, in: source)
-                throw CommandFailure(.specErrors, input.diagnosticsFormat.isDocument ? "" : "\(source.path) has errors")
+                throw input.specErrors(error.diagnostics, in: source, "\(source.path) has errors")
             }
             let status: ExitStatus = runway.runsOutAfter == nil ? .ok : .uncovered
             guard fix else {
