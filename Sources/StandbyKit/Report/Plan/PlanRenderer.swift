@@ -35,7 +35,7 @@
 /// - `html`: the Markdown report (a case has no HTML page of its own).
 ///
 /// The human formats say one content: a walk over the plan (``walkPlan``) and
-/// one over a case (``walkCase``) yield its blocks (`Report/Document/`), with
+/// one over a case (``walkCase``) yield its blocks (`PlanDocument`, `CaseDocument`), with
 /// every sentence written once in ``Sentences``; text and Markdown render
 /// those blocks, and the HTML page takes its words from the same sentences.
 ///
