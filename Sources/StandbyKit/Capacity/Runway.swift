@@ -118,7 +118,7 @@ public struct Runway: Sendable, Hashable {
 /// place, so only the case that limits a machine is simulated again to name
 /// it, once per machine. The work is (horizon + 1) × (jobs + cases) for
 /// `pool: true`; with `pool: false`, whose standbys grow too, at most
-/// ``sweeps`` times that. The output is one record per machine.
+/// `sweeps` times that. The output is one record per machine.
 public enum RunwayPlanner {
     /// The most sweeps over the periods with `pool: false` (the first finds
     /// the limits and the standbys' growth; each next one the machines'

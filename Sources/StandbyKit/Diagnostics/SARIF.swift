@@ -35,7 +35,7 @@ public struct Finding: Sendable, Hashable {
     }
 
     /// A diagnostic of the file at `path`, its notes as related places; the
-    /// message and notes cut as the text cuts them (``TerminalText/capped(_:)``).
+    /// message and notes cut as the text cuts them (`TerminalText.capped(_:)`).
     public init(_ d: Diagnostic, path: String) {
         self.init(
             rule: d.code.rawValue, level: d.severity == .error ? .error : .warning,

@@ -265,7 +265,8 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
             unrecoverable: unrecoverable)
     }
 
-    /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine` (``CaseID``).
+    /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine`;
+    /// every case id in every report is built this one way.
     public static func id(machine: String, kind: FaultKind, target: String, severity: Severity? = nil) -> String {
         var id = ""
         CaseID.write(

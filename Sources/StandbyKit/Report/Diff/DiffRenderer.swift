@@ -7,8 +7,8 @@
 ///   changed with their places in NEW), then the policies and the fleet's
 ///   totals that changed. Every list stops after ``ListCap/lines`` entries
 ///   and says how many it left out.
-/// - `markdown`: for a pull-request comment (``renderMarkdown(_:new:unit:to:)``).
-/// - `json`: `schemas/diff.schema.json` (``renderJSON(_:to:)``).
+/// - `markdown`: the same, for a pull-request comment.
+/// - `json`: the document `schemas/diff.schema.json` describes.
 ///
 /// A change is said in one unit (``Size/scale(for:unit:)``, the plan's rule
 /// for sizes read together): before, after and the difference, with one

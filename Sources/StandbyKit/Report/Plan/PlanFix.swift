@@ -1,5 +1,5 @@
 /// The fix a plan report shows beside its cases: the least-memory change of
-/// the spec (``LeastMemory/fix(_:)``) and the path the spec was read from,
+/// the spec (``LeastMemory/fix(_:compiled:)``) and the path the spec was read from,
 /// which locates each edit (`spec.yaml:4:13`).
 public struct PlanFix: Sendable {
     public var advice: Advice

@@ -8,8 +8,8 @@
 ///
 /// Fields are appended one by one; ``endRow(to:)`` hands the finished record to
 /// the stream, so the writer never holds more than one row. (Inside the
-/// package, renderers may end rows with ``endRow()`` and hand several at once
-/// to the stream with ``flush(to:)``.)
+/// package, renderers may end rows with `endRow()` and hand several at once
+/// to the stream with `flush(to:)`.)
 public struct CSVWriter {
     /// The record separator.
     public static let lineEnding = "\r\n"
