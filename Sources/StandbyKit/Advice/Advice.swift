@@ -135,13 +135,13 @@ extension Advice.MachineChange {
     /// The change as one line for people, every name from the spec and the
     /// path made safe for a terminal:
     /// `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13) covers the case short on it`.
-    public func sentence(path: String) -> String {
+    package func sentence(path: String) -> String {
         Sentences.fix(self, path: path).plain
     }
 
     /// The change alone, without what it covers, for a change only partly
     /// written: `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13)`.
-    public func editsSentence(path: String) -> String {
+    package func editsSentence(path: String) -> String {
         ("\(name: machine): " + Sentences.edits(edits, path: path)).plain
     }
 }

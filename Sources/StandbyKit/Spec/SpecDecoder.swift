@@ -78,7 +78,7 @@ public enum SpecDecoder {
     /// The diagnostic for a reader error: its code, the reader's message, its hint
     /// as a note, the first occurrence of a duplicate key, and the flag that
     /// raises a limit.
-    public static func diagnostic(for error: YAMLError) -> Diagnostic {
+    package static func diagnostic(for error: YAMLError) -> Diagnostic {
         let code: DiagnosticCode
         var flag: String?
         switch error.kind {

@@ -5,8 +5,8 @@
 ///   cases with what is short and where, the fix of NEW that covers them,
 ///   newly covered cases, the figures that changed, the spec values that
 ///   changed with their places in NEW), then the policies and the fleet's
-///   totals that changed. Every list stops after ``ListCap/lines`` entries
-///   and says how many it left out.
+///   totals that changed. Every list stops after 20 entries and says how
+///   many it left out.
 /// - `markdown`: the same, for a pull-request comment.
 /// - `json`: the document `schemas/diff.schema.json` describes.
 ///

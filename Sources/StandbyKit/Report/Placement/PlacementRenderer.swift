@@ -22,7 +22,7 @@ public enum PlacementRenderer {
     }
 
     /// The answer's lines, for text and Markdown: figures, saving, proof.
-    public static func summary(_ r: Placement.Result, unit: Size.Unit) -> [String] {
+    package static func summary(_ r: Placement.Result, unit: Size.Unit) -> [String] {
         func cases(_ n: Int) -> String { "\(n) \(n == 1 ? "case" : "cases") no memory can cover" }
         let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
         var lines = [
