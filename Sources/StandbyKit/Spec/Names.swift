@@ -133,6 +133,8 @@ extension Names {
         /// Names not in the index, in order.
         private var unindexed: [Int32] = []
 
+        /// An index of `names` (kept in their order, which breaks ties
+        /// between suggestions); a few names are only kept, and scanned.
         public init(_ names: some Sequence<String>) {
             self.names = Array(names)
             scalars = self.names.map { Array($0.unicodeScalars) }
