@@ -12,6 +12,7 @@
 /// Output is one line (or row, or object) per machine at the most: linear in
 /// the spec.
 public enum RunwayRenderer {
+    /// Writes `runway` in `format` (HTML writes the text), sizes in `unit`.
     public static func render(
         _ runway: Runway, format: OutputFormat, unit: Size.Unit = .auto, to out: inout some TextOutputStream
     ) {

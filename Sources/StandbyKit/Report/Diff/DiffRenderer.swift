@@ -18,6 +18,9 @@ public enum DiffRenderer {
     /// The most characters a Markdown diff holds: a pull-request comment takes 65,536.
     public static let markdownLimit = 60_000
 
+    /// Writes `diff` in `format` (HTML and CSV write the text), sizes in
+    /// `unit`; `old` and `new` are the two specs' paths as the report names
+    /// them (Markdown names only NEW, where its places are).
     public static func render(
         _ diff: PlanDiff, old: String, new: String, format: OutputFormat, unit: Size.Unit = .auto,
         to out: inout some TextOutputStream
