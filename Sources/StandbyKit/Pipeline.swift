@@ -71,9 +71,10 @@ extension Pipeline {
     /// what the fuzz regression tests replay, so both exercise the same code. It
     /// traps when the text diagnostics without colour hold a control character
     /// other than line ends and excerpt tabs, or a bidirectional control: input
-    /// must never reach a terminal raw. Not part of the library's API: the
-    /// fuzzer and the tests import it with `@_spi(Fuzzing)`.
-    @_spi(Fuzzing) public static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
+    /// must never reach a terminal raw. Not part of the library's API: it is
+    /// `package`, seen by the tests and by the fuzzer, which `scripts/fuzz`
+    /// compiles with the same package name.
+    package static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
         let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
         let (compiled, diagnostics) = compile(source)
         var plain = ""

@@ -137,6 +137,8 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
 public struct LoadedSpec: Sendable {
     /// The bytes read, and the path diagnostics and diffs name them by.
     public var source: SourceFile
+    /// The spec decoded, validated and compiled: its start-up tables, what
+    /// ``Planner``, ``Tolerance``, ``Headroom`` and the renderers take.
     public var compiled: CompiledSpec
     /// Warnings only: a spec with an error does not load.
     public var diagnostics: Diagnostics

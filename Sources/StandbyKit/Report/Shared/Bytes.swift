@@ -141,7 +141,12 @@ func writeUTF8<Out: TextOutputStream>(_ bytes: UnsafeBufferPointer<UInt8>, to ou
 }
 
 /// A text stream that also takes UTF-8 bytes as they are, so that writers which
-/// build bytes (``JSONWriter``) need not make a `String` of them first.
+/// build bytes need not make a `String` of them first.
+///
+/// The JSON and CSV renderers build their output as bytes; given a stream of
+/// this kind (a file or pipe writer, say) they hand it those bytes directly,
+/// and given any other `TextOutputStream` they write `String`s, with the same
+/// text either way.
 public protocol UTF8OutputStream: TextOutputStream {
     /// Writes `bytes`, which hold valid UTF-8.
     mutating func write(utf8 bytes: UnsafeRawBufferPointer)
