@@ -8,8 +8,11 @@ public struct RunwayQuestion: Sendable, Hashable {
     /// The rate every job grows by per period, compounded; a job's own
     /// `growth:` in the spec replaces it for that job.
     public var growth: GrowthRate
-    /// Periods after today, 1 to ``maxHorizon``.
-    public var horizon: Int
+    /// Periods after today, 1 to ``maxHorizon``: a value outside is clamped
+    /// to that range (the command line refuses it before it gets here).
+    public var horizon: Int {
+        didSet { horizon = Self.clamped(horizon) }
+    }
     /// What the period is called (`month`): a name only, in the output.
     public var period: String
 
@@ -17,13 +20,15 @@ public struct RunwayQuestion: Sendable, Hashable {
     /// each period costs one figures pass over the spec, so this bounds the work.
     public static let maxHorizon = 1200
 
-    /// Growth at `growth` a period for `horizon` periods (1 to ``maxHorizon``;
-    /// three years of months by default).
+    /// Growth at `growth` a period for `horizon` periods (1 to ``maxHorizon``,
+    /// clamped to it; three years of months by default).
     public init(growth: GrowthRate, horizon: Int = 36, period: String = "month") {
         self.growth = growth
-        self.horizon = horizon
+        self.horizon = Self.clamped(horizon)
         self.period = period
     }
+
+    private static func clamped(_ horizon: Int) -> Int { min(max(horizon, 1), maxHorizon) }
 }
 
 /// Why a machine runs out at its period.
