@@ -8,6 +8,26 @@ import YAMLReader
 ///
 ///     bytes ─ SpecLoader ─▶ Spec ─ Compiler ─▶ CompiledSpec ─ Planner ─▶ Plan ─ renderers ─▶ text
 ///
+/// Each command runs these stages, in this order (*load* is ``SpecLoader``:
+/// decode and validate; *decode* is ``SpecDecoder`` alone, for the commands
+/// that answer a spec whose jobs cannot start; *compile* is ``compile(_:limits:)``:
+/// load, ``Compiler``, then the least-memory advice on each start-up error):
+///
+/// | command | stages |
+/// |---|---|
+/// | `validate` | compile, diagnostics |
+/// | `compile` | compile, ``CompileRenderer`` |
+/// | `plan` | compile, ``Planner`` (figures and cases in one pass), ``LeastMemory`` read off those figures when a case is short, ``PlanRenderer`` |
+/// | `fix` | decode, ``LeastMemory`` (proven by planning again), ``SpecEditor`` |
+/// | `diff` | compile both, ``Planner`` both, ``LeastMemory`` of the new, ``PlanDiff``, ``DiffRenderer`` |
+/// | `place` | decode, ``Placement`` (proven by planning again), ``PlacementWriter``, ``PlacementRenderer`` |
+/// | `tolerate` | compile, ``Tolerance``, ``ToleranceRenderer`` |
+/// | `headroom` | compile, ``Headroom``, ``HeadroomRenderer`` |
+/// | `runway` | decode, ``RunwayPlanner`` (one figures pass a period), ``SpecEditor``, ``RunwayRenderer`` |
+///
+/// The least-memory advice is a stage of its own, after the compiler: the
+/// compiler and the spec's folders never call the planner or the advice.
+///
 /// Every stage collects its problems as ``Diagnostics`` instead of stopping at the
 /// first, and none prints or exits: the command line decides what to show.
 /// ``SpecFile`` is the front door that a library user starts from: it reads a
