@@ -314,7 +314,10 @@ public struct Job: Sendable, Hashable {
 
     /// Its memory region, in bytes (above 0).
     public var memory: Int {
-        get { rare?.wide?.memory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes)) }
+        get {
+            if let rare, let wide = rare.wide { return wide.memory }
+            return Packing.size(UInt32(truncatingIfNeeded: packedSizes))
+        }
         set { update(\.memory, newValue) }
     }
 
@@ -325,7 +328,10 @@ public struct Job: Sendable, Hashable {
 
     /// What its standby copy needs, in bytes (defaults to ``memory``).
     public var standbyMemory: Int {
-        get { rare?.wide?.standbyMemory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32)) }
+        get {
+            if let rare, let wide = rare.wide { return wide.standbyMemory }
+            return Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32))
+        }
         set { update(\.standbyMemory, newValue) }
     }
 
@@ -361,15 +367,24 @@ public struct Job: Sendable, Hashable {
     /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
     /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
     public var memoryLocation: SourceLocation? {
-        get { rare?.wide.map(\.memoryLocation) ?? Packing.location(packedMemoryAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.memoryLocation }
+            return Packing.location(packedMemoryAt, near: anchor)
+        }
         set { update(\.memoryLocation, newValue) }
     }
     public var hotStandbyLocation: SourceLocation? {
-        get { rare?.wide.map(\.hotStandbyLocation) ?? Packing.location(packedHotStandbyAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.hotStandbyLocation }
+            return Packing.location(packedHotStandbyAt, near: anchor)
+        }
         set { update(\.hotStandbyLocation, newValue) }
     }
     public var standbyMemoryLocation: SourceLocation? {
-        get { rare?.wide.map(\.standbyMemoryLocation) ?? Packing.location(packedStandbyMemoryAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.standbyMemoryLocation }
+            return Packing.location(packedStandbyMemoryAt, near: anchor)
+        }
         set { update(\.standbyMemoryLocation, newValue) }
     }
 
