@@ -10,28 +10,21 @@ import CYAML
 /// merges, aliases). Plain data, so that batches of them cross between threads
 /// without reference counting: its texts are plain words or ranges of its batch's byte arena.
 struct RawEvent {
-    enum Kind: UInt8 {
-        case scalar, sequenceStart, sequenceEnd, mappingStart, mappingEnd
-        /// An alias; the anchor range holds the name it refers to.
-        case alias
-        /// The end of the stream.
-        case end
-    }
-
-    var kind: Kind
-    var style: YAMLScalarStyle = .plain
-    var tag: YAMLTag?
-    var mark: YAMLMark
-    /// The scalar's bytes: in ``words`` when they fit (nearly every scalar
-    /// of a spec), else in the arena.
-    var words = YAMLText.InlineWords()
-    var textStart: Int = 0
-    /// 0 when the text is in ``words``.
-    var textCount: Int = 0
+    /// The event as the reader hands it on: a node event, or
+    /// ``YAMLEvent/Kind/documentEnd`` for the end of the stream. A text too
+    /// long to be inline is a range of the batch's arena here (the reader
+    /// moves it into its own long texts).
+    var token: YAMLToken
+    /// An alias: the anchor range holds the name it refers to, and `token`
+    /// only its mark.
+    var isAlias = false
     /// The anchor (or an alias's name) in the arena; `anchorCount` is 0 for none
     /// (an anchor has at least one character).
     var anchorStart: Int = 0
     var anchorCount: Int = 0
+
+    /// The end of the stream.
+    var isEnd: Bool { token.kind == .documentEnd && !isAlias }
 }
 
 /// A run of events and the bytes of their texts; a failure, if the parse ended
@@ -160,7 +153,9 @@ final class BatchChannel: @unchecked Sendable {
             queue.append(batch)
             pthread_cond_broadcast(changed)
             pthread_mutex_unlock(lock)
-            if batch.failure != nil || batch.events.last?.kind == .end { return }
+            if batch.failure != nil || batch.events.last?.isEnd == true {
+                return
+            }
         }
     }
 
@@ -233,7 +228,7 @@ struct Producer {
         while batch.events.count < EventSource.batchSize && !done {
             do throws(YAMLError) {
                 try pull(into: &batch)
-                if batch.events.last?.kind == .end { done = true }
+                if batch.events.last?.isEnd == true { done = true }
             } catch {
                 done = true
                 batch.failure = error
@@ -249,12 +244,12 @@ struct Producer {
             guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
             defer { yaml_event_delete(&event) }
             let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-            var raw = RawEvent(kind: .end, mark: mark)
+            var raw = RawEvent(token: YAMLToken(.documentEnd, mark: mark))
             switch event.type {
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
-                raw.kind = .scalar
-                raw.style =
+                raw.token.kind = .scalar
+                raw.token.style =
                     switch s.style {
                     case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
                     case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
@@ -262,37 +257,41 @@ struct Producer {
                     case YAML_FOLDED_SCALAR_STYLE: .folded
                     default: .plain
                     }
-                raw.tag = try tag(s.tag, at: mark)
+                if s.tag != nil { raw.token.tag = try tag(s.tag, at: mark) }
                 if let value = s.value {
-                    if let words = YAMLText.InlineWords(value, count: s.length) {
-                        raw.words = words
+                    let count = s.length
+                    if count <= YAMLText.inlineCapacity {
+                        let words = ByteWords(value, count: count)
+                        raw.token.low = words.low
+                        raw.token.high = words.high
+                        raw.token.textCount = UInt8(truncatingIfNeeded: count)
                     } else {
-                        raw.textStart = batch.arena.count
-                        raw.textCount = s.length
-                        batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                        raw.token.textCount = YAMLToken.outOfLine
+                        raw.token.low = UInt64(batch.arena.count)
+                        raw.token.high = UInt64(count)
+                        batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
                     }
                 }
-                append(anchor: s.anchor, to: &raw, in: &batch)
+                if s.anchor != nil { append(anchor: s.anchor, to: &raw, in: &batch) }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 depth += 1
                 if depth > maxDepth {
                     throw YAMLError(.tooDeep, "collections nest deeper than \(maxDepth) levels", at: mark)
                 }
                 let mapping = event.type == YAML_MAPPING_START_EVENT
-                raw.kind = mapping ? .mappingStart : .sequenceStart
-                raw.tag = try tag(
-                    mapping ? event.data.mapping_start.tag : event.data.sequence_start.tag, at: mark)
-                append(
-                    anchor: mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor,
-                    to: &raw, in: &batch)
+                raw.token.kind = mapping ? .mappingStart : .sequenceStart
+                let tag = mapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+                if tag != nil { raw.token.tag = try self.tag(tag, at: mark) }
+                let anchor = mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                if anchor != nil { append(anchor: anchor, to: &raw, in: &batch) }
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 depth -= 1
-                raw.kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
+                raw.token.kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
             case YAML_ALIAS_EVENT:
-                raw.kind = .alias
+                raw.isAlias = true
                 append(anchor: event.data.alias.anchor, to: &raw, in: &batch)
             case YAML_STREAM_END_EVENT:
-                raw.kind = .end
+                break
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {

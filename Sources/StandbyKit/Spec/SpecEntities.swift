@@ -12,15 +12,15 @@ extension SpecDecoding {
     /// Returns the keys seen.
     @discardableResult
     mutating func readEntity<K>(
-        _ start: YAMLEvent, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
-        _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
+        _ start: YAMLToken, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
+        _ body: (inout Self, K, YAMLToken) throws(YAMLError) -> Void
     ) throws(YAMLError) -> KeyMask {
         var seen = KeyMask()
         // Required keys whose absence a reported typo explains.
         var explained = KeyMask()
         while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
+            let value = try reader.nextToken()
+            guard let known = keys.match(key) else {
                 if let meant = try unknownKey(key, value: value, in: keys) { explained.insert(meant) }
                 continue
             }
@@ -45,7 +45,7 @@ extension SpecDecoding {
         return nil
     }
 
-    mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
+    mutating func machine(_ start: YAMLToken) throws(YAMLError) -> Machine? {
         let keys = SpecKeys.machine
         var name: Located<String>?
         var memory: Located<Int>?
@@ -114,7 +114,7 @@ extension SpecDecoding {
     }
 
 
-    mutating func os(_ start: YAMLEvent) throws(YAMLError) -> OS? {
+    mutating func os(_ start: YAMLToken) throws(YAMLError) -> OS? {
         let keys = SpecKeys.os
         var name: Located<String>?
         var role: OSRole?
@@ -149,7 +149,7 @@ extension SpecDecoding {
     }
 
 
-    mutating func job(_ start: YAMLEvent) throws(YAMLError) -> Job? {
+    mutating func job(_ start: YAMLToken) throws(YAMLError) -> Job? {
         let keys = SpecKeys.job
         var name: Located<String>?
         var memory: Located<Int>?
