@@ -220,26 +220,32 @@ struct Producer {
     }
 
     /// Up to ``EventSource/batchSize`` events, stopping after the end event or at
-    /// the first failure.
+    /// the first failure. The events are written straight into the batch's
+    /// storage, and libyaml's event record is reused from one to the next.
     mutating func batch() -> EventBatch {
-        var batch = EventBatch()
-        batch.events.reserveCapacity(EventSource.batchSize)
-        batch.arena.reserveCapacity(EventSource.batchSize * 8)
-        while batch.events.count < EventSource.batchSize && !done {
-            do throws(YAMLError) {
-                try pull(into: &batch)
-                if batch.events.last?.isEnd == true { done = true }
-            } catch {
-                done = true
-                batch.failure = error
+        var arena: [UInt8] = []
+        arena.reserveCapacity(EventSource.batchSize * 8)
+        var failure: YAMLError?
+        var event = yaml_event_t()
+        let events = [RawEvent](unsafeUninitializedCapacity: EventSource.batchSize) { buffer, count in
+            while count < buffer.count && !done {
+                do throws(YAMLError) {
+                    let raw = try next(&event, arena: &arena)
+                    buffer.initializeElement(at: count, to: raw)
+                    count += 1
+                    if raw.isEnd { done = true }
+                } catch {
+                    done = true
+                    failure = error
+                }
             }
         }
-        return batch
+        return EventBatch(events: events, arena: arena, failure: failure)
     }
 
-    /// Appends libyaml's next node event, past the stream and document events.
-    mutating func pull(into batch: inout EventBatch) throws(YAMLError) {
-        var event = yaml_event_t()
+    /// libyaml's next node event, past the stream and document events, parsed
+    /// into `event`; its long texts and anchors are appended to `arena`.
+    mutating func next(_ event: inout yaml_event_t, arena: inout [UInt8]) throws(YAMLError) -> RawEvent {
         while true {
             guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
             defer { yaml_event_delete(&event) }
@@ -267,12 +273,12 @@ struct Producer {
                         raw.token.textCount = UInt8(truncatingIfNeeded: count)
                     } else {
                         raw.token.textCount = YAMLToken.outOfLine
-                        raw.token.low = UInt64(batch.arena.count)
+                        raw.token.low = UInt64(arena.count)
                         raw.token.high = UInt64(count)
-                        batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
+                        arena.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
                     }
                 }
-                if s.anchor != nil { append(anchor: s.anchor, to: &raw, in: &batch) }
+                if s.anchor != nil { append(anchor: s.anchor, to: &raw, in: &arena) }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 depth += 1
                 if depth > maxDepth {
@@ -283,13 +289,13 @@ struct Producer {
                 let tag = mapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
                 if tag != nil { raw.token.tag = try self.tag(tag, at: mark) }
                 let anchor = mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-                if anchor != nil { append(anchor: anchor, to: &raw, in: &batch) }
+                if anchor != nil { append(anchor: anchor, to: &raw, in: &arena) }
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 depth -= 1
                 raw.token.kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
             case YAML_ALIAS_EVENT:
                 raw.isAlias = true
-                append(anchor: event.data.alias.anchor, to: &raw, in: &batch)
+                append(anchor: event.data.alias.anchor, to: &raw, in: &arena)
             case YAML_STREAM_END_EVENT:
                 break
             case YAML_DOCUMENT_START_EVENT:
@@ -303,20 +309,19 @@ struct Producer {
             default:
                 continue
             }
-            batch.events.append(raw)
-            return
+            return raw
         }
     }
 
     /// Copies an anchor's (or an alias's) name into the batch's arena.
     private func append(
-        anchor: UnsafeMutablePointer<yaml_char_t>?, to raw: inout RawEvent, in batch: inout EventBatch
+        anchor: UnsafeMutablePointer<yaml_char_t>?, to raw: inout RawEvent, in arena: inout [UInt8]
     ) {
         guard let anchor else { return }
         let count = strlen(UnsafeRawPointer(anchor).assumingMemoryBound(to: CChar.self))
-        raw.anchorStart = batch.arena.count
+        raw.anchorStart = arena.count
         raw.anchorCount = count
-        batch.arena.append(contentsOf: UnsafeBufferPointer(start: anchor, count: count))
+        arena.append(contentsOf: UnsafeBufferPointer(start: anchor, count: count))
     }
 
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {

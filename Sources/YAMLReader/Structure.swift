@@ -82,7 +82,7 @@ extension ReaderCore {
             try emit(event, anchor: anchor)
             frames.push(.mapping, capturesMerge: true)
         case .sequenceStart where !inList:
-            try checkDepth(at: event.mark, adding: frames.count + 1)
+            try Self.checkDepth(at: event.mark, adding: frames.count + 1, limit: limits.maxDepth)
             frames.push(.mergeList)
         default:
             throw invalidMerge(at: event.mark)
@@ -163,18 +163,23 @@ extension ReaderCore {
         }
     }
 
-    func checkDepth(at mark: YAMLMark, adding newDepth: Int) throws(YAMLError) {
-        if newDepth > limits.maxDepth {
-            throw YAMLError(
-                .tooDeep, "collections nest deeper than \(limits.maxDepth) levels", at: mark)
-        }
+    /// Throws ``YAMLError/Kind/tooDeep`` when `newDepth` passes `limit`.
+    /// Static, on plain values: a method of the reader's state would copy
+    /// that state at every call, and this runs at every collection.
+    @inline(__always)
+    static func checkDepth(at mark: YAMLMark, adding newDepth: Int, limit: Int) throws(YAMLError) {
+        if newDepth > limit { throw tooDeep(at: mark, limit: limit) }
+    }
+
+    static func tooDeep(at mark: YAMLMark, limit: Int) -> YAMLError {
+        YAMLError(.tooDeep, "collections nest deeper than \(limit) levels", at: mark)
     }
 
     mutating func emit(_ event: YAMLToken, anchor: String? = nil) throws(YAMLError) {
         switch event.kind {
         case .mappingStart, .sequenceStart:
             depth += 1
-            try checkDepth(at: event.mark, adding: depth)
+            try Self.checkDepth(at: event.mark, adding: depth, limit: limits.maxDepth)
         case .mappingEnd, .sequenceEnd:
             depth -= 1
         default:

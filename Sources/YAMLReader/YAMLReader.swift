@@ -386,7 +386,7 @@ struct ReaderCore {
             }
             if event.kind != .scalar {
                 depth += 1
-                try checkDepth(at: event.mark, adding: depth)
+                try Self.checkDepth(at: event.mark, adding: depth, limit: limits.maxDepth)
                 frames.push(event.kind == .mappingStart ? .mapping : .sequence)
             }
             return true

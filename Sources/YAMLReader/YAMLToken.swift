@@ -85,15 +85,17 @@ public struct YAMLToken: Sendable {
 /// Up to 16 bytes as two little-endian words (byte `i` in bits `8i..<8i+8` of
 /// word `i / 8`; 0 past `count`), read with a few loads rather than a byte
 /// loop or a `memcpy` call, and never past `count`.
-package struct ByteWords {
-    package var low: UInt64 = 0
-    package var high: UInt64 = 0
+///
+/// Public and `@inlinable` for the same reason as ``YAMLToken``.
+public struct ByteWords {
+    public var low: UInt64 = 0
+    public var high: UInt64 = 0
 
-    package init() {}
+    @inlinable public init() {}
 
     /// The `count` (at most 16) bytes at `base`.
     @inlinable @inline(__always)
-    package init(_ base: UnsafePointer<UInt8>, count: Int) {
+    public init(_ base: UnsafePointer<UInt8>, count: Int) {
         let raw = UnsafeRawPointer(base)
         if count >= 8 {
             low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))

@@ -1,3 +1,5 @@
+import YAMLReader
+
 /// Names mapped to values, for the validator's check that names are unique
 /// within a machine: an open-addressing table keyed by the names' UTF-8
 /// bytes (a name of up to 16 bytes, as nearly every one is, in two words),
@@ -214,35 +216,5 @@ struct NameKey: Equatable {
         h &*= 0xd6e8_feb8_6659_fd93
         h ^= h >> 32
         return h
-    }
-}
-
-/// Up to 16 bytes as two little-endian words (byte `i` in bits `8i..<8i+8`
-/// of word `i / 8`), read with a few loads instead of a byte loop or a
-/// `memcpy` call; the bytes past `count` are 0.
-struct ByteWords {
-    var low: UInt64 = 0
-    var high: UInt64 = 0
-
-    init() {}
-
-    @inline(__always)
-    init(_ base: UnsafePointer<UInt8>, count: Int) {
-        let raw = UnsafeRawPointer(base)
-        if count >= 8 {
-            low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-            if count > 8 {
-                // Bytes count-8..<count, shifted down to drop those already in `low`.
-                let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
-                high = last >> UInt64((16 - count) * 8)
-            }
-        } else if count >= 4 {
-            let first = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
-            let last = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
-            low = first | last << UInt64((count - 4) * 8)
-        } else if count > 0 {
-            low = UInt64(base[0]) | UInt64(base[count >> 1]) << UInt64((count >> 1) * 8)
-                | UInt64(base[count - 1]) << UInt64((count - 1) * 8)
-        }
     }
 }

@@ -388,6 +388,14 @@ public struct Job: Sendable, Hashable {
         set { update(\.standbyMemoryLocation, newValue) }
     }
 
+    /// Sets the sizes given (`nil`: kept) in one store of the packed fields.
+    mutating func setSizes(memory: Int?, standbyMemory: Int?) {
+        var values = unpacked
+        if let memory { values.memory = memory }
+        if let standbyMemory { values.standbyMemory = standbyMemory }
+        store(values)
+    }
+
     /// Where this job fails over when it runs on `os`: its own standby, else the OS's.
     /// `nil` for an ordinary job.
     public func failoverTarget(on os: OS) -> OSReference? {

@@ -417,9 +417,29 @@ struct SpecDecoding {
 
     /// `true` when `value` is a scalar that is not null and carries no tag but
     /// `allowed`; otherwise reports `wrong-type` and skips the node.
+    @inline(__always)
     mutating func expectScalar(
         _ value: YAMLToken, key: String, expected: @autoclosure () -> String, allowed: TagSet,
         item: Bool = false
+    ) throws(YAMLError) -> Bool {
+        // An untagged scalar, quoted, or plain and not null or a boolean by
+        // its first byte, as nearly every scalar of a spec is: nothing to check.
+        if value.kind == .scalar && value.tag == nil {
+            if value.style != .plain { return true }
+            switch value.firstInlineByte {
+            case nil, UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "f"):
+                break
+            default:
+                return true
+            }
+        }
+        return try checkScalar(value, key: key, expected: expected(), allowed: allowed, item: item)
+    }
+
+    /// ``expectScalar(_:key:expected:allowed:item:)`` for a scalar that may be
+    /// null, tagged or a boolean, or a node that is not a scalar.
+    mutating func checkScalar(
+        _ value: YAMLToken, key: String, expected: @autoclosure () -> String, allowed: TagSet, item: Bool
     ) throws(YAMLError) -> Bool {
         // Built only when reporting: this runs for every scalar of the spec.
         var subject: String { item ? "an item of '\(key)'" : "'\(key)'" }

@@ -90,18 +90,28 @@ extension SpecDecoding {
             valid = roundUp(&oses[o].memory, at: oses[o].memoryLocation, to: g, key: SpecKeys.os[.memory]) && valid
             valid = roundUp(&oses[o].kernel, at: oses[o].kernelLocation, to: g, key: SpecKeys.os[.kernel]) && valid
             for j in oses[o].jobs.indices {
-                // Read the locations alone: copying the whole job would retain its strings.
-                let memoryAt = oses[o].jobs[j].memoryLocation
-                let standbyMemoryAt = oses[o].jobs[j].standbyMemoryLocation
-                valid = roundUp(&oses[o].jobs[j].memory, at: memoryAt, to: g, key: SpecKeys.job[.memory]) && valid
-                if standbyMemoryAt == nil {
-                    oses[o].jobs[j].standbyMemory = oses[o].jobs[j].memory
-                } else {
-                    valid =
-                        roundUp(
-                            &oses[o].jobs[j].standbyMemory, at: standbyMemoryAt, to: g,
-                            key: SpecKeys.job[.standbyMemory])
-                        && valid
+                // Each size read alone (a copy of the whole job would retain its
+                // strings), and a job written back only when a size of it rounds.
+                let memory = oses[o].jobs[j].memory
+                if memory % g != 0 {
+                    var rounded = memory
+                    if roundUp(&rounded, at: oses[o].jobs[j].memoryLocation, to: g, key: SpecKeys.job[.memory]) {
+                        // Without its own, the standby memory is the memory.
+                        let ownStandbyMemory = oses[o].jobs[j].standbyMemoryLocation != nil
+                        oses[o].jobs[j].setSizes(
+                            memory: rounded, standbyMemory: ownStandbyMemory ? nil : rounded)
+                    } else {
+                        valid = false
+                    }
+                }
+                let standbyMemory = oses[o].jobs[j].standbyMemory
+                if standbyMemory % g != 0, let at = oses[o].jobs[j].standbyMemoryLocation {
+                    var rounded = standbyMemory
+                    if roundUp(&rounded, at: at, to: g, key: SpecKeys.job[.standbyMemory]) {
+                        oses[o].jobs[j].setSizes(memory: nil, standbyMemory: rounded)
+                    } else {
+                        valid = false
+                    }
                 }
             }
         }

@@ -10,7 +10,8 @@ extension SpecDecoding {
             return nil
         }
         let at = location(value)
-        switch reader.withBytes(of: value, { Quantity.parse(bytes: $0) }) {
+        if let bytes = withBytes(of: value, Quantity.parseWhole(bytes:)) { return Located(value: bytes, location: at) }
+        switch withBytes(of: value, Quantity.parse(bytes:)) {
         case .success(let bytes):
             return Located(value: bytes, location: at)
         case .failure(.syntax(let hint)):
@@ -83,6 +84,10 @@ extension SpecDecoding {
 
     mutating func boolean(_ value: YAMLToken, key: String) throws(YAMLError) -> Located<Bool>? {
         let at = location(value)
+        if value.kind == .scalar && value.tag == nil && value.style == .plain {
+            if value.hasText(Literal.true) { return Located(value: true, location: at) }
+            if value.hasText(Literal.false) { return Located(value: false, location: at) }
+        }
         if value.kind == .scalar && !isNull(value) && (value.style.isQuoted || value.tag == .str) {
             let text = string(value)
             var notes: [Diagnostic.Note] = []
@@ -114,6 +119,10 @@ extension SpecDecoding {
     mutating func name(_ value: YAMLToken, key: String) throws(YAMLError) -> Located<String>? {
         guard try expectScalar(value, key: key, expected: "a name", allowed: [.str]) else { return nil }
         let at = location(value)
+        // Checked as bytes, and made a `String` once, when valid (as nearly every name is).
+        if let valid = withBytes(of: value, { Names.isValidName($0) ? Names.string($0) : nil }) {
+            return Located(value: valid, location: at)
+        }
         let text = string(value)
         if let problem = Names.problem(with: text) {
             report(.error,
@@ -129,7 +138,7 @@ extension SpecDecoding {
             return nil
         }
         let at = location(value)
-        guard let parts = Names.reference(string(value)) else {
+        guard let parts = withBytes(of: value, Names.reference(bytes:)) else {
             report(.error, 
                 .invalidReference, "'\(string(value))' is not a reference to an OS", about: value,
                 notes: [
@@ -180,7 +189,19 @@ extension SpecDecoding {
 
     /// The text of `token` as a `String`.
     func string(_ token: YAMLToken) -> String {
-        reader.string(of: token)
+        guard token.inlineWords != nil else { return reader.string(of: token) }
+        return withBytes(of: token, Names.string)
+    }
+
+    /// Calls `body` with the bytes of `token`, valid only during the call: an
+    /// inline text's from its words, on the stack; a long text's from the reader.
+    @inline(__always)
+    func withBytes<R>(of token: YAMLToken, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let words = token.inlineWords else { return reader.withBytes(of: token, body) }
+        var pair = (words.low.littleEndian, words.high.littleEndian)
+        return withUnsafeBytes(of: &pair) { raw in
+            body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).prefix(Int(words.count))))
+        }
     }
 
     /// What a node is, for "must be a size, not a list".
