@@ -23,6 +23,10 @@ struct RawEvent {
     var anchorStart: Int = 0
     var anchorCount: Int = 0
 
+    /// A node event with no anchor and an inline text (nearly every event):
+    /// one that the reader's fast path may take as it is. Set by ``Producer``.
+    var isPlain = false
+
     /// The end of the stream.
     var isEnd: Bool { token.kind == .documentEnd && !isAlias }
 }
@@ -309,6 +313,9 @@ struct Producer {
             default:
                 continue
             }
+            raw.isPlain =
+                raw.anchorCount == 0 && !raw.isAlias && raw.token.kind != .documentEnd
+                && raw.token.textCount != YAMLToken.outOfLine
             return raw
         }
     }

@@ -305,6 +305,17 @@ public struct Job: Sendable, Hashable {
         self.packedHotStandbyAt = 0
         self.packedStandbyMemoryAt = 0
         self.flags = Self.flags(hotStandby: hotStandby, policy: policy)
+        // Most jobs: no standby or growth of their own, everything packs.
+        if standby.isNone && growth.isNone, let memoryCode = Packing.code(memory),
+            let standbyMemoryCode = Packing.code(standbyMemory ?? memory),
+            let memoryAt = Packing.code(memoryLocation, near: location),
+            let hotStandbyAt = Packing.code(hotStandbyLocation, near: location),
+            let standbyMemoryAt = Packing.code(standbyMemoryLocation, near: location)
+        {
+            packedSizes = UInt64(standbyMemoryCode) << 32 | UInt64(memoryCode)
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
+            return
+        }
         store(
             Unpacked(
                 memory: memory, standbyMemory: standbyMemory ?? memory, standby: standby, growth: growth,
@@ -480,7 +491,7 @@ public struct Job: Sendable, Hashable {
         {
             packedSizes = UInt64(standbyMemory) << 32 | UInt64(memory)
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
-            rare = values.standby == nil && values.growth == nil ? nil : Rare(standby: values.standby, growth: values.growth)
+            rare = values.standby.isNone && values.growth.isNone ? nil : Rare(standby: values.standby, growth: values.growth)
         } else {
             packedSizes = 0
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (0, 0, 0)
@@ -541,5 +552,15 @@ public struct Job: Sendable, Hashable {
         case 1: .stop
         default: .failover
         }
+    }
+}
+
+extension Optional {
+    /// `self == nil`, without `==`: for an `Equatable` wrapped type that is
+    /// not plain data (``OSReference`` holds strings), `== nil` compares
+    /// through the generic `Optional` equality, copying both sides.
+    var isNone: Bool {
+        if case .none = self { return true }
+        return false
     }
 }

@@ -146,7 +146,7 @@ extension SpecDecoding {
                 kernel = try d.size(value, key: keys[.kernel])
             case .standby:
                 standby = try d.reference(value, key: keys[.standby])
-                valid = valid && standby != nil
+                valid = valid && !standby.isNone
             case .jobs:
                 jobs = try d.listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
             }
@@ -187,7 +187,7 @@ extension SpecDecoding {
                 valid = valid && standbyMemory != nil
             case .standby:
                 standby = try d.reference(value, key: keys[.standby])
-                valid = valid && standby != nil
+                valid = valid && !standby.isNone
             case .policy:
                 (light, severe) = try d.jobFaultPolicy(value, key: keys[.policy])
             case .growth:

@@ -275,11 +275,11 @@ private struct Validation {
                     }
                     continue
                 }
-                if os.role == .standby || standby == nil && os.standby == nil {
+                if os.role == .standby || standby.isNone && os.standby.isNone {
                     hotStandbyProblem(jobs[j], on: os)
                     continue
                 }
-                if let target = standby == nil ? osTarget : jobTarget {
+                if let target = standby.isNone ? osTarget : jobTarget {
                     used[target.machine][target.os] = true
                     if target.machine != m { crossMachine = true }
                 }
@@ -312,10 +312,10 @@ private struct Validation {
         _ reference: OSReference, from m: Int, os o: Int, job: Job?
     ) -> (machine: Int, os: Int)? {
         let at = reference.location
-        let here = spec.machines[m]
         // What a reference names is `StandbyResolver`'s rule; this says why it names nothing.
-        guard let target = StandbyResolver.machine(of: reference, from: m, named: here.name, in: machineIndex) else {
-            let name = reference.machine ?? here.name
+        guard let target = StandbyResolver.machine(of: reference, from: m, named: spec.machines[m].name, in: machineIndex)
+        else {
+            let name = reference.machine ?? spec.machines[m].name
             var notes: [Diagnostic.Note] = []
             if let guess = hints.machine(like: name, in: spec) {
                 notes.append(.init("did you mean '\(guess)/\(reference.os)'?"))
@@ -325,8 +325,8 @@ private struct Validation {
                 .unknownReference, "'\(reference)' names no machine '\(name)'", at: at, notes: notes)
             return nil
         }
-        let machine = spec.machines[target]
         guard let t = osNames[target][reference.os] else {
+            let machine = spec.machines[target]
             var notes: [Diagnostic.Note] = []
             // Job names are not kept: look for one only to explain this error.
             if let jobOS = hints.osOfJob(named: reference.os, on: target, in: spec) {
@@ -343,7 +343,9 @@ private struct Validation {
                 "'\(reference)' names no OS on machine '\(machine.name)'", at: at, notes: notes)
             return nil
         }
-        let targetOS = machine.oses[t]
+        // The usual answer, a standby OS elsewhere, read in place; copies only to report.
+        if spec.machines[target].oses[t].role == .standby && (target != m || t != o) { return (target, t) }
+        let targetOS = spec.machines[target].oses[t]
         if target == m && t == o {
             let message =
                 job.map { "job '\($0.name)' names its own OS '\(targetOS.name)' as its standby" }
