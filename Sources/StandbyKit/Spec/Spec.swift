@@ -376,6 +376,17 @@ public struct Job: Sendable, Hashable {
         self.packedHotStandbyAt = 0
         self.packedStandbyMemoryAt = 0
         self.flags = Self.flags(hotStandby: hotStandby, policy: policy)
+        // Most jobs: no standby or growth of their own, everything packs.
+        if standby.isNone && growth.isNone, let memoryCode = Packing.code(memory),
+            let standbyMemoryCode = Packing.code(standbyMemory ?? memory),
+            let memoryAt = Packing.code(memoryLocation, near: location),
+            let hotStandbyAt = Packing.code(hotStandbyLocation, near: location),
+            let standbyMemoryAt = Packing.code(standbyMemoryLocation, near: location)
+        {
+            packedSizes = UInt64(standbyMemoryCode) << 32 | UInt64(memoryCode)
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
+            return
+        }
         store(
             Unpacked(
                 memory: memory, standbyMemory: standbyMemory ?? memory, standby: standby, growth: growth,
@@ -385,7 +396,10 @@ public struct Job: Sendable, Hashable {
 
     /// Its memory region, in bytes (above 0).
     public var memory: Int {
-        get { rare?.wide?.memory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes)) }
+        get {
+            if let rare, let wide = rare.wide { return wide.memory }
+            return Packing.size(UInt32(truncatingIfNeeded: packedSizes))
+        }
         set { update(\.memory, newValue) }
     }
 
@@ -399,7 +413,10 @@ public struct Job: Sendable, Hashable {
 
     /// What its standby copy needs, in bytes (defaults to ``memory``).
     public var standbyMemory: Int {
-        get { rare?.wide?.standbyMemory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32)) }
+        get {
+            if let rare, let wide = rare.wide { return wide.standbyMemory }
+            return Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32))
+        }
         set { update(\.standbyMemory, newValue) }
     }
 
@@ -435,18 +452,35 @@ public struct Job: Sendable, Hashable {
     /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
     /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
     public var memoryLocation: SourceLocation? {
-        get { rare?.wide.map(\.memoryLocation) ?? Packing.location(packedMemoryAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.memoryLocation }
+            return Packing.location(packedMemoryAt, near: anchor)
+        }
         set { update(\.memoryLocation, newValue) }
     }
     /// Where `hot_standby` is written, when it is.
     public var hotStandbyLocation: SourceLocation? {
-        get { rare?.wide.map(\.hotStandbyLocation) ?? Packing.location(packedHotStandbyAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.hotStandbyLocation }
+            return Packing.location(packedHotStandbyAt, near: anchor)
+        }
         set { update(\.hotStandbyLocation, newValue) }
     }
     /// Where `standby_memory` is written; `nil` when it defaults to `memory`.
     public var standbyMemoryLocation: SourceLocation? {
-        get { rare?.wide.map(\.standbyMemoryLocation) ?? Packing.location(packedStandbyMemoryAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.standbyMemoryLocation }
+            return Packing.location(packedStandbyMemoryAt, near: anchor)
+        }
         set { update(\.standbyMemoryLocation, newValue) }
+    }
+
+    /// Sets the sizes given (`nil`: kept) in one store of the packed fields.
+    mutating func setSizes(memory: Int?, standbyMemory: Int?) {
+        var values = unpacked
+        if let memory { values.memory = memory }
+        if let standbyMemory { values.standbyMemory = standbyMemory }
+        store(values)
     }
 
     /// Where this job fails over when it runs on `os`: its own standby, else the OS's.
@@ -535,7 +569,7 @@ public struct Job: Sendable, Hashable {
         {
             packedSizes = UInt64(standbyMemory) << 32 | UInt64(memory)
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
-            rare = values.standby == nil && values.growth == nil ? nil : Rare(standby: values.standby, growth: values.growth)
+            rare = values.standby.isNone && values.growth.isNone ? nil : Rare(standby: values.standby, growth: values.growth)
         } else {
             packedSizes = 0
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (0, 0, 0)
@@ -596,5 +630,15 @@ public struct Job: Sendable, Hashable {
         case 1: .stop
         default: .failover
         }
+    }
+}
+
+extension Optional {
+    /// `self == nil`, without `==`: for an `Equatable` wrapped type that is
+    /// not plain data (``OSReference`` holds strings), `== nil` compares
+    /// through the generic `Optional` equality, copying both sides.
+    var isNone: Bool {
+        if case .none = self { return true }
+        return false
     }
 }
