@@ -51,6 +51,10 @@ final class FlatBuffer<Element: BitwiseCopyable> {
         return base + count
     }
 
+    /// How many elements fit after the last one before the buffer grows: at
+    /// least what ``reserve(_:)`` made room for.
+    var spare: Int { capacity - count }
+
     /// Counts `n` elements written at ``reserve(_:)``'s pointer as appended.
     @inline(__always)
     func commit(_ n: Int) { count += n }

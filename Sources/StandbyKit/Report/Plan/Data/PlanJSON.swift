@@ -55,8 +55,9 @@ extension PlanRenderer {
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
         let keys = CaseKeys.shared
+        let template = CaseTemplate.shared
         machine.forEachCase { c in
-            writeCaseJSON(c, keys: keys, into: &json)
+            writeCaseJSON(c, template: template, keys: keys, into: &json)
             // A fleet's cases run to hundreds of megabytes: never buffer them all.
             if json.bufferedByteCount >= piece { flush(&json) }
         }
@@ -106,10 +107,11 @@ extension PlanRenderer {
         json.endArray()
     }
 
-    static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
-        // Member by member in line: a fleet writes hundreds of thousands of
-        // cases. Most of a case's lists are empty, and an empty one is written
-        // here rather than through a call.
+    /// A case member by member, through the general object writer: what
+    /// ``writeCaseJSON(_:template:keys:into:)`` writes from its template.
+    static func writeCaseMembersJSON<Text, Texts>(
+        _ c: CaseRecord<Text, Texts>, keys k: CaseKeys, into json: inout JSONWriter
+    ) {
         var o = json.beginMembers()
         o.field(k[.action], orNull: c.actionName)
         o.field(k[.covered], c.covered)
@@ -119,54 +121,52 @@ extension PlanRenderer {
         lost.isEmpty ? o.emptyArray(k[.lostJobs]) : o.strings(k[.lostJobs], lost)
         o.field(k[.poolDrawBytes], c.poolDraw)
         o.field(k[.severity], orNull: c.severityName)
-        !c.shortages.isEmpty ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k[.shortages])
-        o.field(k[.shortfallBytes], c.shortfall)
+        o.objects(k[.shortages], c.shortages) { o, s in writeShortage(s, keys: k, into: &o) }
+        o.field(k[CaseKeys.CaseMember.shortfallBytes], c.shortfall)
         let takenOver = c.takenOver
         takenOver.isEmpty ? o.emptyArray(k[.takenOver]) : o.strings(k[.takenOver], takenOver)
         o.field(k[.target], c.target)
         let unprotected = c.unprotectedJobs
         unprotected.isEmpty ? o.emptyArray(k[.unprotectedJobs]) : o.strings(k[.unprotectedJobs], unprotected)
         o.field(k[.unprotectedMemoryBytes], c.unprotectedMemory)
-        !c.unrecoverable.isEmpty ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k[.unrecoverable])
+        o.objects(k[.unrecoverable], c.unrecoverable) { o, u in writeUnrecoverable(u, keys: k, into: &o) }
         json.endMembers(o)
     }
 
-    private static func writeShortages(_ shortages: [Shortage], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k[.shortages], shortages) { o, s in
-            o.field(k[.coveringMemoryBytes], s.coveringMemory)
-            o.field(k[.drawBytes], s.draw)
-            o.field(k[.heldBytes], s.held)
-            o.field(k[.machine], s.machine)
-            o.field(k[.releasedBytes], s.released)
-            o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
-            o.field(k[.shortfallBytes], s.shortfall)
-            o.objects(k[.standbys], s.standbys) { o, st in
-                o.field(k[.coveringAllocationBytes], st.coveringAllocation)
-                o.field(k[.drawnBytes], st.drawn)
-                o.field(k[.freeBytes], st.free)
-                o.field(k[.handedBytes], st.handed)
-                o.field(k[.missingBytes], st.missing)
-                o.field(k[.needBytes], st.need)
-                o.strings(k[.shortJobs], st.shortJobs)
-                o.field(k[.standby], st.standby)
-            }
+    /// The members of one of a case's shortages.
+    static func writeShortage(_ s: Shortage, keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.field(k[.coveringMemoryBytes], s.coveringMemory)
+        o.field(k[.drawBytes], s.draw)
+        o.field(k[.heldBytes], s.held)
+        o.field(k[.machine], s.machine)
+        o.field(k[.releasedBytes], s.released)
+        o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
+        o.field(k[CaseKeys.NestedMember.shortfallBytes], s.shortfall)
+        o.objects(k[.standbys], s.standbys) { o, st in
+            o.field(k[standby: .coveringAllocationBytes], st.coveringAllocation)
+            o.field(k[standby: .drawnBytes], st.drawn)
+            o.field(k[standby: .freeBytes], st.free)
+            o.field(k[standby: .handedBytes], st.handed)
+            o.field(k[standby: .missingBytes], st.missing)
+            o.field(k[standby: .needBytes], st.need)
+            o.strings(k[standby: .shortJobs], st.shortJobs)
+            o.field(k[standby: .standby], st.standby)
         }
     }
 
-    private static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k[.unrecoverable], jobs) { o, u in
-            o.field(k[.job], u.job)
-            switch u.reason {
-            case .standbyDown(let standby):
-                o.field(k[.reason], "standby_down")
-                o.field(k[.standby], standby)
-            case .stoppedByPolicy:
-                o.field(k[.reason], "stopped_by_policy")
-                o.field(k[.standby], orNull: String?.none)
-            case .noStandby:
-                o.field(k[.reason], "no_standby")
-                o.field(k[.standby], orNull: String?.none)
-            }
+    /// The members of one of a case's unrecoverable jobs.
+    static func writeUnrecoverable(_ u: UnrecoverableJob, keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.field(k[.job], u.job)
+        switch u.reason {
+        case .standbyDown(let standby):
+            o.field(k[.reason], "standby_down")
+            o.field(k[.standby], standby)
+        case .stoppedByPolicy:
+            o.field(k[.reason], "stopped_by_policy")
+            o.field(k[.standby], orNull: String?.none)
+        case .noStandby:
+            o.field(k[.reason], "no_standby")
+            o.field(k[.standby], orNull: String?.none)
         }
     }
 
@@ -179,8 +179,10 @@ extension PlanRenderer {
 
     /// The keys of a case and what it holds, quoted once: a fleet writes them
     /// hundreds of thousands of times. A case's own members are at depth 5 (in
-    /// the document, `machines`, a machine, `cases`, the case), so theirs are
-    /// also made ready with that indentation; any key is right at any depth.
+    /// the document, `machines`, a machine, `cases`, the case), those of its
+    /// shortages and unrecoverable jobs at 7 and those of a shortage's standbys
+    /// at 9, so each is also made ready with that indentation; any key is right
+    /// at any depth.
     /// A renderer takes ``shared`` once per machine and lends it to each case,
     /// rather than reading a global per member.
     // Sendable: immutable, made once, never freed.
@@ -197,16 +199,21 @@ extension PlanRenderer {
         /// The members of a case's shortages and unrecoverable jobs, spelled alike.
         enum NestedMember: Int, CaseIterable {
             case coveringAllocationBytes, coveringMemoryBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
-            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
+            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, shortfallBytes, standby
+            case standbys
         }
 
         // Made once for the run (``shared``) and never freed, like the keys:
         // lending the table and reading a key count no references.
         private let caseKeys = Self.table(CaseMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth) })
-        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0)) })
+        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth + 2) })
+        private let standbyKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth + 4) })
 
         subscript(member: CaseMember) -> JSONWriter.StaticKey { caseKeys[member.rawValue] }
+        /// A member of a shortage or an unrecoverable job.
         subscript(member: NestedMember) -> JSONWriter.StaticKey { nestedKeys[member.rawValue] }
+        /// A member of a shortage's standby.
+        subscript(standby member: NestedMember) -> JSONWriter.StaticKey { standbyKeys[member.rawValue] }
 
         private static func table(_ keys: [JSONWriter.StaticKey]) -> UnsafeBufferPointer<JSONWriter.StaticKey> {
             let table = UnsafeMutableBufferPointer<JSONWriter.StaticKey>.allocate(capacity: keys.count)
