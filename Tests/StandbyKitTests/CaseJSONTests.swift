@@ -79,13 +79,16 @@ import Testing
                                 Job(name: "j\u{1}1", memory: 32 * mi, hotStandby: true, standbyMemory: 96 * mi),
                                 Job(name: "j,2", memory: 16 * mi),
                                 Job(name: "grüße", memory: 16 * mi, hotStandby: true, policy: JobFaultPolicy(light: .stop)),
+                                Job(name: "orphan", memory: 8 * mi, hotStandby: true, standby: OSReference(os: "nowhere")),
                             ]),
                         OS(name: "s\t1", role: .standby, memory: 32 * mi, kernel: 16 * mi),
                     ])
             ])
         let compiled = try #require(Compiler.compile(spec).0)
-        #expect(Planner.plan(compiled, faults: FaultKind.allCases).cases.contains { !$0.shortages.isEmpty })
-        #expect(Planner.plan(compiled, faults: FaultKind.allCases).cases.contains { !$0.unrecoverable.isEmpty })
+        let cases = Planner.plan(compiled, faults: FaultKind.allCases).cases
+        #expect(cases.contains { $0.shortages.contains { !$0.standbys.isEmpty } })
+        let reasons = Set(cases.flatMap(\.unrecoverable).map { "\($0.reason)".prefix(7) })
+        #expect(reasons == ["standby", "stopped", "noStand"])
         checkBothWriters(compiled)
     }
 }

@@ -158,36 +158,46 @@ final class CaseNamer {
         var shortages: [Shortage] = []
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]
-            let machine = index.machine(Int(pool.machine))
-            var short: [(receiver: Int, footprint: Int, missing: Int)] = []
-            for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) where simulator.receivers[r].missing > 0 {
-                let receiver = simulator.receivers[r]
-                short.append((r, index.oses[Int(receiver.os)].footprint, receiver.missing))
+            let pm = Int(pool.machine)
+            let receivers = Int(pool.firstReceiver)..<Int(pool.endReceiver)
+            // What the rule needs of each standby that misses memory, in document order.
+            var short: [(footprint: Int, missing: Int)] = []
+            short.reserveCapacity(receivers.count)
+            for r in receivers where simulator.receivers[r].missing > 0 {
+                short.append((index.oses[Int(simulator.receivers[r].os)].footprint, simulator.receivers[r].missing))
             }
             let requiredPool = lacking(pool.missing, minus: pool.released)
+            // The machine's fields read in place: a copy of it would retain all it holds.
+            let memory = index.compiled.machines[pm].machine.memory
             let covering = CaseRules.covering(
-                memory: machine.machine.memory, pool: index.machines[Int(pool.machine)].pool,
-                reserve: machine.machine.reserve, granule: machine.machine.granule, poolPolicy: index.policies.pool,
-                requiredPool: requiredPool, standbys: short.map { ($0.footprint, $0.missing) })
+                memory: memory, pool: index.machines[pm].pool, reserve: index.compiled.machines[pm].machine.reserve,
+                granule: index.compiled.machines[pm].machine.granule, poolPolicy: index.policies.pool,
+                requiredPool: requiredPool, standbys: short)
             var standbys: [StandbyShortage] = []
-            for (s, allocation) in zip(short, covering.allocations) {
-                let receiver = simulator.receivers[s.receiver]
+            standbys.reserveCapacity(short.count)
+            var s = 0
+            for r in receivers where simulator.receivers[r].missing > 0 && s < covering.allocations.count {
+                let receiver = simulator.receivers[r]
+                var notStarted = 0
+                simulator.forEachCopy(of: r) { if !$0.started { notStarted += 1 } }
                 var shortJobs: [String] = []
-                simulator.forEachCopy(of: s.receiver) { copy in
+                shortJobs.reserveCapacity(notStarted)
+                simulator.forEachCopy(of: r) { copy in
                     if !copy.started { shortJobs.append(index.name(job: Int(copy.job), from: m)) }
                 }
                 standbys.append(
                     StandbyShortage(
                         standby: index.osName(Int(receiver.os)), need: receiver.need, free: receiver.free,
                         handed: receiver.handed, drawn: receiver.drawn, missing: receiver.missing, shortJobs: shortJobs,
-                        coveringAllocation: allocation))
+                        coveringAllocation: covering.allocations[s]))
+                s += 1
             }
             shortages.append(
                 Shortage(
-                    machine: machine.name, held: pool.held, released: pool.released,
+                    machine: index.compiled.machines[pm].name, held: pool.held, released: pool.released,
                     draw: pool.draw, shortfall: pool.shortfall,
                     requiredPool: index.policies.pool ? requiredPool : nil,
-                    standbys: standbys, coveringMemory: covering.memory, memory: machine.machine.memory))
+                    standbys: standbys, coveringMemory: covering.memory, memory: memory))
         }
         return shortages
     }

@@ -228,17 +228,6 @@ extension JSONWriter {
             withBytes { $0.append(UInt8(ascii: "]")) }
         }
 
-        /// The value of a member at `depth` (of an object written otherwise,
-        /// ``JSONWriter/rawElement(depth:_:)``): an array of one object per
-        /// item of `items`, which is not empty, each written by `body`.
-        static func objectArray<Items: Collection>(
-            _ items: Items, memberDepth depth: Int, into bytes: FlatBuffer<UInt8>,
-            _ body: (inout Members, Items.Element) -> Void
-        ) {
-            assert(!items.isEmpty, "an empty array is written as []")
-            Members(bytes: bytes, depth: depth).elements(items, body)
-        }
-
         /// An array of objects, one per item, each written by `body`.
         @inline(__always)
         mutating func objects<Items: Collection>(
