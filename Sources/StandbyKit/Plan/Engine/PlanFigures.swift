@@ -193,7 +193,7 @@ public struct PlanFigures: Sendable {
     /// The machines as the JSON and CSV exports walk them: each machine's
     /// figures, then its cases simulated one at a time and written as they come,
     /// never made into ``FaultCase``s.
-    func exportMachines() -> some Sequence<ExportMachine<NameBytes, UnsafeBufferPointer<NameBytes>>> {
+    func exportMachines() -> some Sequence<SimulatedMachine> {
         let simulator = CaseSimulator(index)
         let namer = CaseNamer(index)
         return (0..<machineCount).lazy.map { m in exportMachine(m, simulator: simulator, namer: namer) }
@@ -207,17 +207,28 @@ public struct PlanFigures: Sendable {
 
     /// Machine `m` as ``exportMachines()`` walks it, simulated with `simulator`
     /// and named with `namer` (one pair per thread: they are scratch space).
-    func exportMachine(
-        _ m: Int, simulator: CaseSimulator, namer: CaseNamer
-    ) -> ExportMachine<NameBytes, UnsafeBufferPointer<NameBytes>> {
-        ExportMachine(
-            plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
-            forEachCase: { write in
-                index.forEachCase(of: faults, machine: m) { spec in
-                    simulator.run(spec)
-                    write(namer.view(of: simulator))
-                }
-            })
+    func exportMachine(_ m: Int, simulator: CaseSimulator, namer: CaseNamer) -> SimulatedMachine {
+        SimulatedMachine(
+            plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0, machine: m, faults: faults,
+            simulator: simulator, namer: namer)
+    }
+}
+
+/// A machine of ``PlanFigures`` as the exports walk it: its cases are
+/// simulated and named one at a time as they are walked.
+struct SimulatedMachine: ExportedMachine {
+    let plan: MachinePlan
+    let covered: Bool
+    let machine: Int
+    let faults: [FaultKind]
+    let simulator: CaseSimulator
+    let namer: CaseNamer
+
+    func forEachCase(_ write: (SimulatedCase) -> Void) {
+        simulator.index.forEachCase(of: faults, machine: machine) { spec in
+            simulator.run(spec)
+            write(namer.view(of: simulator))
+        }
     }
 }
 

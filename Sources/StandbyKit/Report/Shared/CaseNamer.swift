@@ -26,6 +26,8 @@ final class CaseNamer {
     private let lostNames = FlatBuffer<NameBytes>()
     private let takenNames = FlatBuffer<NameBytes>()
     private let unprotectedNames = FlatBuffer<NameBytes>()
+    private let shortageList = RecordList<Shortage>()
+    private let unrecoverableList = RecordList<UnrecoverableJob>()
 
     init(_ index: PlanIndex) { self.index = index }
 
@@ -141,7 +143,7 @@ final class CaseNamer {
             shortfall: simulator.shortfall, poolDraw: simulator.poolDraw, lostJobs: lostNames.elements,
             takenOver: takenNames.elements, unprotectedJobs: unprotectedNames.elements,
             unprotectedMemory: unprotectedMemory, shortages: shortages(of: simulator),
-            unrecoverable: unrecoverable(of: simulator))
+            unrecoverable: unrecoverables(of: simulator))
     }
 
     /// Sorts the jobs (of the named machine) into document order and names them.
@@ -152,10 +154,11 @@ final class CaseNamer {
     }
 
     /// Per machine whose pool could not make up what its standbys lacked.
-    private func shortages(of simulator: CaseSimulator) -> [Shortage] {
-        guard simulator.shortfall > 0 else { return [] }
+    private func shortages(of simulator: CaseSimulator) -> UnsafeBufferPointer<Shortage> {
+        let shortages = shortageList
+        shortages.removeAll()
+        guard simulator.shortfall > 0 else { return shortages.elements }
         let m = simulator.spec.machine
-        var shortages: [Shortage] = []
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]
             let pm = Int(pool.machine)
@@ -199,21 +202,60 @@ final class CaseNamer {
                     requiredPool: index.policies.pool ? requiredPool : nil,
                     standbys: standbys, coveringMemory: covering.memory, memory: memory))
         }
-        return shortages
+        return shortages.elements
     }
 
     /// Hot-standby jobs no memory can bring back.
-    private func unrecoverable(of simulator: CaseSimulator) -> [UnrecoverableJob] {
-        guard !simulator.unrecoverable.isEmpty else { return [] }
+    private func unrecoverables(of simulator: CaseSimulator) -> UnsafeBufferPointer<UnrecoverableJob> {
+        let jobs = unrecoverableList
+        jobs.removeAll()
         let m = simulator.spec.machine
-        return simulator.unrecoverable.elements.map { u in
+        for u in simulator.unrecoverable.elements {
             let reason: UnrecoverableJob.Reason
             switch u.reason {
             case .standbyDown(let s): reason = .standbyDown(standby: index.name(os: Int(s), from: m))
             case .stoppedByPolicy: reason = .stoppedByPolicy
             case .noStandby: reason = .noStandby
             }
-            return UnrecoverableJob(job: index.name(job: Int(u.job), from: m), reason: reason)
+            jobs.append(UnrecoverableJob(job: index.name(job: Int(u.job), from: m), reason: reason))
         }
+        return jobs.elements
+    }
+}
+
+/// Values a ``CaseNamer`` holds for the case it named last, at one address
+/// until the next case: a simulated case points at them rather than holding
+/// arrays of its own, so that it holds nothing to release.
+final class RecordList<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity = 4
+    private(set) var count = 0
+
+    init() { base = .allocate(capacity: capacity) }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// The values, valid until the next change.
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    func removeAll() {
+        guard count > 0 else { return }
+        base.deinitialize(count: count)
+        count = 0
+    }
+
+    func append(_ element: Element) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: 2 * capacity)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
     }
 }

@@ -90,7 +90,7 @@ extension PlanRenderer {
     }
 
     /// A case's shortages, which are not none: `[`, each an object, `]`.
-    private static func shortages(_ shortages: [Shortage], template t: CaseTemplate, into w: inout ByteCursor) {
+    private static func shortages(_ shortages: some Collection<Shortage>, template t: CaseTemplate, into w: inout ByteCursor) {
         let r = t.shortage
         var first = true
         for s in shortages {
@@ -150,7 +150,7 @@ extension PlanRenderer {
     }
 
     /// A case's unrecoverable jobs, which are not none.
-    private static func unrecoverable(_ jobs: [UnrecoverableJob], template t: CaseTemplate, into w: inout ByteCursor) {
+    private static func unrecoverable(_ jobs: some Collection<UnrecoverableJob>, template t: CaseTemplate, into w: inout ByteCursor) {
         let r = t.unrecoverable
         var first = true
         for u in jobs {

@@ -33,8 +33,8 @@ extension PlanRenderer {
     /// when it needs no change) and those that write its least layout (`layout`,
     /// from the same figures); the cases are flushed once `piece` bytes or
     /// more are buffered (0: one case at a time).
-    static func writeMachineJSON<Text, Texts>(
-        _ machine: ExportMachine<Text, Texts>, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
+    static func writeMachineJSON(
+        _ machine: some ExportedMachine, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
         into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
