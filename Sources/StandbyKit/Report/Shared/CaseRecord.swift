@@ -15,6 +15,9 @@ protocol ExportText {
 
 extension String: ExportText {
     func withUTF8Bytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // In place when the text is stored as UTF-8 (almost always), rather
+        // than through a copy of the string.
+        if utf8.withContiguousStorageIfAvailable(body) != nil { return }
         var text = self
         text.withUTF8(body)
     }
