@@ -104,13 +104,15 @@ public struct PlanFigures: Sendable {
         self.unrecoverable = tally.unrecoverable
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
-        for m in 0..<machineCount { figures.append(machinePlan(m, cases: [])) }
+        for m in 0..<machineCount { figures.append(machinePlan(m, cases: [], named: false)) }
         self.totals = FleetTotals(summing: figures)
     }
 
     /// The figures of machine `m`: footprints, standby minimums and the totals,
-    /// with `cases` as its cases.
-    func machinePlan(_ m: Int, cases: [FaultCase]) -> MachinePlan {
+    /// with `cases` as its cases. Without `named`, the lists of names (the
+    /// standbys each active names, the actives each standby protects, the
+    /// jobs no memory brings back) are left empty: the sizes alone, for sums.
+    func machinePlan(_ m: Int, cases: [FaultCase], named: Bool = true) -> MachinePlan {
         let record = index.machines[m]
         var footprint = 0
         var actives: [ActiveFigure] = []
@@ -140,7 +142,7 @@ public struct PlanFigures: Sendable {
                 actives.append(
                     ActiveFigure(
                         name: index.osName(o), footprint: os.footprint,
-                        protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
+                        protectedBy: named ? protectedBy.map { index.name(os: $0, from: m) } : []))
             case .standby:
                 let base = os.kernel + os.resident
                 let minimum = FigureRules.granuleCeiling(base + extra[o], granule: record.granule)
@@ -167,7 +169,7 @@ public struct PlanFigures: Sendable {
                 standbys.append(
                     StandbyFigure(
                         name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
-                        minimum: minimum, protects: protected.map { index.name(os: $0.os, from: m) }))
+                        minimum: minimum, protects: named ? protected.map { index.name(os: $0.os, from: m) } : []))
             }
         }
         let machine = index.machine(m).machine
@@ -180,7 +182,7 @@ public struct PlanFigures: Sendable {
         // Both totals are between 0 and Int.max, so the difference fits.
         let savings = duplicate - fluid
         var unrecoverableJobs: [String] = []
-        for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where unrecoverable[j] {
+        for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where named && unrecoverable[j] {
             unrecoverableJobs.append(index.name(job: j, from: m))
         }
         return MachinePlan(

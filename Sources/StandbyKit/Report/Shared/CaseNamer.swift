@@ -76,10 +76,16 @@ final class CaseNamer {
         slotSpans.reserveCapacity(slots.count)
         for slot in slots {
             let j = Int(index.incomingJobs[slot])
-            if index.machineOf(job: j) == m {
+            let home = index.machineOf(job: j)
+            if home == m {
                 slotSpans.append(jobSpans[j - firstJob])
             } else {
-                slotSpans.append(add(index.name(job: j, from: m)))
+                // `machine/job`, as ``PlanIndex/name(job:from:)`` spells it, without making the string.
+                let start = text.count
+                _ = add(index.compiled.machines[home].machine.name)
+                text.append(UInt8(ascii: "/"))
+                _ = add(index.jobName(j))
+                slotSpans.append(start..<text.count)
             }
         }
 
@@ -142,8 +148,10 @@ final class CaseNamer {
             action: severity.map { index.jobs[spec.target].policy[$0] }, covered: simulator.covered,
             shortfall: simulator.shortfall, poolDraw: simulator.poolDraw, lostJobs: lostNames.elements,
             takenOver: takenNames.elements, unprotectedJobs: unprotectedNames.elements,
-            unprotectedMemory: unprotectedMemory, shortages: shortages(of: simulator),
-            unrecoverable: unrecoverables(of: simulator))
+            unprotectedMemory: unprotectedMemory,
+            shortages: simulator.shortfall > 0 ? shortages(of: simulator) : UnsafeBufferPointer(start: nil, count: 0),
+            unrecoverable: simulator.unrecoverable.isEmpty
+                ? UnsafeBufferPointer(start: nil, count: 0) : unrecoverables(of: simulator))
     }
 
     /// Sorts the jobs (of the named machine) into document order and names them.
@@ -157,7 +165,6 @@ final class CaseNamer {
     private func shortages(of simulator: CaseSimulator) -> UnsafeBufferPointer<Shortage> {
         let shortages = shortageList
         shortages.removeAll()
-        guard simulator.shortfall > 0 else { return shortages.elements }
         let m = simulator.spec.machine
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]

@@ -47,10 +47,11 @@ extension PlanRenderer {
             ])
         json.beginObject()
         scalars.write(upTo: "actives", into: &json)
-        writeObjects(m.actives, into: &json) { json, a in
-            json.field("footprint_bytes", a.footprint)
-            json.field("name", a.name)
-            writeStrings("protected_by", a.protectedBy, into: &json)
+        let k = MachineKeys.shared
+        writeObjects(m.actives, into: &json) { o, a in
+            o.field(k.footprintBytes, a.footprint)
+            o.field(k.name, a.name)
+            o.strings(k.protectedBy, a.protectedBy)
         }
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
@@ -67,13 +68,13 @@ extension PlanRenderer {
         scalars.write(upTo: "reclaim", into: &json)
         writeEdits(layout?.edits ?? [], into: &json)
         scalars.write(upTo: "standbys", into: &json)
-        writeObjects(m.standbys, into: &json) { json, s in
-            json.field("allocated_bytes", s.allocated)
-            json.field("kernel_bytes", s.kernel)
-            json.field("minimum_bytes", s.minimum)
-            json.field("name", s.name)
-            writeStrings("protects", s.protects, into: &json)
-            json.field("resident_bytes", s.resident)
+        writeObjects(m.standbys, into: &json) { o, s in
+            o.field(k.allocatedBytes, s.allocated)
+            o.field(k.kernelBytes, s.kernel)
+            o.field(k.minimumBytes, s.minimum)
+            o.field(k.name, s.name)
+            o.strings(k.protects, s.protects)
+            o.field(k.residentBytes, s.resident)
         }
         scalars.write(upTo: nil, into: &json)
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
@@ -83,28 +84,48 @@ extension PlanRenderer {
 
     /// Edits of the spec (a fix's, a least layout's), one object each.
     static func writeEdits(_ edits: [Advice.Edit], into json: inout JSONWriter) {
-        writeObjects(edits, into: &json) { json, edit in
-            json.key("column")
-            if let at = edit.location { json.int(at.column) } else { json.null() }
-            json.field("from_bytes", edit.from)
-            json.key("line")
-            if let at = edit.location { json.int(at.line) } else { json.null() }
-            json.field("target", edit.target)
-            json.field("to_bytes", edit.to)
+        let k = MachineKeys.shared
+        writeObjects(edits, into: &json) { o, edit in
+            o.field(k.column, orNull: edit.location?.column)
+            o.field(k.fromBytes, edit.from)
+            o.field(k.line, orNull: edit.location?.line)
+            o.field(k.target, edit.target)
+            o.field(k.toBytes, edit.to)
         }
     }
 
     /// An array of one object per item, whose members `body` writes.
     private static func writeObjects<Item>(
-        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter, Item) -> Void
+        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter.Members, Item) -> Void
     ) {
         json.beginArray()
         for item in items {
-            json.beginObject()
-            body(&json, item)
-            json.endObject()
+            json.object { body(&$0, item) }
         }
         json.endArray()
+    }
+
+    /// The keys of the objects a machine holds (its actives, standbys and
+    /// edits), made ready for their depth in a plan document (5: the
+    /// document, `machines`, the machine, the list, the object).
+    // Sendable: immutable, made once, never freed.
+    struct MachineKeys: @unchecked Sendable {
+        static let shared = MachineKeys()
+        private static func key(_ name: String) -> JSONWriter.StaticKey { .make(name, depth: 5) }
+
+        let allocatedBytes = key("allocated_bytes")
+        let column = key("column")
+        let footprintBytes = key("footprint_bytes")
+        let fromBytes = key("from_bytes")
+        let kernelBytes = key("kernel_bytes")
+        let line = key("line")
+        let minimumBytes = key("minimum_bytes")
+        let name = key("name")
+        let protectedBy = key("protected_by")
+        let protects = key("protects")
+        let residentBytes = key("resident_bytes")
+        let target = key("target")
+        let toBytes = key("to_bytes")
     }
 
     /// A case member by member, through the general object writer: what
