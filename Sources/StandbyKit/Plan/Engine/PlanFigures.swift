@@ -227,7 +227,11 @@ struct SimulatedMachine: ExportedMachine {
     let namer: CaseNamer
 
     func forEachCase(_ write: (SimulatedCase) -> Void) {
-        simulator.index.forEachCase(of: faults, machine: machine) { spec in
+        let index = simulator.index
+        index.forEachCase(of: faults, machine: machine) { spec in
+            // A job that restarts in place is named without simulating it, as
+            // the figures' pass counts it without.
+            if index.restartsInPlace(spec) { return write(namer.view(restarting: spec)) }
             simulator.run(spec)
             write(namer.view(of: simulator))
         }

@@ -112,12 +112,28 @@ final class CaseNamer {
             // `lost` is in document order already.
             for j in simulator.lost.elements { lostNames.append(jobNames[Int(j) - firstJob]) }
         } else {
+            // The jobs that stop and the copies come each in document order
+            // (the simulator meets the jobs in that order): the copies that
+            // could not start merge into the lost jobs.
             lost.removeAll()
             taken.removeAll()
-            lost.append(contentsOf: simulator.lost.elements)
+            let stopped = simulator.lost.elements
+            var next = 0
             for c in 0..<copies.count {
                 let copy = copies[c]
-                if copy.started { taken.append(copy.job) } else { lost.append(copy.job) }
+                if copy.started {
+                    taken.append(copy.job)
+                    continue
+                }
+                while next < stopped.count && stopped[next] < copy.job {
+                    lost.append(stopped[next])
+                    next += 1
+                }
+                lost.append(copy.job)
+            }
+            while next < stopped.count {
+                lost.append(stopped[next])
+                next += 1
             }
             name(lost, into: lostNames)
             name(taken, into: takenNames)
@@ -130,31 +146,66 @@ final class CaseNamer {
             unprotectedMemory += index.jobs[Int(index.incomingJobs[Int(slot)])].memory
         }
 
+        return record(
+            spec, covered: simulator.covered, shortfall: simulator.shortfall, poolDraw: simulator.poolDraw,
+            shortages: simulator.shortfall > 0 ? shortages(of: simulator) : UnsafeBufferPointer(start: nil, count: 0),
+            unrecoverable: simulator.unrecoverable.isEmpty
+                ? UnsafeBufferPointer(start: nil, count: 0) : unrecoverables(of: simulator))
+    }
+
+    /// A case that does nothing at all (``PlanIndex/restartsInPlace(_:)``: a
+    /// job restarts where it is), named without being simulated: it is
+    /// covered, moves nothing and lists nothing, as simulating it finds.
+    func view(restarting spec: CaseSpec) -> SimulatedCase {
+        if spec.machine != machine { load(spec.machine) }
+        lostNames.removeAll()
+        takenNames.removeAll()
+        unprotectedNames.removeAll()
+        unprotectedMemory = 0
+        return record(
+            spec, covered: true, shortfall: 0, poolDraw: 0, shortages: UnsafeBufferPointer(start: nil, count: 0),
+            unrecoverable: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The record of case `spec` with the lists named last, its id made here.
+    @inline(__always)
+    private func record(
+        _ spec: CaseSpec, covered: Bool, shortfall: Int, poolDraw: Int, shortages: UnsafeBufferPointer<Shortage>,
+        unrecoverable: UnsafeBufferPointer<UnrecoverableJob>
+    ) -> SimulatedCase {
         let target: NameBytes
         switch spec.kind {
         case .machine: target = machineName
         case .job: target = jobNames[spec.target - firstJob]
         case .os, .memory, .standby: target = osNames[spec.target - firstOS]
         }
+        // The id in one piece of the buffer: its names and at most 17 bytes of spellings.
         id.removeAll()
+        var p = id.reserve(machineName.bytes.count + target.bytes.count + 32)
         CaseID.write(
             machine: machineName, kind: spec.kind, target: target, severity: spec.severity,
-            name: { id.appendBytes($0.bytes) }, spelling: { id.appendASCII($0) })
+            name: { name in
+                if let start = name.bytes.baseAddress { copyBytes(from: start, to: p, count: name.bytes.count) }
+                p += name.bytes.count
+            },
+            spelling: { spelling in
+                copyBytes(from: spelling.utf8Start, to: p, count: spelling.utf8CodeUnitCount)
+                p += spelling.utf8CodeUnitCount
+            })
+        id.commit(upTo: p)
         let caseID = NameBytes(id.elements, isPlain: machineName.isPlain && target.isPlain)
         let kind = spec.kind
         let severity = kind == .job ? spec.severity : nil
         return SimulatedCase(
             id: caseID, machine: machineName, kind: kind, target: target, severity: severity,
-            action: severity.map { index.jobs[spec.target].policy[$0] }, covered: simulator.covered,
-            shortfall: simulator.shortfall, poolDraw: simulator.poolDraw, lostJobs: lostNames.elements,
-            takenOver: takenNames.elements, unprotectedJobs: unprotectedNames.elements,
-            unprotectedMemory: unprotectedMemory,
-            shortages: simulator.shortfall > 0 ? shortages(of: simulator) : UnsafeBufferPointer(start: nil, count: 0),
-            unrecoverable: simulator.unrecoverable.isEmpty
-                ? UnsafeBufferPointer(start: nil, count: 0) : unrecoverables(of: simulator))
+            action: severity.map { index.jobs[spec.target].policy[$0] }, covered: covered, shortfall: shortfall,
+            poolDraw: poolDraw, lostJobs: lostNames.elements, takenOver: takenNames.elements,
+            unprotectedJobs: unprotectedNames.elements, unprotectedMemory: unprotectedMemory, shortages: shortages,
+            unrecoverable: unrecoverable)
     }
 
-    /// Sorts the jobs (of the named machine) into document order and names them.
+    /// Sorts the jobs (of the named machine) into document order, unless they
+    /// are in it (as they come from the simulator), and names them.
     private func name(_ jobs: FlatBuffer<Int32>, into names: FlatBuffer<NameBytes>) {
         jobs.sortIfNeeded(by: <)
         names.removeAll()
