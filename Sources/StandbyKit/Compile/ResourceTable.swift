@@ -124,6 +124,10 @@ public struct CompiledMachine: Sendable, Hashable {
         self.leftOut = leftOut
     }
 
+    /// Whether every job of the machine started (then the steps are its
+    /// jobs, OS by OS in document order).
+    var startsEveryJob: Bool { leftOut.isEmpty }
+
     /// One step per job that started, in start order.
     public var steps: [StartStep] {
         var steps: [StartStep] = []
