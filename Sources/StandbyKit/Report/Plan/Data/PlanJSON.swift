@@ -7,14 +7,10 @@ extension PlanRenderer {
     static func renderJSON(
         _ plan: PlanSummary, machines: (inout JSONWriter) -> Void, flush: (inout JSONWriter) -> Void
     ) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("covered", plan.uncoveredCaseCount == 0)
-        json.key("faults")
-        json.beginArray()
-        for kind in plan.faults { json.string(kind.rawValue) }
-        json.endArray()
-        json.field("format_version", jsonFormatVersion)
+        var json = JSONWriter.report { json in
+            json.field("covered", plan.uncoveredCaseCount == 0)
+            json.faults(plan.faults)
+        }
         json.key("machines")
         json.beginArray()
         machines(&json)
@@ -47,10 +43,10 @@ extension PlanRenderer {
             ])
         json.beginObject()
         scalars.write(upTo: "actives", into: &json)
-        writeObjects(m.actives, into: &json) { json, a in
+        json.objects(m.actives) { json, a in
             json.field("footprint_bytes", a.footprint)
             json.field("name", a.name)
-            writeStrings("protected_by", a.protectedBy, into: &json)
+            json.strings("protected_by", a.protectedBy)
         }
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
@@ -66,44 +62,29 @@ extension PlanRenderer {
         scalars.write(upTo: "reclaim", into: &json)
         writeEdits(layout?.edits ?? [], into: &json)
         scalars.write(upTo: "standbys", into: &json)
-        writeObjects(m.standbys, into: &json) { json, s in
+        json.objects(m.standbys) { json, s in
             json.field("allocated_bytes", s.allocated)
             json.field("kernel_bytes", s.kernel)
             json.field("minimum_bytes", s.minimum)
             json.field("name", s.name)
-            writeStrings("protects", s.protects, into: &json)
+            json.strings("protects", s.protects)
             json.field("resident_bytes", s.resident)
         }
         scalars.write(upTo: nil, into: &json)
-        writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
+        json.strings("unrecoverable_jobs", m.unrecoverableJobs)
         json.endObject()
         flush(&json)
     }
 
     /// Edits of the spec (a fix's, a least layout's), one object each.
     static func writeEdits(_ edits: [Advice.Edit], into json: inout JSONWriter) {
-        writeObjects(edits, into: &json) { json, edit in
-            json.key("column")
-            if let at = edit.location { json.int(at.column) } else { json.null() }
+        json.objects(edits) { json, edit in
+            json.field("column", orNull: edit.location?.column)
             json.field("from_bytes", edit.from)
-            json.key("line")
-            if let at = edit.location { json.int(at.line) } else { json.null() }
+            json.field("line", orNull: edit.location?.line)
             json.field("target", edit.target)
             json.field("to_bytes", edit.to)
         }
-    }
-
-    /// An array of one object per item, whose members `body` writes.
-    private static func writeObjects<Item>(
-        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter, Item) -> Void
-    ) {
-        json.beginArray()
-        for item in items {
-            json.beginObject()
-            body(&json, item)
-            json.endObject()
-        }
-        json.endArray()
     }
 
     static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
@@ -168,13 +149,6 @@ extension PlanRenderer {
                 o.field(k[.standby], orNull: String?.none)
             }
         }
-    }
-
-    static func writeStrings(_ key: String, _ values: [String], into json: inout JSONWriter) {
-        json.key(key)
-        json.beginArray()
-        for value in values { json.string(value) }
-        json.endArray()
     }
 
     /// The keys of a case and what it holds, quoted once: a fleet writes them
