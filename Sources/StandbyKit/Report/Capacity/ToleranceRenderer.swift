@@ -208,36 +208,21 @@ public enum ToleranceRenderer {
     }
 
     private static func write(_ c: ToleranceCounterexample, into json: inout JSONWriter) {
-        json.beginObject()
-        json.strings("cases", c.cases)
-        json.objects("machines", c.shortages) { json, s in
-            json.field("covering_memory_bytes", s.coveringMemory)
-            json.field("draw_bytes", s.draw)
-            json.field("held_bytes", s.held)
-            json.field("machine", s.machine)
-            json.field("missing_bytes", s.missing)
-            json.field("released_bytes", s.released)
-            json.field("required_pool_bytes", orNull: s.requiredPool)
-            json.field("shortfall_bytes", s.shortfall)
-            json.objects("standbys", s.standbys) { json, st in
-                json.field("covering_allocation_bytes", st.coveringAllocation)
-                json.field("drawn_bytes", st.drawn)
-                json.field("free_bytes", st.free)
-                json.field("handed_bytes", st.handed)
-                json.field("missing_bytes", st.missing)
-                json.field("need_bytes", st.need)
-                json.strings("short_jobs", st.shortJobs)
-                json.field("standby", st.standby)
-            }
+        let k = PlanRenderer.CaseKeys.shared
+        json.object { o in
+            o.strings(Keys.cases, c.cases)
+            PlanRenderer.writeShortages(c.shortages, as: k[.machines], missing: true, keys: k, into: &o)
+            o.field(k[.shortfallBytes], c.shortfall)
+            o.field(Keys.size, c.cases.count)
+            PlanRenderer.writeUnrecoverable(c.unrecoverable, keys: k, into: &o)
+            o.strings(Keys.wouldBeCoveredBy, covers(c, unit: .auto).map(\.plain))
         }
-        json.field("shortfall_bytes", c.shortfall)
-        json.field("size", c.cases.count)
-        json.objects("unrecoverable", c.unrecoverable) { json, u in
-            json.field("job", u.job)
-            json.field("reason", u.reason.spelling)
-            json.field("standby", orNull: u.reason.standby)
-        }
-        json.strings("would_be_covered_by", covers(c, unit: .auto).map(\.plain))
-        json.endObject()
+    }
+
+    /// A counterexample's own keys; those of its shortages and jobs are a case's.
+    private enum Keys {
+        static let cases = JSONWriter.StaticKey.make("cases")
+        static let size = JSONWriter.StaticKey.make("size")
+        static let wouldBeCoveredBy = JSONWriter.StaticKey.make("would_be_covered_by")
     }
 }

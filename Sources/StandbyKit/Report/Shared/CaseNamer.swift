@@ -158,36 +158,29 @@ final class CaseNamer {
         var shortages: [Shortage] = []
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]
-            let machine = index.machine(Int(pool.machine))
-            var short: [(receiver: Int, footprint: Int, missing: Int)] = []
+            var short: [(String, Int, Int, Int, Int, Int, Int, [String])] = []
             for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) where simulator.receivers[r].missing > 0 {
                 let receiver = simulator.receivers[r]
-                short.append((r, index.oses[Int(receiver.os)].footprint, receiver.missing))
-            }
-            let requiredPool = lacking(pool.missing, minus: pool.released)
-            let covering = CaseRules.covering(
-                memory: machine.machine.memory, pool: index.machines[Int(pool.machine)].pool,
-                reserve: machine.machine.reserve, granule: machine.machine.granule, poolPolicy: index.policies.pool,
-                requiredPool: requiredPool, standbys: short.map { ($0.footprint, $0.missing) })
-            var standbys: [StandbyShortage] = []
-            for (s, allocation) in zip(short, covering.allocations) {
-                let receiver = simulator.receivers[s.receiver]
                 var shortJobs: [String] = []
-                simulator.forEachCopy(of: s.receiver) { copy in
+                simulator.forEachCopy(of: r) { copy in
                     if !copy.started { shortJobs.append(index.name(job: Int(copy.job), from: m)) }
                 }
-                standbys.append(
-                    StandbyShortage(
-                        standby: index.osName(Int(receiver.os)), need: receiver.need, free: receiver.free,
-                        handed: receiver.handed, drawn: receiver.drawn, missing: receiver.missing, shortJobs: shortJobs,
-                        coveringAllocation: allocation))
+                let os = Int(receiver.os)
+                short.append(
+                    (
+                        index.osName(os), index.oses[os].footprint, receiver.need, receiver.free, receiver.handed,
+                        receiver.drawn, receiver.missing, shortJobs
+                    ))
             }
+            let machine = index.machine(Int(pool.machine))
             shortages.append(
-                Shortage(
-                    machine: machine.name, held: pool.held, released: pool.released,
-                    draw: pool.draw, shortfall: pool.shortfall,
-                    requiredPool: index.policies.pool ? requiredPool : nil,
-                    standbys: standbys, coveringMemory: covering.memory, memory: machine.machine.memory))
+                FigureRules.shortage(
+                    on: (
+                        machine.name, machine.machine.memory, machine.machine.reserve, machine.machine.granule,
+                        index.machines[Int(pool.machine)].pool
+                    ), pool: (pool.held, pool.released, pool.draw, pool.shortfall),
+                    poolPolicy: index.policies.pool, requiredPool: lacking(pool.missing, minus: pool.released),
+                    standbys: short))
         }
         return shortages
     }
@@ -197,13 +190,7 @@ final class CaseNamer {
         guard !simulator.unrecoverable.isEmpty else { return [] }
         let m = simulator.spec.machine
         return simulator.unrecoverable.elements.map { u in
-            let reason: UnrecoverableJob.Reason
-            switch u.reason {
-            case .standbyDown(let s): reason = .standbyDown(standby: index.name(os: Int(s), from: m))
-            case .stoppedByPolicy: reason = .stoppedByPolicy
-            case .noStandby: reason = .noStandby
-            }
-            return UnrecoverableJob(job: index.name(job: Int(u.job), from: m), reason: reason)
+            UnrecoverableJob(job: index.name(job: Int(u.job), from: m), cause: u.reason) { index.name(os: Int($0), from: m) }
         }
     }
 }

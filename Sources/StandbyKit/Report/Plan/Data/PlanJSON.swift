@@ -100,7 +100,7 @@ extension PlanRenderer {
         lost.isEmpty ? o.emptyArray(k[.lostJobs]) : o.strings(k[.lostJobs], lost)
         o.field(k[.poolDrawBytes], c.poolDraw)
         o.field(k[.severity], orNull: c.severityName)
-        !c.shortages.isEmpty ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k[.shortages])
+        !c.shortages.isEmpty ? writeShortages(c.shortages, as: k[.shortages], keys: k, into: &o) : o.emptyArray(k[.shortages])
         o.field(k[.shortfallBytes], c.shortfall)
         let takenOver = c.takenOver
         takenOver.isEmpty ? o.emptyArray(k[.takenOver]) : o.strings(k[.takenOver], takenOver)
@@ -112,12 +112,18 @@ extension PlanRenderer {
         json.endMembers(o)
     }
 
-    private static func writeShortages(_ shortages: [Shortage], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k[.shortages], shortages) { o, s in
+    /// The one writer of shortages (a case's, a set of faults'), as `key`;
+    /// with `missing`, each with what its standbys lacked before the pool gave.
+    static func writeShortages(
+        _ shortages: [Shortage], as key: JSONWriter.StaticKey, missing: Bool = false, keys k: CaseKeys,
+        into o: inout JSONWriter.Members
+    ) {
+        o.objects(key, shortages) { o, s in
             o.field(k[.coveringMemoryBytes], s.coveringMemory)
             o.field(k[.drawBytes], s.draw)
             o.field(k[.heldBytes], s.held)
             o.field(k[.machine], s.machine)
+            if missing { o.field(k[.missingBytes], s.missing) }
             o.field(k[.releasedBytes], s.released)
             o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
             o.field(k[.shortfallBytes], s.shortfall)
@@ -134,20 +140,12 @@ extension PlanRenderer {
         }
     }
 
-    private static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
+    /// The one writer of the jobs no memory brings back (a case's, a set of faults').
+    static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
         o.objects(k[.unrecoverable], jobs) { o, u in
             o.field(k[.job], u.job)
-            switch u.reason {
-            case .standbyDown(let standby):
-                o.field(k[.reason], "standby_down")
-                o.field(k[.standby], standby)
-            case .stoppedByPolicy:
-                o.field(k[.reason], "stopped_by_policy")
-                o.field(k[.standby], orNull: String?.none)
-            case .noStandby:
-                o.field(k[.reason], "no_standby")
-                o.field(k[.standby], orNull: String?.none)
-            }
+            o.field(k[.reason], u.reason.spelling)
+            o.field(k[.standby], orNull: u.reason.standby)
         }
     }
 
@@ -171,7 +169,7 @@ extension PlanRenderer {
         /// The members of a case's shortages and unrecoverable jobs, spelled alike.
         enum NestedMember: Int, CaseIterable {
             case coveringAllocationBytes, coveringMemoryBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
-            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
+            case machines, missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
         }
 
         // Made once for the run (``shared``) and never freed, like the keys:
