@@ -105,24 +105,19 @@ public struct PlanFigures: Sendable {
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
         for m in 0..<machineCount { figures.append(machinePlan(m, cases: [])) }
-        self.totals = FleetTotals(summing: figures)
+        self.totals = FigureRules.totals(figures)
     }
 
     /// The figures of machine `m`: footprints, standby minimums and the totals,
     /// with `cases` as its cases.
     func machinePlan(_ m: Int, cases: [FaultCase]) -> MachinePlan {
         let record = index.machines[m]
-        var footprint = 0
         var actives: [ActiveFigure] = []
-        var standbys: [StandbyFigure] = []
-        var standbyMinimums = 0
-        var duplicates = 0
-        var statics = 0
+        var standbys: [(figure: StandbyFigure, duplicate: Int, staticTotal: Int)] = []
         for o in Int(record.oses.lowerBound)..<Int(record.oses.upperBound) {
             let os = index.oses[o]
             switch os.role {
             case .active:
-                footprint += os.footprint
                 // An OS's jobs name few standbys, mostly one after another: a set
                 // only once there are many.
                 var protectedBy: [Int] = []
@@ -142,8 +137,6 @@ public struct PlanFigures: Sendable {
                         name: index.osName(o), footprint: os.footprint,
                         protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
             case .standby:
-                let base = os.kernel + os.resident
-                let minimum = FigureRules.granuleCeiling(base + extra[o], granule: record.granule)
                 // The actives it protects, each with the Σ standby_memory it sends here;
                 // incoming jobs are in document order, so one active's jobs are adjacent.
                 var protected: [(os: Int, copies: Int)] = []
@@ -161,33 +154,22 @@ public struct PlanFigures: Sendable {
                     }
                     largestCopies = max(largestCopies, protected[protected.count - 1].copies)
                 }
-                standbyMinimums += minimum
-                duplicates += max(base, largestFootprint)
-                statics += base + largestCopies
                 standbys.append(
-                    StandbyFigure(
+                    FigureRules.standby(
                         name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
-                        minimum: minimum, protects: protected.map { index.name(os: $0.os, from: m) }))
+                        extra: extra[o], granule: record.granule,
+                        protects: protected.map { index.name(os: $0.os, from: m) }, largestFootprint: largestFootprint,
+                        largestCopies: largestCopies))
             }
         }
         let machine = index.machine(m).machine
-        let base = machine.monitor + footprint
-        // The least layout: the pool after start-up holds the reserve minimum
-        // and never less than the machine's own `reserve`.
-        let fluid = base + standbyMinimums + max(reserve[m], machine.reserve)
-        let duplicate = base + duplicates
-        let staticTotal = base + statics
-        // Both totals are between 0 and Int.max, so the difference fits.
-        let savings = duplicate - fluid
         var unrecoverableJobs: [String] = []
         for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where unrecoverable[j] {
             unrecoverableJobs.append(index.name(job: j, from: m))
         }
-        return MachinePlan(
-            name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: record.pool,
-            footprint: footprint, reserveMinimum: reserve[m], fluidTotal: fluid, duplicateTotal: duplicate,
-            staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
-            standbys: standbys, actives: actives, cases: cases, unrecoverableJobs: unrecoverableJobs)
+        return FigureRules.machinePlan(
+            (machine.name, machine.memory, machine.monitor, record.pool, machine.reserve), reserveMinimum: reserve[m],
+            actives: actives, standbys: standbys, cases: cases, unrecoverableJobs: unrecoverableJobs)
     }
 
     /// The machines as the JSON and CSV exports walk them: each machine's
@@ -218,19 +200,6 @@ public struct PlanFigures: Sendable {
                     write(namer.view(of: simulator))
                 }
             })
-    }
-}
-
-extension FleetTotals {
-    /// The sums over `machines` (bounded by `FigureBounds`).
-    init(summing machines: [MachinePlan]) {
-        func sum(_ figure: (MachinePlan) -> Int) -> Int { machines.reduce(0) { $0 + figure($1) } }
-        let duplicate = sum(\.duplicateTotal)
-        let savings = sum(\.savings)
-        self.init(
-            footprint: sum(\.footprint), reserveMinimum: sum(\.reserveMinimum), fluidTotal: sum(\.fluidTotal),
-            duplicateTotal: duplicate, staticTotal: sum(\.staticTotal), savings: savings,
-            savingsPercent: RoundedPercent(part: savings, of: duplicate))
     }
 }
 

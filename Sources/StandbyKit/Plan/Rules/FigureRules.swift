@@ -92,45 +92,65 @@ enum FigureRules {
                 name: state.os(a).name, footprint: state.os(a).footprint,
                 protectedBy: protectedBy.map { state.name($0, from: m) })
         }
-        let footprint = actives.reduce(0) { $0 + state.os($1).footprint }
-
-        var minimums = 0
-        var duplicates = 0
-        var statics = 0
-        var standbyFigures: [StandbyFigure] = []
-        for s in standbys {
+        let standbyFigures = standbys.map { s in
             let os = state.os(s)
-            let base = os.kernel + os.resident
-            let minimum = granuleCeiling(base + (extra[s] ?? 0), granule: machine.granule)
             // The actives it protects, in document order, each with the copies it sends here.
             var protects: [OSAddress] = []
             for j in state.incoming(s) where state.os(j.osAddress).role == .active {
                 if !protects.contains(j.osAddress) { protects.append(j.osAddress) }
             }
-            let largestFootprint = protects.map { state.os($0).footprint }.max() ?? 0
-            let largestCopies =
-                protects.map { a in
+            return standby(
+                name: os.name, kernel: os.kernel, resident: os.resident, allocated: os.footprint, extra: extra[s] ?? 0,
+                granule: machine.granule, protects: protects.map { state.name($0, from: m) },
+                largestFootprint: protects.map { state.os($0).footprint }.max() ?? 0,
+                largestCopies: protects.map { a in
                     state.jobs(of: a).filter { state.job($0).standby == s }.reduce(0) { $0 + state.job($1).standbyMemory }
-                }.max() ?? 0
-            minimums += minimum
-            duplicates += max(base, largestFootprint)
-            statics += base + largestCopies
-            standbyFigures.append(
-                StandbyFigure(
-                    name: os.name, kernel: os.kernel, resident: os.resident, allocated: os.footprint,
-                    minimum: minimum, protects: protects.map { state.name($0, from: m) }))
+                }.max() ?? 0)
         }
+        return machinePlan(
+            (machine.name, machine.memory, machine.monitor, machine.pool, machine.reserve), reserveMinimum: reserve,
+            actives: activeFigures, standbys: standbyFigures, cases: cases, unrecoverableJobs: unrecoverable)
+    }
+
+    /// A standby's figures, and what it adds to its machine's duplicate and
+    /// static totals: its minimum is its floor (kernel + resident) plus
+    /// `extra`, in whole granules; the duplicate layout holds the largest
+    /// footprint among the actives it protects (never below its floor), the
+    /// static layout its floor plus the largest copy set one of them sends it.
+    static func standby(
+        name: String, kernel: Int, resident: Int, allocated: Int, extra: Int, granule: Int, protects: [String],
+        largestFootprint: Int, largestCopies: Int
+    ) -> (figure: StandbyFigure, duplicate: Int, staticTotal: Int) {
+        let base = kernel + resident
+        let figure = StandbyFigure(
+            name: name, kernel: kernel, resident: resident, allocated: allocated,
+            minimum: granuleCeiling(base + extra, granule: granule), protects: protects)
+        return (figure, max(base, largestFootprint), base + largestCopies)
+    }
+
+    /// A machine's plan from the figures of its OSes: the one statement of
+    /// its footprint, its fluid, duplicate and static totals and its savings,
+    /// for the rules and the engine (`PlanFigures`). `machine.pool` is its
+    /// pool after start-up.
+    static func machinePlan(
+        _ machine: (name: String, memory: Int, monitor: Int, pool: Int, reserve: Int), reserveMinimum: Int,
+        actives: [ActiveFigure], standbys: [(figure: StandbyFigure, duplicate: Int, staticTotal: Int)],
+        cases: [FaultCase], unrecoverableJobs: [String]
+    ) -> MachinePlan {
+        let footprint = actives.reduce(0) { $0 + $1.footprint }
+        let base = machine.monitor + footprint
         // The least layout: the pool after start-up holds the reserve minimum
         // and never less than the machine's own `reserve`.
-        let fluid = machine.monitor + footprint + minimums + max(reserve, machine.reserve)
-        let duplicate = machine.monitor + footprint + duplicates
-        let staticTotal = machine.monitor + footprint + statics
+        let fluid = base + standbys.reduce(0) { $0 + $1.figure.minimum } + max(reserveMinimum, machine.reserve)
+        let duplicate = base + standbys.reduce(0) { $0 + $1.duplicate }
+        let staticTotal = base + standbys.reduce(0) { $0 + $1.staticTotal }
+        // Both totals are between 0 and Int.max, so the difference fits.
         let savings = duplicate - fluid
         return MachinePlan(
             name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: machine.pool,
-            footprint: footprint, reserveMinimum: reserve, fluidTotal: fluid, duplicateTotal: duplicate,
+            footprint: footprint, reserveMinimum: reserveMinimum, fluidTotal: fluid, duplicateTotal: duplicate,
             staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
-            standbys: standbyFigures, actives: activeFigures, cases: cases, unrecoverableJobs: unrecoverable)
+            standbys: standbys.map(\.figure), actives: actives, cases: cases, unrecoverableJobs: unrecoverableJobs)
     }
 
     /// The fleet's totals: sums over the machines; the percent is the fleet's
