@@ -18,18 +18,17 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "Which states to show: final (after every job started) or all (one per start-up step).")
     var states: StateSelection = .final
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: CompileFormat?
+    @OptionGroup var format: FormatOption<CompileFormat>
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        _ = try CompileFormat.resolve(format, output: output.output)
+        _ = try format.resolve(output)
     }
 
     func run() throws {
-        let format = try CompileFormat.resolve(format, output: output.output).outputFormat
+        let format = try format.resolve(output).outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             let (compiled, read) = try compileSpec(spec, input: input)
             try output.write(inputs: read) { out in
@@ -54,5 +53,5 @@ func compileSpec(_ path: String, input: InputOptions) throws(CommandFailure) -> 
             input.diagnosticsFormat.isDocument ? "" : "\(source.path) \(input.failure(diagnostics)); nothing written")
     }
     keepUntilExit(compiled)
-    return (compiled, read.identity.map { [$0] } ?? [])
+    return (compiled, read.identities)
 }

@@ -13,12 +13,14 @@ enum FixFormat: String, CaseIterable, ExpressibleByArgument {
     /// (`.diff` and `.patch` mean diff), else the spec.
     static func resolve(_ explicit: FixFormat?, output: String?) throws -> FixFormat {
         let ext = output.flatMap(fileExtension)?.lowercased()
-        let implied: FixFormat? = ext == ".diff" || ext == ".patch" ? .diff : nil
-        if let explicit, let implied, explicit != implied {
-            throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
-        }
-        return explicit ?? implied ?? .yaml
+        return try resolveSpecFormat(explicit, implied: ext == ".diff" || ext == ".patch" ? .diff : nil, fallback: .yaml)
     }
+}
+
+enum FixOutputHelp: SpecOutputHelp {
+    static let output =
+        "Write to this file (whole or not at all); '-' for standard output. A .diff or .patch extension means --format diff."
+    static let inPlace = "Rewrite the spec file itself (whole or not at all)."
 }
 
 /// `standby fix`: the spec with the least memory per machine that starts every
@@ -46,16 +48,7 @@ struct FixCommand: ParsableCommand {
     @Option(help: "Output format (default: diff for a .diff or .patch output, else yaml).")
     var format: FixFormat?
 
-    @Option(
-        name: [.short, .long],
-        help: ArgumentHelp(
-            "Write to this file (whole or not at all); '-' for standard output. A .diff or .patch extension means --format diff.",
-            valueName: "file"),
-        completion: .file())
-    var output: String?
-
-    @Flag(help: "Rewrite the spec file itself (whole or not at all).")
-    var inPlace = false
+    @OptionGroup var target: SpecOutputOptions<FixOutputHelp>
 
     @Flag(
         help: ArgumentHelp(
@@ -66,19 +59,18 @@ struct FixCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        let format = try FixFormat.resolve(format, output: output)
-        if inPlace {
-            guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
-            guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
+        let format = try FixFormat.resolve(format, output: target.output)
+        if target.inPlace {
+            try InPlace.validate(spec: spec, output: target.output)
             guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format diff writes a patch") }
         }
     }
 
     func run() throws {
-        let format = try FixFormat.resolve(format, output: output)
+        let format = try FixFormat.resolve(format, output: target.output)
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             // Before reading: a FIFO is never opened, a pipe never written.
-            if inPlace { try InPlace.check(spec) }
+            if target.inPlace { try InPlace.check(spec) }
             let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
             let source = read.source
             // Decoded only: an overcommitted machine or a job that cannot start
@@ -95,32 +87,30 @@ struct FixCommand: ParsableCommand {
             let text: [UInt8]
             switch format {
             case .yaml: text = edited.text
-            case .diff:
-                // `a/` and `b/` go before a relative path, as git writes them.
-                var name = spec == "-" ? "spec.yaml" : spec
-                while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
-                text = UnifiedDiff.render(path: name, source: source.bytes, splices: edited.splices)
+            case .diff: text = specPatch(spec, source: source.bytes, splices: edited.splices)
             }
-            let sink: OutputSink
-            if inPlace {
+            if target.inPlace {
                 _ = try InPlace.replace(spec, read: read, with: text)
-                FixMessages.write(advice, edited, path: source.path)
-                return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
-            } else if let output, output != "-" {
+            } else {
                 do throws(CommandFailure) {
-                    sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
+                    try writeOutput(target.output, inputs: read.identities) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
                 } catch {
                     // The output is the spec: say how to rewrite it.
                     guard error.status == .usage else { throw error }
                     throw CommandFailure(.usage, "\(error.message); --in-place rewrites the spec itself")
                 }
-            } else {
-                sink = .standardOutput()
             }
-            text.withUnsafeBytes { sink.write(bytes: $0) }
-            try sink.commit()
             FixMessages.write(advice, edited, path: source.path)
             return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
         }
     }
+}
+
+/// The change of the spec named `spec` on the command line as a unified diff,
+/// `a/` and `b/` before its relative path as git writes them (`spec.yaml` for
+/// standard input).
+func specPatch(_ spec: String, source: [UInt8], splices: [SpecEditor.Splice]) -> [UInt8] {
+    var name = spec == "-" ? "spec.yaml" : spec
+    while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
+    return UnifiedDiff.render(path: name, source: source, splices: splices)
 }

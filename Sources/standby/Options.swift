@@ -125,17 +125,42 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Unit for sizes in text and Markdown (JSON and CSV are always bytes).")
     var unit: Size.Unit = .auto
 
-    /// Opens the sink, renders into it, and commits it. `inputs`: the specs
-    /// read, which the output must not replace.
+    /// Writes to `-o` or standard output (``writeOutput(_:inputs:_:)``).
     func write(inputs: [FileIdentity], _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
-        let sink: OutputSink
-        if let output, output != "-" {
-            sink = try OutputSink.file(output, inputs: inputs)
-        } else {
-            sink = .standardOutput()
-        }
-        var stream = SinkStream(sink: sink)
-        render(&stream)
-        try sink.commit()
+        try writeOutput(output, inputs: inputs, render)
     }
+}
+
+/// Writes to the file `output` (whole or not at all) or, for `nil` or `-`,
+/// to standard output: opens the sink, renders into it, and commits it.
+/// `inputs`: the specs read, which the output must not replace.
+func writeOutput(_ output: String?, inputs: [FileIdentity], _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
+    let sink: OutputSink
+    if let output, output != "-" {
+        sink = try OutputSink.file(output, inputs: inputs)
+    } else {
+        sink = .standardOutput()
+    }
+    var stream = SinkStream(sink: sink)
+    render(&stream)
+    try sink.commit()
+}
+
+/// What `-o` and `--in-place` say in the help of a command that can write
+/// the spec itself.
+protocol SpecOutputHelp {
+    static var output: String { get }
+    static var inPlace: String { get }
+}
+
+/// `-o` and `--in-place` of a command that can write the spec itself (`fix`,
+/// `place`).
+struct SpecOutputOptions<Help: SpecOutputHelp>: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp(Help.output, valueName: "file"), completion: .file())
+    var output: String?
+
+    @Flag(help: ArgumentHelp(Help.inPlace))
+    var inPlace = false
+
+    init() {}
 }

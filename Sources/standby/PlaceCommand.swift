@@ -28,11 +28,13 @@ enum PlaceFormat: String, CaseIterable, ExpressibleByArgument {
         case "txt", "text": implied = .text
         default: implied = nil
         }
-        if let explicit, let implied, explicit != implied {
-            throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
-        }
-        return explicit ?? implied ?? (inPlace ? .yaml : .text)
+        return try resolveSpecFormat(explicit, implied: implied, fallback: inPlace ? .yaml : .text)
     }
+}
+
+enum PlaceOutputHelp: SpecOutputHelp {
+    static let output = "Write to this file (whole or not at all); '-' for standard output."
+    static let inPlace = "Rewrite the spec file itself with the placement (whole or not at all)."
 }
 
 /// `standby place`: the standby of every active OS chosen so that the fleet
@@ -59,14 +61,7 @@ struct PlaceCommand: ParsableCommand {
     @Option(help: "Output format (default: from -o's extension, else text; yaml with --in-place).")
     var format: PlaceFormat?
 
-    @Option(
-        name: [.short, .long],
-        help: ArgumentHelp("Write to this file (whole or not at all); '-' for standard output.", valueName: "file"),
-        completion: .file())
-    var output: String?
-
-    @Flag(help: "Rewrite the spec file itself with the placement (whole or not at all).")
-    var inPlace = false
+    @OptionGroup var target: SpecOutputOptions<PlaceOutputHelp>
 
     @Option(
         help: ArgumentHelp(
@@ -97,10 +92,9 @@ struct PlaceCommand: ParsableCommand {
 
     func validate() throws {
         _ = try seconds()
-        let format = try PlaceFormat.resolve(format, output: output, inPlace: inPlace)
-        if inPlace {
-            guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
-            guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
+        let format = try PlaceFormat.resolve(format, output: target.output, inPlace: target.inPlace)
+        if target.inPlace {
+            try InPlace.validate(spec: spec, output: target.output)
             guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format \(format.rawValue) writes a report") }
         }
         if reclaim && !format.writesSpec {
@@ -111,9 +105,9 @@ struct PlaceCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let seconds = try seconds()
-        let format = try PlaceFormat.resolve(format, output: output, inPlace: inPlace)
+        let format = try PlaceFormat.resolve(format, output: target.output, inPlace: target.inPlace)
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            if inPlace { try InPlace.check(spec) }
+            if target.inPlace { try InPlace.check(spec) }
             let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
             let source = read.source
             let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
@@ -135,7 +129,7 @@ struct PlaceCommand: ParsableCommand {
             }
             let covered = result.placed.uncoverableCases == 0
             guard format.writesSpec else {
-                try write(inputs: read) { out in
+                try writeOutput(target.output, inputs: read.identities) { out in
                     PlacementRenderer.render(result, path: source.path, format: format.reportFormat, unit: unit, to: &out)
                 }
                 return covered ? .ok : .uncovered
@@ -143,34 +137,19 @@ struct PlaceCommand: ParsableCommand {
             let written = PlacementWriter.write(result, original: decoded, source: source.bytes, reclaim: reclaim)
             let text: [UInt8]
             if format == .diff {
-                var name = spec == "-" ? "spec.yaml" : spec
-                while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
-                text = UnifiedDiff.render(path: name, source: source.bytes, splices: written.splices)
+                text = specPatch(spec, source: source.bytes, splices: written.splices)
             } else {
                 text = written.text
             }
-            if inPlace {
+            if target.inPlace {
                 _ = try InPlace.replace(spec, read: read, with: text)
             } else {
-                try write(inputs: read) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
+                try writeOutput(target.output, inputs: read.identities) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
             }
             messages(result, written, path: source.path)
             let complete = written.left.isEmpty && (written.edited?.left.isEmpty ?? false) && written.covered
             return covered && complete ? .ok : .uncovered
         }
-    }
-
-    /// Writes to `-o` or standard output, whole or not at all.
-    func write(inputs read: SpecInput, _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
-        let sink: OutputSink
-        if let output, output != "-" {
-            sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
-        } else {
-            sink = .standardOutput()
-        }
-        var stream = SinkStream(sink: sink)
-        render(&stream)
-        try sink.commit()
     }
 
     /// What a written placement says on standard error: the answer, the

@@ -17,10 +17,9 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
     var spec: String
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: PlanFormat?
+    @OptionGroup var format: FormatOption<PlanFormat>
 
-    @OptionGroup var faultOptions: FaultOptions<PlanFaultsDefault>
+    @OptionGroup var faultOptions: FaultOptions<SpecFaultsDefault>
 
     @Option(
         name: .customLong("case"),
@@ -49,7 +48,7 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         _ = try faultKinds()
-        let format = try PlanFormat.resolveWithFindings(format, output: output.output)
+        let format = try format.resolveWithFindings(output)
         if caseID != nil && (format == .html || format.isFindings) {
             throw ValidationError("--case shows one table; use text, json, csv or markdown")
         }
@@ -60,7 +59,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let kinds = try faultKinds()
-        let chosen = try PlanFormat.resolveWithFindings(format, output: output.output)
+        let chosen = try format.resolveWithFindings(output)
         let format = chosen.outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             let (compiled, read) = try compileSpec(spec, input: input)
@@ -137,7 +136,8 @@ protocol FaultsDefault {
     static var source: String { get }
 }
 
-enum PlanFaultsDefault: FaultsDefault {
+/// The default of `plan`, `headroom` and `runway`.
+enum SpecFaultsDefault: FaultsDefault {
     static var source: String { "the spec's policies.faults" }
 }
 

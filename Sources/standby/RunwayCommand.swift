@@ -4,19 +4,6 @@ import StandbyKit
 /// The formats of `runway`.
 enum RunwayFormat: String, ReportFormat {
     case text, json, markdown, csv
-
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json: .json
-        case .markdown: .markdown
-        case .csv: .csv
-        }
-    }
-}
-
-enum RunwayFaultsDefault: FaultsDefault {
-    static var source: String { "the spec's policies.faults" }
 }
 
 /// `standby runway SPEC --growth RATE`: how many periods each machine lasts
@@ -48,8 +35,7 @@ struct RunwayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What a period is called in the report (a name only).", valueName: "name"))
     var period: String = "month"
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: RunwayFormat?
+    @OptionGroup var format: FormatOption<RunwayFormat>
 
     @Flag(help: "Write the spec with each machine's memory for the horizon instead of the report (as 'standby fix' writes it).")
     var fix = false
@@ -57,7 +43,7 @@ struct RunwayCommand: ParsableCommand {
     @Flag(help: "With --fix: rewrite the spec file itself (whole or not at all).")
     var inPlace = false
 
-    @OptionGroup var faultOptions: FaultOptions<RunwayFaultsDefault>
+    @OptionGroup var faultOptions: FaultOptions<SpecFaultsDefault>
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
@@ -86,14 +72,11 @@ struct RunwayCommand: ParsableCommand {
             throw ValidationError("--period is a name of 1 to 40 letters (month, week, quarter)")
         }
         if fix {
-            guard format == nil else { throw ValidationError("--fix writes the spec; drop --format") }
-            if inPlace {
-                guard output.output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
-                guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
-            }
+            guard format.format == nil else { throw ValidationError("--fix writes the spec; drop --format") }
+            if inPlace { try InPlace.validate(spec: spec, output: output.output) }
         } else {
             guard !inPlace else { throw ValidationError("--in-place is for --fix") }
-            _ = try RunwayFormat.resolve(format, output: output.output)
+            _ = try format.resolve(output)
         }
     }
 
@@ -115,8 +98,8 @@ struct RunwayCommand: ParsableCommand {
             }
             let status: ExitStatus = runway.runsOutAfter == nil ? .ok : .uncovered
             guard fix else {
-                let format = (try? RunwayFormat.resolve(format, output: output.output))?.outputFormat ?? .text
-                try output.write(inputs: read.identity.map { [$0] } ?? []) { out in
+                let format = (try? format.resolve(output))?.outputFormat ?? .text
+                try output.write(inputs: read.identities) { out in
                     RunwayRenderer.render(runway, format: format, unit: output.unit, to: &out)
                 }
                 return status
@@ -134,14 +117,7 @@ struct RunwayCommand: ParsableCommand {
         if inPlace {
             if !advice.machines.isEmpty { _ = try InPlace.replace(spec, read: read, with: edited.text) }
         } else {
-            let sink: OutputSink
-            if let out = output.output, out != "-" {
-                sink = try OutputSink.file(out, inputs: read.identity.map { [$0] } ?? [])
-            } else {
-                sink = .standardOutput()
-            }
-            edited.text.withUnsafeBytes { sink.write(bytes: $0) }
-            try sink.commit()
+            try output.write(inputs: read.identities) { out in edited.text.withUnsafeBytes { out.write(utf8: $0) } }
         }
         var err = StandardError()
         let lasts = "lasts the horizon of \(horizon) \(period)\(horizon == 1 ? "" : "s")"
