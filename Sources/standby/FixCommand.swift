@@ -2,25 +2,22 @@ import ArgumentParser
 import StandbyKit
 
 /// What `standby fix` writes: the spec itself, or the change as a patch.
-enum FixFormat: String, CaseIterable, ExpressibleByArgument {
+enum FixFormat: String, SpecFormat {
     case yaml, diff
 
     static var allValueDescriptions: [String: String] {
         ["yaml": "the spec with the change, as written otherwise", "diff": "a unified diff of the change (patch -p1, git apply)"]
     }
 
-    /// The format to write: `--format`, else the one `-o`'s extension names
-    /// (`.diff` and `.patch` mean diff), else the spec.
-    static func resolve(_ explicit: FixFormat?, output: String?) throws -> FixFormat {
-        let ext = output.flatMap(fileExtension)?.lowercased()
-        return try resolveSpecFormat(explicit, implied: ext == ".diff" || ext == ".patch" ? .diff : nil, fallback: .yaml)
-    }
-}
-
-enum FixOutputHelp: SpecOutputHelp {
-    static let output =
+    static let notTheSpec = "a patch"
+    static let formatHelp = "Output format (default: diff for a .diff or .patch output, else yaml)."
+    static let outputHelp =
         "Write to this file (whole or not at all); '-' for standard output. A .diff or .patch extension means --format diff."
-    static let inPlace = "Rewrite the spec file itself (whole or not at all)."
+    static let inPlaceHelp = "Rewrite the spec file itself (whole or not at all)."
+
+    /// `.diff` and `.patch` mean diff; without either, the spec.
+    static func implied(byExtension ext: String) -> FixFormat? { ext == "diff" || ext == "patch" ? .diff : nil }
+    static func fallback(inPlace: Bool) -> FixFormat { .yaml }
 }
 
 /// `standby fix`: the spec with the least memory per machine that starts every
@@ -42,13 +39,9 @@ struct FixCommand: ParsableCommand {
             to spare.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
-    @Option(help: "Output format (default: diff for a .diff or .patch output, else yaml).")
-    var format: FixFormat?
-
-    @OptionGroup var target: SpecOutputOptions<FixOutputHelp>
+    @OptionGroup var target: SpecOutputOptions<FixFormat>
 
     @Flag(
         help: ArgumentHelp(
@@ -59,23 +52,17 @@ struct FixCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        let format = try FixFormat.resolve(format, output: target.output)
-        if target.inPlace {
-            try InPlace.validate(spec: spec, output: target.output)
-            guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format diff writes a patch") }
-        }
+        _ = try target.validate(spec: spec.path)
     }
 
     func run() throws {
-        let format = try FixFormat.resolve(format, output: target.output)
+        let format = try target.resolve()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            // Before reading: a FIFO is never opened, a pipe never written.
-            if target.inPlace { try InPlace.check(spec) }
-            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
-            let source = read.source
             // Decoded only: an overcommitted machine or a job that cannot start
             // is an error of the spec that the fix itself removes.
-            let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
+            let (read, decoded) = try spec.decoded(
+                input, inPlace: target.inPlace, failing: "\(spec.shown) has errors; nothing written")
+            let source = read.source
             let advice: Advice
             switch reclaim ? LeastMemory.reclaim(decoded) : LeastMemory.fix(decoded) {
             case .success(let a): advice = a
@@ -87,10 +74,10 @@ struct FixCommand: ParsableCommand {
             let text: [UInt8]
             switch format {
             case .yaml: text = edited.text
-            case .diff: text = specPatch(spec, source: source.bytes, splices: edited.splices)
+            case .diff: text = specPatch(spec.path, source: source.bytes, splices: edited.splices)
             }
             if target.inPlace {
-                _ = try InPlace.replace(spec, read: read, with: text)
+                _ = try InPlace.replace(spec.path, read: read, with: text)
             } else {
                 do throws(CommandFailure) {
                     try writeOutput(target.output, inputs: read.identities) { out in text.withUnsafeBytes { out.write(utf8: $0) } }

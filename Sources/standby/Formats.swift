@@ -130,18 +130,6 @@ extension FormatOption where Format: FindingsFormat {
     }
 }
 
-/// The format of `fix` or `place`, which can write the spec itself: `--format`,
-/// else the one `-o`'s extension implies (`implied`), else `fallback`.
-/// Refuses a `--format` that the extension contradicts.
-func resolveSpecFormat<Format: RawRepresentable<String> & Equatable>(
-    _ explicit: Format?, implied: Format?, fallback: Format
-) throws -> Format {
-    if let explicit, let implied, explicit != implied {
-        throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
-    }
-    return explicit ?? implied ?? fallback
-}
-
 /// The formats of a command that writes CI findings (SARIF 2.1.0, GitHub
 /// workflow commands) beside its reports: `plan` and `diff`.
 protocol FindingsFormat: ReportFormat {

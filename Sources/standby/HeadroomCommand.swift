@@ -19,8 +19,7 @@ struct HeadroomCommand: ParsableCommand {
             stop the count). Exits 0 with the answer, 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @Option(help: ArgumentHelp("Each new job's memory (a size, as in the spec: 512Mi, 1Gi).", valueName: "size"))
     var job: String
@@ -88,7 +87,7 @@ struct HeadroomCommand: ParsableCommand {
         let kinds = try faultOptions.kinds()
         let shape = try shape()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let (compiled, read) = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec.path, input: input)
             let report = Headroom.check(compiled, job: shape, max: max, faults: kinds)
             keepUntilExit(compiled)
             try output.write(inputs: read) { out in

@@ -2,7 +2,7 @@ import ArgumentParser
 import StandbyKit
 
 /// What `standby place` writes: a report, or the spec with the placement.
-enum PlaceFormat: String, CaseIterable, ExpressibleByArgument {
+enum PlaceFormat: String, SpecFormat {
     case text, json, markdown, yaml, diff
 
     static var allValueDescriptions: [String: String] {
@@ -15,26 +15,25 @@ enum PlaceFormat: String, CaseIterable, ExpressibleByArgument {
 
     var writesSpec: Bool { self == .yaml || self == .diff }
 
-    /// `--format`, else the one `-o`'s extension names (.yaml and .yml mean
-    /// yaml, .diff and .patch diff, .json, .md and .txt their reports), else
-    /// text (yaml with --in-place).
-    static func resolve(_ explicit: PlaceFormat?, output: String?, inPlace: Bool) throws -> PlaceFormat {
-        var implied: PlaceFormat?
-        switch output.flatMap(fileExtension)?.dropFirst().lowercased() {
-        case "yaml", "yml": implied = .yaml
-        case "diff", "patch": implied = .diff
-        case "json": implied = .json
-        case "md", "markdown": implied = .markdown
-        case "txt", "text": implied = .text
-        default: implied = nil
-        }
-        return try resolveSpecFormat(explicit, implied: implied, fallback: inPlace ? .yaml : .text)
-    }
-}
+    static let notTheSpec = "a report"
+    static let formatHelp = "Output format (default: from -o's extension, else text; yaml with --in-place)."
+    static let outputHelp = "Write to this file (whole or not at all); '-' for standard output."
+    static let inPlaceHelp = "Rewrite the spec file itself with the placement (whole or not at all)."
 
-enum PlaceOutputHelp: SpecOutputHelp {
-    static let output = "Write to this file (whole or not at all); '-' for standard output."
-    static let inPlace = "Rewrite the spec file itself with the placement (whole or not at all)."
+    /// .yaml and .yml mean yaml, .diff and .patch diff, .json, .md and .txt
+    /// their reports; without any, text (yaml with --in-place).
+    static func implied(byExtension ext: String) -> PlaceFormat? {
+        switch ext {
+        case "yaml", "yml": .yaml
+        case "diff", "patch": .diff
+        case "json": .json
+        case "md", "markdown": .markdown
+        case "txt", "text": .text
+        default: nil
+        }
+    }
+
+    static func fallback(inPlace: Bool) -> PlaceFormat { inPlace ? .yaml : .text }
 }
 
 /// `standby place`: the standby of every active OS chosen so that the fleet
@@ -55,13 +54,9 @@ struct PlaceCommand: ParsableCommand {
             written), 1 when the spec has errors or no standby OS.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
-    @Option(help: "Output format (default: from -o's extension, else text; yaml with --in-place).")
-    var format: PlaceFormat?
-
-    @OptionGroup var target: SpecOutputOptions<PlaceOutputHelp>
+    @OptionGroup var target: SpecOutputOptions<PlaceFormat>
 
     @Option(
         help: ArgumentHelp(
@@ -92,11 +87,7 @@ struct PlaceCommand: ParsableCommand {
 
     func validate() throws {
         _ = try seconds()
-        let format = try PlaceFormat.resolve(format, output: target.output, inPlace: target.inPlace)
-        if target.inPlace {
-            try InPlace.validate(spec: spec, output: target.output)
-            guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format \(format.rawValue) writes a report") }
-        }
+        let format = try target.validate(spec: spec.path)
         if reclaim && !format.writesSpec {
             throw ValidationError("--reclaim changes the spec written by yaml, diff or --in-place")
         }
@@ -105,12 +96,11 @@ struct PlaceCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let seconds = try seconds()
-        let format = try PlaceFormat.resolve(format, output: target.output, inPlace: target.inPlace)
+        let format = try target.resolve()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            if target.inPlace { try InPlace.check(spec) }
-            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
+            let (read, decoded) = try spec.decoded(
+                input, inPlace: target.inPlace, failing: "\(spec.shown) has errors; nothing written")
             let source = read.source
-            let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
             keepUntilExit(decoded)
             // The search stops at three quarters of the limit, leaving the rest
             // for planning the answer again and writing it.
@@ -137,12 +127,12 @@ struct PlaceCommand: ParsableCommand {
             let written = PlacementWriter.write(result, original: decoded, source: source.bytes, reclaim: reclaim)
             let text: [UInt8]
             if format == .diff {
-                text = specPatch(spec, source: source.bytes, splices: written.splices)
+                text = specPatch(spec.path, source: source.bytes, splices: written.splices)
             } else {
                 text = written.text
             }
             if target.inPlace {
-                _ = try InPlace.replace(spec, read: read, with: text)
+                _ = try InPlace.replace(spec.path, read: read, with: text)
             } else {
                 try writeOutput(target.output, inputs: read.identities) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
             }
@@ -169,11 +159,6 @@ struct PlaceCommand: ParsableCommand {
 }
 
 extension PlaceFormat {
-    var reportFormat: OutputFormat {
-        switch self {
-        case .json: .json
-        case .markdown: .markdown
-        default: .text
-        }
-    }
+    /// The report of this name (text for yaml and diff, which write none).
+    var reportFormat: OutputFormat { OutputFormat(rawValue: rawValue) ?? .text }
 }

@@ -14,8 +14,7 @@ struct PlanCommand: ParsableCommand {
             (the report is complete either way); 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @OptionGroup var format: FormatOption<PlanFormat>
 
@@ -62,14 +61,14 @@ struct PlanCommand: ParsableCommand {
         let chosen = try format.resolveWithFindings(output)
         let format = chosen.outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let (compiled, read) = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec.path, input: input)
             if chosen.isFindings {
                 // The uncovered cases, each on the line of what it concerns, with
                 // the least-memory fix of the machine that is short.
                 let (figures, plan) = Planner.planWithFigures(compiled, faults: kinds)
                 keepUntilExit(plan)
                 let findings = PlanFindings.findings(
-                    plan, compiled: compiled, path: path, advice: fix(figures, compiled)?.advice)
+                    plan, compiled: compiled, path: spec.shown, advice: fix(figures, compiled)?.advice)
                 try output.write(inputs: read) { out in
                     if chosen == .sarif {
                         FindingRenderer.renderSARIF(findings, to: &out)
@@ -89,7 +88,7 @@ struct PlanCommand: ParsableCommand {
                 try output.write(inputs: read) { out in
                     PlanRenderer.render(
                         figures, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail,
-                        path: path, tolerance: tolerance, to: &out)
+                        path: spec.shown, tolerance: tolerance, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
             }
@@ -106,14 +105,12 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    /// The spec's path as messages show it.
-    var path: String { spec == "-" ? "<stdin>" : spec }
 
     /// The least-memory fix the report shows, when some case is not covered
     /// (a covered plan needs none), read off the plan's own figures.
     func fix(_ figures: PlanFigures, _ compiled: CompiledSpec) -> PlanFix? {
         guard !figures.covered, let advice = LeastMemory.fix(figures, compiled: compiled) else { return nil }
-        return PlanFix(advice: advice, path: path)
+        return PlanFix(advice: advice, path: spec.shown)
     }
 }
 

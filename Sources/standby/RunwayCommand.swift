@@ -23,8 +23,7 @@ struct RunwayCommand: ParsableCommand {
             machine lasts the horizon, 2 when some runs out within it, 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @Option(help: ArgumentHelp("Each job's growth per period: a percentage, 0% to 1000%, at most two decimals (2%, 0.5%).", valueName: "rate"))
     var growth: String
@@ -73,7 +72,7 @@ struct RunwayCommand: ParsableCommand {
         }
         if fix {
             guard format.format == nil else { throw ValidationError("--fix writes the spec; drop --format") }
-            if inPlace { try InPlace.validate(spec: spec, output: output.output) }
+            if inPlace { try InPlace.validate(spec: spec.path, output: output.output) }
         } else {
             guard !inPlace else { throw ValidationError("--in-place is for --fix") }
             _ = try format.resolve(output)
@@ -84,12 +83,10 @@ struct RunwayCommand: ParsableCommand {
         let question = RunwayQuestion(growth: try rate(), horizon: horizon, period: period)
         let kinds = try faultOptions.kinds()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            if fix && inPlace { try InPlace.check(spec) }
-            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
-            let source = read.source
             // Decoded only: a job that cannot start today is an answer (the
             // machine runs out at 0), not an error.
-            let decoded = try input.decoded(read, failing: "\(source.path) has errors")
+            let (read, decoded) = try spec.decoded(input, inPlace: fix && inPlace, failing: "\(spec.shown) has errors")
+            let source = read.source
             let runway: Runway
             switch RunwayPlanner.answer(decoded, question, faults: kinds) {
             case .success(let r): runway = r
@@ -115,7 +112,7 @@ struct RunwayCommand: ParsableCommand {
         let advice = RunwayPlanner.advice(runway, for: decoded)
         let edited = SpecEditor.apply(advice, to: source.bytes)
         if inPlace {
-            if !advice.machines.isEmpty { _ = try InPlace.replace(spec, read: read, with: edited.text) }
+            if !advice.machines.isEmpty { _ = try InPlace.replace(spec.path, read: read, with: edited.text) }
         } else {
             try output.write(inputs: read.identities) { out in edited.text.withUnsafeBytes { out.write(utf8: $0) } }
         }

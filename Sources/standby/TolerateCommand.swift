@@ -16,8 +16,7 @@ struct TolerateCommand: ParsableCommand {
             kind does not (or the search stopped at --max-sets first), 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @Option(
         name: .customLong("kind"),
@@ -57,7 +56,7 @@ struct TolerateCommand: ParsableCommand {
     func run() throws {
         let format = try format.resolve(output).outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let (compiled, read) = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec.path, input: input)
             // Without --kind, the kinds the spec plans: a spec that plans no
             // machine faults is not told that a machine fault is not covered.
             let kinds = kinds.isEmpty ? ToleranceKind.planned(in: compiled.spec.policies.faults) : kinds
