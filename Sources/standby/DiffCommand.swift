@@ -5,18 +5,6 @@ import StandbyKit
 enum DiffFormat: String, FindingsFormat {
     case text, json, markdown, sarif, github
 
-    /// The report format; the findings formats are written from the cases
-    /// newly uncovered instead (``DiffFindings``), and stand for no report.
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json, .sarif, .github: .json
-        case .markdown: .markdown
-        }
-    }
-
-    var isFindings: Bool { self == .sarif || self == .github }
-
     static var allValueDescriptions: [String: String] {
         var descriptions = Dictionary(
             uniqueKeysWithValues: allCases.filter { !$0.isFindings }.map { ($0.rawValue, purpose($0.outputFormat)) })
@@ -48,8 +36,7 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The spec after the change; '-' reads standard input.", valueName: "new"), completion: specCompletion)
     var new: String
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: DiffFormat?
+    @OptionGroup var format: FormatOption<DiffFormat>
 
     @OptionGroup var faultOptions: FaultOptions<DiffFaultsDefault>
 
@@ -57,13 +44,13 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        _ = try DiffFormat.resolveWithFindings(format, output: output.output)
+        _ = try format.resolveWithFindings(output)
         _ = try faultOptions.kinds()
         if old == "-" && new == "-" { throw ValidationError("only one side can be standard input") }
     }
 
     func run() throws {
-        let chosen = try DiffFormat.resolveWithFindings(format, output: output.output)
+        let chosen = try format.resolveWithFindings(output)
         let kinds = try faultOptions.kinds()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
             var sides: [(CompiledSpec?, SourceFile, FileIdentity?)] = []

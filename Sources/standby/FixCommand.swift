@@ -2,23 +2,22 @@ import ArgumentParser
 import StandbyKit
 
 /// What `standby fix` writes: the spec itself, or the change as a patch.
-enum FixFormat: String, CaseIterable, ExpressibleByArgument {
+enum FixFormat: String, SpecFormat {
     case yaml, diff
 
     static var allValueDescriptions: [String: String] {
         ["yaml": "the spec with the change, as written otherwise", "diff": "a unified diff of the change (patch -p1, git apply)"]
     }
 
-    /// The format to write: `--format`, else the one `-o`'s extension names
-    /// (`.diff` and `.patch` mean diff), else the spec.
-    static func resolve(_ explicit: FixFormat?, output: String?) throws -> FixFormat {
-        let ext = output.flatMap(fileExtension)?.lowercased()
-        let implied: FixFormat? = ext == ".diff" || ext == ".patch" ? .diff : nil
-        if let explicit, let implied, explicit != implied {
-            throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
-        }
-        return explicit ?? implied ?? .yaml
-    }
+    static let notTheSpec = "a patch"
+    static let formatHelp = "Output format (default: diff for a .diff or .patch output, else yaml)."
+    static let outputHelp =
+        "Write to this file (whole or not at all); '-' for standard output. A .diff or .patch extension means --format diff."
+    static let inPlaceHelp = "Rewrite the spec file itself (whole or not at all)."
+
+    /// `.diff` and `.patch` mean diff; without either, the spec.
+    static func implied(byExtension ext: String) -> FixFormat? { ext == "diff" || ext == "patch" ? .diff : nil }
+    static func fallback(inPlace: Bool) -> FixFormat { .yaml }
 }
 
 /// `standby fix`: the spec with the least memory per machine that starts every
@@ -40,22 +39,9 @@ struct FixCommand: ParsableCommand {
             to spare.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
-    @Option(help: "Output format (default: diff for a .diff or .patch output, else yaml).")
-    var format: FixFormat?
-
-    @Option(
-        name: [.short, .long],
-        help: ArgumentHelp(
-            "Write to this file (whole or not at all); '-' for standard output. A .diff or .patch extension means --format diff.",
-            valueName: "file"),
-        completion: .file())
-    var output: String?
-
-    @Flag(help: "Rewrite the spec file itself (whole or not at all).")
-    var inPlace = false
+    @OptionGroup var target: SpecOutputOptions<FixFormat>
 
     @Flag(
         help: ArgumentHelp(
@@ -66,24 +52,17 @@ struct FixCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        let format = try FixFormat.resolve(format, output: output)
-        if inPlace {
-            guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
-            guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
-            guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format diff writes a patch") }
-        }
+        _ = try target.validate(spec: spec.path)
     }
 
     func run() throws {
-        let format = try FixFormat.resolve(format, output: output)
+        let format = try target.resolve()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            // Before reading: a FIFO is never opened, a pipe never written.
-            if inPlace { try InPlace.check(spec) }
-            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
-            let source = read.source
             // Decoded only: an overcommitted machine or a job that cannot start
             // is an error of the spec that the fix itself removes.
-            let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
+            let (read, decoded) = try spec.decoded(
+                input, inPlace: target.inPlace, failing: "\(spec.shown) has errors; nothing written")
+            let source = read.source
             let advice: Advice
             switch reclaim ? LeastMemory.reclaim(decoded) : LeastMemory.fix(decoded) {
             case .success(let a): advice = a
@@ -95,32 +74,30 @@ struct FixCommand: ParsableCommand {
             let text: [UInt8]
             switch format {
             case .yaml: text = edited.text
-            case .diff:
-                // `a/` and `b/` go before a relative path, as git writes them.
-                var name = spec == "-" ? "spec.yaml" : spec
-                while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
-                text = UnifiedDiff.render(path: name, source: source.bytes, splices: edited.splices)
+            case .diff: text = specPatch(spec.path, source: source.bytes, splices: edited.splices)
             }
-            let sink: OutputSink
-            if inPlace {
-                _ = try InPlace.replace(spec, read: read, with: text)
-                FixMessages.write(advice, edited, path: source.path)
-                return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
-            } else if let output, output != "-" {
+            if target.inPlace {
+                _ = try InPlace.replace(spec.path, read: read, with: text)
+            } else {
                 do throws(CommandFailure) {
-                    sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
+                    try writeOutput(target.output, inputs: read.identities) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
                 } catch {
                     // The output is the spec: say how to rewrite it.
                     guard error.status == .usage else { throw error }
                     throw CommandFailure(.usage, "\(error.message); --in-place rewrites the spec itself")
                 }
-            } else {
-                sink = .standardOutput()
             }
-            text.withUnsafeBytes { sink.write(bytes: $0) }
-            try sink.commit()
             FixMessages.write(advice, edited, path: source.path)
             return advice.uncoverable.isEmpty && edited.left.isEmpty ? .ok : .uncovered
         }
     }
+}
+
+/// The change of the spec named `spec` on the command line as a unified diff,
+/// `a/` and `b/` before its relative path as git writes them (`spec.yaml` for
+/// standard input).
+func specPatch(_ spec: String, source: [UInt8], splices: [SpecEditor.Splice]) -> [UInt8] {
+    var name = spec == "-" ? "spec.yaml" : spec
+    while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
+    return UnifiedDiff.render(path: name, source: source, splices: splices)
 }

@@ -11,6 +11,11 @@ protocol ReportFormat: RawRepresentable<String>, CaseIterable, ExpressibleByArgu
 }
 
 extension ReportFormat {
+    /// The report format of the same name: a command's report formats are
+    /// named as the library names them (FormatTests checks every one); the
+    /// findings formats of `plan` and `diff` say what they stand for.
+    var outputFormat: OutputFormat { OutputFormat(rawValue: rawValue) ?? .text }
+
     /// This command's case for `format`, if the command writes it.
     static func named(_ format: OutputFormat) -> Self? {
         allCases.first { $0.outputFormat == format }
@@ -95,14 +100,33 @@ func fileExtension(_ path: String) -> String? {
 /// The formats of `compile`: every table format, no HTML report.
 enum CompileFormat: String, ReportFormat {
     case text, json, csv, markdown
+}
 
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json: .json
-        case .csv: .csv
-        case .markdown: .markdown
-        }
+/// The formats of a report with neither rows for a spreadsheet nor a page:
+/// `tolerate` and `headroom`.
+enum BasicFormat: String, ReportFormat {
+    case text, json, markdown
+}
+
+/// `--format` of a command that writes reports: when absent, the format
+/// `-o`'s extension names, else text.
+struct FormatOption<Format: ReportFormat>: ParsableArguments {
+    @Option(help: "Output format (default: from -o's extension, else text).")
+    var format: Format?
+
+    init() {}
+
+    /// The format to write to `output`'s `-o` (``ReportFormat/resolve(_:output:)``).
+    func resolve(_ output: OutputOptions) throws -> Format {
+        try Format.resolve(format, output: output.output)
+    }
+}
+
+extension FormatOption where Format: FindingsFormat {
+    /// The format to write to `output`'s `-o`, a findings format among them
+    /// (``FindingsFormat/resolveWithFindings(_:output:)``).
+    func resolveWithFindings(_ output: OutputOptions) throws -> Format {
+        try Format.resolveWithFindings(format, output: output.output)
     }
 }
 
@@ -115,6 +139,13 @@ protocol FindingsFormat: ReportFormat {
 }
 
 extension FindingsFormat {
+    var isFindings: Bool { rawValue == "sarif" || rawValue == "github" }
+
+    /// The report format; the findings formats are written from the
+    /// command's findings instead, and stand for no report (JSON, for the
+    /// checks that read it).
+    var outputFormat: OutputFormat { isFindings ? .json : OutputFormat(rawValue: rawValue) ?? .text }
+
     /// As ``ReportFormat/resolve(_:output:)``, with `.sarif` for SARIF.
     static func resolveWithFindings(_ explicit: Self?, output: String?) throws -> Self {
         if let output, fileExtension(output)?.lowercased() == ".sarif" {
@@ -132,21 +163,6 @@ extension FindingsFormat {
 /// cases as CI findings (SARIF 2.1.0, GitHub workflow commands).
 enum PlanFormat: String, FindingsFormat {
     case text, json, csv, markdown, html, sarif, github
-
-    /// The report format; the findings formats are written from the plan's
-    /// uncovered cases instead (``PlanFindings``), and stand for no report.
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json, .sarif, .github: .json
-        case .csv: .csv
-        case .markdown: .markdown
-        case .html: .html
-        }
-    }
-
-    /// Whether this is a findings format rather than a report.
-    var isFindings: Bool { self == .sarif || self == .github }
 
     static var allValueDescriptions: [String: String] {
         var descriptions = Dictionary(

@@ -1,24 +1,7 @@
 import ArgumentParser
 import StandbyKit
 
-/// The formats of `headroom`.
-enum HeadroomFormat: String, ReportFormat {
-    case text, json, markdown
-
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json: .json
-        case .markdown: .markdown
-        }
-    }
-}
-
 extension HeadroomDetail: ExpressibleByArgument {}
-
-enum HeadroomFaultsDefault: FaultsDefault {
-    static var source: String { "the spec's policies.faults" }
-}
 
 /// `standby headroom SPEC --job SIZE`: how many more jobs of one shape each
 /// active OS can take (docs/headroom.md).
@@ -36,8 +19,7 @@ struct HeadroomCommand: ParsableCommand {
             stop the count). Exits 0 with the answer, 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @Option(help: ArgumentHelp("Each new job's memory (a size, as in the spec: 512Mi, 1Gi).", valueName: "size"))
     var job: String
@@ -51,8 +33,7 @@ struct HeadroomCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The most jobs tried per OS, 1 to \(Headroom.maxAllowedMax).", valueName: "n"))
     var max: Int = Headroom.defaultMax
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: HeadroomFormat?
+    @OptionGroup var format: FormatOption<BasicFormat>
 
     @Option(
         help: ArgumentHelp(
@@ -62,7 +43,7 @@ struct HeadroomCommand: ParsableCommand {
             valueName: "level"))
     var detail: HeadroomDetail?
 
-    @OptionGroup var faultOptions: FaultOptions<HeadroomFaultsDefault>
+    @OptionGroup var faultOptions: FaultOptions<SpecFaultsDefault>
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
@@ -93,7 +74,7 @@ struct HeadroomCommand: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try HeadroomFormat.resolve(format, output: output.output)
+        _ = try format.resolve(output)
         _ = try faultOptions.kinds()
         _ = try shape()
         guard (1...Self.maxLimit).contains(max) else {
@@ -102,11 +83,11 @@ struct HeadroomCommand: ParsableCommand {
     }
 
     func run() throws {
-        let format = try HeadroomFormat.resolve(format, output: output.output).outputFormat
+        let format = try format.resolve(output).outputFormat
         let kinds = try faultOptions.kinds()
         let shape = try shape()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let (compiled, read) = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec.path, input: input)
             let report = Headroom.check(compiled, job: shape, max: max, faults: kinds)
             keepUntilExit(compiled)
             try output.write(inputs: read) { out in

@@ -1,3 +1,4 @@
+import ArgumentParser
 import SystemPackage
 
 /// `fix --in-place`: the spec replaced by its fixed text, whole or not at
@@ -22,6 +23,12 @@ import SystemPackage
 /// owner cannot be kept: another user's file, for a caller who is not root).
 /// A spec that needs no change is not written at all.
 enum InPlace {
+    /// Refuses `--in-place` with `-o`, or with the spec on standard input.
+    static func validate(spec: String, output: String?) throws {
+        guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
+        guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
+    }
+
     /// Refuses a spec that cannot be rewritten, by what its name leads to;
     /// one that is not there, or a folder, is left for reading to report (66).
     static func check(_ path: String) throws(CommandFailure) {

@@ -13,6 +13,9 @@ struct SpecInput {
     /// What `fstat` said of a named file as it was opened, for `fix
     /// --in-place` to tell whether it changed before it is replaced.
     var status: Stat?
+
+    /// The file read, as the list of inputs an output must not replace.
+    var identities: [FileIdentity] { identity.map { [$0] } ?? [] }
 }
 
 /// Reads a spec: a path, or `-` for standard input (shown as `<stdin>`).

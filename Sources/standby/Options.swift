@@ -125,17 +125,78 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Unit for sizes in text and Markdown (JSON and CSV are always bytes).")
     var unit: Size.Unit = .auto
 
-    /// Opens the sink, renders into it, and commits it. `inputs`: the specs
-    /// read, which the output must not replace.
+    /// Writes to `-o` or standard output (``writeOutput(_:inputs:_:)``).
     func write(inputs: [FileIdentity], _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
-        let sink: OutputSink
-        if let output, output != "-" {
-            sink = try OutputSink.file(output, inputs: inputs)
-        } else {
-            sink = .standardOutput()
+        try writeOutput(output, inputs: inputs, render)
+    }
+}
+
+/// Writes to the file `output` (whole or not at all) or, for `nil` or `-`,
+/// to standard output: opens the sink, renders into it, and commits it.
+/// `inputs`: the specs read, which the output must not replace.
+func writeOutput(_ output: String?, inputs: [FileIdentity], _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
+    let sink: OutputSink
+    if let output, output != "-" {
+        sink = try OutputSink.file(output, inputs: inputs)
+    } else {
+        sink = .standardOutput()
+    }
+    var stream = SinkStream(sink: sink)
+    render(&stream)
+    try sink.commit()
+}
+
+/// The formats of a command that can write the spec itself (`fix`, `place`),
+/// with what its `--format`, `-o` and `--in-place` say in its help.
+protocol SpecFormat: RawRepresentable<String>, CaseIterable, ExpressibleByArgument, Equatable {
+    /// The spec with the change: what `--in-place` writes.
+    static var yaml: Self { get }
+    /// The format an output's extension names (lower case, without the dot).
+    static func implied(byExtension ext: String) -> Self?
+    /// The format when neither `--format` nor `-o` names one.
+    static func fallback(inPlace: Bool) -> Self
+    /// What a format other than the spec writes, refusing `--in-place`.
+    static var notTheSpec: String { get }
+    static var formatHelp: String { get }
+    static var outputHelp: String { get }
+    static var inPlaceHelp: String { get }
+}
+
+/// `--format`, `-o` and `--in-place` of a command that can write the spec
+/// itself (`fix`, `place`).
+struct SpecOutputOptions<Format: SpecFormat>: ParsableArguments {
+    @Option(help: ArgumentHelp(Format.formatHelp))
+    var format: Format?
+
+    @Option(name: [.short, .long], help: ArgumentHelp(Format.outputHelp, valueName: "file"), completion: .file())
+    var output: String?
+
+    @Flag(help: ArgumentHelp(Format.inPlaceHelp))
+    var inPlace = false
+
+    init() {}
+
+    /// The format to write: `--format`, else the one `-o`'s extension names,
+    /// else the command's fallback. Refuses a `--format` that the extension
+    /// contradicts.
+    func resolve() throws -> Format {
+        let implied = output.flatMap(fileExtension).flatMap { Format.implied(byExtension: $0.dropFirst().lowercased()) }
+        if let format, let implied, format != implied {
+            throw ValidationError("--format \(format.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
         }
-        var stream = SinkStream(sink: sink)
-        render(&stream)
-        try sink.commit()
+        return format ?? implied ?? Format.fallback(inPlace: inPlace)
+    }
+
+    /// ``resolve()``, refusing `--in-place` with `-o`, with the spec `spec`
+    /// on standard input, or with a format that is not the spec.
+    func validate(spec: String) throws -> Format {
+        let format = try resolve()
+        if inPlace {
+            try InPlace.validate(spec: spec, output: output)
+            guard format == .yaml else {
+                throw ValidationError("--in-place writes the spec; --format \(format.rawValue) writes \(Format.notTheSpec)")
+            }
+        }
+        return format
     }
 }

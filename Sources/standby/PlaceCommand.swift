@@ -2,7 +2,7 @@ import ArgumentParser
 import StandbyKit
 
 /// What `standby place` writes: a report, or the spec with the placement.
-enum PlaceFormat: String, CaseIterable, ExpressibleByArgument {
+enum PlaceFormat: String, SpecFormat {
     case text, json, markdown, yaml, diff
 
     static var allValueDescriptions: [String: String] {
@@ -15,24 +15,25 @@ enum PlaceFormat: String, CaseIterable, ExpressibleByArgument {
 
     var writesSpec: Bool { self == .yaml || self == .diff }
 
-    /// `--format`, else the one `-o`'s extension names (.yaml and .yml mean
-    /// yaml, .diff and .patch diff, .json, .md and .txt their reports), else
-    /// text (yaml with --in-place).
-    static func resolve(_ explicit: PlaceFormat?, output: String?, inPlace: Bool) throws -> PlaceFormat {
-        var implied: PlaceFormat?
-        switch output.flatMap(fileExtension)?.dropFirst().lowercased() {
-        case "yaml", "yml": implied = .yaml
-        case "diff", "patch": implied = .diff
-        case "json": implied = .json
-        case "md", "markdown": implied = .markdown
-        case "txt", "text": implied = .text
-        default: implied = nil
+    static let notTheSpec = "a report"
+    static let formatHelp = "Output format (default: from -o's extension, else text; yaml with --in-place)."
+    static let outputHelp = "Write to this file (whole or not at all); '-' for standard output."
+    static let inPlaceHelp = "Rewrite the spec file itself with the placement (whole or not at all)."
+
+    /// .yaml and .yml mean yaml, .diff and .patch diff, .json, .md and .txt
+    /// their reports; without any, text (yaml with --in-place).
+    static func implied(byExtension ext: String) -> PlaceFormat? {
+        switch ext {
+        case "yaml", "yml": .yaml
+        case "diff", "patch": .diff
+        case "json": .json
+        case "md", "markdown": .markdown
+        case "txt", "text": .text
+        default: nil
         }
-        if let explicit, let implied, explicit != implied {
-            throw ValidationError("--format \(explicit.rawValue) contradicts the output's extension, which means \(implied.rawValue)")
-        }
-        return explicit ?? implied ?? (inPlace ? .yaml : .text)
     }
+
+    static func fallback(inPlace: Bool) -> PlaceFormat { inPlace ? .yaml : .text }
 }
 
 /// `standby place`: the standby of every active OS chosen so that the fleet
@@ -53,20 +54,9 @@ struct PlaceCommand: ParsableCommand {
             written), 1 when the spec has errors or no standby OS.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
-    @Option(help: "Output format (default: from -o's extension, else text; yaml with --in-place).")
-    var format: PlaceFormat?
-
-    @Option(
-        name: [.short, .long],
-        help: ArgumentHelp("Write to this file (whole or not at all); '-' for standard output.", valueName: "file"),
-        completion: .file())
-    var output: String?
-
-    @Flag(help: "Rewrite the spec file itself with the placement (whole or not at all).")
-    var inPlace = false
+    @OptionGroup var target: SpecOutputOptions<PlaceFormat>
 
     @Option(
         help: ArgumentHelp(
@@ -97,12 +87,7 @@ struct PlaceCommand: ParsableCommand {
 
     func validate() throws {
         _ = try seconds()
-        let format = try PlaceFormat.resolve(format, output: output, inPlace: inPlace)
-        if inPlace {
-            guard output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
-            guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
-            guard format == .yaml else { throw ValidationError("--in-place writes the spec; --format \(format.rawValue) writes a report") }
-        }
+        let format = try target.validate(spec: spec.path)
         if reclaim && !format.writesSpec {
             throw ValidationError("--reclaim changes the spec written by yaml, diff or --in-place")
         }
@@ -111,12 +96,11 @@ struct PlaceCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let seconds = try seconds()
-        let format = try PlaceFormat.resolve(format, output: output, inPlace: inPlace)
+        let format = try target.resolve()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            if inPlace { try InPlace.check(spec) }
-            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
+            let (read, decoded) = try spec.decoded(
+                input, inPlace: target.inPlace, failing: "\(spec.shown) has errors; nothing written")
             let source = read.source
-            let decoded = try input.decoded(read, failing: "\(source.path) has errors; nothing written")
             keepUntilExit(decoded)
             // The search stops at three quarters of the limit, leaving the rest
             // for planning the answer again and writing it.
@@ -135,7 +119,7 @@ struct PlaceCommand: ParsableCommand {
             }
             let covered = result.placed.uncoverableCases == 0
             guard format.writesSpec else {
-                try write(inputs: read) { out in
+                try writeOutput(target.output, inputs: read.identities) { out in
                     PlacementRenderer.render(result, path: source.path, format: format.reportFormat, unit: unit, to: &out)
                 }
                 return covered ? .ok : .uncovered
@@ -143,34 +127,19 @@ struct PlaceCommand: ParsableCommand {
             let written = PlacementWriter.write(result, original: decoded, source: source.bytes, reclaim: reclaim)
             let text: [UInt8]
             if format == .diff {
-                var name = spec == "-" ? "spec.yaml" : spec
-                while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
-                text = UnifiedDiff.render(path: name, source: source.bytes, splices: written.splices)
+                text = specPatch(spec.path, source: source.bytes, splices: written.splices)
             } else {
                 text = written.text
             }
-            if inPlace {
-                _ = try InPlace.replace(spec, read: read, with: text)
+            if target.inPlace {
+                _ = try InPlace.replace(spec.path, read: read, with: text)
             } else {
-                try write(inputs: read) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
+                try writeOutput(target.output, inputs: read.identities) { out in text.withUnsafeBytes { out.write(utf8: $0) } }
             }
             messages(result, written, path: source.path)
             let complete = written.left.isEmpty && (written.edited?.left.isEmpty ?? false) && written.covered
             return covered && complete ? .ok : .uncovered
         }
-    }
-
-    /// Writes to `-o` or standard output, whole or not at all.
-    func write(inputs read: SpecInput, _ render: (inout SinkStream) -> Void) throws(CommandFailure) {
-        let sink: OutputSink
-        if let output, output != "-" {
-            sink = try OutputSink.file(output, inputs: read.identity.map { [$0] } ?? [])
-        } else {
-            sink = .standardOutput()
-        }
-        var stream = SinkStream(sink: sink)
-        render(&stream)
-        try sink.commit()
     }
 
     /// What a written placement says on standard error: the answer, the
@@ -190,11 +159,6 @@ struct PlaceCommand: ParsableCommand {
 }
 
 extension PlaceFormat {
-    var reportFormat: OutputFormat {
-        switch self {
-        case .json: .json
-        case .markdown: .markdown
-        default: .text
-        }
-    }
+    /// The report of this name (text for yaml and diff, which write none).
+    var reportFormat: OutputFormat { OutputFormat(rawValue: rawValue) ?? .text }
 }

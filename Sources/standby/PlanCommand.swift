@@ -14,13 +14,11 @@ struct PlanCommand: ParsableCommand {
             (the report is complete either way); 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: PlanFormat?
+    @OptionGroup var format: FormatOption<PlanFormat>
 
-    @OptionGroup var faultOptions: FaultOptions<PlanFaultsDefault>
+    @OptionGroup var faultOptions: FaultOptions<SpecFaultsDefault>
 
     @Option(
         name: .customLong("case"),
@@ -49,7 +47,7 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         _ = try faultKinds()
-        let format = try PlanFormat.resolveWithFindings(format, output: output.output)
+        let format = try format.resolveWithFindings(output)
         if caseID != nil && (format == .html || format.isFindings) {
             throw ValidationError("--case shows one table; use text, json, csv or markdown")
         }
@@ -60,17 +58,17 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let kinds = try faultKinds()
-        let chosen = try PlanFormat.resolveWithFindings(format, output: output.output)
+        let chosen = try format.resolveWithFindings(output)
         let format = chosen.outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let (compiled, read) = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec.path, input: input)
             if chosen.isFindings {
                 // The uncovered cases, each on the line of what it concerns, with
                 // the least-memory fix of the machine that is short.
                 let (figures, plan) = Planner.planWithFigures(compiled, faults: kinds)
                 keepUntilExit(plan)
                 let findings = PlanFindings.findings(
-                    plan, compiled: compiled, path: path, advice: fix(figures, compiled)?.advice)
+                    plan, compiled: compiled, path: spec.shown, advice: fix(figures, compiled)?.advice)
                 try output.write(inputs: read) { out in
                     if chosen == .sarif {
                         FindingRenderer.renderSARIF(findings, to: &out)
@@ -90,7 +88,7 @@ struct PlanCommand: ParsableCommand {
                 try output.write(inputs: read) { out in
                     PlanRenderer.render(
                         figures, compiled: compiled, format: format, unit: output.unit, fix: fix, detail: detail,
-                        path: path, tolerance: tolerance, to: &out)
+                        path: spec.shown, tolerance: tolerance, to: &out)
                 }
                 return figures.covered ? .ok : .uncovered
             }
@@ -107,14 +105,12 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    /// The spec's path as messages show it.
-    var path: String { spec == "-" ? "<stdin>" : spec }
 
     /// The least-memory fix the report shows, when some case is not covered
     /// (a covered plan needs none), read off the plan's own figures.
     func fix(_ figures: PlanFigures, _ compiled: CompiledSpec) -> PlanFix? {
         guard !figures.covered, let advice = LeastMemory.fix(figures, compiled: compiled) else { return nil }
-        return PlanFix(advice: advice, path: path)
+        return PlanFix(advice: advice, path: spec.shown)
     }
 }
 
@@ -137,7 +133,8 @@ protocol FaultsDefault {
     static var source: String { get }
 }
 
-enum PlanFaultsDefault: FaultsDefault {
+/// The default of `plan`, `headroom` and `runway`.
+enum SpecFaultsDefault: FaultsDefault {
     static var source: String { "the spec's policies.faults" }
 }
 

@@ -4,19 +4,6 @@ import StandbyKit
 /// The formats of `runway`.
 enum RunwayFormat: String, ReportFormat {
     case text, json, markdown, csv
-
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json: .json
-        case .markdown: .markdown
-        case .csv: .csv
-        }
-    }
-}
-
-enum RunwayFaultsDefault: FaultsDefault {
-    static var source: String { "the spec's policies.faults" }
 }
 
 /// `standby runway SPEC --growth RATE`: how many periods each machine lasts
@@ -36,8 +23,7 @@ struct RunwayCommand: ParsableCommand {
             machine lasts the horizon, 2 when some runs out within it, 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @Option(help: ArgumentHelp("Each job's growth per period: a percentage, 0% to 1000%, at most two decimals (2%, 0.5%).", valueName: "rate"))
     var growth: String
@@ -48,8 +34,7 @@ struct RunwayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What a period is called in the report (a name only).", valueName: "name"))
     var period: String = "month"
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: RunwayFormat?
+    @OptionGroup var format: FormatOption<RunwayFormat>
 
     @Flag(help: "Write the spec with each machine's memory for the horizon instead of the report (as 'standby fix' writes it).")
     var fix = false
@@ -57,7 +42,7 @@ struct RunwayCommand: ParsableCommand {
     @Flag(help: "With --fix: rewrite the spec file itself (whole or not at all).")
     var inPlace = false
 
-    @OptionGroup var faultOptions: FaultOptions<RunwayFaultsDefault>
+    @OptionGroup var faultOptions: FaultOptions<SpecFaultsDefault>
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
@@ -86,14 +71,11 @@ struct RunwayCommand: ParsableCommand {
             throw ValidationError("--period is a name of 1 to 40 letters (month, week, quarter)")
         }
         if fix {
-            guard format == nil else { throw ValidationError("--fix writes the spec; drop --format") }
-            if inPlace {
-                guard output.output == nil else { throw ValidationError("--in-place and -o name two outputs; give one") }
-                guard spec != "-" else { throw ValidationError("--in-place needs a spec file, not standard input") }
-            }
+            guard format.format == nil else { throw ValidationError("--fix writes the spec; drop --format") }
+            if inPlace { try InPlace.validate(spec: spec.path, output: output.output) }
         } else {
             guard !inPlace else { throw ValidationError("--in-place is for --fix") }
-            _ = try RunwayFormat.resolve(format, output: output.output)
+            _ = try format.resolve(output)
         }
     }
 
@@ -101,12 +83,10 @@ struct RunwayCommand: ParsableCommand {
         let question = RunwayQuestion(growth: try rate(), horizon: horizon, period: period)
         let kinds = try faultOptions.kinds()
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            if fix && inPlace { try InPlace.check(spec) }
-            let read = try readSource(spec, maxBytes: input.limits.maxInputBytes)
-            let source = read.source
             // Decoded only: a job that cannot start today is an answer (the
             // machine runs out at 0), not an error.
-            let decoded = try input.decoded(read, failing: "\(source.path) has errors")
+            let (read, decoded) = try spec.decoded(input, inPlace: fix && inPlace, failing: "\(spec.shown) has errors")
+            let source = read.source
             let runway: Runway
             switch RunwayPlanner.answer(decoded, question, faults: kinds) {
             case .success(let r): runway = r
@@ -115,8 +95,8 @@ struct RunwayCommand: ParsableCommand {
             }
             let status: ExitStatus = runway.runsOutAfter == nil ? .ok : .uncovered
             guard fix else {
-                let format = (try? RunwayFormat.resolve(format, output: output.output))?.outputFormat ?? .text
-                try output.write(inputs: read.identity.map { [$0] } ?? []) { out in
+                let format = (try? format.resolve(output))?.outputFormat ?? .text
+                try output.write(inputs: read.identities) { out in
                     RunwayRenderer.render(runway, format: format, unit: output.unit, to: &out)
                 }
                 return status
@@ -132,16 +112,9 @@ struct RunwayCommand: ParsableCommand {
         let advice = RunwayPlanner.advice(runway, for: decoded)
         let edited = SpecEditor.apply(advice, to: source.bytes)
         if inPlace {
-            if !advice.machines.isEmpty { _ = try InPlace.replace(spec, read: read, with: edited.text) }
+            if !advice.machines.isEmpty { _ = try InPlace.replace(spec.path, read: read, with: edited.text) }
         } else {
-            let sink: OutputSink
-            if let out = output.output, out != "-" {
-                sink = try OutputSink.file(out, inputs: read.identity.map { [$0] } ?? [])
-            } else {
-                sink = .standardOutput()
-            }
-            edited.text.withUnsafeBytes { sink.write(bytes: $0) }
-            try sink.commit()
+            try output.write(inputs: read.identities) { out in edited.text.withUnsafeBytes { out.write(utf8: $0) } }
         }
         var err = StandardError()
         let lasts = "lasts the horizon of \(horizon) \(period)\(horizon == 1 ? "" : "s")"

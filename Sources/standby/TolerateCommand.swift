@@ -3,19 +3,6 @@ import StandbyKit
 
 extension ToleranceKind: ExpressibleByArgument {}
 
-/// The formats of `tolerate`.
-enum TolerateFormat: String, ReportFormat {
-    case text, json, markdown
-
-    var outputFormat: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json: .json
-        case .markdown: .markdown
-        }
-    }
-}
-
 /// `standby tolerate SPEC`: how many simultaneous faults of a kind the spec survives.
 struct TolerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,8 +16,7 @@ struct TolerateCommand: ParsableCommand {
             kind does not (or the search stopped at --max-sets first), 1 when the spec has errors.
             """)
 
-    @Argument(help: ArgumentHelp("The spec; '-' reads standard input.", valueName: "spec"), completion: specCompletion)
-    var spec: String
+    @OptionGroup var spec: SpecArgument
 
     @Option(
         name: .customLong("kind"),
@@ -50,14 +36,13 @@ struct TolerateCommand: ParsableCommand {
             valueName: "n"))
     var maxSets = Tolerance.defaultMaxSets
 
-    @Option(help: "Output format (default: from -o's extension, else text).")
-    var format: TolerateFormat?
+    @OptionGroup var format: FormatOption<BasicFormat>
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        _ = try TolerateFormat.resolve(format, output: output.output)
+        _ = try format.resolve(output)
         guard (1...Tolerance.maxAllowedK).contains(maxK) else {
             throw ValidationError(
                 "--max-k must be 1 to \(Tolerance.maxAllowedK): the exact answer's work grows like the number of sets of that size")
@@ -69,9 +54,9 @@ struct TolerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let format = try TolerateFormat.resolve(format, output: output.output).outputFormat
+        let format = try format.resolve(output).outputFormat
         try runCommand { () throws(CommandFailure) -> ExitStatus in
-            let (compiled, read) = try compileSpec(spec, input: input)
+            let (compiled, read) = try compileSpec(spec.path, input: input)
             // Without --kind, the kinds the spec plans: a spec that plans no
             // machine faults is not told that a machine fault is not covered.
             let kinds = kinds.isEmpty ? ToleranceKind.planned(in: compiled.spec.policies.faults) : kinds

@@ -183,19 +183,11 @@ public enum Tolerance {
     static func counterexample(_ faults: [Fault], kind: ToleranceKind, in state: FinalState) -> ToleranceCounterexample {
         let outcome = SetRules.outcome(of: faults, in: state)
         let required = Dictionary(uniqueKeysWithValues: SetRules.requiredPools(outcome, in: state).map { ($0.machine, $0.bytes) })
-        let shortages = outcome.pools.filter { $0.shortfall > 0 }.map { pool in
-            FigureRules.shortage(
-                pool, receivers: outcome.receivers, requiredPool: required[pool.machine] ?? 0, in: state
-            ) { $0.map { qualified($0, in: state) } }
-        }
+        let shortages = FigureRules.shortages(
+            outcome.pools, receivers: outcome.receivers, requiredPool: { required[$0.machine] ?? 0 }, in: state
+        ) { $0.map { qualified($0, in: state) } }
         let unrecoverable = outcome.unrecoverable.map { u in
-            let reason: UnrecoverableJob.Reason
-            switch u.reason {
-            case .standbyDown(let s): reason = .standbyDown(standby: qualified(s, in: state))
-            case .stoppedByPolicy: reason = .stoppedByPolicy
-            case .noStandby: reason = .noStandby
-            }
-            return UnrecoverableJob(job: qualified(u.job, in: state), reason: reason)
+            UnrecoverableJob(job: qualified(u.job, in: state), cause: u.reason) { qualified($0, in: state) }
         }
         return ToleranceCounterexample(
             kind: kind, cases: faults.map { state.caseID(of: $0) }, shortfall: outcome.shortfall,

@@ -13,51 +13,39 @@ extension DiagnosticRenderer {
     public static func renderJSON(
         _ files: [(path: String, diagnostics: Diagnostics)], to out: inout some TextOutputStream
     ) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("diagnostics")
-        json.beginArray()
-        for (path, diagnostics) in files {
-            for d in diagnostics.sorted {
-                json.beginObject()
-                json.field("code", d.code.rawValue)
-                json.field("column", d.location.column)
-                json.field("file", path)
-                json.field("line", d.location.line)
-                json.field("message", TerminalText.capped(d.message))
-                json.key("notes")
-                json.beginArray()
-                for note in d.notes {
+        var json = JSONWriter.report { json in
+            json.key("diagnostics")
+            json.beginArray()
+            for (path, diagnostics) in files {
+                for d in diagnostics.sorted {
                     json.beginObject()
-                    if let l = note.location {
-                        json.field("column", l.column)
-                        json.field("line", l.line)
+                    json.field("code", d.code.rawValue)
+                    json.field("column", d.location.column)
+                    json.field("file", path)
+                    json.field("line", d.location.line)
+                    json.field("message", TerminalText.capped(d.message))
+                    json.objects("notes", d.notes) { json, note in
+                        if let l = note.location {
+                            json.field("column", l.column)
+                            json.field("line", l.line)
+                        }
+                        json.field("message", TerminalText.capped(note.message))
                     }
-                    json.field("message", TerminalText.capped(note.message))
+                    json.field("severity", d.severity.rawValue)
                     json.endObject()
                 }
-                json.endArray()
-                json.field("severity", d.severity.rawValue)
-                json.endObject()
+                json.flush(to: &out)
             }
-            json.flush(to: &out)
+            json.endArray()
+            json.field("error_count", files.reduce(0) { $0 + $1.diagnostics.errorCount })
+            json.objects("files", files) { json, file in
+                json.field("error_count", file.diagnostics.errorCount)
+                json.field("path", file.path)
+                json.field("valid", !file.diagnostics.hasErrors)
+                json.field("warning_count", file.diagnostics.warningCount)
+            }
         }
-        json.endArray()
-        json.field("error_count", files.reduce(0) { $0 + $1.diagnostics.errorCount })
-        json.key("files")
-        json.beginArray()
-        for (path, diagnostics) in files {
-            json.beginObject()
-            json.field("error_count", diagnostics.errorCount)
-            json.field("path", path)
-            json.field("valid", !diagnostics.hasErrors)
-            json.field("warning_count", diagnostics.warningCount)
-            json.endObject()
-        }
-        json.endArray()
-        json.field("format_version", jsonFormatVersion)
         json.field("warning_count", files.reduce(0) { $0 + $1.diagnostics.warningCount })
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 }

@@ -105,7 +105,7 @@ public struct PlanFigures: Sendable {
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
         for m in 0..<machineCount { figures.append(machinePlan(m, cases: [], named: false)) }
-        self.totals = FleetTotals(summing: figures)
+        self.totals = FigureRules.totals(figures)
     }
 
     /// The figures of machine `m`: footprints, standby minimums and the totals,
@@ -114,17 +114,12 @@ public struct PlanFigures: Sendable {
     /// jobs no memory brings back) are left empty: the sizes alone, for sums.
     func machinePlan(_ m: Int, cases: [FaultCase], named: Bool = true) -> MachinePlan {
         let record = index.machines[m]
-        var footprint = 0
         var actives: [ActiveFigure] = []
-        var standbys: [StandbyFigure] = []
-        var standbyMinimums = 0
-        var duplicates = 0
-        var statics = 0
+        var standbys: [(figure: StandbyFigure, duplicate: Int, staticTotal: Int)] = []
         for o in Int(record.oses.lowerBound)..<Int(record.oses.upperBound) {
             let os = index.oses[o]
             switch os.role {
             case .active:
-                footprint += os.footprint
                 // An OS's jobs name few standbys, mostly one after another: a set
                 // only once there are many.
                 var protectedBy: [Int] = []
@@ -144,8 +139,6 @@ public struct PlanFigures: Sendable {
                         name: index.osName(o), footprint: os.footprint,
                         protectedBy: named ? protectedBy.map { index.name(os: $0, from: m) } : []))
             case .standby:
-                let base = os.kernel + os.resident
-                let minimum = FigureRules.granuleCeiling(base + extra[o], granule: record.granule)
                 // The actives it protects, each with the Σ standby_memory it sends here;
                 // incoming jobs are in document order, so one active's jobs are adjacent.
                 var protected: [(os: Int, copies: Int)] = []
@@ -163,33 +156,22 @@ public struct PlanFigures: Sendable {
                     }
                     largestCopies = max(largestCopies, protected[protected.count - 1].copies)
                 }
-                standbyMinimums += minimum
-                duplicates += max(base, largestFootprint)
-                statics += base + largestCopies
                 standbys.append(
-                    StandbyFigure(
+                    FigureRules.standby(
                         name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
-                        minimum: minimum, protects: named ? protected.map { index.name(os: $0.os, from: m) } : []))
+                        extra: extra[o], granule: record.granule,
+                        protects: named ? protected.map { index.name(os: $0.os, from: m) } : [],
+                        largestFootprint: largestFootprint, largestCopies: largestCopies))
             }
         }
         let machine = index.machine(m).machine
-        let base = machine.monitor + footprint
-        // The least layout: the pool after start-up holds the reserve minimum
-        // and never less than the machine's own `reserve`.
-        let fluid = base + standbyMinimums + max(reserve[m], machine.reserve)
-        let duplicate = base + duplicates
-        let staticTotal = base + statics
-        // Both totals are between 0 and Int.max, so the difference fits.
-        let savings = duplicate - fluid
         var unrecoverableJobs: [String] = []
         for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where named && unrecoverable[j] {
             unrecoverableJobs.append(index.name(job: j, from: m))
         }
-        return MachinePlan(
-            name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: record.pool,
-            footprint: footprint, reserveMinimum: reserve[m], fluidTotal: fluid, duplicateTotal: duplicate,
-            staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
-            standbys: standbys, actives: actives, cases: cases, unrecoverableJobs: unrecoverableJobs)
+        return FigureRules.machinePlan(
+            (machine.name, machine.memory, machine.monitor, record.pool, machine.reserve), reserveMinimum: reserve[m],
+            actives: actives, standbys: standbys, cases: cases, unrecoverableJobs: unrecoverableJobs)
     }
 
     /// The machines as the JSON and CSV exports walk them: each machine's
@@ -235,19 +217,6 @@ struct SimulatedMachine: ExportedMachine {
             simulator.run(spec)
             write(namer.view(of: simulator))
         }
-    }
-}
-
-extension FleetTotals {
-    /// The sums over `machines` (bounded by `FigureBounds`).
-    init(summing machines: [MachinePlan]) {
-        func sum(_ figure: (MachinePlan) -> Int) -> Int { machines.reduce(0) { $0 + figure($1) } }
-        let duplicate = sum(\.duplicateTotal)
-        let savings = sum(\.savings)
-        self.init(
-            footprint: sum(\.footprint), reserveMinimum: sum(\.reserveMinimum), fluidTotal: sum(\.fluidTotal),
-            duplicateTotal: duplicate, staticTotal: sum(\.staticTotal), savings: savings,
-            savingsPercent: RoundedPercent(part: savings, of: duplicate))
     }
 }
 

@@ -63,11 +63,8 @@ struct Copy {
 
 /// A hot-standby job no memory brings back.
 struct Unrecoverable {
-    enum Reason {
-        /// Its standby (a position in ``PlanIndex/oses``) stops in the same fault.
-        case standbyDown(Int32)
-        case stoppedByPolicy, noStandby
-    }
+    /// Why; a standby is a position in ``PlanIndex/oses``.
+    typealias Reason = UnrecoverableCause<Int32>
     var job: Int32
     var reason: Reason
 }

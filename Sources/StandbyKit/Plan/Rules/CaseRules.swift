@@ -94,14 +94,7 @@ enum CaseRules {
     }
 
     /// Why no memory brings a hot-standby job back.
-    enum Reason: Hashable, Sendable {
-        /// Its standby stops in the same fault.
-        case standbyDown(OSAddress)
-        /// Its policy stops it at this severity.
-        case stoppedByPolicy
-        /// Its standby names no OS.
-        case noStandby
-    }
+    typealias Reason = UnrecoverableCause<OSAddress>
 
     /// A hot-standby job no memory brings back, and why.
     struct Unrecoverable: Hashable, Sendable {
@@ -468,5 +461,34 @@ enum CaseRules {
             lacking = satAdd(growth, reserve) - pool
         }
         return (lacking > 0 ? satAdd(memory, lacking) : memory, allocations)
+    }
+}
+
+/// Why no memory brings a hot-standby job back, whatever names its standby:
+/// an ``OSAddress`` in the rules, a position in the index in the engine.
+enum UnrecoverableCause<OS> {
+    /// Its standby stops in the same fault.
+    case standbyDown(OS)
+    /// Its policy stops it at this severity.
+    case stoppedByPolicy
+    /// Its standby names no OS.
+    case noStandby
+}
+
+extension UnrecoverableCause: Equatable where OS: Equatable {}
+extension UnrecoverableCause: Hashable where OS: Hashable {}
+extension UnrecoverableCause: Sendable where OS: Sendable {}
+extension UnrecoverableCause: BitwiseCopyable where OS: BitwiseCopyable {}
+
+extension UnrecoverableJob {
+    /// The public record of a job no memory brings back, of the rules' case
+    /// or set or of the engine's case: `job` is its name, `standby` names the
+    /// standby that stopped with it.
+    init<OS>(job: String, cause: UnrecoverableCause<OS>, standby: (OS) -> String) {
+        switch cause {
+        case .standbyDown(let s): self.init(job: job, reason: .standbyDown(standby: standby(s)))
+        case .stoppedByPolicy: self.init(job: job, reason: .stoppedByPolicy)
+        case .noStandby: self.init(job: job, reason: .noStandby)
+        }
     }
 }

@@ -92,45 +92,65 @@ enum FigureRules {
                 name: state.os(a).name, footprint: state.os(a).footprint,
                 protectedBy: protectedBy.map { state.name($0, from: m) })
         }
-        let footprint = actives.reduce(0) { $0 + state.os($1).footprint }
-
-        var minimums = 0
-        var duplicates = 0
-        var statics = 0
-        var standbyFigures: [StandbyFigure] = []
-        for s in standbys {
+        let standbyFigures = standbys.map { s in
             let os = state.os(s)
-            let base = os.kernel + os.resident
-            let minimum = granuleCeiling(base + (extra[s] ?? 0), granule: machine.granule)
             // The actives it protects, in document order, each with the copies it sends here.
             var protects: [OSAddress] = []
             for j in state.incoming(s) where state.os(j.osAddress).role == .active {
                 if !protects.contains(j.osAddress) { protects.append(j.osAddress) }
             }
-            let largestFootprint = protects.map { state.os($0).footprint }.max() ?? 0
-            let largestCopies =
-                protects.map { a in
+            return standby(
+                name: os.name, kernel: os.kernel, resident: os.resident, allocated: os.footprint, extra: extra[s] ?? 0,
+                granule: machine.granule, protects: protects.map { state.name($0, from: m) },
+                largestFootprint: protects.map { state.os($0).footprint }.max() ?? 0,
+                largestCopies: protects.map { a in
                     state.jobs(of: a).filter { state.job($0).standby == s }.reduce(0) { $0 + state.job($1).standbyMemory }
-                }.max() ?? 0
-            minimums += minimum
-            duplicates += max(base, largestFootprint)
-            statics += base + largestCopies
-            standbyFigures.append(
-                StandbyFigure(
-                    name: os.name, kernel: os.kernel, resident: os.resident, allocated: os.footprint,
-                    minimum: minimum, protects: protects.map { state.name($0, from: m) }))
+                }.max() ?? 0)
         }
+        return machinePlan(
+            (machine.name, machine.memory, machine.monitor, machine.pool, machine.reserve), reserveMinimum: reserve,
+            actives: activeFigures, standbys: standbyFigures, cases: cases, unrecoverableJobs: unrecoverable)
+    }
+
+    /// A standby's figures, and what it adds to its machine's duplicate and
+    /// static totals: its minimum is its floor (kernel + resident) plus
+    /// `extra`, in whole granules; the duplicate layout holds the largest
+    /// footprint among the actives it protects (never below its floor), the
+    /// static layout its floor plus the largest copy set one of them sends it.
+    static func standby(
+        name: String, kernel: Int, resident: Int, allocated: Int, extra: Int, granule: Int, protects: [String],
+        largestFootprint: Int, largestCopies: Int
+    ) -> (figure: StandbyFigure, duplicate: Int, staticTotal: Int) {
+        let base = kernel + resident
+        let figure = StandbyFigure(
+            name: name, kernel: kernel, resident: resident, allocated: allocated,
+            minimum: granuleCeiling(base + extra, granule: granule), protects: protects)
+        return (figure, max(base, largestFootprint), base + largestCopies)
+    }
+
+    /// A machine's plan from the figures of its OSes: the one statement of
+    /// its footprint, its fluid, duplicate and static totals and its savings,
+    /// for the rules and the engine (`PlanFigures`). `machine.pool` is its
+    /// pool after start-up.
+    static func machinePlan(
+        _ machine: (name: String, memory: Int, monitor: Int, pool: Int, reserve: Int), reserveMinimum: Int,
+        actives: [ActiveFigure], standbys: [(figure: StandbyFigure, duplicate: Int, staticTotal: Int)],
+        cases: [FaultCase], unrecoverableJobs: [String]
+    ) -> MachinePlan {
+        let footprint = actives.reduce(0) { $0 + $1.footprint }
+        let base = machine.monitor + footprint
         // The least layout: the pool after start-up holds the reserve minimum
         // and never less than the machine's own `reserve`.
-        let fluid = machine.monitor + footprint + minimums + max(reserve, machine.reserve)
-        let duplicate = machine.monitor + footprint + duplicates
-        let staticTotal = machine.monitor + footprint + statics
+        let fluid = base + standbys.reduce(0) { $0 + $1.figure.minimum } + max(reserveMinimum, machine.reserve)
+        let duplicate = base + standbys.reduce(0) { $0 + $1.duplicate }
+        let staticTotal = base + standbys.reduce(0) { $0 + $1.staticTotal }
+        // Both totals are between 0 and Int.max, so the difference fits.
         let savings = duplicate - fluid
         return MachinePlan(
             name: machine.name, memory: machine.memory, monitor: machine.monitor, pool: machine.pool,
-            footprint: footprint, reserveMinimum: reserve, fluidTotal: fluid, duplicateTotal: duplicate,
+            footprint: footprint, reserveMinimum: reserveMinimum, fluidTotal: fluid, duplicateTotal: duplicate,
             staticTotal: staticTotal, savings: savings, savingsPercent: RoundedPercent(part: savings, of: duplicate),
-            standbys: standbyFigures, actives: activeFigures, cases: cases, unrecoverableJobs: unrecoverable)
+            standbys: standbys.map(\.figure), actives: actives, cases: cases, unrecoverableJobs: unrecoverableJobs)
     }
 
     /// The fleet's totals: sums over the machines; the percent is the fleet's
@@ -145,13 +165,7 @@ enum FigureRules {
 
     /// A job no memory brings back, named as the plan names it from machine `m`.
     static func unrecoverableJob(_ u: CaseRules.Unrecoverable, from m: Int, in state: FinalState) -> UnrecoverableJob {
-        let reason: UnrecoverableJob.Reason
-        switch u.reason {
-        case .standbyDown(let s): reason = .standbyDown(standby: state.name(s, from: m))
-        case .stoppedByPolicy: reason = .stoppedByPolicy
-        case .noStandby: reason = .noStandby
-        }
-        return UnrecoverableJob(job: state.name(u.job, from: m), reason: reason)
+        UnrecoverableJob(job: state.name(u.job, from: m), cause: u.reason) { state.name($0, from: m) }
     }
 
     /// The public record of a case, names relative to the case's machine.
@@ -160,11 +174,9 @@ enum FigureRules {
         let machine = state.machines[m].name
         let (target, severity) = state.target(of: outcome.fault)
         let names = { (jobs: [JobAddress]) in jobs.map { state.name($0, from: m) } }
-        let shortages = outcome.pools.filter { $0.shortfall > 0 }.map { pool in
-            shortage(pool, receivers: outcome.receivers, requiredPool: max(0, pool.missing - pool.released), in: state) {
-                names($0)
-            }
-        }
+        let shortages = shortages(
+            outcome.pools, receivers: outcome.receivers, requiredPool: { max(0, $0.missing - $0.released) }, in: state,
+            names: names)
         let unrecoverable = outcome.unrecoverable.map { unrecoverableJob($0, from: m, in: state) }
         return FaultCase(
             id: state.caseID(of: outcome.fault), machine: machine, kind: outcome.fault.kind, target: target,
@@ -176,26 +188,54 @@ enum FigureRules {
             shortages: shortages, unrecoverable: unrecoverable)
     }
 
-    /// The public record of a pool that could not make up what its standbys
-    /// lacked (of a case, or of a set of faults), with what would cover it.
+    /// The public records of the pools that could not make up what their
+    /// standbys lacked (of a case, or of a set of faults), with what would
+    /// cover each; `requiredPool` is what a pool must hold after start-up.
+    static func shortages(
+        _ pools: [CaseRules.Pool], receivers: [CaseRules.Receiver], requiredPool: (CaseRules.Pool) -> Int,
+        in state: FinalState, names: ([JobAddress]) -> [String]
+    ) -> [Shortage] {
+        pools.filter { $0.shortfall > 0 }.map { pool in
+            let m = state.machines[pool.machine]
+            let short = receivers.filter { $0.standby.machine == pool.machine && $0.missing > 0 }
+            return shortage(
+                on: (m.name, m.memory, m.reserve, m.granule, m.pool),
+                pool: (pool.held, pool.released, pool.draw, pool.shortfall), poolPolicy: state.policies.pool,
+                requiredPool: requiredPool(pool),
+                standbys: short.map { r in
+                    let os = state.os(r.standby)
+                    return (
+                        os.name, os.footprint, r.need, r.free, r.handed, r.drawn, r.missing,
+                        names(r.copies.filter { !r.started.contains($0) })
+                    )
+                })
+        }
+    }
+
+    /// The record of a pool that could not make up what its standbys lacked,
+    /// and what would cover it (``CaseRules/covering(memory:pool:reserve:granule:poolPolicy:requiredPool:standbys:)``):
+    /// the one builder of a ``Shortage``, for the rules' cases and sets and for
+    /// the engine's cases. `machine` is the pool's machine (`pool`: after start-up),
+    /// `pool` what its pool held, released, gave and lacked, `standbys` those
+    /// of its standbys that lacked memory, in document order, each with its
+    /// name, footprint, figures and the copies that could not start.
     static func shortage(
-        _ pool: CaseRules.Pool, receivers: [CaseRules.Receiver], requiredPool: Int, in state: FinalState,
-        names: ([JobAddress]) -> [String]
+        on machine: (name: String, memory: Int, reserve: Int, granule: Int, pool: Int),
+        pool: (held: Int, released: Int, draw: Int, shortfall: Int), poolPolicy: Bool, requiredPool: Int,
+        standbys: [(
+            name: String, footprint: Int, need: Int, free: Int, handed: Int, drawn: Int, missing: Int, shortJobs: [String]
+        )]
     ) -> Shortage {
-        let machine = state.machines[pool.machine]
-        let short = receivers.filter { $0.standby.machine == pool.machine && $0.missing > 0 }
         let covering = CaseRules.covering(
-            memory: machine.memory, pool: pool.held - pool.released, reserve: machine.reserve, granule: machine.granule,
-            poolPolicy: state.policies.pool, requiredPool: requiredPool,
-            standbys: short.map { (state.os($0.standby).footprint, $0.missing) })
+            memory: machine.memory, pool: machine.pool, reserve: machine.reserve, granule: machine.granule,
+            poolPolicy: poolPolicy, requiredPool: requiredPool, standbys: standbys.map { ($0.footprint, $0.missing) })
         return Shortage(
             machine: machine.name, held: pool.held, released: pool.released, draw: pool.draw,
-            shortfall: pool.shortfall, requiredPool: state.policies.pool ? requiredPool : nil,
-            standbys: zip(short, covering.allocations).map { r, allocation in
+            shortfall: pool.shortfall, requiredPool: poolPolicy ? requiredPool : nil,
+            standbys: zip(standbys, covering.allocations).map { s, allocation in
                 StandbyShortage(
-                    standby: state.os(r.standby).name, need: r.need, free: r.free, handed: r.handed,
-                    drawn: r.drawn, missing: r.missing, shortJobs: names(r.copies.filter { !r.started.contains($0) }),
-                    coveringAllocation: allocation)
+                    standby: s.name, need: s.need, free: s.free, handed: s.handed, drawn: s.drawn, missing: s.missing,
+                    shortJobs: s.shortJobs, coveringAllocation: allocation)
             }, coveringMemory: covering.memory, memory: machine.memory)
     }
 }

@@ -86,10 +86,14 @@ public enum HeadroomRenderer {
 
     /// One group: `3 OSes: why (m0/a0, m0/a1, m1/a0 and 2 more)`.
     static func group(_ g: HeadroomSummary.Blocked, max: Int) -> Words {
-        var words: Words = "\(g.count) OS\(g.count == 1 ? "" : "es"): " + why(g.block, max: max) + " ("
-        words += "\(names: g.first)"
+        "\(g.count) OS\(g.count == 1 ? "" : "es"): " + why(g.block, max: max) + " (" + first(g) + ")"
+    }
+
+    /// A group's first OSes: `m0/a0, m0/a1, m1/a0 and 2 more`.
+    static func first(_ g: HeadroomSummary.Blocked) -> Words {
+        var words: Words = "\(names: g.first)"
         if g.count > g.first.count { words += " and \(g.count - g.first.count) more" }
-        return words + ")"
+        return words
     }
 
     /// The cases the new jobs leave shorter, counted.
@@ -205,9 +209,7 @@ public enum HeadroomRenderer {
             out.write("\n### No room\n\n\(summary.withoutRoom) of \(oses(summary.oses)), most first.\n\n")
             out.write("| OSes | why | the first |\n|--:|---|---|\n")
             for g in summary.blocked {
-                var first: Words = "\(names: g.first)"
-                if g.count > g.first.count { first += " and \(g.count - g.first.count) more" }
-                out.write("| \(g.count) | \(why(g.block, max: report.max).rendered(quote)) | \(first.rendered(quote)) |\n")
+                out.write("| \(g.count) | \(why(g.block, max: report.max).rendered(quote)) | \(first(g).rendered(quote)) |\n")
             }
         }
         if summary.worseCases > 0 { out.write("\n" + worseTotal(summary).rendered(quote).capitalizedFirst + ".\n") }
@@ -232,49 +234,31 @@ public enum HeadroomRenderer {
     // MARK: - JSON
 
     static func renderJSON(_ report: HeadroomReport, to out: inout some TextOutputStream) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("faults")
-        json.beginArray()
-        for kind in report.faults { json.string(kind.rawValue) }
-        json.endArray()
-        json.field("format_version", jsonFormatVersion)
-        json.key("job")
-        json.beginObject()
-        json.field("hot_standby", report.job.hotStandby)
-        json.field("memory_bytes", report.job.memory)
-        json.field("standby_memory_bytes", report.job.standbyMemory)
-        json.endObject()
+        var json = JSONWriter.report { $0.faults(report.faults) }
+        json.object("job") { json in
+            json.field("hot_standby", report.job.hotStandby)
+            json.field("memory_bytes", report.job.memory)
+            json.field("standby_memory_bytes", report.job.standbyMemory)
+        }
         json.field("max", report.max)
-        json.key("oses")
-        json.beginArray()
-        for os in report.oses {
-            json.beginObject()
+        json.objects("oses", report.oses) { json, os in
             json.field("fits", os.fits)
             json.key("limit")
             write(os.limit, into: &json)
             json.field("machine", os.machine)
             json.field("os", os.os)
-            json.key("worse")
-            json.beginArray()
-            for w in os.worse {
-                json.beginObject()
+            json.objects("worse", os.worse) { json, w in
                 json.field("case", w.id)
                 json.field("shortfall_bytes", w.shortfall)
                 json.field("shortfall_today_bytes", w.shortfallToday)
-                json.endObject()
             }
-            json.endArray()
             json.field("worse_count", os.worseCount)
-            json.endObject()
             // One OS at a time: a fleet has thousands.
             json.flush(to: &out)
         }
-        json.endArray()
-        writeSummary(report.summary, into: &json)
+        json.object("summary") { writeSummary(report.summary, into: &$0) }
         json.field("total_fits", report.totalFits)
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 
     private static func write(_ limit: HeadroomLimit, into json: inout JSONWriter) {
@@ -290,24 +274,14 @@ public enum HeadroomRenderer {
             json.field("short_bytes", needed - available)
         case .uncovered(let id, let newCase, let coveredToday, let shortOn, let shortfall, let unrecoverable):
             json.field("case", id)
-            json.key("covered_today")
-            if let coveredToday { json.bool(coveredToday) } else { json.null() }
+            json.field("covered_today", orNull: coveredToday)
             json.field("new_case", newCase)
             json.field("reason", limit.reason)
-            json.key("short_on")
-            if let shortOn { json.string(shortOn) } else { json.null() }
+            json.field("short_on", orNull: shortOn)
             json.field("shortfall_bytes", shortfall)
-            json.key("unrecoverable_job")
-            if let unrecoverable { json.string(unrecoverable.job) } else { json.null() }
-            json.key("unrecoverable_reason")
-            switch unrecoverable?.reason {
-            case .standbyDown?: json.string("standby_down")
-            case .stoppedByPolicy?: json.string("stopped_by_policy")
-            case .noStandby?: json.string("no_standby")
-            case nil: json.null()
-            }
-            json.key("unrecoverable_standby")
-            if case .standbyDown(let standby)? = unrecoverable?.reason { json.string(standby) } else { json.null() }
+            json.field("unrecoverable_job", orNull: unrecoverable?.job)
+            json.field("unrecoverable_reason", orNull: unrecoverable?.reason.spelling)
+            json.field("unrecoverable_standby", orNull: unrecoverable?.reason.standby)
         case .max, .noStandby, .tooLarge:
             json.field("reason", limit.reason)
         }
@@ -315,28 +289,17 @@ public enum HeadroomRenderer {
     }
 
     private static func writeSummary(_ summary: HeadroomSummary, into json: inout JSONWriter) {
-        json.key("summary")
-        json.beginObject()
         json.field("at_max", summary.atMax)
-        json.key("no_room")
-        json.beginArray()
-        for g in summary.blocked {
-            json.beginObject()
-            json.key("first")
-            json.beginArray()
-            for name in g.first { json.string(name) }
-            json.endArray()
+        json.objects("no_room", summary.blocked) { json, g in
+            json.strings("first", g.first)
             json.field("oses", g.count)
             json.field("reason", g.block.rawValue)
-            json.endObject()
         }
-        json.endArray()
         json.field("oses", summary.oses)
         json.field("total_fits", summary.totalFits)
         json.field("with_room", summary.withRoom)
         json.field("without_room", summary.withoutRoom)
         json.field("worse_cases", summary.worseCases)
         json.field("worse_oses", summary.worseOSes)
-        json.endObject()
     }
 }

@@ -37,7 +37,7 @@ public enum RunwayRenderer {
         guard let first = runway.runsOutAfter else {
             return "runway: every machine lasts the horizon of \(periods(runway.question.horizon, runway)) (\(growth))"
         }
-        let count = runway.machines.count { $0.runsOutAfter == first }
+        let count = runway.first.count
         let when = first == 0 ? "today" : "after \(periods(first, runway))"
         let who = count == 1 ? "1 machine" : "\(count) machines"
         return "runway: \(when) — \(who) run\(count == 1 ? "s" : "") out first (\(growth), horizon \(periods(runway.question.horizon, runway)))"
@@ -45,7 +45,7 @@ public enum RunwayRenderer {
 
     /// The memory that lasts the horizon, over the fleet.
     static func total(_ runway: Runway, unit: Size.Unit) -> Words {
-        let today = runway.machines.reduce(0) { $0 &+ $1.memory }
+        let today = runway.memory
         guard let total = runway.memoryForHorizon else {
             return "memory for the horizon: more than 8 EiB on some machine"
         }
@@ -135,57 +135,34 @@ public enum RunwayRenderer {
     // MARK: - JSON
 
     static func renderJSON(_ runway: Runway, to out: inout some TextOutputStream) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("fleet")
-        json.beginObject()
-        json.key("first")
-        json.beginArray()
-        if let first = runway.runsOutAfter {
-            for machine in runway.machines where machine.runsOutAfter == first { json.string(machine.name) }
+        var json = JSONWriter.report { json in
+            json.object("fleet") { json in
+                json.strings("first", runway.first.map(\.name))
+                json.field("memory_bytes", runway.memory)
+                json.field("memory_for_horizon_bytes", orNull: runway.memoryForHorizon)
+                json.field("running_out", runway.machines.count { $0.runsOutAfter != nil })
+                json.field("runs_out_after", orNull: runway.runsOutAfter)
+            }
         }
-        json.endArray()
-        json.key("memory_bytes")
-        json.int(runway.machines.reduce(0) { $0 &+ $1.memory })
-        json.key("memory_for_horizon_bytes")
-        if let total = runway.memoryForHorizon { json.int(total) } else { json.null() }
-        json.field("running_out", runway.machines.count { $0.runsOutAfter != nil })
-        json.key("runs_out_after")
-        if let first = runway.runsOutAfter { json.int(first) } else { json.null() }
-        json.endObject()
-        json.field("format_version", jsonFormatVersion)
         json.field("growth", runway.question.growth.description)
         json.field("horizon", runway.question.horizon)
-        json.key("machines")
-        json.beginArray()
-        for machine in runway.machines {
-            json.beginObject()
+        json.objects("machines", runway.machines) { json, machine in
             json.key("limit")
             write(machine.limit, into: &json)
             json.field("memory_bytes", machine.memory)
-            json.key("memory_for_horizon_bytes")
-            if let m = machine.memoryForHorizon { json.int(m) } else { json.null() }
+            json.field("memory_for_horizon_bytes", orNull: machine.memoryForHorizon)
             json.field("name", machine.name)
-            json.key("runs_out_after")
-            if let t = machine.runsOutAfter { json.int(t) } else { json.null() }
-            json.key("standbys")
-            json.beginArray()
-            for s in machine.standbys {
-                json.beginObject()
+            json.field("runs_out_after", orNull: machine.runsOutAfter)
+            json.objects("standbys", machine.standbys) { json, s in
                 json.field("from_bytes", s.from)
                 json.field("name", s.name)
                 json.field("to_bytes", s.to)
-                json.endObject()
             }
-            json.endArray()
-            json.endObject()
             // One machine at a time: a fleet has thousands.
             json.flush(to: &out)
         }
-        json.endArray()
         json.field("period", runway.question.period)
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 
     private static func write(_ limit: RunwayLimit?, into json: inout JSONWriter) {
@@ -196,8 +173,7 @@ public enum RunwayRenderer {
         json.beginObject()
         switch limit {
         case .start(let job, _):
-            json.key("job")
-            if job.isEmpty { json.null() } else { json.string(job) }
+            json.field("job", orNull: job.isEmpty ? nil : job)
         case .shortCase(let id, _):
             json.field("case", id)
         case .tooLarge:
@@ -234,4 +210,15 @@ public enum RunwayRenderer {
                 ], to: &out)
         }
     }
+}
+
+extension Runway {
+    /// The machines that run out first, in document order.
+    var first: [MachineRunway] {
+        guard let first = runsOutAfter else { return [] }
+        return machines.filter { $0.runsOutAfter == first }
+    }
+
+    /// Σ memory today (as the reports add it: wrapping, never trapping).
+    var memory: Int { machines.reduce(0) { $0 &+ $1.memory } }
 }

@@ -190,15 +190,10 @@ public enum ToleranceRenderer {
     // MARK: - JSON
 
     static func renderJSON(_ report: ToleranceReport, to out: inout some TextOutputStream) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("format_version", jsonFormatVersion)
+        var json = JSONWriter.report()
         json.field("max_k", report.maxK)
         json.field("reaches_max_k", report.reachesMaxK)
-        json.key("tolerance")
-        json.beginArray()
-        for t in report.kinds {
-            json.beginObject()
+        json.objects("tolerance", report.kinds) { json, t in
             json.field("checked_up_to", t.checkedUpTo)
             json.field("complete", t.complete)
             json.key("counterexample")
@@ -209,66 +204,26 @@ public enum ToleranceRenderer {
             json.field("possible_faults", t.possibleFaults)
             json.field("reaches_max_k", t.reachesMaxK)
             json.field("simulated_sets", t.simulated)
-            json.endObject()
         }
-        json.endArray()
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 
     private static func write(_ c: ToleranceCounterexample, into json: inout JSONWriter) {
-        json.beginObject()
-        PlanRenderer.writeStrings("cases", c.cases, into: &json)
-        json.key("machines")
-        json.beginArray()
-        for s in c.shortages {
-            json.beginObject()
-            json.field("covering_memory_bytes", s.coveringMemory)
-            json.field("draw_bytes", s.draw)
-            json.field("held_bytes", s.held)
-            json.field("machine", s.machine)
-            json.field("missing_bytes", s.missing)
-            json.field("released_bytes", s.released)
-            json.key("required_pool_bytes")
-            if let required = s.requiredPool { json.int(required) } else { json.null() }
-            json.field("shortfall_bytes", s.shortfall)
-            json.key("standbys")
-            json.beginArray()
-            for st in s.standbys {
-                json.beginObject()
-                json.field("covering_allocation_bytes", st.coveringAllocation)
-                json.field("drawn_bytes", st.drawn)
-                json.field("free_bytes", st.free)
-                json.field("handed_bytes", st.handed)
-                json.field("missing_bytes", st.missing)
-                json.field("need_bytes", st.need)
-                PlanRenderer.writeStrings("short_jobs", st.shortJobs, into: &json)
-                json.field("standby", st.standby)
-                json.endObject()
-            }
-            json.endArray()
-            json.endObject()
+        let k = PlanRenderer.CaseKeys.shared
+        json.object { o in
+            o.strings(Keys.cases, c.cases)
+            PlanRenderer.writeShortages(c.shortages, as: k[.machines], missing: true, keys: k, into: &o)
+            o.field(k[PlanRenderer.CaseKeys.CaseMember.shortfallBytes], c.shortfall)
+            o.field(Keys.size, c.cases.count)
+            PlanRenderer.writeUnrecoverable(c.unrecoverable, keys: k, into: &o)
+            o.strings(Keys.wouldBeCoveredBy, covers(c, unit: .auto).map(\.plain))
         }
-        json.endArray()
-        json.field("shortfall_bytes", c.shortfall)
-        json.field("size", c.cases.count)
-        json.key("unrecoverable")
-        json.beginArray()
-        for u in c.unrecoverable {
-            json.beginObject()
-            json.field("job", u.job)
-            json.key("reason")
-            switch u.reason {
-            case .standbyDown: json.string("standby_down")
-            case .stoppedByPolicy: json.string("stopped_by_policy")
-            case .noStandby: json.string("no_standby")
-            }
-            json.key("standby")
-            if case .standbyDown(let standby) = u.reason { json.string(standby) } else { json.null() }
-            json.endObject()
-        }
-        json.endArray()
-        PlanRenderer.writeStrings("would_be_covered_by", covers(c, unit: .auto).map(\.plain), into: &json)
-        json.endObject()
+    }
+
+    /// A counterexample's own keys; those of its shortages and jobs are a case's.
+    private enum Keys {
+        static let cases = JSONWriter.StaticKey.make("cases")
+        static let size = JSONWriter.StaticKey.make("size")
+        static let wouldBeCoveredBy = JSONWriter.StaticKey.make("would_be_covered_by")
     }
 }

@@ -256,9 +256,7 @@ public enum CompileRenderer {
     static func renderJSON(
         _ compiled: CompiledSpec, states: StateSelection, threads: Int? = nil, to out: inout some TextOutputStream
     ) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("format_version", jsonFormatVersion)
+        var json = JSONWriter.report()
         json.key("machines")
         json.beginArray()
         let machines = compiled.machines
@@ -278,8 +276,7 @@ public enum CompileRenderer {
         }
         json.endArray()
         json.field("state_selection", states.rawValue)
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 
     /// One machine and its selected states; `flush` is called after each region.

@@ -77,33 +77,25 @@ public enum PlacementRenderer {
     }
 
     static func renderJSON(_ r: Placement.Result, to out: inout some TextOutputStream) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("changes")
-        json.beginArray()
-        for c in r.changes {
-            json.beginObject()
-            json.field("column", c.location.column)
-            json.field("from", c.from)
-            json.field("line", c.location.line)
-            json.field("target", c.target)
-            json.field("to", c.to)
-            json.endObject()
-            json.flush(to: &out)
+        var json = JSONWriter.report { json in
+            json.objects("changes", r.changes) { json, c in
+                json.field("column", c.location.column)
+                json.field("from", c.from)
+                json.field("line", c.location.line)
+                json.field("target", c.target)
+                json.field("to", c.to)
+                json.flush(to: &out)
+            }
+            json.field("fluid_total_bytes", r.placed.fluidTotal)
         }
-        json.endArray()
-        json.field("fluid_total_bytes", r.placed.fluidTotal)
-        json.field("format_version", jsonFormatVersion)
         json.key("gap_percent")
         json.decimal(r.gap.tenths, decimals: 1)
         json.field("lower_bound_bytes", r.lowerBound)
         json.field("status", r.status.rawValue)
-        json.key("stopped")
-        if let stopped = r.stopped { json.string(stopped) } else { json.null() }
+        json.field("stopped", orNull: r.stopped)
         json.field("today_fluid_total_bytes", r.today.fluidTotal)
         json.field("today_uncoverable_cases", r.today.uncoverableCases)
         json.field("uncoverable_cases", r.placed.uncoverableCases)
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 }

@@ -56,34 +56,21 @@ public enum PlanRenderer {
         detail: PlanDetail? = nil, path: String? = nil, tolerance: ToleranceReport? = nil,
         to out: inout some TextOutputStream
     ) {
-        let detail = detail ?? .automatic(machines: plan.machines.count)
-        let summary = PlanSummary(plan)
-        let machines: Machines = { body in plan.machines.forEach(body) }
         let exported = plan.machines.lazy.map { m in
             ExportMachine(plan: m, covered: m.cases.allSatisfy(\.covered), forEachCase: { write in m.cases.forEach { write($0.record) } })
         }
-        switch format {
-        case .text, .markdown:
-            renderHuman(
-                summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix,
-                detail: detail, path: path ?? fix?.path, tolerance: tolerance, to: &out)
-        case .json:
-            renderJSON(summary, to: &out) { json, piece, flush in
+        render(
+            PlanSummary(plan), { body in plan.machines.forEach(body) }, compiled: compiled, format: format, unit: unit,
+            fix: fix, detail: detail, path: path, tolerance: tolerance, to: &out,
+            json: { json, piece, flush in
                 for (i, m) in exported.enumerated() {
                     writeMachineJSON(
                         m, fix: fix?.edits(of: m.plan.name) ?? [], layout: LeastLayout.of(m.plan, in: compiled, machine: i),
                         piece: piece, into: &json, flush: flush)
                 }
-            }
-        case .csv: renderCSV(exported, piece: piece(out)) { $0.flush(to: &out) }
-        case .html:
-            let summarize = { (tally: PlanTally) in
-                PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path ?? fix?.path, tally: tally)
-                    .lists(machineCount: plan.machines.count, tolerance: tolerance)
-            }
-            HTMLReport.render(
-                plan, compiled: compiled, fix: fix, allMachines: detail != .summary, summarize: summarize, to: &out)
-        }
+            },
+            csv: { piece, out in renderCSV(exported, piece: piece) { $0.flush(to: &out) } },
+            html: { (HTMLFleet(plan), { plan.machines[$0] }) })
     }
 
     /// Writes the report of a plan made one machine at a time: `figures` come
@@ -101,26 +88,44 @@ public enum PlanRenderer {
         detail: PlanDetail? = nil, path: String? = nil, tolerance: ToleranceReport? = nil,
         to out: inout some TextOutputStream
     ) {
-        let detail = detail ?? .automatic(machines: figures.machineCount)
-        let summary = PlanSummary(figures)
-        let machines: Machines = { body in Planner.forEachMachine(figures, body) }
+        render(
+            PlanSummary(figures), { body in Planner.forEachMachine(figures, body) }, compiled: compiled, format: format,
+            unit: unit, fix: fix, detail: detail, path: path, tolerance: tolerance, to: &out,
+            json: { json, piece, flush in
+                writeMachinesJSONInParallel(figures, compiled: compiled, fix: fix, into: &json, piece: piece, flush: flush)
+            },
+            csv: { piece, out in renderCSVInParallel(figures, piece: piece) { $0.flush(to: &out) } },
+            html: { (HTMLFleet(figures), HTMLReport.machines(of: figures)) })
+    }
+
+    /// The report of a whole plan or of one planned machine by machine: the
+    /// `summary` and `machines` the human reports read, `json` the machines
+    /// of the JSON report (given the size of piece to flush at and the
+    /// flush), `csv` the CSV report (given that size), and `html` the page's
+    /// fleet and how it plans each machine again.
+    private static func render<Out: TextOutputStream>(
+        _ summary: PlanSummary, _ machines: Machines, compiled: CompiledSpec, format: OutputFormat, unit: Size.Unit,
+        fix: PlanFix?, detail: PlanDetail?, path: String?, tolerance: ToleranceReport?, to out: inout Out,
+        json: (inout JSONWriter, Int, (inout JSONWriter) -> Void) -> Void, csv: (Int, inout Out) -> Void,
+        html: () -> (HTMLFleet, (Int) -> MachinePlan)
+    ) {
+        let detail = detail ?? .automatic(machines: summary.machineCount)
         switch format {
         case .text, .markdown:
             renderHuman(
                 summary, machines, compiled: compiled, markdown: format == .markdown, unit: unit, fix: fix,
                 detail: detail, path: path ?? fix?.path, tolerance: tolerance, to: &out)
-        case .json:
-            renderJSON(summary, to: &out) { json, piece, flush in
-                writeMachinesJSONInParallel(figures, compiled: compiled, fix: fix, into: &json, piece: piece, flush: flush)
-            }
-        case .csv: renderCSVInParallel(figures, piece: piece(out)) { $0.flush(to: &out) }
+        case .json: renderJSON(summary, to: &out, machines: json)
+        case .csv: csv(piece(out), &out)
         case .html:
             let summarize = { (tally: PlanTally) in
                 PlanDigest(compiled: compiled, fix: fix, unit: unit, path: path ?? fix?.path, tally: tally)
-                    .lists(machineCount: figures.machineCount, tolerance: tolerance)
+                    .lists(machineCount: summary.machineCount, tolerance: tolerance)
             }
-            HTMLReport.render(
-                figures, compiled: compiled, fix: fix, allMachines: detail != .summary, summarize: summarize, to: &out)
+            let (fleet, machine) = html()
+            HTMLReport.page(
+                fleet, compiled: compiled, fix: fix, allMachines: detail != .summary, summarize: summarize, to: &out,
+                machine: machine)
         }
     }
 

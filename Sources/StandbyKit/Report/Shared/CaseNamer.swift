@@ -219,46 +219,31 @@ final class CaseNamer {
         let m = simulator.spec.machine
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]
-            let pm = Int(pool.machine)
-            let receivers = Int(pool.firstReceiver)..<Int(pool.endReceiver)
-            // What the rule needs of each standby that misses memory, in document order.
-            var short: [(footprint: Int, missing: Int)] = []
-            short.reserveCapacity(receivers.count)
-            for r in receivers where simulator.receivers[r].missing > 0 {
-                short.append((index.oses[Int(simulator.receivers[r].os)].footprint, simulator.receivers[r].missing))
-            }
-            let requiredPool = lacking(pool.missing, minus: pool.released)
-            // The machine's fields read in place: a copy of it would retain all it holds.
-            let memory = index.compiled.machines[pm].machine.memory
-            let covering = CaseRules.covering(
-                memory: memory, pool: index.machines[pm].pool, reserve: index.compiled.machines[pm].machine.reserve,
-                granule: index.compiled.machines[pm].machine.granule, poolPolicy: index.policies.pool,
-                requiredPool: requiredPool, standbys: short)
-            var standbys: [StandbyShortage] = []
-            standbys.reserveCapacity(short.count)
-            var s = 0
-            for r in receivers where simulator.receivers[r].missing > 0 && s < covering.allocations.count {
+            var short: [(String, Int, Int, Int, Int, Int, Int, [String])] = []
+            for r in Int(pool.firstReceiver)..<Int(pool.endReceiver) where simulator.receivers[r].missing > 0 {
                 let receiver = simulator.receivers[r]
-                var notStarted = 0
-                simulator.forEachCopy(of: r) { if !$0.started { notStarted += 1 } }
                 var shortJobs: [String] = []
-                shortJobs.reserveCapacity(notStarted)
                 simulator.forEachCopy(of: r) { copy in
                     if !copy.started { shortJobs.append(index.name(job: Int(copy.job), from: m)) }
                 }
-                standbys.append(
-                    StandbyShortage(
-                        standby: index.osName(Int(receiver.os)), need: receiver.need, free: receiver.free,
-                        handed: receiver.handed, drawn: receiver.drawn, missing: receiver.missing, shortJobs: shortJobs,
-                        coveringAllocation: covering.allocations[s]))
-                s += 1
+                let os = Int(receiver.os)
+                short.append(
+                    (
+                        index.osName(os), index.oses[os].footprint, receiver.need, receiver.free, receiver.handed,
+                        receiver.drawn, receiver.missing, shortJobs
+                    ))
             }
+            // The machine's fields read in place: a copy of it would retain all it holds.
+            let pm = Int(pool.machine)
             shortages.append(
-                Shortage(
-                    machine: index.compiled.machines[pm].name, held: pool.held, released: pool.released,
-                    draw: pool.draw, shortfall: pool.shortfall,
-                    requiredPool: index.policies.pool ? requiredPool : nil,
-                    standbys: standbys, coveringMemory: covering.memory, memory: memory))
+                FigureRules.shortage(
+                    on: (
+                        index.compiled.machines[pm].name, index.compiled.machines[pm].machine.memory,
+                        index.compiled.machines[pm].machine.reserve, index.compiled.machines[pm].machine.granule,
+                        index.machines[pm].pool
+                    ), pool: (pool.held, pool.released, pool.draw, pool.shortfall),
+                    poolPolicy: index.policies.pool, requiredPool: lacking(pool.missing, minus: pool.released),
+                    standbys: short))
         }
         return shortages.elements
     }
@@ -269,13 +254,8 @@ final class CaseNamer {
         jobs.removeAll()
         let m = simulator.spec.machine
         for u in simulator.unrecoverable.elements {
-            let reason: UnrecoverableJob.Reason
-            switch u.reason {
-            case .standbyDown(let s): reason = .standbyDown(standby: index.name(os: Int(s), from: m))
-            case .stoppedByPolicy: reason = .stoppedByPolicy
-            case .noStandby: reason = .noStandby
-            }
-            jobs.append(UnrecoverableJob(job: index.name(job: Int(u.job), from: m), reason: reason))
+            jobs.append(
+                UnrecoverableJob(job: index.name(job: Int(u.job), from: m), cause: u.reason) { index.name(os: Int($0), from: m) })
         }
         return jobs.elements
     }

@@ -2,28 +2,19 @@
 
 extension PlanRenderer {
     static func renderCaseJSON(_ trace: CaseTrace, to out: inout some TextOutputStream) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("case", trace.caseID)
-        json.field("format_version", jsonFormatVersion)
-        json.key("machines")
-        json.beginArray()
-        for (i, before) in trace.before.enumerated() {
+        var json = JSONWriter.report { $0.field("case", trace.caseID) }
+        json.objects("machines", trace.before.enumerated()) { json, machine in
+            let (i, before) = machine
             // `after` lists the same machines in the same order as `before`.
             let after = i < trace.after.count ? trace.after[i] : before
-            json.beginObject()
             json.regions("after", after.regions, flushingTo: &out)
             json.regions("before", before.regions, flushingTo: &out)
             json.field("lost", after.lost)
             json.field("memory_bytes", before.memory)
             json.field("name", before.machine)
-            json.endObject()
         }
-        json.endArray()
-        json.key("steps")
-        json.beginArray()
-        for (i, event) in trace.events.enumerated() {
-            json.beginObject()
+        json.objects("steps", trace.events.enumerated()) { json, step in
+            let (i, event) = step
             switch event {
             case .cutOff(_, let region, let bytes):
                 json.field("action", "cut_off")
@@ -52,12 +43,9 @@ extension PlanRenderer {
                 json.field("action", "lose_machine")
                 stepFields(event, index: i, os: nil, region: nil, bytes: nil, standby: nil, into: &json)
             }
-            json.endObject()
             json.flush(to: &out)
         }
-        json.endArray()
-        json.endObject()
-        json.flush(to: &out)
+        json.finish(to: &out)
     }
 
     /// The members of a step after `action` and `copy`, in key order.

@@ -7,14 +7,10 @@ extension PlanRenderer {
     static func renderJSON(
         _ plan: PlanSummary, machines: (inout JSONWriter) -> Void, flush: (inout JSONWriter) -> Void
     ) {
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("covered", plan.uncoveredCaseCount == 0)
-        json.key("faults")
-        json.beginArray()
-        for kind in plan.faults { json.string(kind.rawValue) }
-        json.endArray()
-        json.field("format_version", jsonFormatVersion)
+        var json = JSONWriter.report { json in
+            json.field("covered", plan.uncoveredCaseCount == 0)
+            json.faults(plan.faults)
+        }
         json.key("machines")
         json.beginArray()
         machines(&json)
@@ -77,7 +73,7 @@ extension PlanRenderer {
             o.field(k.residentBytes, s.resident)
         }
         scalars.write(upTo: nil, into: &json)
-        writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
+        json.strings("unrecoverable_jobs", m.unrecoverableJobs)
         json.endObject()
         flush(&json)
     }
@@ -142,7 +138,7 @@ extension PlanRenderer {
         lost.isEmpty ? o.emptyArray(k[.lostJobs]) : o.strings(k[.lostJobs], lost)
         o.field(k[.poolDrawBytes], c.poolDraw)
         o.field(k[.severity], orNull: c.severityName)
-        o.objects(k[.shortages], c.shortages) { o, s in writeShortage(s, keys: k, into: &o) }
+        writeShortages(c.shortages, as: k[.shortages], keys: k, into: &o)
         o.field(k[CaseKeys.CaseMember.shortfallBytes], c.shortfall)
         let takenOver = c.takenOver
         takenOver.isEmpty ? o.emptyArray(k[.takenOver]) : o.strings(k[.takenOver], takenOver)
@@ -150,52 +146,45 @@ extension PlanRenderer {
         let unprotected = c.unprotectedJobs
         unprotected.isEmpty ? o.emptyArray(k[.unprotectedJobs]) : o.strings(k[.unprotectedJobs], unprotected)
         o.field(k[.unprotectedMemoryBytes], c.unprotectedMemory)
-        o.objects(k[.unrecoverable], c.unrecoverable) { o, u in writeUnrecoverable(u, keys: k, into: &o) }
+        writeUnrecoverable(c.unrecoverable, keys: k, into: &o)
         json.endMembers(o)
     }
 
-    /// The members of one of a case's shortages.
-    static func writeShortage(_ s: Shortage, keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.field(k[.coveringMemoryBytes], s.coveringMemory)
-        o.field(k[.drawBytes], s.draw)
-        o.field(k[.heldBytes], s.held)
-        o.field(k[.machine], s.machine)
-        o.field(k[.releasedBytes], s.released)
-        o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
-        o.field(k[CaseKeys.NestedMember.shortfallBytes], s.shortfall)
-        o.objects(k[.standbys], s.standbys) { o, st in
-            o.field(k[standby: .coveringAllocationBytes], st.coveringAllocation)
-            o.field(k[standby: .drawnBytes], st.drawn)
-            o.field(k[standby: .freeBytes], st.free)
-            o.field(k[standby: .handedBytes], st.handed)
-            o.field(k[standby: .missingBytes], st.missing)
-            o.field(k[standby: .needBytes], st.need)
-            o.strings(k[standby: .shortJobs], st.shortJobs)
-            o.field(k[standby: .standby], st.standby)
+    /// The one writer of shortages (a case's, a set of faults'), as `key`;
+    /// with `missing`, each with what its standbys lacked before the pool gave.
+    static func writeShortages(
+        _ shortages: some Collection<Shortage>, as key: JSONWriter.StaticKey, missing: Bool = false, keys k: CaseKeys,
+        into o: inout JSONWriter.Members
+    ) {
+        o.objects(key, shortages) { o, s in
+            o.field(k[.coveringMemoryBytes], s.coveringMemory)
+            o.field(k[.drawBytes], s.draw)
+            o.field(k[.heldBytes], s.held)
+            o.field(k[.machine], s.machine)
+            if missing { o.field(k[.missingBytes], s.missing) }
+            o.field(k[.releasedBytes], s.released)
+            o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
+            o.field(k[CaseKeys.NestedMember.shortfallBytes], s.shortfall)
+            o.objects(k[.standbys], s.standbys) { o, st in
+                o.field(k[standby: .coveringAllocationBytes], st.coveringAllocation)
+                o.field(k[standby: .drawnBytes], st.drawn)
+                o.field(k[standby: .freeBytes], st.free)
+                o.field(k[standby: .handedBytes], st.handed)
+                o.field(k[standby: .missingBytes], st.missing)
+                o.field(k[standby: .needBytes], st.need)
+                o.strings(k[standby: .shortJobs], st.shortJobs)
+                o.field(k[standby: .standby], st.standby)
+            }
         }
     }
 
-    /// The members of one of a case's unrecoverable jobs.
-    static func writeUnrecoverable(_ u: UnrecoverableJob, keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.field(k[.job], u.job)
-        switch u.reason {
-        case .standbyDown(let standby):
-            o.field(k[.reason], "standby_down")
-            o.field(k[.standby], standby)
-        case .stoppedByPolicy:
-            o.field(k[.reason], "stopped_by_policy")
-            o.field(k[.standby], orNull: String?.none)
-        case .noStandby:
-            o.field(k[.reason], "no_standby")
-            o.field(k[.standby], orNull: String?.none)
+    /// The one writer of the jobs no memory brings back (a case's, a set of faults').
+    static func writeUnrecoverable(_ jobs: some Collection<UnrecoverableJob>, keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.objects(k[.unrecoverable], jobs) { o, u in
+            o.field(k[.job], u.job)
+            o.field(k[.reason], u.reason.spelling)
+            o.field(k[.standby], orNull: u.reason.standby)
         }
-    }
-
-    static func writeStrings(_ key: String, _ values: [String], into json: inout JSONWriter) {
-        json.key(key)
-        json.beginArray()
-        for value in values { json.string(value) }
-        json.endArray()
     }
 
     /// The keys of a case and what it holds, quoted once: a fleet writes them
@@ -220,8 +209,8 @@ extension PlanRenderer {
         /// The members of a case's shortages and unrecoverable jobs, spelled alike.
         enum NestedMember: Int, CaseIterable {
             case coveringAllocationBytes, coveringMemoryBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
-            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, shortfallBytes, standby
-            case standbys
+            case machines, missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, shortfallBytes
+            case standby, standbys
         }
 
         // Made once for the run (``shared``) and never freed, like the keys:

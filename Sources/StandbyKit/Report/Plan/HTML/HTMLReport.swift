@@ -49,18 +49,7 @@ public enum HTMLReport {
         _ plan: Plan, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
         to out: inout some TextOutputStream
     ) {
-        render(plan, compiled: compiled, fix: fix, allMachines: allMachines, summarize: nil, to: &out)
-    }
-
-    /// The page with the plan report's summary lists, which `summarize` words
-    /// from what the page's own pass over the machines counted.
-    static func render(
-        _ plan: Plan, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool,
-        summarize: ((PlanTally) -> [SummaryList])?, to out: inout some TextOutputStream
-    ) {
-        let fleet = HTMLFleet(plan)
-        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summarize?(fleet.tally))
-            .render(to: &out) {
+        page(HTMLFleet(plan), compiled: compiled, fix: fix, allMachines: allMachines, summarize: nil, to: &out) {
             plan.machines[$0]
         }
     }
@@ -75,22 +64,28 @@ public enum HTMLReport {
         _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix? = nil, allMachines: Bool = false,
         to out: inout some TextOutputStream
     ) {
-        render(figures, compiled: compiled, fix: fix, allMachines: allMachines, summarize: nil, to: &out)
+        page(
+            HTMLFleet(figures), compiled: compiled, fix: fix, allMachines: allMachines, summarize: nil, to: &out,
+            machine: machines(of: figures))
     }
 
-    /// The page with the plan report's summary lists, which `summarize` words
-    /// from what the page's own pass over the machines counted.
-    static func render(
-        _ figures: PlanFigures, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool,
-        summarize: ((PlanTally) -> [SummaryList])?, to out: inout some TextOutputStream
+    /// The page of `fleet`, whose machines `machine` plans in turn, with the
+    /// plan report's summary lists, which `summarize` words from what the
+    /// page's own pass over the machines counted.
+    static func page(
+        _ fleet: HTMLFleet, compiled: CompiledSpec, fix: PlanFix?, allMachines: Bool,
+        summarize: ((PlanTally) -> [SummaryList])?, to out: inout some TextOutputStream, machine: (Int) -> MachinePlan
     ) {
-        let fleet = HTMLFleet(figures)
+        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summarize?(fleet.tally))
+            .render(to: &out, plan: machine)
+    }
+
+    /// Machine `m` of `figures` planned again, with its cases, by a
+    /// simulator and a namer of its own.
+    static func machines(of figures: PlanFigures) -> (Int) -> MachinePlan {
         let simulator = CaseSimulator(figures.index)
         let namer = CaseNamer(figures.index)
-        HTMLPage(fleet: fleet, compiled: compiled, fix: fix, allMachines: allMachines, summary: summarize?(fleet.tally))
-            .render(to: &out) {
-            figures.plan(machine: $0, simulator: simulator, namer: namer)
-        }
+        return { figures.plan(machine: $0, simulator: simulator, namer: namer) }
     }
 
     /// `text` safe in HTML content and in double- or single-quoted attributes:
