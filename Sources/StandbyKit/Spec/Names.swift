@@ -140,11 +140,11 @@ extension Names {
     /// each hit is confirmed by ``editDistance(_:_:limit:)``. A name equal to
     /// the word ignoring case comes first, as in the scan.
     ///
-    /// Bounds: the index holds at most ``maxEntries`` texts (names past that,
-    /// and names longer than ``indexedLength``, are compared one by one, at
-    /// most ``maxScanned`` per query); a query looks up at most 1 + n + n(n−1)/2
-    /// texts for a word of n ≤ ``indexedLength`` + 2 scalars and confirms at
-    /// most ``maxConfirmed`` hits, stopping at the first at one edit. So the
+    /// Bounds: the index holds at most `maxEntries` texts (names past that,
+    /// and names longer than `indexedLength`, are compared one by one, at
+    /// most `maxScanned` per query); a query looks up at most 1 + n + n(n−1)/2
+    /// texts for a word of n ≤ `indexedLength` + 2 scalars and confirms at
+    /// most `maxConfirmed` hits, stopping at the first at one edit. So the
     /// work per query is bounded whatever the number of names; the answer is
     /// the scan's except where those caps cut (thousands of near-identical
     /// names).
@@ -168,6 +168,8 @@ extension Names {
         /// Names not in the index, in order.
         private var unindexed: [Int32] = []
 
+        /// An index of `names` (kept in their order, which breaks ties
+        /// between suggestions); a few names are only kept, and scanned.
         public init(_ names: some Sequence<String>) {
             self.names = Array(names)
             scalars = self.names.map { Array($0.unicodeScalars) }

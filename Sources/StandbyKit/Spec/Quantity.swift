@@ -31,7 +31,7 @@ public enum Quantity {
     ]
 
     /// The forms a size may take, for notes under an error.
-    public static let acceptedForms =
+    package static let acceptedForms =
         "a size is a whole number of bytes, or a number with a suffix: Ki Mi Gi Ti Pi Ei "
         + "(powers of 1024) or k M G T P E (powers of 1000), such as 256Mi, 1.5Gi or 4G"
 

@@ -2,11 +2,11 @@ import YAMLReader
 
 /// Stage: bytes → typed ``Spec`` (docs/model.md, "The spec (format version 1)").
 ///
-/// A streaming recursive-descent decoder over ``YAMLReader`` events: it never
+/// A streaming recursive-descent decoder over `YAMLReader` events: it never
 /// builds a tree, so a fleet-sized spec stays in memory only as the ``Spec`` it
 /// becomes. The recursion follows the schema's fixed depth (spec → machine → OS
 /// → job → policy); anything unknown or of the wrong kind is skipped with the
-/// reader's iterative ``YAMLReader/skip(after:)``, so no input can make it
+/// reader's iterative `YAMLReader.skip(after:)`, so no input can make it
 /// recurse deeper.
 ///
 /// Every problem in the document is reported, each at the node it is about.
@@ -16,7 +16,7 @@ import YAMLReader
 /// last). A reader error (bad YAML, a limit) stops decoding: the diagnostics so
 /// far are kept, with the reader's error added.
 ///
-/// The keys of every place come from ``SpecKeys``. This file holds the
+/// The keys of every place come from `SpecKeys`. This file holds the
 /// document, the top level, the policies and the helpers for structure and
 /// reporting; `SpecEntities.swift` the machines, OSes and jobs;
 /// `SpecValues.swift` the scalar values.
@@ -78,7 +78,7 @@ public enum SpecDecoder {
     /// The diagnostic for a reader error: its code, the reader's message, its hint
     /// as a note, the first occurrence of a duplicate key, and the flag that
     /// raises a limit.
-    public static func diagnostic(for error: YAMLError) -> Diagnostic {
+    package static func diagnostic(for error: YAMLError) -> Diagnostic {
         let code: DiagnosticCode
         var flag: String?
         switch error.kind {

@@ -7,6 +7,7 @@
 /// - `json`: `schemas/tolerate.schema.json`, `format_version` 1.0, sorted
 ///   keys, sizes in bytes.
 public enum ToleranceRenderer {
+    /// Writes `report` in `format` (HTML and CSV write the text), sizes in `unit`.
     public static func render(
         _ report: ToleranceReport, format: OutputFormat, unit: Size.Unit, to out: inout some TextOutputStream
     ) {

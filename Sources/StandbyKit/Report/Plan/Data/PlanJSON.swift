@@ -33,8 +33,8 @@ extension PlanRenderer {
     /// when it needs no change) and those that write its least layout (`layout`,
     /// from the same figures); the cases are flushed once `piece` bytes or
     /// more are buffered (0: one case at a time).
-    static func writeMachineJSON<Text, Texts>(
-        _ machine: ExportMachine<Text, Texts>, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
+    static func writeMachineJSON(
+        _ machine: some ExportedMachine, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
         into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
@@ -47,16 +47,18 @@ extension PlanRenderer {
             ])
         json.beginObject()
         scalars.write(upTo: "actives", into: &json)
-        writeObjects(m.actives, into: &json) { json, a in
-            json.field("footprint_bytes", a.footprint)
-            json.field("name", a.name)
-            writeStrings("protected_by", a.protectedBy, into: &json)
+        let k = MachineKeys.shared
+        writeObjects(m.actives, into: &json) { o, a in
+            o.field(k.footprintBytes, a.footprint)
+            o.field(k.name, a.name)
+            o.strings(k.protectedBy, a.protectedBy)
         }
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
         let keys = CaseKeys.shared
+        let template = CaseTemplate.shared
         machine.forEachCase { c in
-            writeCaseJSON(c, keys: keys, into: &json)
+            writeCaseJSON(c, template: template, keys: keys, into: &json)
             // A fleet's cases run to hundreds of megabytes: never buffer them all.
             if json.bufferedByteCount >= piece { flush(&json) }
         }
@@ -66,13 +68,13 @@ extension PlanRenderer {
         scalars.write(upTo: "reclaim", into: &json)
         writeEdits(layout?.edits ?? [], into: &json)
         scalars.write(upTo: "standbys", into: &json)
-        writeObjects(m.standbys, into: &json) { json, s in
-            json.field("allocated_bytes", s.allocated)
-            json.field("kernel_bytes", s.kernel)
-            json.field("minimum_bytes", s.minimum)
-            json.field("name", s.name)
-            writeStrings("protects", s.protects, into: &json)
-            json.field("resident_bytes", s.resident)
+        writeObjects(m.standbys, into: &json) { o, s in
+            o.field(k.allocatedBytes, s.allocated)
+            o.field(k.kernelBytes, s.kernel)
+            o.field(k.minimumBytes, s.minimum)
+            o.field(k.name, s.name)
+            o.strings(k.protects, s.protects)
+            o.field(k.residentBytes, s.resident)
         }
         scalars.write(upTo: nil, into: &json)
         writeStrings("unrecoverable_jobs", m.unrecoverableJobs, into: &json)
@@ -82,34 +84,55 @@ extension PlanRenderer {
 
     /// Edits of the spec (a fix's, a least layout's), one object each.
     static func writeEdits(_ edits: [Advice.Edit], into json: inout JSONWriter) {
-        writeObjects(edits, into: &json) { json, edit in
-            json.key("column")
-            if let at = edit.location { json.int(at.column) } else { json.null() }
-            json.field("from_bytes", edit.from)
-            json.key("line")
-            if let at = edit.location { json.int(at.line) } else { json.null() }
-            json.field("target", edit.target)
-            json.field("to_bytes", edit.to)
+        let k = MachineKeys.shared
+        writeObjects(edits, into: &json) { o, edit in
+            o.field(k.column, orNull: edit.location?.column)
+            o.field(k.fromBytes, edit.from)
+            o.field(k.line, orNull: edit.location?.line)
+            o.field(k.target, edit.target)
+            o.field(k.toBytes, edit.to)
         }
     }
 
     /// An array of one object per item, whose members `body` writes.
     private static func writeObjects<Item>(
-        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter, Item) -> Void
+        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter.Members, Item) -> Void
     ) {
         json.beginArray()
         for item in items {
-            json.beginObject()
-            body(&json, item)
-            json.endObject()
+            json.object { body(&$0, item) }
         }
         json.endArray()
     }
 
-    static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
-        // Member by member in line: a fleet writes hundreds of thousands of
-        // cases. Most of a case's lists are empty, and an empty one is written
-        // here rather than through a call.
+    /// The keys of the objects a machine holds (its actives, standbys and
+    /// edits), made ready for their depth in a plan document (5: the
+    /// document, `machines`, the machine, the list, the object).
+    // Sendable: immutable, made once, never freed.
+    struct MachineKeys: @unchecked Sendable {
+        static let shared = MachineKeys()
+        private static func key(_ name: String) -> JSONWriter.StaticKey { .make(name, depth: 5) }
+
+        let allocatedBytes = key("allocated_bytes")
+        let column = key("column")
+        let footprintBytes = key("footprint_bytes")
+        let fromBytes = key("from_bytes")
+        let kernelBytes = key("kernel_bytes")
+        let line = key("line")
+        let minimumBytes = key("minimum_bytes")
+        let name = key("name")
+        let protectedBy = key("protected_by")
+        let protects = key("protects")
+        let residentBytes = key("resident_bytes")
+        let target = key("target")
+        let toBytes = key("to_bytes")
+    }
+
+    /// A case member by member, through the general object writer: what
+    /// ``writeCaseJSON(_:template:keys:into:)`` writes from its template.
+    static func writeCaseMembersJSON<Text, Texts>(
+        _ c: CaseRecord<Text, Texts>, keys k: CaseKeys, into json: inout JSONWriter
+    ) {
         var o = json.beginMembers()
         o.field(k[.action], orNull: c.actionName)
         o.field(k[.covered], c.covered)
@@ -119,54 +142,52 @@ extension PlanRenderer {
         lost.isEmpty ? o.emptyArray(k[.lostJobs]) : o.strings(k[.lostJobs], lost)
         o.field(k[.poolDrawBytes], c.poolDraw)
         o.field(k[.severity], orNull: c.severityName)
-        !c.shortages.isEmpty ? writeShortages(c.shortages, keys: k, into: &o) : o.emptyArray(k[.shortages])
-        o.field(k[.shortfallBytes], c.shortfall)
+        o.objects(k[.shortages], c.shortages) { o, s in writeShortage(s, keys: k, into: &o) }
+        o.field(k[CaseKeys.CaseMember.shortfallBytes], c.shortfall)
         let takenOver = c.takenOver
         takenOver.isEmpty ? o.emptyArray(k[.takenOver]) : o.strings(k[.takenOver], takenOver)
         o.field(k[.target], c.target)
         let unprotected = c.unprotectedJobs
         unprotected.isEmpty ? o.emptyArray(k[.unprotectedJobs]) : o.strings(k[.unprotectedJobs], unprotected)
         o.field(k[.unprotectedMemoryBytes], c.unprotectedMemory)
-        !c.unrecoverable.isEmpty ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k[.unrecoverable])
+        o.objects(k[.unrecoverable], c.unrecoverable) { o, u in writeUnrecoverable(u, keys: k, into: &o) }
         json.endMembers(o)
     }
 
-    private static func writeShortages(_ shortages: [Shortage], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k[.shortages], shortages) { o, s in
-            o.field(k[.coveringMemoryBytes], s.coveringMemory)
-            o.field(k[.drawBytes], s.draw)
-            o.field(k[.heldBytes], s.held)
-            o.field(k[.machine], s.machine)
-            o.field(k[.releasedBytes], s.released)
-            o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
-            o.field(k[.shortfallBytes], s.shortfall)
-            o.objects(k[.standbys], s.standbys) { o, st in
-                o.field(k[.coveringAllocationBytes], st.coveringAllocation)
-                o.field(k[.drawnBytes], st.drawn)
-                o.field(k[.freeBytes], st.free)
-                o.field(k[.handedBytes], st.handed)
-                o.field(k[.missingBytes], st.missing)
-                o.field(k[.needBytes], st.need)
-                o.strings(k[.shortJobs], st.shortJobs)
-                o.field(k[.standby], st.standby)
-            }
+    /// The members of one of a case's shortages.
+    static func writeShortage(_ s: Shortage, keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.field(k[.coveringMemoryBytes], s.coveringMemory)
+        o.field(k[.drawBytes], s.draw)
+        o.field(k[.heldBytes], s.held)
+        o.field(k[.machine], s.machine)
+        o.field(k[.releasedBytes], s.released)
+        o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
+        o.field(k[CaseKeys.NestedMember.shortfallBytes], s.shortfall)
+        o.objects(k[.standbys], s.standbys) { o, st in
+            o.field(k[standby: .coveringAllocationBytes], st.coveringAllocation)
+            o.field(k[standby: .drawnBytes], st.drawn)
+            o.field(k[standby: .freeBytes], st.free)
+            o.field(k[standby: .handedBytes], st.handed)
+            o.field(k[standby: .missingBytes], st.missing)
+            o.field(k[standby: .needBytes], st.need)
+            o.strings(k[standby: .shortJobs], st.shortJobs)
+            o.field(k[standby: .standby], st.standby)
         }
     }
 
-    private static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
-        o.objects(k[.unrecoverable], jobs) { o, u in
-            o.field(k[.job], u.job)
-            switch u.reason {
-            case .standbyDown(let standby):
-                o.field(k[.reason], "standby_down")
-                o.field(k[.standby], standby)
-            case .stoppedByPolicy:
-                o.field(k[.reason], "stopped_by_policy")
-                o.field(k[.standby], orNull: String?.none)
-            case .noStandby:
-                o.field(k[.reason], "no_standby")
-                o.field(k[.standby], orNull: String?.none)
-            }
+    /// The members of one of a case's unrecoverable jobs.
+    static func writeUnrecoverable(_ u: UnrecoverableJob, keys k: CaseKeys, into o: inout JSONWriter.Members) {
+        o.field(k[.job], u.job)
+        switch u.reason {
+        case .standbyDown(let standby):
+            o.field(k[.reason], "standby_down")
+            o.field(k[.standby], standby)
+        case .stoppedByPolicy:
+            o.field(k[.reason], "stopped_by_policy")
+            o.field(k[.standby], orNull: String?.none)
+        case .noStandby:
+            o.field(k[.reason], "no_standby")
+            o.field(k[.standby], orNull: String?.none)
         }
     }
 
@@ -179,8 +200,10 @@ extension PlanRenderer {
 
     /// The keys of a case and what it holds, quoted once: a fleet writes them
     /// hundreds of thousands of times. A case's own members are at depth 5 (in
-    /// the document, `machines`, a machine, `cases`, the case), so theirs are
-    /// also made ready with that indentation; any key is right at any depth.
+    /// the document, `machines`, a machine, `cases`, the case), those of its
+    /// shortages and unrecoverable jobs at 7 and those of a shortage's standbys
+    /// at 9, so each is also made ready with that indentation; any key is right
+    /// at any depth.
     /// A renderer takes ``shared`` once per machine and lends it to each case,
     /// rather than reading a global per member.
     // Sendable: immutable, made once, never freed.
@@ -197,16 +220,21 @@ extension PlanRenderer {
         /// The members of a case's shortages and unrecoverable jobs, spelled alike.
         enum NestedMember: Int, CaseIterable {
             case coveringAllocationBytes, coveringMemoryBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
-            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
+            case missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, shortfallBytes, standby
+            case standbys
         }
 
         // Made once for the run (``shared``) and never freed, like the keys:
         // lending the table and reading a key count no references.
         private let caseKeys = Self.table(CaseMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth) })
-        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0)) })
+        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth + 2) })
+        private let standbyKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth + 4) })
 
         subscript(member: CaseMember) -> JSONWriter.StaticKey { caseKeys[member.rawValue] }
+        /// A member of a shortage or an unrecoverable job.
         subscript(member: NestedMember) -> JSONWriter.StaticKey { nestedKeys[member.rawValue] }
+        /// A member of a shortage's standby.
+        subscript(standby member: NestedMember) -> JSONWriter.StaticKey { standbyKeys[member.rawValue] }
 
         private static func table(_ keys: [JSONWriter.StaticKey]) -> UnsafeBufferPointer<JSONWriter.StaticKey> {
             let table = UnsafeMutableBufferPointer<JSONWriter.StaticKey>.allocate(capacity: keys.count)
