@@ -112,6 +112,7 @@ extension ReaderCore {
         /// set it had, are dropped.
         @discardableResult
         mutating func pop() -> Frame {
+            precondition(count > 0, "an end event with no open collection")
             count -= 1
             let frame = frames.unsafelyUnwrapped[count]
             keyCount = frame.keysStart
