@@ -197,11 +197,13 @@ struct ByteCursor {
     let room: Int
 
     @inline(__always)
-    init(_ bytes: FlatBuffer<UInt8>, room: Int) {
-        buffer = Unmanaged.passUnretained(bytes)
+    init(_ bytes: Unmanaged<FlatBuffer<UInt8>>, room: Int) {
+        buffer = bytes
         self.room = room
-        p = bytes.reserve(room)
-        end = p + bytes.spare
+        (p, end) = bytes._withUnsafeGuaranteedRef { bytes in
+            let p = bytes.reserve(room)
+            return (p, p + bytes.spare)
+        }
     }
 
     /// Makes sure that `n` bytes more than ``room`` are free ahead.

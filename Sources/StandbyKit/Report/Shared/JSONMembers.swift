@@ -57,15 +57,21 @@ extension JSONWriter {
     /// report writes many times from a template (a plan's cases): their bytes
     /// must be those the scalar and container writers would write.
     @inline(__always)
-    mutating func rawElement(depth: Int, _ body: (_ bytes: FlatBuffer<UInt8>, _ comma: Bool) -> Void) -> Bool {
-        let s = writable()
-        guard s.levels.count == depth, depth > 0, !s.afterKey else { return false }
-        let slot = s.levels.base + (depth - 1)
-        let flags = slot.pointee
-        guard flags & State.isArray != 0 else { return false }
-        slot.pointee = flags | State.hasMembers
-        body(s.bytes, flags & State.hasMembers != 0)
-        return true
+    mutating func rawElement(
+        depth: Int, _ body: (_ bytes: Unmanaged<FlatBuffer<UInt8>>, _ comma: Bool) -> Void
+    ) -> Bool {
+        // The buffer is lent unretained: it lives as long as this writer's state,
+        // and a case is written many times over.
+        let s = unretainedWritable()
+        return s._withUnsafeGuaranteedRef { s in
+            guard s.levels.count == depth, depth > 0, !s.afterKey else { return false }
+            let slot = s.levels.base + (depth - 1)
+            let flags = slot.pointee
+            guard flags & State.isArray != 0 else { return false }
+            slot.pointee = flags | State.hasMembers
+            body(Unmanaged.passUnretained(s.bytes), flags & State.hasMembers != 0)
+            return true
+        }
     }
 
     mutating func endMembers(_ members: Members) {

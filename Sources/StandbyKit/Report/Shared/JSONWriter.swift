@@ -260,6 +260,14 @@ package struct JSONWriter {
         return state
     }
 
+    /// ``writable()`` lent without counting a reference: valid while this
+    /// writer holds the state, for writes made many times over.
+    @inline(__always)
+    mutating func unretainedWritable() -> Unmanaged<State> {
+        if !isKnownUniquelyReferenced(&state) { state = state.copy() }
+        return Unmanaged.passUnretained(state)
+    }
+
     /// The bytes and the open containers. A class, so that a write touches its
     /// buffers in place; ``JSONWriter`` copies it before writing to a shared one.
     final class State {

@@ -9,10 +9,11 @@ extension PlanRenderer {
     /// bytes).
     @inline(__always)
     static func writeCaseJSON<Text, Texts>(
-        _ c: CaseRecord<Text, Texts>, template t: CaseTemplate, keys k: CaseKeys, into json: inout JSONWriter
+        _ c: CaseRecord<Text, Texts>, template: UnsafePointer<CaseTemplate>, keys k: CaseKeys,
+        into json: inout JSONWriter
     ) {
-        let written = json.rawElement(depth: t.memberDepth - 1) { bytes, comma in
-            writeCase(c, template: t, comma: comma, into: bytes)
+        let written = json.rawElement(depth: template.pointee.memberDepth - 1) { bytes, comma in
+            writeCase(c, template: template, comma: comma, into: bytes)
         }
         if !written { writeCaseMembersJSON(c, keys: k, into: &json) }
     }
@@ -20,42 +21,43 @@ extension PlanRenderer {
     /// The case's bytes, from its separator to its closing brace: the
     /// template's runs with the case's own values between them.
     private static func writeCase<Text, Texts>(
-        _ c: CaseRecord<Text, Texts>, template t: CaseTemplate, comma: Bool, into bytes: FlatBuffer<UInt8>
+        _ c: CaseRecord<Text, Texts>, template t: UnsafePointer<CaseTemplate>, comma: Bool,
+        into bytes: Unmanaged<FlatBuffer<UInt8>>
     ) {
-        var w = ByteCursor(bytes, room: t.room)
-        w.append(t.open(comma: comma, action: c.action, covered: c.covered))
+        var w = ByteCursor(bytes, room: t.pointee.room)
+        w.append(t.pointee.open(comma: comma, action: c.action, covered: c.covered))
         text(c.id, into: &w)
         let lost = c.lostJobs
-        w.append(t.afterID(kind: c.kind, emptyList: lost.isEmpty))
+        w.append(t.pointee.afterID(kind: c.kind, emptyList: lost.isEmpty))
         if !lost.isEmpty {
-            list(lost, t.caseList, into: &w)
-            w.append(t.afterLost)
+            list(lost, t.pointee.caseList, into: &w)
+            w.append(t.pointee.afterLost)
         }
         w.decimal(c.poolDraw)
-        w.append(t.afterPoolDraw(severity: c.severity, emptyList: c.shortages.isEmpty))
+        w.append(t.pointee.afterPoolDraw(severity: c.severity, emptyList: c.shortages.isEmpty))
         if !c.shortages.isEmpty {
             shortages(c.shortages, template: t, into: &w)
-            w.append(t.afterShortages)
+            w.append(t.pointee.afterShortages)
         }
         w.decimal(c.shortfall)
         let takenOver = c.takenOver
-        w.append(t.afterShortfall(emptyList: takenOver.isEmpty))
+        w.append(t.pointee.afterShortfall(emptyList: takenOver.isEmpty))
         if !takenOver.isEmpty {
-            list(takenOver, t.caseList, into: &w)
-            w.append(t.afterTakenOver)
+            list(takenOver, t.pointee.caseList, into: &w)
+            w.append(t.pointee.afterTakenOver)
         }
         text(c.target, into: &w)
         let unprotected = c.unprotectedJobs
-        w.append(t.afterTarget(emptyList: unprotected.isEmpty))
+        w.append(t.pointee.afterTarget(emptyList: unprotected.isEmpty))
         if !unprotected.isEmpty {
-            list(unprotected, t.caseList, into: &w)
-            w.append(t.afterUnprotected)
+            list(unprotected, t.pointee.caseList, into: &w)
+            w.append(t.pointee.afterUnprotected)
         }
         w.decimal(c.unprotectedMemory)
-        w.append(t.close(emptyList: c.unrecoverable.isEmpty))
+        w.append(t.pointee.close(emptyList: c.unrecoverable.isEmpty))
         if !c.unrecoverable.isEmpty {
             unrecoverable(c.unrecoverable, template: t, into: &w)
-            w.append(t.closeAfterList)
+            w.append(t.pointee.closeAfterList)
         }
         w.commit()
     }
@@ -90,8 +92,8 @@ extension PlanRenderer {
     }
 
     /// A case's shortages, which are not none: `[`, each an object, `]`.
-    private static func shortages(_ shortages: some Collection<Shortage>, template t: CaseTemplate, into w: inout ByteCursor) {
-        let r = t.shortage
+    private static func shortages(_ shortages: some Collection<Shortage>, template t: UnsafePointer<CaseTemplate>, into w: inout ByteCursor) {
+        let r = t.pointee.shortage
         var first = true
         for s in shortages {
             w.ensure(0)
@@ -107,7 +109,7 @@ extension PlanRenderer {
             w.append(r.released)
             w.decimal(s.released)
             w.append(r.requiredPool)
-            if let required = s.requiredPool { w.decimal(required) } else { w.append(t.null) }
+            if let required = s.requiredPool { w.decimal(required) } else { w.append(t.pointee.null) }
             w.append(r.shortfall)
             w.decimal(s.shortfall)
             w.append(r.standbys(emptyList: s.standbys.isEmpty))
@@ -120,8 +122,8 @@ extension PlanRenderer {
     }
 
     /// A shortage's standbys, which are not none.
-    private static func standbys(_ standbys: [StandbyShortage], template t: CaseTemplate, into w: inout ByteCursor) {
-        let r = t.standby
+    private static func standbys(_ standbys: [StandbyShortage], template t: UnsafePointer<CaseTemplate>, into w: inout ByteCursor) {
+        let r = t.pointee.standby
         var first = true
         for s in standbys {
             w.ensure(0)
@@ -150,8 +152,8 @@ extension PlanRenderer {
     }
 
     /// A case's unrecoverable jobs, which are not none.
-    private static func unrecoverable(_ jobs: some Collection<UnrecoverableJob>, template t: CaseTemplate, into w: inout ByteCursor) {
-        let r = t.unrecoverable
+    private static func unrecoverable(_ jobs: some Collection<UnrecoverableJob>, template t: UnsafePointer<CaseTemplate>, into w: inout ByteCursor) {
+        let r = t.pointee.unrecoverable
         var first = true
         for u in jobs {
             w.ensure(0)
@@ -184,7 +186,14 @@ extension PlanRenderer {
 /// there (a test compares the two on every kind of case).
 // Sendable: immutable, made once, never freed.
 struct CaseTemplate: @unchecked Sendable {
-    static let shared = CaseTemplate(memberDepth: PlanRenderer.CaseKeys.caseDepth)
+    /// The template of a plan document's cases, made once for the run and
+    /// never freed, lent by its address: the writers take it per case, and
+    /// would otherwise copy its couple of hundred bytes each time.
+    nonisolated(unsafe) static let shared: UnsafePointer<CaseTemplate> = {
+        let template = UnsafeMutablePointer<CaseTemplate>.allocate(capacity: 1)
+        template.initialize(to: CaseTemplate(memberDepth: PlanRenderer.CaseKeys.caseDepth))
+        return UnsafePointer(template)
+    }()
 
     /// The depth of a case's members.
     let memberDepth: Int
