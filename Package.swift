@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // FilePath, FileDescriptor, Errno: the library's and the command line's file I/O.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // `swift package generate-documentation --target StandbyKit`: the DocC catalog
+        // in Sources/StandbyKit/StandbyKit.docc and every public declaration's comment.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Debian's libyaml, found through pkg-config.

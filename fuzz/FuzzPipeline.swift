@@ -1,6 +1,6 @@
 // The libFuzzer entry point: every input runs the whole pipeline, bytes to
 // every renderer (`Pipeline.runEverything`; see scripts/fuzz).
-@_spi(Fuzzing) import StandbyKit
+import StandbyKit
 
 /// Counts what the renderers write and drops it.
 struct NullStream: TextOutputStream {

@@ -8,6 +8,26 @@ import YAMLReader
 ///
 ///     bytes ─ SpecLoader ─▶ Spec ─ Compiler ─▶ CompiledSpec ─ Planner ─▶ Plan ─ renderers ─▶ text
 ///
+/// Each command runs these stages, in this order (*load* is ``SpecLoader``:
+/// decode and validate; *decode* is ``SpecDecoder`` alone, for the commands
+/// that answer a spec whose jobs cannot start; *compile* is ``compile(_:limits:)``:
+/// load, ``Compiler``, then the least-memory advice on each start-up error):
+///
+/// | command | stages |
+/// |---|---|
+/// | `validate` | compile, diagnostics |
+/// | `compile` | compile, ``CompileRenderer`` |
+/// | `plan` | compile, ``Planner`` (figures and cases in one pass), ``LeastMemory`` read off those figures when a case is short, ``PlanRenderer`` |
+/// | `fix` | decode, ``LeastMemory`` (proven by planning again), ``SpecEditor`` |
+/// | `diff` | compile both, ``Planner`` both, ``LeastMemory`` of the new, ``PlanDiff``, ``DiffRenderer`` |
+/// | `place` | decode, ``Placement`` (proven by planning again), ``PlacementWriter``, ``PlacementRenderer`` |
+/// | `tolerate` | compile, ``Tolerance``, ``ToleranceRenderer`` |
+/// | `headroom` | compile, ``Headroom``, ``HeadroomRenderer`` |
+/// | `runway` | decode, ``RunwayPlanner`` (one figures pass a period), ``SpecEditor``, ``RunwayRenderer`` |
+///
+/// The least-memory advice is a stage of its own, after the compiler: the
+/// compiler and the spec's folders never call the planner or the advice.
+///
 /// Every stage collects its problems as ``Diagnostics`` instead of stopping at the
 /// first, and none prints or exits: the command line decides what to show.
 /// ``SpecFile`` is the front door that a library user starts from: it reads a
@@ -71,9 +91,10 @@ extension Pipeline {
     /// what the fuzz regression tests replay, so both exercise the same code. It
     /// traps when the text diagnostics without colour hold a control character
     /// other than line ends and excerpt tabs, or a bidirectional control: input
-    /// must never reach a terminal raw. Not part of the library's API: the
-    /// fuzzer and the tests import it with `@_spi(Fuzzing)`.
-    @_spi(Fuzzing) public static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
+    /// must never reach a terminal raw. Not part of the library's API: it is
+    /// `package`, seen by the tests and by the fuzzer, which `scripts/fuzz`
+    /// compiles with the same package name.
+    package static func runEverything(_ bytes: [UInt8], to out: inout some TextOutputStream) {
         let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
         let (compiled, diagnostics) = compile(source)
         var plain = ""

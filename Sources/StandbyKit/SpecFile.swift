@@ -46,6 +46,40 @@ public enum SpecFile {
         return .success(LoadedSpec(source: source, compiled: compiled, diagnostics: diagnostics))
     }
 
+    /// The least memory of the spec at `path` (`standby fix`), read as
+    /// ``fix(bytes:path:faults:limits:)`` reads it.
+    public static func fix(path: FilePath, faults: [FaultKind]? = nil, limits: YAMLLimits = .default)
+        -> Result<SpecFix, LoadError>
+    {
+        let name = path.string
+        let bytes: [UInt8]
+        do {
+            bytes = try read(path, maxBytes: limits.maxInputBytes)
+        } catch {
+            return .failure(.unreadable(path: name, reason: (error as? Errno)?.description ?? "\(error)"))
+        }
+        return fix(bytes: bytes, path: name, faults: faults, limits: limits)
+    }
+
+    /// The least memory of the spec in `bytes` (`standby fix`), proven by
+    /// planning the changed spec, and written into the spec's own text.
+    ///
+    /// Unlike ``load(bytes:path:limits:)`` followed by ``LoadedSpec/fix(faults:)``,
+    /// this takes a spec that decodes but does not compile: a machine whose
+    /// jobs cannot start with the memory it states is the first thing a fix
+    /// raises. It fails with the decoder's errors, or with what no memory
+    /// fixes (a job larger than any machine could hold, for one).
+    public static func fix(
+        bytes: [UInt8], path: String = "<bytes>", faults: [FaultKind]? = nil, limits: YAMLLimits = .default
+    ) -> Result<SpecFix, LoadError> {
+        let source = SourceFile(path: path, bytes: bytes)
+        let (spec, diagnostics) = SpecDecoder.decode(bytes, limits: limits)
+        guard let spec, !diagnostics.hasErrors else {
+            return .failure(.invalid(source: source, diagnostics: diagnostics))
+        }
+        return SpecFix.of(spec, faults: faults, source: source)
+    }
+
     /// Up to `maxBytes + 1` bytes of the file at `path`: a regular file in
     /// one buffer of its size (plus the byte that shows its end), anything
     /// else in chunks. A folder is refused as `EISDIR`.
@@ -103,6 +137,8 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
 public struct LoadedSpec: Sendable {
     /// The bytes read, and the path diagnostics and diffs name them by.
     public var source: SourceFile
+    /// The spec decoded, validated and compiled: its start-up tables, what
+    /// ``Planner``, ``Tolerance``, ``Headroom`` and the renderers take.
     public var compiled: CompiledSpec
     /// Warnings only: a spec with an error does not load.
     public var diagnostics: Diagnostics
@@ -120,12 +156,7 @@ public struct LoadedSpec: Sendable {
     /// (`standby fix`), proven by planning the changed spec, and written into
     /// the spec's own text.
     public func fix(faults: [FaultKind]? = nil) -> Result<SpecFix, LoadError> {
-        switch LeastMemory.fix(spec, faults: faults) {
-        case .failure(let error):
-            return .failure(.invalid(source: source, diagnostics: error.diagnostics))
-        case .success(let advice):
-            return .success(SpecFix(advice: advice, source: source))
-        }
+        SpecFix.of(spec, faults: faults, source: source)
     }
 
     /// What changing this spec into `new` does to the plan (`standby diff`),
@@ -147,6 +178,16 @@ public struct SpecFix: Sendable {
     public var left: [SpecEditor.Left]
     /// The change as a unified diff of the spec's text (empty when nothing changes).
     public var unifiedDiff: String
+
+    /// The fix of `spec`, decoded from `source`, or what no memory fixes.
+    static func of(_ spec: Spec, faults: [FaultKind]?, source: SourceFile) -> Result<SpecFix, LoadError> {
+        switch LeastMemory.fix(spec, faults: faults) {
+        case .failure(let error):
+            return .failure(.invalid(source: source, diagnostics: error.diagnostics))
+        case .success(let advice):
+            return .success(SpecFix(advice: advice, source: source))
+        }
+    }
 
     init(advice: Advice, source: SourceFile) {
         let edited = SpecEditor.apply(advice, to: source.bytes)

@@ -10,28 +10,25 @@ import CYAML
 /// merges, aliases). Plain data, so that batches of them cross between threads
 /// without reference counting: its texts are plain words or ranges of its batch's byte arena.
 struct RawEvent {
-    enum Kind: UInt8 {
-        case scalar, sequenceStart, sequenceEnd, mappingStart, mappingEnd
-        /// An alias; the anchor range holds the name it refers to.
-        case alias
-        /// The end of the stream.
-        case end
-    }
-
-    var kind: Kind
-    var style: YAMLScalarStyle = .plain
-    var tag: YAMLTag?
-    var mark: YAMLMark
-    /// The scalar's bytes: in ``words`` when they fit (nearly every scalar
-    /// of a spec), else in the arena.
-    var words = YAMLText.InlineWords()
-    var textStart: Int = 0
-    /// 0 when the text is in ``words``.
-    var textCount: Int = 0
+    /// The event as the reader hands it on: a node event, or
+    /// ``YAMLEvent/Kind/documentEnd`` for the end of the stream. A text too
+    /// long to be inline is a range of the batch's arena here (the reader
+    /// moves it into its own long texts).
+    var token: YAMLToken
+    /// An alias: the anchor range holds the name it refers to, and `token`
+    /// only its mark.
+    var isAlias = false
     /// The anchor (or an alias's name) in the arena; `anchorCount` is 0 for none
     /// (an anchor has at least one character).
     var anchorStart: Int = 0
     var anchorCount: Int = 0
+
+    /// A node event with no anchor and an inline text (nearly every event):
+    /// one that the reader's fast path may take as it is. Set by ``Producer``.
+    var isPlain = false
+
+    /// The end of the stream.
+    var isEnd: Bool { token.kind == .documentEnd && !isAlias }
 }
 
 /// A run of events and the bytes of their texts; a failure, if the parse ended
@@ -160,7 +157,9 @@ final class BatchChannel: @unchecked Sendable {
             queue.append(batch)
             pthread_cond_broadcast(changed)
             pthread_mutex_unlock(lock)
-            if batch.failure != nil || batch.events.last?.kind == .end { return }
+            if batch.failure != nil || batch.events.last?.isEnd == true {
+                return
+            }
         }
     }
 
@@ -225,36 +224,42 @@ struct Producer {
     }
 
     /// Up to ``EventSource/batchSize`` events, stopping after the end event or at
-    /// the first failure.
+    /// the first failure. The events are written straight into the batch's
+    /// storage, and libyaml's event record is reused from one to the next.
     mutating func batch() -> EventBatch {
-        var batch = EventBatch()
-        batch.events.reserveCapacity(EventSource.batchSize)
-        batch.arena.reserveCapacity(EventSource.batchSize * 8)
-        while batch.events.count < EventSource.batchSize && !done {
-            do throws(YAMLError) {
-                try pull(into: &batch)
-                if batch.events.last?.kind == .end { done = true }
-            } catch {
-                done = true
-                batch.failure = error
+        var arena: [UInt8] = []
+        arena.reserveCapacity(EventSource.batchSize * 8)
+        var failure: YAMLError?
+        var event = yaml_event_t()
+        let events = [RawEvent](unsafeUninitializedCapacity: EventSource.batchSize) { buffer, count in
+            while count < buffer.count && !done {
+                do throws(YAMLError) {
+                    let raw = try next(&event, arena: &arena)
+                    buffer.initializeElement(at: count, to: raw)
+                    count += 1
+                    if raw.isEnd { done = true }
+                } catch {
+                    done = true
+                    failure = error
+                }
             }
         }
-        return batch
+        return EventBatch(events: events, arena: arena, failure: failure)
     }
 
-    /// Appends libyaml's next node event, past the stream and document events.
-    mutating func pull(into batch: inout EventBatch) throws(YAMLError) {
-        var event = yaml_event_t()
+    /// libyaml's next node event, past the stream and document events, parsed
+    /// into `event`; its long texts and anchors are appended to `arena`.
+    mutating func next(_ event: inout yaml_event_t, arena: inout [UInt8]) throws(YAMLError) -> RawEvent {
         while true {
             guard yaml_parser_parse(parser, &event) == 1 else { throw libyamlError() }
             defer { yaml_event_delete(&event) }
             let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-            var raw = RawEvent(kind: .end, mark: mark)
+            var raw = RawEvent(token: YAMLToken(.documentEnd, mark: mark))
             switch event.type {
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
-                raw.kind = .scalar
-                raw.style =
+                raw.token.kind = .scalar
+                raw.token.style =
                     switch s.style {
                     case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
                     case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
@@ -262,37 +267,41 @@ struct Producer {
                     case YAML_FOLDED_SCALAR_STYLE: .folded
                     default: .plain
                     }
-                raw.tag = try tag(s.tag, at: mark)
+                if s.tag != nil { raw.token.tag = try tag(s.tag, at: mark) }
                 if let value = s.value {
-                    if let words = YAMLText.InlineWords(value, count: s.length) {
-                        raw.words = words
+                    let count = s.length
+                    if count <= YAMLText.inlineCapacity {
+                        let words = ByteWords(value, count: count)
+                        raw.token.low = words.low
+                        raw.token.high = words.high
+                        raw.token.textCount = UInt8(truncatingIfNeeded: count)
                     } else {
-                        raw.textStart = batch.arena.count
-                        raw.textCount = s.length
-                        batch.arena.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                        raw.token.textCount = YAMLToken.outOfLine
+                        raw.token.low = UInt64(arena.count)
+                        raw.token.high = UInt64(count)
+                        arena.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
                     }
                 }
-                append(anchor: s.anchor, to: &raw, in: &batch)
+                if s.anchor != nil { append(anchor: s.anchor, to: &raw, in: &arena) }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 depth += 1
                 if depth > maxDepth {
                     throw YAMLError(.tooDeep, "collections nest deeper than \(maxDepth) levels", at: mark)
                 }
                 let mapping = event.type == YAML_MAPPING_START_EVENT
-                raw.kind = mapping ? .mappingStart : .sequenceStart
-                raw.tag = try tag(
-                    mapping ? event.data.mapping_start.tag : event.data.sequence_start.tag, at: mark)
-                append(
-                    anchor: mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor,
-                    to: &raw, in: &batch)
+                raw.token.kind = mapping ? .mappingStart : .sequenceStart
+                let tag = mapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+                if tag != nil { raw.token.tag = try self.tag(tag, at: mark) }
+                let anchor = mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                if anchor != nil { append(anchor: anchor, to: &raw, in: &arena) }
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 depth -= 1
-                raw.kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
+                raw.token.kind = event.type == YAML_MAPPING_END_EVENT ? .mappingEnd : .sequenceEnd
             case YAML_ALIAS_EVENT:
-                raw.kind = .alias
-                append(anchor: event.data.alias.anchor, to: &raw, in: &batch)
+                raw.isAlias = true
+                append(anchor: event.data.alias.anchor, to: &raw, in: &arena)
             case YAML_STREAM_END_EVENT:
-                raw.kind = .end
+                break
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
@@ -304,20 +313,22 @@ struct Producer {
             default:
                 continue
             }
-            batch.events.append(raw)
-            return
+            raw.isPlain =
+                raw.anchorCount == 0 && !raw.isAlias && raw.token.kind != .documentEnd
+                && raw.token.textCount != YAMLToken.outOfLine
+            return raw
         }
     }
 
     /// Copies an anchor's (or an alias's) name into the batch's arena.
     private func append(
-        anchor: UnsafeMutablePointer<yaml_char_t>?, to raw: inout RawEvent, in batch: inout EventBatch
+        anchor: UnsafeMutablePointer<yaml_char_t>?, to raw: inout RawEvent, in arena: inout [UInt8]
     ) {
         guard let anchor else { return }
         let count = strlen(UnsafeRawPointer(anchor).assumingMemoryBound(to: CChar.self))
-        raw.anchorStart = batch.arena.count
+        raw.anchorStart = arena.count
         raw.anchorCount = count
-        batch.arena.append(contentsOf: UnsafeBufferPointer(start: anchor, count: count))
+        arena.append(contentsOf: UnsafeBufferPointer(start: anchor, count: count))
     }
 
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {

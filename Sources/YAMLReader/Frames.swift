@@ -1,122 +1,257 @@
-/// The open collections the reader tracks: a frame per collection, with the
-/// keys seen (for duplicate keys) and the merges waiting for the mapping's end.
+/// The open collections the reader tracks: a frame per collection, the keys
+/// of every open mapping (for duplicate keys), and the merges waiting for a
+/// mapping's end.
 extension ReaderCore {
+    /// One open collection. Plain data: every event of a document pushes,
+    /// reads or pops one.
     struct Frame {
-        enum Kind { case sequence, mapping, mergeList }
+        enum Kind: UInt8 { case sequence, mapping, mergeList }
         var kind: Kind
         var expectingKey = true
         var mergeValueNext = false
-        /// Where the latest key of a mapping starts.
-        var keyMark = YAMLMark(line: 0, column: 0)
-        var keys = KeySet()
-        var merges: [[YAMLEvent]] = []
         /// Set on the root mapping of an inline `<<` value: its events are captured.
         var capturesMerge = false
-        init(_ kind: Kind) { self.kind = kind }
+        /// Merges wait for this mapping's end (in ``FrameStack``'s side table).
+        var hasMerges = false
+        /// The mapping has more than ``FrameStack/scannedKeys`` keys: they are
+        /// in a dictionary (in ``FrameStack``'s side table), not in the key stack.
+        var isLarge = false
+        /// Where the latest key of a mapping starts.
+        var keyMark = YAMLMark(line: 0, column: 0)
+        /// Where this mapping's keys start in the key stack.
+        var keysStart: Int
 
-        /// Makes a used frame new again, keeping its key storage.
-        mutating func reset(_ kind: Kind, capturesMerge: Bool) {
+        init(_ kind: Kind, keysStart: Int) {
             self.kind = kind
-            expectingKey = true
-            mergeValueNext = false
-            keys.removeAll()
-            if !merges.isEmpty { merges = [] }
-            self.capturesMerge = capturesMerge
+            self.keysStart = keysStart
         }
     }
 
-    /// The open collections, innermost last. Popped frames stay in storage and are
-    /// reused, so a document of many small mappings allocates key storage once
-    /// per depth, not once per mapping.
+    /// A key of an open mapping: its text as a token has it (inline words, or
+    /// a range of the long texts) and where it is written.
+    struct KeyEntry {
+        var low: UInt64
+        var high: UInt64
+        var count: UInt8
+        var mark: YAMLMark
+    }
+
+    /// The open collections, innermost last, and the keys of the open
+    /// mappings, each mapping's after its parent's: a mapping's keys are the
+    /// end of the key stack while it is the innermost mapping, and are dropped
+    /// when it ends. Both stacks are plain memory the reader owns (nothing is
+    /// reference-counted or copied on write per event) and grow to the
+    /// document's nesting, which the depth limit bounds.
+    ///
+    /// A mapping's keys are scanned for a repeat while it has at most
+    /// ``scannedKeys``; past that they move into a dictionary, so checking
+    /// every key of a document stays linear.
     struct FrameStack {
-        private var storage: [Frame] = []
+        static let scannedKeys = 16
+
+        private var frames: UnsafeMutablePointer<Frame>?
+        private var frameCapacity = 0
         private(set) var count = 0
+        private var keys: UnsafeMutablePointer<KeyEntry>?
+        private var keyCapacity = 0
+        private var keyCount = 0
+        /// By frame index: the merges waiting for the frame's end (rare).
+        private var merges: [[[YAMLToken]]] = []
+        /// By frame index: the keys of a large mapping (rare).
+        private var largeKeys: [[YAMLText: YAMLMark]] = []
+
+        init() {}
+
+        /// Frees the stacks; called once, by the reader's `deinit`.
+        mutating func release() {
+            frames?.deallocate()
+            keys?.deallocate()
+            frames = nil
+            keys = nil
+        }
 
         var topIndex: Int? { count > 0 ? count - 1 : nil }
 
+        /// The innermost frame, in place.
+        var top: UnsafeMutablePointer<Frame>? {
+            guard count > 0, let frames else { return nil }
+            return frames + (count - 1)
+        }
+
         subscript(index: Int) -> Frame {
-            _read { yield storage[index] }
-            _modify { yield &storage[index] }
+            unsafeAddress {
+                precondition(index >= 0 && index < count)
+                return UnsafePointer(frames.unsafelyUnwrapped + index)
+            }
+            nonmutating unsafeMutableAddress {
+                precondition(index >= 0 && index < count)
+                return frames.unsafelyUnwrapped + index
+            }
         }
 
         mutating func push(_ kind: Frame.Kind, capturesMerge: Bool = false) {
-            if count < storage.count {
-                storage[count].reset(kind, capturesMerge: capturesMerge)
-            } else {
-                var frame = Frame(kind)
-                frame.capturesMerge = capturesMerge
-                storage.append(frame)
-            }
+            if count == frameCapacity { growFrames() }
+            var frame = Frame(kind, keysStart: keyCount)
+            frame.capturesMerge = capturesMerge
+            (frames.unsafelyUnwrapped + count).initialize(to: frame)
             count += 1
         }
 
-        /// Pops the innermost frame. Its keys and merges are moved out only when it
-        /// has merges to emit, so its storage stays unique for reuse otherwise.
-        mutating func pop() -> (kind: Frame.Kind, capturesMerge: Bool, merges: [[YAMLEvent]], keys: KeySet) {
+        private mutating func growFrames() {
+            let capacity = max(16, frameCapacity * 2)
+            let grown = UnsafeMutablePointer<Frame>.allocate(capacity: capacity)
+            if let frames {
+                grown.moveInitialize(from: frames, count: count)
+                frames.deallocate()
+            }
+            frames = grown
+            frameCapacity = capacity
+        }
+
+        /// Pops the innermost frame: its keys, and any merges or large key
+        /// set it had, are dropped.
+        @discardableResult
+        mutating func pop() -> Frame {
             count -= 1
-            let kind = storage[count].kind
-            let captures = storage[count].capturesMerge
-            guard !storage[count].merges.isEmpty else { return (kind, captures, [], KeySet()) }
-            let merges = storage[count].merges
-            storage[count].merges = []
-            let keys = storage[count].keys
-            storage[count].keys = KeySet()
-            return (kind, captures, merges, keys)
+            let frame = frames.unsafelyUnwrapped[count]
+            keyCount = frame.keysStart
+            if frame.hasMerges { merges[count] = [] }
+            if frame.isLarge { largeKeys[count] = [:] }
+            return frame
+        }
+
+        /// Adds a merge source (a whole mapping's events) to frame `index`.
+        mutating func addMerge(_ events: [YAMLToken], to index: Int) {
+            while merges.count <= index { merges.append([]) }
+            merges[index].append(events)
+            self[index].hasMerges = true
+        }
+
+        /// The merges waiting for the innermost frame's end.
+        func mergesOfTop() -> [[YAMLToken]] {
+            guard let top = topIndex, self[top].hasMerges else { return [] }
+            return merges[top]
+        }
+
+        /// The keys of the innermost mapping as texts (`longTexts` holds the
+        /// long ones), for merging into it.
+        func keyTextsOfTop(longTexts: [UInt8]) -> Set<YAMLText> {
+            guard let top = topIndex else { return [] }
+            if self[top].isLarge { return Set(largeKeys[top].keys) }
+            var texts = Set<YAMLText>()
+            for i in self[top].keysStart..<keyCount {
+                texts.insert(Self.text(of: keys.unsafelyUnwrapped[i], longTexts: longTexts))
+            }
+            return texts
+        }
+
+        /// Records `key` as a key of the innermost mapping; returns where it was
+        /// first written when the mapping has it already. `longTexts` holds the
+        /// text of a long key.
+        mutating func insertKey(_ key: YAMLToken, longTexts: [UInt8]) -> YAMLMark? {
+            guard let top = topIndex else { return nil }
+            if self[top].isLarge {
+                let text = YAMLText(token: key, longTexts: longTexts)
+                if let first = largeKeys[top][text] { return first }
+                largeKeys[top][text] = key.mark
+                return nil
+            }
+            let start = self[top].keysStart
+            if let keys {
+                var i = start
+                if key.textCount != YAMLToken.outOfLine {
+                    while i < keyCount {
+                        let entry = keys[i]
+                        if entry.low == key.low && entry.high == key.high && entry.count == key.textCount {
+                            return entry.mark
+                        }
+                        i += 1
+                    }
+                } else {
+                    while i < keyCount {
+                        if keys[i].count == YAMLToken.outOfLine
+                            && Self.sameLongText(keys[i].low, keys[i].high, key.low, key.high, in: longTexts)
+                        {
+                            return keys[i].mark
+                        }
+                        i += 1
+                    }
+                }
+            }
+            if keyCount - start == Self.scannedKeys {
+                moveToDictionary(top, adding: key, longTexts: longTexts)
+                return nil
+            }
+            if keyCount == keyCapacity { growKeys() }
+            (keys.unsafelyUnwrapped + keyCount).initialize(
+                to: KeyEntry(low: key.low, high: key.high, count: key.textCount, mark: key.mark))
+            keyCount += 1
+            return nil
+        }
+
+        private mutating func growKeys() {
+            let capacity = max(64, keyCapacity * 2)
+            let grown = UnsafeMutablePointer<KeyEntry>.allocate(capacity: capacity)
+            if let keys {
+                grown.moveInitialize(from: keys, count: keyCount)
+                keys.deallocate()
+            }
+            keys = grown
+            keyCapacity = capacity
+        }
+
+        /// Moves the keys of frame `top` (the innermost) into a dictionary, with `key`.
+        private mutating func moveToDictionary(_ top: Int, adding key: YAMLToken, longTexts: [UInt8]) {
+            var all: [YAMLText: YAMLMark] = [:]
+            for i in self[top].keysStart..<keyCount {
+                let entry = keys.unsafelyUnwrapped[i]
+                all[Self.text(of: entry, longTexts: longTexts)] = entry.mark
+            }
+            all[YAMLText(token: key, longTexts: longTexts)] = key.mark
+            while largeKeys.count <= top { largeKeys.append([:]) }
+            largeKeys[top] = all
+            keyCount = self[top].keysStart
+            self[top].isLarge = true
+        }
+
+        private static func text(of entry: KeyEntry, longTexts: [UInt8]) -> YAMLText {
+            var token = YAMLToken(.scalar, mark: entry.mark)
+            (token.low, token.high, token.textCount) = (entry.low, entry.high, entry.count)
+            return YAMLText(token: token, longTexts: longTexts)
+        }
+
+        /// Whether two ranges of `longTexts` hold the same bytes.
+        private static func sameLongText(
+            _ start1: UInt64, _ count1: UInt64, _ start2: UInt64, _ count2: UInt64, in longTexts: [UInt8]
+        ) -> Bool {
+            guard count1 == count2 else { return false }
+            let a = Int(start1)
+            let b = Int(start2)
+            return longTexts[a..<(a + Int(count1))].elementsEqual(longTexts[b..<(b + Int(count2))])
         }
     }
 
     struct Capture {
-        var events: [YAMLEvent] = []
+        var events: [YAMLToken] = []
         /// Index in `frames` of the mapping whose `<<` this value belongs to.
         var target: Int
     }
 }
 
-/// The keys of one mapping: a short list scanned linearly, then a dictionary once
-/// the mapping grows, so checking every key of a document stays linear.
-///
-/// Keys of up to 16 bytes (nearly all) are kept as plain words, so that
-/// emptying the set for the next mapping, and comparing a key, involve no
-/// reference counting: every mapping of a spec goes through here.
-struct KeySet {
-    private struct Entry {
-        var words: YAMLText.InlineWords
-        var mark: YAMLMark
-    }
-
-    private var inline: [Entry] = []
-    /// Keys longer than 16 bytes, rare: scanned like ``inline``.
-    private var long: [(YAMLText, YAMLMark)] = []
-    private var large: [YAMLText: YAMLMark]? = nil
-
-    /// Empties the set, keeping its storage.
-    mutating func removeAll() {
-        if !inline.isEmpty { inline.removeAll(keepingCapacity: true) }
-        if !long.isEmpty { long.removeAll(keepingCapacity: true) }
-        large = nil
-    }
-
-    /// Inserts `key`; returns where it was first seen when it is already present.
-    mutating func insert(_ key: YAMLText, at mark: YAMLMark) -> YAMLMark? {
-        if large != nil {
-            if let first = large?[key] { return first }
-            large?[key] = mark
-            return nil
+extension YAMLText {
+    /// The text of `token`, whose long text (if any) is a range of `longTexts`.
+    init(token: YAMLToken, longTexts: [UInt8]) {
+        if let words = token.inlineWords {
+            self.init(words: words)
+            return
         }
-        if let words = key.inlineWords {
-            for entry in inline where entry.words == words { return entry.mark }
-            inline.append(Entry(words: words, mark: mark))
-        } else {
-            for (k, m) in long where k == key { return m }
-            long.append((key, mark))
+        let start = Int(token.low)
+        let count = Int(token.high)
+        self = longTexts.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress, start >= 0, count >= 0, start + count <= all.count else {
+                return YAMLText()
+            }
+            return YAMLText(base + start, count: count)
         }
-        if inline.count + long.count > 16 {
-            var all = Dictionary(long, uniquingKeysWith: { a, _ in a })
-            for entry in inline { all[YAMLText(words: entry.words)] = entry.mark }
-            large = all
-            inline = []
-            long = []
-        }
-        return nil
     }
 }

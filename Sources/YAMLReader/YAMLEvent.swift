@@ -161,7 +161,7 @@ public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     public init() {}
 
     /// The inline text whose words are `words`.
-    init(words: InlineWords) {
+    package init(words: InlineWords) {
         low = words.low
         high = words.high
         inlineCount = words.count
@@ -172,18 +172,20 @@ public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     /// The text in three plain words when it is inline (up to 16 bytes, as
     /// nearly every key is); `nil` for a longer text. Two inline texts are
     /// equal when their words are.
-    var inlineWords: InlineWords? {
+    package var inlineWords: InlineWords? {
         inlineCount == Self.outOfLine ? nil : InlineWords(low: low, high: high, count: inlineCount)
     }
 
-    struct InlineWords: Equatable {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        var count: UInt8 = 0
+    /// An inline text's bytes: two words and the length.
+    public struct InlineWords: Equatable, Sendable {
+        public var low: UInt64 = 0
+        public var high: UInt64 = 0
+        public var count: UInt8 = 0
 
-        init() {}
+        public init() {}
 
-        init(low: UInt64, high: UInt64, count: UInt8) {
+        @inlinable
+        public init(low: UInt64, high: UInt64, count: UInt8) {
             self.low = low
             self.high = high
             self.count = count
@@ -192,15 +194,12 @@ public struct YAMLText: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
         /// The `count` bytes at `base` as words; `nil` when they are more
         /// than an inline text holds.
         @inline(__always)
-        init?(_ base: UnsafePointer<UInt8>, count: Int) {
+        package init?(_ base: UnsafePointer<UInt8>, count: Int) {
             guard count <= YAMLText.inlineCapacity else { return nil }
+            let words = ByteWords(base, count: count)
             self.count = UInt8(truncatingIfNeeded: count)
-            var words: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &words) { raw in
-                raw.baseAddress?.copyMemory(from: base, byteCount: count)
-            }
-            low = UInt64(littleEndian: words.0)
-            high = UInt64(littleEndian: words.1)
+            low = words.low
+            high = words.high
         }
     }
 

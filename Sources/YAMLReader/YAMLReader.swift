@@ -64,6 +64,7 @@ public final class YAMLReader {
     }
 
     deinit {
+        core.pointee.frames.release()
         core.deinitialize(count: 1)
         core.deallocate()
     }
@@ -71,13 +72,57 @@ public final class YAMLReader {
     /// The next event of the document. After the last node this returns
     /// ``YAMLEvent/Kind/documentEnd``, and keeps returning it.
     public func next() throws(YAMLError) -> YAMLEvent {
-        try core.pointee.next()
+        let token = try core.pointee.next()
+        var event = YAMLEvent(
+            kind: token.kind, mark: token.mark, text: core.pointee.text(of: token), style: token.style, tag: token.tag)
+        event.use = token.use
+        return event
     }
 
     /// Skips the rest of a node whose first event, `first`, was just read.
     /// Iterative, so no input can make it recurse.
     public func skip(after first: YAMLEvent) throws(YAMLError) {
-        try core.pointee.skip(after: first)
+        try core.pointee.skip(after: first.kind)
+    }
+
+    /// The next event of the document, as a token (see ``YAMLToken``): what
+    /// ``next()`` returns, without making its text a ``YAMLText``.
+    package func nextToken() throws(YAMLError) -> YAMLToken {
+        try core.pointee.next()
+    }
+
+    /// ``skip(after:)`` for a node whose first token, `first`, was just read.
+    package func skip(afterToken first: YAMLToken) throws(YAMLError) {
+        try core.pointee.skip(after: first.kind)
+    }
+
+    /// The text of a token this reader made.
+    package func text(of token: YAMLToken) -> YAMLText {
+        core.pointee.text(of: token)
+    }
+
+    /// The text of a token this reader made, as a `String`.
+    package func string(of token: YAMLToken) -> String {
+        withBytes(of: token) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of a token this reader made, valid only during the call.
+    package func withBytes<R>(of token: YAMLToken, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if token.textCount != YAMLToken.outOfLine {
+            var words = (token.low.littleEndian, token.high.littleEndian)
+            let count = Int(token.textCount)
+            return try withUnsafeBytes(of: &words) { raw in
+                try body(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: count))
+            }
+        }
+        return try core.pointee.longTexts.withUnsafeBufferPointer { all in
+            let start = Int(token.low)
+            let count = Int(token.high)
+            guard start >= 0, count >= 0, start + count <= all.count else {
+                return try body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            return try body(UnsafeBufferPointer(rebasing: all[start..<(start + count)]))
+        }
     }
 }
 
@@ -85,7 +130,9 @@ public final class YAMLReader {
 struct ReaderCore {
     let limits: YAMLLimits
 
-    var failure: YAMLError?
+    var failure: YAMLError? {
+        didSet { if failure != nil { fastEnd = 0 } }
+    }
     var ended = false
 
     /// Where libyaml's events come from; `nil` when there is nothing to parse.
@@ -97,8 +144,15 @@ struct ReaderCore {
         self.limits = limits
     }
 
+    /// The bytes of every text longer than 16 bytes read so far, one after
+    /// another: tokens refer to them by range, and may be kept (as anchors,
+    /// merges and a decoder's keys are) as long as the reader lives. At most
+    /// the input's scalars' bytes (an escape such as `\L` makes three bytes
+    /// of two characters, so at most 1.5 times the input).
+    var longTexts: [UInt8] = []
+
     // Events ready for the consumer.
-    var pending: [YAMLEvent] = []
+    var pending: [YAMLToken] = []
     var pendingHead = 0
 
     // Open collections of the output, innermost last.
@@ -106,7 +160,7 @@ struct ReaderCore {
     var depth = 0
 
     // Aliases being replayed, innermost last.
-    var replays: [(events: [YAMLEvent], next: Int, use: YAMLMark)] = []
+    var replays: [(events: [YAMLToken], next: Int, use: YAMLMark)] = []
     var aliasExpanded = 0
     /// Nodes written in the input so far (scalars, collections and aliases as
     /// libyaml parses them; comments and blank space count nothing): the alias
@@ -114,7 +168,7 @@ struct ReaderCore {
     var nodesWritten = 0
 
     // Anchors: the events of each anchored node.
-    var anchors: [String: [YAMLEvent]] = [:]
+    var anchors: [String: [YAMLToken]] = [:]
     var openAnchors: [OpenAnchor] = []
 
     /// An anchored node being recorded. It records only the events emitted at the
@@ -123,7 +177,7 @@ struct ReaderCore {
     /// recorded once, as merged.
     struct OpenAnchor {
         var name: String
-        var events: [YAMLEvent] = []
+        var events: [YAMLToken] = []
         var depth: Int
         var captureLevel: Int
     }
@@ -131,7 +185,48 @@ struct ReaderCore {
     // Inline mappings under a `<<` key, collected instead of emitted.
     var captures: [Capture] = []
 
-    mutating func next() throws(YAMLError) -> YAMLEvent {
+    /// The next event. Nearly every event of a spec needs nothing of the
+    /// reader but the checks every node gets (no anchor, alias or merge
+    /// nearby, nothing queued): it is checked and returned here, straight
+    /// from the batch; anything else takes ``nextInGeneral()``.
+    @inline(__always)
+    mutating func next() throws(YAMLError) -> YAMLToken {
+        if batchIndex < fastEnd {
+            let raw = batch.events[batchIndex]
+            if raw.isPlain {
+                var token = raw.token
+                do throws(YAMLError) {
+                    if try pass(&token) {
+                        batchIndex += 1
+                        switch token.kind {
+                        case .scalar, .mappingStart, .sequenceStart: nodesWritten += 1
+                        default: break
+                        }
+                        return token
+                    }
+                } catch {
+                    failure = error
+                    throw error
+                }
+            }
+        }
+        return try nextInGeneral()
+    }
+
+    /// How far into the batch the fast path of ``next()`` may read: the
+    /// batch's end while the general path holds nothing (no queued event,
+    /// replay, capture, open anchor, failure or end), else 0. Set after every
+    /// step of the general path, and to 0 by a failure: one compare per event
+    /// instead of seven.
+    var fastEnd = 0
+
+    /// ``next()`` for any event: queued, replayed, recorded, merged or plain.
+    mutating func nextInGeneral() throws(YAMLError) -> YAMLToken {
+        defer {
+            let idle = pendingHead == pending.count && replays.isEmpty && captures.isEmpty && openAnchors.isEmpty
+                && failure == nil && !ended
+            fastEnd = idle ? batch.events.count : 0
+        }
         if let failure { throw failure }
         if pendingHead < pending.count {
             let event = pending[pendingHead]
@@ -144,7 +239,7 @@ struct ReaderCore {
                 pendingHead = 0
             }
             while true {
-                if ended { return YAMLEvent(kind: .documentEnd, mark: endMark) }
+                if ended { return YAMLToken(.documentEnd, mark: endMark) }
                 if replays.isEmpty && captures.isEmpty && openAnchors.isEmpty {
                     if let event = try pullAndPass() { return event }
                 } else {
@@ -169,10 +264,10 @@ struct ReaderCore {
 
     /// The first event a step emitted, when the queue was empty: handed straight
     /// to the consumer. Later events of the same step wait in `pending`.
-    var direct: YAMLEvent?
+    var direct: YAMLToken?
 
-    mutating func skip(after first: YAMLEvent) throws(YAMLError) {
-        guard first.kind == .mappingStart || first.kind == .sequenceStart else { return }
+    mutating func skip(after first: YAMLEvent.Kind) throws(YAMLError) {
+        guard first == .mappingStart || first == .sequenceStart else { return }
         var open = 1
         while open > 0 {
             switch try next().kind {
@@ -185,6 +280,11 @@ struct ReaderCore {
     }
 
     var endMark = YAMLMark(line: 1, column: 1)
+
+    /// The text of a token.
+    func text(of token: YAMLToken) -> YAMLText {
+        YAMLText(token: token, longTexts: longTexts)
+    }
 
     // MARK: - Producing events
 
@@ -212,7 +312,7 @@ struct ReaderCore {
     /// event of a spec) is checked and returned at once; any other goes through
     /// ``process(_:anchor:)`` and `nil` is returned, its output waiting in `direct`
     /// and `pending`.
-    mutating func pullAndPass() throws(YAMLError) -> YAMLEvent? {
+    mutating func pullAndPass() throws(YAMLError) -> YAMLToken? {
         while batchIndex == batch.events.count {
             if let failure = batch.failure { throw failure }
             guard let source else { throw YAMLError(.syntax, "the input has no events", at: endMark) }
@@ -221,82 +321,77 @@ struct ReaderCore {
         }
         let raw = batch.events[batchIndex]
         batchIndex += 1
-        let kind: YAMLEvent.Kind
-        switch raw.kind {
-        case .scalar, .sequenceStart, .mappingStart, .alias: nodesWritten += 1
-        default: break
+        if raw.isAlias {
+            nodesWritten += 1
+            try alias(arenaString(raw.anchorStart, raw.anchorCount), at: raw.token.mark)
+            return nil
         }
-        switch raw.kind {
-        case .end:
-            endMark = raw.mark
+        if raw.isEnd {
+            endMark = raw.token.mark
             ended = true
             return nil
-        case .alias:
-            try alias(text(raw.anchorStart, raw.anchorCount).string, at: raw.mark)
-            return nil
-        case .scalar: kind = .scalar
-        case .sequenceStart: kind = .sequenceStart
-        case .sequenceEnd: kind = .sequenceEnd
-        case .mappingStart: kind = .mappingStart
-        case .mappingEnd: kind = .mappingEnd
         }
-        var event = YAMLEvent(
-            kind: kind, mark: raw.mark, text: raw.textCount == 0 ? YAMLText(words: raw.words) : text(raw.textStart, raw.textCount),
-            style: raw.style, tag: raw.tag)
-        // Checked in place and moved out: a copy of every event shows in a fleet's read.
+        var event = raw.token
+        if event.startsNode { nodesWritten += 1 }
+        if event.textCount == YAMLToken.outOfLine {
+            // Kept with the reader: the batch's arena goes with the batch.
+            let start = Int(event.low)
+            let count = Int(event.high)
+            event.low = UInt64(longTexts.count)
+            if start >= 0, count >= 0, start + count <= batch.arena.count {
+                longTexts.append(contentsOf: batch.arena[start..<(start + count)])
+            }
+            event.high = UInt64(longTexts.count) - event.low
+        }
         if raw.anchorCount == 0 && captures.isEmpty && openAnchors.isEmpty, try pass(&event) {
-            return consume event
+            return event
         }
-        try process(event, anchor: raw.anchorCount == 0 ? nil : text(raw.anchorStart, raw.anchorCount).string)
+        try process(event, anchor: raw.anchorCount == 0 ? nil : arenaString(raw.anchorStart, raw.anchorCount))
         return nil
     }
 
     /// The text at `start..<start + count` of the current batch's arena.
-    func text(_ start: Int, _ count: Int) -> YAMLText {
-        batch.arena.withUnsafeBufferPointer { arena in
-            guard let base = arena.baseAddress, start >= 0, count >= 0, start + count <= arena.count else {
-                return YAMLText()
-            }
-            return YAMLText(base + start, count: count)
-        }
+    func arenaString(_ start: Int, _ count: Int) -> String {
+        guard start >= 0, count >= 0, start + count <= batch.arena.count else { return "" }
+        return String(decoding: batch.arena[start..<(start + count)], as: UTF8.self)
     }
 
     /// `true` when `event`, unanchored, needs nothing but the checks every
     /// node gets (a key's uniqueness, the nesting depth), which are made (and
-    /// a missing value placed at its key); `false`, with `event` unchanged,
-    /// when it needs the general path: a merge key or what belongs to one, a
-    /// mapping with merges to emit, a key that is not a scalar.
-    mutating func pass(_ event: inout YAMLEvent) throws(YAMLError) -> Bool {
-        let top = frames.topIndex
+    /// a missing value placed at its key); `false`, with `event` and the
+    /// reader unchanged, when it needs the general path: a merge key or what
+    /// belongs to one, a mapping with merges to emit, a key that is not a scalar.
+    @inline(__always)
+    mutating func pass(_ event: inout YAMLToken) throws(YAMLError) -> Bool {
         switch event.kind {
         case .mappingEnd, .sequenceEnd:
-            guard let top, frames[top].merges.isEmpty, frames[top].kind != .mergeList,
-                !frames[top].capturesMerge
+            guard let top = frames.top, !top.pointee.hasMerges, top.pointee.kind != .mergeList,
+                !top.pointee.capturesMerge
             else { return false }
-            _ = frames.pop()
+            frames.pop()
             depth -= 1
             return true
         case .scalar, .mappingStart, .sequenceStart:
-            if let top {
-                guard frames[top].kind != .mergeList, !frames[top].mergeValueNext else { return false }
-                if frames[top].kind == .mapping {
-                    if frames[top].expectingKey {
-                        guard event.kind == .scalar, !isMergeKey(event) else { return false }
-                        try insertKey(event, into: top)
-                        frames[top].expectingKey = false
-                        frames[top].keyMark = event.mark
+            if let top = frames.top {
+                guard top.pointee.kind != .mergeList, !top.pointee.mergeValueNext else { return false }
+                if top.pointee.kind == .mapping {
+                    if top.pointee.expectingKey {
+                        guard event.kind == .scalar, !Self.isMergeKey(event) else { return false }
+                        try insertKey(event)
+                        top.pointee.expectingKey = false
+                        top.pointee.keyMark = event.mark
                         return true
                     }
-                    frames[top].expectingKey = true
-                    if Self.isMissingValue(event, key: frames[top].keyMark) {
-                        event.mark = frames[top].keyMark
+                    top.pointee.expectingKey = true
+                    if Self.isMissingValue(event, key: top.pointee.keyMark) {
+                        event.mark = top.pointee.keyMark
                         return true
                     }
                 }
             }
             if event.kind != .scalar {
                 depth += 1
-                try checkDepth(at: event.mark, adding: depth)
+                try Self.checkDepth(at: event.mark, adding: depth, limit: limits.maxDepth)
                 frames.push(event.kind == .mappingStart ? .mapping : .sequence)
             }
             return true
@@ -308,232 +403,28 @@ struct ReaderCore {
     /// A key written `? key` with no value gets an empty value that libyaml
     /// places at the next token, often the next key's line: it is placed at
     /// its key instead, so a problem with the missing value is shown there.
-    static func isMissingValue(_ event: YAMLEvent, key: YAMLMark) -> Bool {
-        event.kind == .scalar && event.mark.line > key.line && event.text.isEmpty && event.style == .plain
+    @inline(__always)
+    static func isMissingValue(_ event: YAMLToken, key: YAMLMark) -> Bool {
+        event.kind == .scalar && event.isEmpty && event.mark.line > key.line && event.style == .plain
             && event.tag == nil
     }
 
     /// `<<` written plain and untagged: a merge key.
-    func isMergeKey(_ event: YAMLEvent) -> Bool {
-        event.style == .plain && event.tag == nil && event.text == Self.mergeKey
+    @inline(__always)
+    static func isMergeKey(_ event: YAMLToken) -> Bool {
+        event.hasText(mergeKey) && event.style == .plain && event.tag == nil
     }
 
-    static let mergeKey: YAMLText = "<<"
+    static let mergeKey = YAMLText.InlineWords(low: 0x3C3C, high: 0, count: 2)
 
-    /// Records a key of the mapping at `frame`; a key already there is an error.
-    mutating func insertKey(_ key: YAMLEvent, into frame: Int) throws(YAMLError) {
-        if let first = frames[frame].keys.insert(key.text, at: key.mark) {
+    /// Records a key of the innermost mapping; a key already there is an error.
+    @inline(__always)
+    mutating func insertKey(_ key: YAMLToken) throws(YAMLError) {
+        if let first = frames.insertKey(key, longTexts: longTexts) {
             throw YAMLError(
-                .duplicateKey, "duplicate key '\(key.value)'", at: key.mark,
+                .duplicateKey, "duplicate key '\(text(of: key).string)'", at: key.mark,
                 hint: "a key may appear once in a mapping; remove one of them",
                 related: first)
-        }
-    }
-
-    // MARK: - Structure: keys, merges, aliases
-
-    mutating func process(_ event: YAMLEvent, anchor: String?) throws(YAMLError) {
-        switch event.kind {
-        case .mappingEnd:
-            let frame = frames.pop()
-            if !frame.merges.isEmpty { try emitMerges(frame.merges, keys: frame.keys) }
-            try emit(event)
-            if frame.capturesMerge {
-                let capture = captures.removeLast()
-                frames[capture.target].merges.append(capture.events)
-            }
-            return
-        case .sequenceEnd:
-            let frame = frames.pop()
-            if frame.kind != .mergeList { try emit(event) }
-            return
-        case .documentEnd:
-            return
-        case .scalar, .sequenceStart, .mappingStart:
-            break
-        }
-
-        if let top = frames.topIndex {
-            switch frames[top].kind {
-            case .mapping where frames[top].expectingKey:
-                guard event.kind == .scalar else {
-                    throw YAMLError(
-                        .complexKey, "a mapping key must be a scalar", at: event.mark,
-                        hint: "write the key as plain text")
-                }
-                frames[top].expectingKey = false
-                if isMergeKey(event) && anchor == nil {
-                    frames[top].mergeValueNext = true
-                    return
-                }
-                try insertKey(event, into: top)
-                frames[top].keyMark = event.mark
-                try emit(event, anchor: anchor)
-                return
-            case .mapping where frames[top].mergeValueNext:
-                frames[top].mergeValueNext = false
-                frames[top].expectingKey = true
-                try mergeValue(event, anchor: anchor, target: top)
-                return
-            case .mapping:
-                frames[top].expectingKey = true
-                if Self.isMissingValue(event, key: frames[top].keyMark) {
-                    var placed = event
-                    placed.mark = frames[top].keyMark
-                    try emit(placed, anchor: anchor)
-                    return
-                }
-                try emit(event, anchor: anchor)
-                if event.kind != .scalar {
-                    frames.push(event.kind == .mappingStart ? .mapping : .sequence)
-                }
-                return
-            case .mergeList:
-                try mergeValue(event, anchor: anchor, target: top - 1)
-                return
-            case .sequence:
-                break
-            }
-        }
-        try emit(event, anchor: anchor)
-        if event.kind != .scalar {
-            frames.push(event.kind == .mappingStart ? .mapping : .sequence)
-        }
-    }
-
-    /// The value of a `<<` key (or one item of a list under it).
-    mutating func mergeValue(_ event: YAMLEvent, anchor: String?, target: Int) throws(YAMLError) {
-        let inList = frames[frames.count - 1].kind == .mergeList
-        switch event.kind {
-        case .mappingStart:
-            captures.append(Capture(target: target))
-            try emit(event, anchor: anchor)
-            frames.push(.mapping, capturesMerge: true)
-        case .sequenceStart where !inList:
-            try checkDepth(at: event.mark, adding: frames.count + 1)
-            frames.push(.mergeList)
-        default:
-            throw invalidMerge(at: event.mark)
-        }
-    }
-
-    func invalidMerge(at mark: YAMLMark) -> YAMLError {
-        YAMLError(
-            .invalidMerge, "the value of a '<<' merge key must be a mapping or a list of mappings",
-            at: mark, hint: "write '<<: *name' where '&name' marks a mapping")
-    }
-
-    mutating func alias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
-        guard let recorded = anchors[name], let first = recorded.first else {
-            throw YAMLError(
-                .undefinedAlias, "alias '*\(name)' names no anchor defined before it", at: mark,
-                hint: "define '&\(name)' on a node above this line")
-        }
-        aliasExpanded += recorded.count
-        // Checked against the nodes written so far: whatever follows cannot
-        // justify an expansion that has already happened.
-        let budget = limits.aliasBudget(nodesWritten: nodesWritten)
-        if aliasExpanded > budget {
-            throw YAMLError(
-                .aliasBudget,
-                "aliases expand to more than \(budget) nodes, the most for \(nodesWritten) nodes written", at: mark,
-                hint: "aliases may expand to \(YAMLLimits.aliasRatio) times the nodes written, "
-                    + "or \(limits.maxAliasExpansion) nodes when that is more")
-        }
-        if let top = frames.topIndex {
-            let frame = frames[top]
-            if frame.kind == .mergeList || (frame.kind == .mapping && frame.mergeValueNext) {
-                guard first.kind == .mappingStart else {
-                    throw invalidMerge(at: mark)
-                }
-                if frame.kind == .mapping {
-                    frames[top].mergeValueNext = false
-                    frames[top].expectingKey = true
-                }
-                // Each merged event remembers the merge, for a note at the use.
-                let use = YAMLUse(.merge, at: mark)
-                frames[frame.kind == .mergeList ? top - 1 : top].merges.append(
-                    recorded.map { event in
-                        var event = event
-                        event.use = use
-                        return event
-                    })
-                return
-            }
-        }
-        replays.append((recorded, 0, mark))
-    }
-
-    /// Emits the merged entries whose keys the mapping does not have, first source first.
-    mutating func emitMerges(_ merges: [[YAMLEvent]], keys: KeySet) throws(YAMLError) {
-        var keys = keys
-        for source in merges {
-            // source is a whole mapping: start, key, value, ..., end.
-            var i = 1
-            while i < source.count - 1 {
-                let key = source[i]
-                var end = i + 2
-                if source[i + 1].kind != .scalar {
-                    var open = 1
-                    while open > 0 {
-                        switch source[end].kind {
-                        case .mappingStart, .sequenceStart: open += 1
-                        case .mappingEnd, .sequenceEnd: open -= 1
-                        default: break
-                        }
-                        end += 1
-                    }
-                }
-                if keys.insert(key.text, at: key.mark) == nil {
-                    for j in i..<end { try emit(source[j]) }
-                }
-                i = end
-            }
-        }
-    }
-
-    func checkDepth(at mark: YAMLMark, adding newDepth: Int) throws(YAMLError) {
-        if newDepth > limits.maxDepth {
-            throw YAMLError(
-                .tooDeep, "collections nest deeper than \(limits.maxDepth) levels", at: mark)
-        }
-    }
-
-    mutating func emit(_ event: YAMLEvent, anchor: String? = nil) throws(YAMLError) {
-        switch event.kind {
-        case .mappingStart, .sequenceStart:
-            depth += 1
-            try checkDepth(at: event.mark, adding: depth)
-        case .mappingEnd, .sequenceEnd:
-            depth -= 1
-        default:
-            break
-        }
-        if let anchor {
-            openAnchors.append(OpenAnchor(name: anchor, depth: depth, captureLevel: captures.count))
-        }
-        if !openAnchors.isEmpty {
-            for i in openAnchors.indices where openAnchors[i].captureLevel == captures.count {
-                openAnchors[i].events.append(event)
-            }
-            // Close every anchor whose node just ended (a scalar ends where it starts).
-            while let open = openAnchors.last,
-                event.kind == .scalar && open.depth == depth && open.events.count == 1
-                    || (event.kind == .mappingEnd || event.kind == .sequenceEnd)
-                        && open.depth == depth + 1
-            {
-                anchors[open.name] = open.events
-                openAnchors.removeLast()
-            }
-        }
-        if captures.isEmpty {
-            if direct == nil && pendingHead == pending.count {
-                direct = event
-            } else {
-                pending.append(event)
-            }
-        } else {
-            captures[captures.count - 1].events.append(event)
         }
     }
 }

@@ -85,6 +85,37 @@ private let examplePath = URL(fileURLWithPath: #filePath)
         #expect(again.text == fix.text)
     }
 
+    @Test func aSpecWhoseJobsCannotStartIsFixedFromItsBytes() throws {
+        // The worked example with too little memory for its OSes to start.
+        let text = try String(contentsOf: URL(fileURLWithPath: examplePath), encoding: .utf8)
+        let short = Array(text.replacingOccurrences(of: "memory: 256Mi", with: "memory: 128Mi").utf8)
+        guard case .failure(.invalid(_, let diagnostics)) = SpecFile.load(bytes: short, path: "short.yaml") else {
+            Issue.record("a spec whose jobs cannot start loaded")
+            return
+        }
+        #expect(diagnostics.hasErrors)
+        let fix = try SpecFile.fix(bytes: short, path: "short.yaml").get()
+        #expect(fix.advice.isProven)
+        #expect(fix.unifiedDiff.contains("-    memory: 128Mi\n+    memory: 384Mi\n"))
+        // The fix is the one the spec with its original memory gets: the
+        // least memory does not depend on what the spec stated.
+        let loaded = try SpecFile.load(path: FilePath(examplePath)).get()
+        let targets = { (fix: SpecFix) in fix.advice.machines.flatMap(\.edits).map { "\($0.target) \($0.to)" } }
+        #expect(targets(fix) == targets(try loaded.fix().get()))
+        // The fixed text loads and covers every case; from a path, the same.
+        #expect(try SpecFile.load(bytes: fix.text, path: "fixed.yaml").get().plan().covered)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("standby-short-\(getpid()).yaml")
+        try Data(short).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try SpecFile.fix(path: FilePath(file.path)).get().text == fix.text)
+        // Bytes that do not decode fail with the decoder's located errors.
+        guard case .failure(.invalid(_, let errors)) = SpecFile.fix(bytes: Array("version: [".utf8)) else {
+            Issue.record("bytes that do not decode were fixed")
+            return
+        }
+        #expect(errors.hasErrors)
+    }
+
     @Test func theDiffOfTheFixShowsTheCaseCovered() throws {
         let old = try SpecFile.load(path: FilePath(examplePath)).get()
         let new = try SpecFile.load(bytes: try old.fix().get().text, path: "fixed.yaml").get()

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@_spi(Fuzzing) @testable import StandbyKit
+@testable import StandbyKit
 
 /// Every input that ever broke the pipeline (found by `scripts/fuzz` or by
 /// hand) lives in `Fixtures/fuzz-regressions/` and runs here through the whole

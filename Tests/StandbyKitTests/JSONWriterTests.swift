@@ -208,6 +208,21 @@ import Testing
         #expect(members == general)
     }
 
+    @Test func integersAreWrittenAsSwiftWritesThem() {
+        var values = [0, 1, 9, 10, 99, 100, 101, 999, Int.max, Int.min, Int.min + 1, -1, -9, -10, -100]
+        var power = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power, -(power - 1), 9 * power]
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { values.append(Int.random(in: Int.min...Int.max, using: &rng) >> Int.random(in: 0...63, using: &rng)) }
+        for value in values {
+            let written = written { $0.int(value) }
+            #expect(written == "\(value)\n", "\(value)")
+        }
+    }
+
     @Test func fixedDecimals() {
         #expect(JSONWriter.fixedPoint(385, decimals: 1) == "38.5")
         #expect(JSONWriter.fixedPoint(5, decimals: 2) == "0.05")

@@ -70,6 +70,33 @@ import Testing
         #expect(longer.machines.first?.runsOutAfter == 0)
     }
 
+    /// A library caller's horizon out of range is clamped, never trusted:
+    /// the answer's periods are 0 through the clamped horizon.
+    @Test func aHorizonOutOfRangeIsClamped() throws {
+        let rate = try #require(GrowthRate(basisPoints: 100))
+        #expect(RunwayQuestion(growth: rate, horizon: -5).horizon == 1)
+        #expect(RunwayQuestion(growth: rate, horizon: Int.max).horizon == RunwayQuestion.maxHorizon)
+        var question = RunwayQuestion(growth: rate, horizon: 12)
+        question.horizon = 0
+        #expect(question.horizon == 1)
+        let text = """
+            version: 1
+            policies: {faults: [os]}
+            machines:
+              - name: m
+                memory: 64Mi
+                monitor: 4Mi
+                oses:
+                  - {name: active, role: active, memory: 40Mi, kernel: 1Mi, standby: sb, jobs: [{name: B, memory: 8Mi}]}
+                  - {name: sb, role: standby, memory: 8Mi, kernel: 8Mi}
+            """
+        let spec = try #require(SpecLoader.load(Array(text.utf8)).0)
+        question.horizon = -1
+        let runway = try RunwayPlanner.answer(spec, question).get()
+        #expect(runway.machines.count == 1)
+        #expect(runway.question.horizon == 1)
+    }
+
     @Test func ratesParseAsDocumented() {
         #expect(GrowthRate.parse("2%") == .success(GrowthRate(basisPoints: 200)!))
         #expect(GrowthRate.parse("0.5%") == .success(GrowthRate(basisPoints: 50)!))

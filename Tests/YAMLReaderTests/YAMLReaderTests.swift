@@ -442,3 +442,69 @@ func errorBytes(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
         }
     }
 }
+
+/// Texts past 16 bytes live in the reader's own store, not in the token:
+/// they compare, repeat, merge and replay as the short ones do.
+@Suite struct LongTexts {
+    static let long = "a key longer than sixteen bytes"
+
+    @Test func aLongKeyWrittenTwiceIsADuplicate() {
+        let e = error("\(Self.long): 1\nshort: 2\n\(Self.long): 3\n")
+        #expect(e?.kind == .duplicateKey)
+        #expect(e?.message == "duplicate key '\(Self.long)'")
+        #expect(e?.mark == YAMLMark(line: 3, column: 1))
+        #expect(e?.related == YAMLMark(line: 1, column: 1))
+    }
+
+    @Test func longKeysDifferingPastTheSixteenthByteAreTwoKeys() throws {
+        #expect(try shape("\(Self.long) x: 1\n\(Self.long) y: 2\n") == "{ \(Self.long) x 1 \(Self.long) y 2 }")
+    }
+
+    @Test func aLongKeyRepeatedInALargeMapping() {
+        var text = ""
+        for i in 0..<40 { text += "\(Self.long) \(i): \(i)\n" }
+        #expect(error(text) == nil)
+        #expect(error(text + "\(Self.long) 7: again\n")?.related == YAMLMark(line: 8, column: 1))
+    }
+
+    @Test func anExplicitLongKeyWinsOverAMergedOne() throws {
+        let text = "base: &b {\(Self.long): 1, k: 2}\nm: {<<: *b, \(Self.long): 3}\n"
+        #expect(try shape(text) == "{ base { \(Self.long) 1 k 2 } m { \(Self.long) 3 k 2 } }")
+    }
+
+    /// Tokens, with their texts read through the reader, say what events say.
+    @Test func tokensAndEventsAgree() throws {
+        let bytes = Array(Batches.document(600).utf8)
+        let events = YAMLReader(bytes: bytes, limits: .default, threadThreshold: .max)
+        let tokens = YAMLReader(bytes: bytes, limits: .default, threadThreshold: .max)
+        var read = 0
+        while true {
+            let event = try events.next()
+            let token = try tokens.nextToken()
+            #expect(token.kind == event.kind && token.mark == event.mark && token.use == event.use)
+            #expect(tokens.text(of: token) == event.text && tokens.string(of: token) == event.value)
+            #expect(token.style == event.style && token.tag == event.tag)
+            read += 1
+            if event.kind == .documentEnd { break }
+        }
+        #expect(read > 10 * EventSource.batchSize)
+    }
+
+    @Test func wordsHoldTheBytesOfEveryShortLength() {
+        let bytes: [UInt8] = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        bytes.withUnsafeBufferPointer { all in
+            for offset in 0..<8 {
+                for count in 0...16 {
+                    let words = ByteWords(all.baseAddress! + offset, count: count)
+                    var low: UInt64 = 0
+                    var high: UInt64 = 0
+                    for i in 0..<count {
+                        let byte = UInt64(all[offset + i])
+                        if i < 8 { low |= byte << UInt64(8 * i) } else { high |= byte << UInt64(8 * (i - 8)) }
+                    }
+                    #expect(words.low == low && words.high == high, "offset \(offset), count \(count)")
+                }
+            }
+        }
+    }
+}

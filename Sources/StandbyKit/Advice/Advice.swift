@@ -20,10 +20,13 @@ public struct Advice: Sendable {
         /// What changes, as a path in the spec: `machines/<m>/memory` or
         /// `machines/<m>/oses/<os>/memory` (names, not positions).
         public var target: String
-        /// The machine's position in the spec, and the OS's in the machine (`nil` for the machine's memory).
+        /// The machine's position in the spec's machines.
         public var machine: Int
+        /// The OS's position in the machine's OSes; `nil` for the machine's own memory.
         public var os: Int?
+        /// The value as the spec has it, in bytes.
         public var from: Int
+        /// The value the change writes, in bytes.
         public var to: Int
         /// Where the value is written, when it is (a value from an anchor is
         /// located where the anchor defines it).
@@ -32,19 +35,24 @@ public struct Advice: Sendable {
 
     /// One machine that changes and what the change does for its cases.
     public struct MachineChange: Sendable, Hashable {
+        /// The machine's name.
         public var machine: String
         /// Its position in the spec's machines.
         public var index: Int
         /// Its standbys' allocations first, then its memory.
         public var edits: [Edit]
-        /// The cases of this machine, and how many of them are covered after the change.
+        /// The cases simulated on this machine.
         public var cases: Int
+        /// How many of ``cases`` are covered after the change (all but those no
+        /// memory brings back, when the change is proven).
         public var coveredCases: Int
         /// The cases of the whole fleet that were short on this machine (the
         /// cases its raise is for), and how many of those are other machines'
         /// (their copies start on its standbys); 0 when the change is for
         /// start-up alone, or gives memory back.
         public var shortCases: Int = 0
+        /// How many of ``shortCases`` happen on other machines: their copies
+        /// start on this machine's standbys.
         public var othersShortCases: Int = 0
     }
 
@@ -135,13 +143,13 @@ extension Advice.MachineChange {
     /// The change as one line for people, every name from the spec and the
     /// path made safe for a terminal:
     /// `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13) covers the case short on it`.
-    public func sentence(path: String) -> String {
+    package func sentence(path: String) -> String {
         Sentences.fix(self, path: path).plain
     }
 
     /// The change alone, without what it covers, for a change only partly
     /// written: `vms50: memory 256 MiB → 384 MiB (spec.yaml:4:13)`.
-    public func editsSentence(path: String) -> String {
+    package func editsSentence(path: String) -> String {
         ("\(name: machine): " + Sentences.edits(edits, path: path)).plain
     }
 }

@@ -10,6 +10,7 @@
 /// supply in its worst case and the pool only the `reserve`. Nothing here
 /// simulates a case: the layout is read off figures the plan's one pass made.
 public struct LeastLayout: Sendable, Hashable {
+    /// The machine's name.
     public var machine: String
     /// The machine's position in the spec.
     public var index: Int
@@ -56,6 +57,7 @@ public struct LeastLayout: Sendable, Hashable {
 /// and the machine to its fluid total. Every case memory can cover stays
 /// covered (docs/advice.md proves it; the tests apply it and plan again).
 public struct SpareMemory: Sendable, Hashable {
+    /// The machine's name.
     public var machine: String
     /// The machine's position in the spec.
     public var index: Int

@@ -24,13 +24,19 @@
 public enum SpecEditor {
     /// One edit that could not be written into the text, and why.
     public struct Left: Sendable, Hashable {
+        /// The edit, with the value to write by hand and where.
         public var edit: Advice.Edit
+        /// Why it was not written, as a phrase for a message (a flow-style
+        /// mapping has no line to add the key on, say).
         public var reason: String
     }
 
     /// The edited text, and the edits left for the user.
     public struct Result: Sendable {
+        /// The spec's text with every edit that could be written (the same
+        /// bytes when none could).
         public var text: [UInt8]
+        /// The edits not written, in the advice's order.
         public var left: [Left]
         /// Line changes in the order of the text (lines as YAML breaks them).
         public var changes: [LineChange]
@@ -45,8 +51,11 @@ public enum SpecEditor {
     /// `patch` counts them (LF, CR LF, CR), not as libyaml does (NEL, LS and
     /// PS too), so that the diff applies.
     public struct LineChange: Sendable, Hashable {
+        /// The first line replaced, 0-based.
         public var line: Int
+        /// The original's lines replaced, without their line breaks.
         public var removed: [String]
+        /// The lines written in their place, without their line breaks.
         public var added: [String]
     }
 

@@ -4,7 +4,9 @@
 extension SpecEditor {
     /// Bytes `range` of the original replaced by `bytes` (an empty range: `bytes` inserted there).
     public struct Splice: Sendable, Hashable {
+        /// The byte offsets of the original replaced.
         public var range: Range<Int>
+        /// What is written in their place.
         public var bytes: [UInt8]
     }
 }

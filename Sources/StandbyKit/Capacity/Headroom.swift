@@ -8,10 +8,14 @@
 public struct NewJob: Sendable, Hashable {
     /// Each job's memory in bytes, before rounding to a machine's granule (above 0).
     public var memory: Int
+    /// Whether each new job is hot-standby: it fails over to its OS's standby,
+    /// so its copy must find memory there in every case that moves it.
     public var hotStandby: Bool
     /// What a hot-standby job's copy needs, before rounding (default: ``memory``).
     public var standbyMemory: Int
 
+    /// The shape `memory` (bytes, above 0), ordinary unless `hotStandby`,
+    /// its copy needing `standbyMemory` (default: `memory`).
     public init(memory: Int, hotStandby: Bool = false, standbyMemory: Int? = nil) {
         self.memory = memory
         self.hotStandby = hotStandby
@@ -69,7 +73,9 @@ public enum HeadroomLimit: Sendable, Hashable {
 
 /// The answer for one active OS.
 public struct OSHeadroom: Sendable, Hashable {
+    /// The OS's machine.
     public var machine: String
+    /// The active OS the jobs are added to.
     public var os: String
     /// How many more jobs of the shape fit, added one by one after its jobs.
     public var fits: Int
@@ -79,6 +85,8 @@ public struct OSHeadroom: Sendable, Hashable {
     /// (they do not stop the count), the most worsened first, at most
     /// ``Headroom/worseListed``; ``worseCount`` says how many there are.
     public var worse: [WorseCase] = []
+    /// How many cases not covered today the `fits` new jobs leave shorter,
+    /// listed or not.
     public var worseCount = 0
 }
 
@@ -86,8 +94,9 @@ public struct OSHeadroom: Sendable, Hashable {
 public struct WorseCase: Sendable, Hashable {
     /// Its id, as the plan names it.
     public var id: String
-    /// Its shortfall today, and with the new jobs, in bytes.
+    /// Its shortfall today, in bytes.
     public var shortfallToday: Int
+    /// Its shortfall with the new jobs, in bytes: more than ``shortfallToday``.
     public var shortfall: Int
 }
 
@@ -136,12 +145,14 @@ public enum HeadroomBlock: String, Sendable, Hashable, CaseIterable {
 /// The fleet's answer at a glance: the totals, and the OSes that take nothing
 /// more grouped by why.
 public struct HeadroomSummary: Sendable, Hashable {
+    /// The active OSes checked.
     public var oses = 0
     /// Σ fits, each OS considered alone.
     public var totalFits = 0
-    /// OSes that take at least one more job, and those of them that took
-    /// `--max` (more were not tried).
+    /// OSes that take at least one more job.
     public var withRoom = 0
+    /// OSes of ``withRoom`` that took the most tried (`--max`): more were not
+    /// tried, so they may take more.
     public var atMax = 0
     /// OSes that take none, per reason, most OSes first (then in
     /// ``HeadroomBlock`` order).
@@ -149,19 +160,25 @@ public struct HeadroomSummary: Sendable, Hashable {
     /// Cases not covered today that the new jobs leave shorter, summed over
     /// the OSes (a case counts once per OS it is worse for), and the OSes.
     public var worseCases = 0
+    /// The OSes for which some case not covered today gets shorter.
     public var worseOSes = 0
 
+    /// OSes that take no job of the shape.
     public var withoutRoom: Int { oses - withRoom }
 
     /// The OSes that take nothing more for one reason: how many, and the
     /// first of them in document order (`machine/os`, at most
     /// ``Headroom/namesListed``).
     public struct Blocked: Sendable, Hashable {
+        /// The reason.
         public var block: HeadroomBlock
+        /// How many OSes take nothing for it.
         public var count: Int
+        /// The first of them, `machine/os`, at most ``Headroom/namesListed``.
         public var first: [String]
     }
 
+    /// The summary of the answers `oses` (one per active OS, in document order).
     public init(_ oses: [OSHeadroom]) {
         var blocked: [HeadroomBlock: Blocked] = [:]
         for os in oses {
@@ -205,10 +222,13 @@ public enum HeadroomDetail: String, CaseIterable, Sendable {
 
 /// The answer for every active OS, in document order.
 public struct HeadroomReport: Sendable, Hashable {
+    /// The shape of the jobs added (a size below one byte raised to one).
     public var job: NewJob
+    /// The most jobs tried per OS (`--max`).
     public var max: Int
     /// The fault kinds whose cases must stay covered.
     public var faults: [FaultKind]
+    /// The answer for each active OS, in document order.
     public var oses: [OSHeadroom]
 
     /// Σ fits, each OS considered alone: the OSes of one machine share its

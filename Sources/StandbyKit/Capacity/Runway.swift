@@ -5,19 +5,30 @@
 /// The question: the rate every job grows by per period (a job's own
 /// `growth:` overrides it), and how many periods to look ahead.
 public struct RunwayQuestion: Sendable, Hashable {
+    /// The rate every job grows by per period, compounded; a job's own
+    /// `growth:` in the spec replaces it for that job.
     public var growth: GrowthRate
-    /// Periods after today, 1 to ``maxHorizon``.
-    public var horizon: Int
+    /// Periods after today, 1 to ``maxHorizon``: a value outside is clamped
+    /// to that range (the command line refuses it before it gets here).
+    public var horizon: Int {
+        didSet { horizon = Self.clamped(horizon) }
+    }
     /// What the period is called (`month`): a name only, in the output.
     public var period: String
 
+    /// The longest horizon `standby runway` accepts (100 years of months):
+    /// each period costs one figures pass over the spec, so this bounds the work.
     public static let maxHorizon = 1200
 
+    /// Growth at `growth` a period for `horizon` periods (1 to ``maxHorizon``,
+    /// clamped to it; three years of months by default).
     public init(growth: GrowthRate, horizon: Int = 36, period: String = "month") {
         self.growth = growth
-        self.horizon = horizon
+        self.horizon = Self.clamped(horizon)
         self.period = period
     }
+
+    private static func clamped(_ horizon: Int) -> Int { min(max(horizon, 1), maxHorizon) }
 }
 
 /// Why a machine runs out at its period.
@@ -52,13 +63,17 @@ public enum RunwayLimit: Sendable, Hashable {
 
 /// A standby OS raised so that its machine lasts the horizon (`pool: false`).
 public struct RunwayStandby: Sendable, Hashable {
+    /// The standby OS, on the machine whose answer lists it.
     public var name: String
+    /// Its allocation today, in bytes.
     public var from: Int
+    /// The allocation with which its machine lasts the horizon, in bytes.
     public var to: Int
 }
 
 /// The answer for one machine.
 public struct MachineRunway: Sendable, Hashable {
+    /// The machine's name.
     public var name: String
     /// Its memory today.
     public var memory: Int
@@ -76,6 +91,7 @@ public struct MachineRunway: Sendable, Hashable {
 
 /// The answer for the fleet.
 public struct Runway: Sendable, Hashable {
+    /// The question answered.
     public var question: RunwayQuestion
     /// In document order.
     public var machines: [MachineRunway]
@@ -118,7 +134,7 @@ public struct Runway: Sendable, Hashable {
 /// place, so only the case that limits a machine is simulated again to name
 /// it, once per machine. The work is (horizon + 1) × (jobs + cases) for
 /// `pool: true`; with `pool: false`, whose standbys grow too, at most
-/// ``sweeps`` times that. The output is one record per machine.
+/// `sweeps` times that. The output is one record per machine.
 public enum RunwayPlanner {
     /// The most sweeps over the periods with `pool: false` (the first finds
     /// the limits and the standbys' growth; each next one the machines'

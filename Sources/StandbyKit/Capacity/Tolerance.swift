@@ -37,6 +37,7 @@ public struct ToleranceReport: Sendable, Equatable {
     /// Whether every kind asked survives any K faults at once.
     public var reachesMaxK: Bool { kinds.allSatisfy(\.reachesMaxK) }
 
+    /// A report of these answers; ``Tolerance/check(_:kinds:maxK:maxSets:)`` makes the real one.
     public init(maxK: Int, kinds: [KindTolerance]) {
         self.maxK = maxK
         self.kinds = kinds
@@ -45,6 +46,7 @@ public struct ToleranceReport: Sendable, Equatable {
 
 /// How many simultaneous faults of one kind are covered.
 public struct KindTolerance: Sendable, Equatable {
+    /// The kind of fault the sets are made of.
     public var kind: ToleranceKind
     /// The largest k ≤ K such that every set of at most k faults of this kind
     /// is covered. K when every possible set is covered, even when fewer than
@@ -72,6 +74,7 @@ public struct KindTolerance: Sendable, Equatable {
     /// Whether any K faults of this kind at once are covered.
     public var reachesMaxK: Bool { k >= maxK }
 
+    /// An answer of these figures; the search makes the real ones.
     public init(
         kind: ToleranceKind, k: Int, checkedUpTo: Int, possibleFaults: Int, maxK: Int, complete: Bool,
         examined: Int, simulated: Int, counterexample: ToleranceCounterexample?
@@ -93,6 +96,7 @@ public struct KindTolerance: Sendable, Equatable {
 /// Names are qualified (`machine/job`, `machine/os`) since a set can span
 /// machines, except a standby inside its machine's ``Shortage``.
 public struct ToleranceCounterexample: Sendable, Equatable {
+    /// The kind of the faults in the set.
     public var kind: ToleranceKind
     /// The plan's case ids of the faults, in plan order.
     public var cases: [String]
@@ -106,6 +110,7 @@ public struct ToleranceCounterexample: Sendable, Equatable {
     /// Hot-standby jobs no memory brings back in this set.
     public var unrecoverable: [UnrecoverableJob]
 
+    /// A counterexample of these parts; the search makes the real ones.
     public init(
         kind: ToleranceKind, cases: [String], shortfall: Int, shortages: [Shortage],
         unrecoverable: [UnrecoverableJob]

@@ -53,6 +53,9 @@ enum FigureBounds {
         var outgoingCopies: [Int?] = Array(repeating: 0, count: machines.count)
         var largestSender: [[Int]] = machines.map { Array(repeating: 0, count: $0.oses.count) }
         for (m, machine) in machines.enumerated() {
+            // The standby a job names is mostly the one the job before it named:
+            // resolved once for each run of jobs naming it.
+            var last: (machine: String?, os: String, target: (machine: Int, os: Int)?)?
             for os in machine.oses {
                 // The OS's standby is resolved once for all its jobs that name none of their own.
                 let osTarget = os.standby.flatMap { resolver.resolve($0, from: m) }
@@ -63,10 +66,22 @@ enum FigureBounds {
                     let footprint = min(machine.memory, jobs.reduce(os.memory) { add($0, $1.memory) } ?? machine.memory)
                     for j in jobs.indices where jobs[j].hotStandby {
                         // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
-                        guard let t = jobs[j].standby.map({ resolver.resolve($0, from: m) }) ?? osTarget else { continue }
-                        incomingCopies[t.machine] = add(incomingCopies[t.machine], jobs[j].standbyMemory)
+                        let target: (machine: Int, os: Int)?
+                        if let ref = jobs[j].standby {
+                            if let last, last.os == ref.os, last.machine == ref.machine {
+                                target = last.target
+                            } else {
+                                target = resolver.resolve(ref, from: m)
+                                last = (ref.machine, ref.os, target)
+                            }
+                        } else {
+                            target = osTarget
+                        }
+                        guard let t = target else { continue }
+                        let copies = jobs[j].standbyMemory
+                        incomingCopies[t.machine] = add(incomingCopies[t.machine], copies)
                         incomingMemory[t.machine] = add(incomingMemory[t.machine], jobs[j].memory)
-                        outgoingCopies[m] = add(outgoingCopies[m], jobs[j].standbyMemory)
+                        outgoingCopies[m] = add(outgoingCopies[m], copies)
                         largestSender[t.machine][t.os] = max(largestSender[t.machine][t.os], footprint)
                     }
                 }

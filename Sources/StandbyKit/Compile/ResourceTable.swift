@@ -17,7 +17,10 @@ public let unallocatedName = "unallocated"
 
 /// One row of the resource table the monitor keeps.
 public struct Region: Sendable, Hashable {
+    /// The row's name: the OS's or job's name, `monitor` or `unallocated`
+    /// (a copy started on a standby of another machine: `machine/job`).
     public var name: String
+    /// What the region holds.
     public var kind: RegionKind
     /// Size in bytes, never negative.
     public var size: Int
@@ -27,6 +30,7 @@ public struct Region: Sendable, Hashable {
     /// for a standby on another machine, or `monitor`.
     public var onFault: String
 
+    /// A row of these values.
     public init(name: String, kind: RegionKind, size: Int, owner: String, onFault: String) {
         self.name = name
         self.kind = kind
@@ -54,12 +58,14 @@ public enum TableEvent: Sendable, Hashable, CustomStringConvertible {
 
 /// The resource table at one step of start-up.
 public struct TableState: Sendable, Hashable {
+    /// What produced this state: boot, or a job's start.
     public var event: TableEvent
     /// Bytes the monitor moved from the pool to the job's OS for this step.
     public var expansion: Int
     /// Regions in table order: OSes, the monitor, jobs in start order, the pool.
     public var regions: [Region]
 
+    /// A state of these rows.
     public init(event: TableEvent, expansion: Int, regions: [Region]) {
         self.event = event
         self.expansion = expansion
@@ -118,6 +124,10 @@ public struct CompiledMachine: Sendable, Hashable {
         self.leftOut = leftOut
     }
 
+    /// Whether every job of the machine started (then the steps are its
+    /// jobs, OS by OS in document order).
+    var startsEveryJob: Bool { leftOut.isEmpty }
+
     /// One step per job that started, in start order.
     public var steps: [StartStep] {
         var steps: [StartStep] = []
@@ -143,6 +153,7 @@ public struct CompiledMachine: Sendable, Hashable {
         return steps
     }
 
+    /// The machine's name.
     public var name: String { machine.name }
 
     /// The table after every job started: the OSes' regions and the monitor's
@@ -189,14 +200,19 @@ public struct CompiledMachine: Sendable, Hashable {
 
 /// The states of a compiled machine, rebuilt one at a time from its steps.
 public struct CompiledStates: Sequence, Sendable {
+    /// The machine whose states these are.
     public let machine: CompiledMachine
 
+    /// Rebuilds each next state from the one before: one job's region
+    /// inserted, its OS's area and the pool resized. Holds one table at a time.
     public struct Iterator: IteratorProtocol {
         let machine: CompiledMachine
         let steps: [StartStep]
         var regions: [Region]
         var position = 0
 
+        /// The initial state first, then the state after each job start in
+        /// start order; `nil` after the last.
         public mutating func next() -> TableState? {
             if position == 0 {
                 position = 1
@@ -221,6 +237,7 @@ public struct CompiledStates: Sequence, Sendable {
         }
     }
 
+    /// An iterator from the initial state.
     public func makeIterator() -> Iterator {
         Iterator(machine: machine, steps: machine.steps, regions: machine.initial)
     }
@@ -228,9 +245,13 @@ public struct CompiledStates: Sequence, Sendable {
 
 /// The compiled start-up of every machine of a spec.
 public struct CompiledSpec: Sendable, Hashable {
+    /// The spec it was compiled from, as decoded.
     public var spec: Spec
+    /// Each machine's start-up, in the spec's order.
     public var machines: [CompiledMachine]
 
+    /// A compiled spec of these parts; ``Compiler/compile(_:)`` makes the
+    /// real one, and checks that every job starts.
     public init(spec: Spec, machines: [CompiledMachine]) {
         self.spec = spec
         self.machines = machines

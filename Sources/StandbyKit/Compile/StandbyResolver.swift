@@ -22,14 +22,21 @@ struct StandbyResolver: Sendable {
     /// Machine name → position (the first machine of that name).
     static func machineIndex(of names: some Sequence<String>) -> [String: Int] {
         var index: [String: Int] = [:]
-        for (m, name) in names.enumerated() where index[name] == nil { index[name] = m }
+        index.reserveCapacity(names.underestimatedCount)
+        // One lookup a name: a repeated name keeps its first position.
+        for (m, name) in names.enumerated() {
+            if let first = index.updateValue(m, forKey: name) { index[name] = first }
+        }
         return index
     }
 
     /// OS name → position among `machine`'s OSes (the first of that name).
     static func osIndex(of machine: Machine) -> [String: Int] {
         var names: [String: Int] = [:]
-        for (o, os) in machine.oses.enumerated() where names[os.name] == nil { names[os.name] = o }
+        names.reserveCapacity(machine.oses.count)
+        for (o, os) in machine.oses.enumerated() {
+            if let first = names.updateValue(o, forKey: os.name) { names[os.name] = first }
+        }
         return names
     }
 

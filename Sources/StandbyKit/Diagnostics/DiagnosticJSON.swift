@@ -9,7 +9,7 @@ extension DiagnosticRenderer {
     /// ```
     ///
     /// Diagnostics are listed file by file, each file's in source order; each
-    /// message and note is cut as the text cuts it (``TerminalText/capped(_:)``).
+    /// message and note is cut as the text cuts it (`TerminalText.capped(_:)`).
     public static func renderJSON(
         _ files: [(path: String, diagnostics: Diagnostics)], to out: inout some TextOutputStream
     ) {

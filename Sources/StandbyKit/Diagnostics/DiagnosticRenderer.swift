@@ -83,7 +83,7 @@ public enum DiagnosticRenderer {
     }
 
     /// One line summing up a file: `spec.yaml: 2 errors, 1 warning` or `spec.yaml: valid`.
-    public static func summary(_ diagnostics: Diagnostics, path: String) -> String {
+    package static func summary(_ diagnostics: Diagnostics, path: String) -> String {
         let e = diagnostics.errorCount
         let w = diagnostics.warningCount
         var parts: [String] = []

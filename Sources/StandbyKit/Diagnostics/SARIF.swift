@@ -4,22 +4,38 @@
 /// Both carry the same line and column as the text form: 1-based, columns in
 /// Unicode scalars (SARIF's `unicodeCodePoints`).
 public struct Finding: Sendable, Hashable {
-    public enum Level: String, Sendable { case error, warning, note }
+    /// How a CI system shows a finding (SARIF's `level`, the workflow command's name).
+    public enum Level: String, Sendable {
+        /// A problem that fails the check: a spec error, a case not covered.
+        case error
+        /// A problem worth a look that does not fail the check.
+        case warning
+        /// Information only.
+        case note
+    }
 
     /// A place the finding also concerns, with what it says there.
     public struct Related: Sendable, Hashable {
+        /// What the finding says at that place.
         public var message: String
+        /// The place, in the same file; `nil` for a remark with no place of its own.
         public var location: SourceLocation?
     }
 
     /// A stable code (`unknown-key`, `case-not-covered`).
     public var rule: String
+    /// How the CI system shows it.
     public var level: Level
+    /// One sentence saying what is wrong, cut to the text's width.
     public var message: String
+    /// The file it is in, as the user named it; annotations are placed on this path.
     public var path: String
+    /// Where in the file: 1-based line and column.
     public var location: SourceLocation
+    /// Other places it concerns, each with a message (a diagnostic's notes).
     public var related: [Related]
 
+    /// A finding made directly; ``init(_:path:)`` makes one of a diagnostic.
     public init(rule: String, level: Level, message: String, path: String, location: SourceLocation, related: [Related] = []) {
         self.rule = rule
         self.level = level
@@ -35,7 +51,7 @@ public struct Finding: Sendable, Hashable {
     }
 
     /// A diagnostic of the file at `path`, its notes as related places; the
-    /// message and notes cut as the text cuts them (``TerminalText/capped(_:)``).
+    /// message and notes cut as the text cuts them (`TerminalText.capped(_:)`).
     public init(_ d: Diagnostic, path: String) {
         self.init(
             rule: d.code.rawValue, level: d.severity == .error ? .error : .warning,
@@ -44,6 +60,12 @@ public struct Finding: Sendable, Hashable {
     }
 }
 
+/// Writes findings for CI: a SARIF 2.1.0 log for code scanning, or GitHub
+/// workflow commands that annotate a pull request's lines.
+///
+/// Findings come from a spec's diagnostics (``Finding/all(_:)``), from a plan's
+/// uncovered cases (``PlanFindings``) or from a diff's regressions
+/// (``DiffFindings``); both writers take them in the order given.
 public enum FindingRenderer {
     /// The tool's version, as SARIF names its driver and `standby --version` prints it.
     public static let toolVersion = "0.1.0"

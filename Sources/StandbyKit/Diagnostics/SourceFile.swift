@@ -4,8 +4,11 @@
 public struct SourceFile: Sendable {
     /// The path as the user wrote it, or `<stdin>`.
     public var path: String
+    /// The text as read, byte for byte: UTF-8 (or UTF-16 or UTF-32 with a byte
+    /// order mark, which libyaml reads too).
     public var bytes: [UInt8]
 
+    /// The text `bytes`, named `path` in diagnostics.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
@@ -24,6 +27,7 @@ public struct LineIndex: Sendable {
     /// Byte offset where each line's text ends (its break excluded).
     private var ends: [Int] = []
 
+    /// The index of `source`'s lines, made in one pass over its bytes.
     public init(_ source: SourceFile) {
         bytes = source.bytes
         var i = 0

@@ -6,7 +6,7 @@
 /// scalar is shown as a Swift-style escape, `\u{1B}`: C0 controls (tab too,
 /// outside excerpts), DEL, C1 controls, the line and paragraph separators, and
 /// the bidirectional marks, embeddings, overrides and isolates.
-public enum TerminalText {
+package enum TerminalText {
     /// `true` for a scalar that is never written raw.
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -22,7 +22,7 @@ public enum TerminalText {
     }
 
     /// `text` with every unsafe scalar escaped (tabs too unless `keepTabs`).
-    public static func escaped(_ text: some StringProtocol, keepTabs: Bool = false) -> String {
+    package static func escaped(_ text: some StringProtocol, keepTabs: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { isUnsafe($0) }) else { return String(text) }
         var out = ""
         for scalar in text.unicodeScalars {

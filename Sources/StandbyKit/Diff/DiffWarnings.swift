@@ -3,7 +3,7 @@ extension Diagnostics {
     /// and message, wherever they are): `diff` shows a warning both specs
     /// have once, at its place in NEW, the spec under review. Errors are all
     /// kept. Linear in the two lists.
-    public func withoutWarnings(in other: Diagnostics) -> Diagnostics {
+    package func withoutWarnings(in other: Diagnostics) -> Diagnostics {
         struct Key: Hashable {
             var code: DiagnosticCode
             var message: String

@@ -12,53 +12,79 @@
 public struct PlanDiff: Sendable {
     /// What happened to one machine.
     public enum Change: String, Sendable {
-        case added, removed, changed
+        /// Only NEW has it.
+        case added
+        /// Only OLD has it.
+        case removed
+        /// Both have it, and something of it differs.
+        case changed
     }
 
     /// One figure before and after; `nil` where the machine does not exist.
     public struct Figure: Sendable, Hashable {
+        /// In OLD, in bytes.
         public var before: Int?
+        /// In NEW, in bytes.
         public var after: Int?
+        /// Whether the two differ (a machine added or removed changes every figure).
         public var changed: Bool { before != after }
     }
 
     /// A figure with its name in words and as the JSON exports spell it.
     public struct NamedFigure: Sendable, Hashable {
+        /// In words, for text and Markdown: `fluid total`, or a standby's name.
         public var label: String
+        /// As the JSON exports spell it: `fluid_total_bytes`.
         public var key: String
+        /// Its value before and after.
         public var figure: Figure
     }
 
     /// A value of the spec that differs, by its path in the spec, located in
     /// NEW (in OLD for a value NEW removed).
     public struct ValueChange: Sendable, Hashable {
+        /// The value's path by names: `machines/vms50/memory`, `policies/pool`.
         public var path: String
+        /// The value in OLD, as an exact quantity for a size (`256Mi`); `nil`
+        /// where OLD does not write it.
         public var old: String?
+        /// The value in NEW, likewise; `nil` where NEW does not write it.
         public var new: String?
+        /// Where NEW writes it (where OLD does, for a value NEW removed).
         public var location: SourceLocation?
     }
 
     /// One machine that differs in any way.
     public struct Machine: Sendable {
+        /// The machine's name, in either spec.
         public var name: String
+        /// Whether it was added, removed or changed.
         public var change: Change
+        /// Its cases uncovered in NEW and not uncovered in OLD, in NEW's plan
+        /// order: the regressions.
         public var newlyUncovered: [FaultCase]
+        /// The ids of its cases uncovered in OLD and covered in NEW.
         public var newlyCovered: [String]
         /// Figures in a fixed order: memory (installed), footprint, reserve
         /// minimum, fluid, duplicate, static total, savings.
         public var figures: [NamedFigure]
         /// Each standby's minimum, by name, in NEW's order then OLD's.
         public var standbyMinimums: [NamedFigure]
+        /// The spec values of this machine, its OSes and jobs that differ.
         public var values: [ValueChange]
         /// NEW's least-memory change of this machine, when a case newly
         /// uncovered is short on it (and memory covers it).
         public var fix: Advice.MachineChange?
     }
 
+    /// The machines that differ: NEW's in its order, then those only OLD has,
+    /// in OLD's order. (The renderers list those with a regression first.)
     public var machines: [Machine]
     /// Spec values that bear on every machine (the policies).
     public var policies: [ValueChange]
+    /// OLD's fleet totals.
     public var before: FleetTotals
+    /// NEW's fleet totals.
     public var after: FleetTotals
     /// The fleet's installed memory: Σ `memory` over the machines, before and after.
     public var memory: Figure
@@ -69,7 +95,9 @@ public struct PlanDiff: Sendable {
     public var totalsChanged: Bool { before != after || memory.changed }
     /// The number of cases newly uncovered over every machine.
     public var regressions: Int { machines.reduce(0) { $0 + $1.newlyUncovered.count } }
+    /// The number of cases newly covered over every machine.
     public var newlyCovered: Int { machines.reduce(0) { $0 + $1.newlyCovered.count } }
+    /// Whether the two specs plan the same: no machine and no policy differs.
     public var isEmpty: Bool { machines.isEmpty && policies.isEmpty }
 
     /// Compares the plans of two specs; `fix` is NEW's least-memory fix

@@ -27,15 +27,19 @@ public enum Placement {
     public struct Change: Sendable, Hashable {
         /// `machines/<m>/oses/<o>/standby`.
         public var target: String
+        /// The machine's position in the spec's machines.
         public var machine: Int
+        /// The active OS's position in its machine's OSes.
         public var os: Int
-        /// The reference as the spec writes it, and the new one.
+        /// The reference as the spec writes it (`standby`, or `machine/os`).
         public var from: String
+        /// The reference the placement writes, in the same form.
         public var to: String
         /// Where the spec writes it.
         public var location: SourceLocation
     }
 
+    /// How good the answer is known to be.
     public enum Status: String, Sendable {
         /// No assignment has fewer uncoverable cases or a smaller fluid total.
         case optimal
@@ -43,9 +47,14 @@ public enum Placement {
         case bestFound = "best-found"
     }
 
+    /// The answer: the assignment found, its figures against today's, and
+    /// how much of the search it took.
     public struct Result: Sendable {
+        /// Whether the assignment is proven optimal or the best found in the budget.
         public var status: Status
+        /// The figures of the spec as written.
         public var today: Figures
+        /// The figures with the new references, planned again from scratch.
         public var placed: Figures
         /// A proven lower bound on the fluid total of every assignment with the
         /// fewest cases no memory can cover (docs/placement.md, "The lower bound").
@@ -58,14 +67,20 @@ public enum Placement {
         public var spec: Spec
         /// Why the search stopped early, if it did: `work` or `time`.
         public var stopped: String?
-        /// Actives whose standby was chosen, standbys in the fleet, candidates scored.
+        /// Actives whose standby was chosen.
         public var actives: Int
+        /// Standby OSes in the fleet: the choices each of those actives had.
         public var standbys: Int
+        /// Assignments scored.
         public var evaluated: Int
+        /// Work units the search spent (a simulated case, or a job, copy or
+        /// resource read; see ``Placement/workPerSecond``).
         public var work: Int
+        /// Work units it was allowed: the time limit times ``Placement/workPerSecond``.
         public var budget: Int
     }
 
+    /// Why there is no placement.
     public enum Failure: Error, Sendable {
         /// The spec has errors (other than memory too small to start its jobs).
         case spec(Diagnostics)

@@ -12,7 +12,11 @@
 /// and used only when it names exactly the placed standbys; otherwise every
 /// reference is left, with the reason, for the operator to write.
 public enum PlacementWriter {
+    /// The placement written: the new text, what could not be written, and
+    /// the new text's plan.
     public struct Written: Sendable {
+        /// The spec's text with the references and the memory change written
+        /// (the same bytes when nothing could be).
         public var text: [UInt8]
         /// The edits as splices of the original text (what `--format diff` shows).
         public var splices: [SpecEditor.Splice]
@@ -20,10 +24,14 @@ public enum PlacementWriter {
         public var left: [(change: Placement.Change, reason: String)]
         /// The memory change written after the references, and what of it was not written.
         public var advice: Advice?
+        /// The memory change as written into the text after the references,
+        /// with the edits left; `nil` when nothing needed memory.
         public var edited: SpecEditor.Result?
         /// The written text, planned again: its figures, and whether no case is
         /// short (every uncovered case loses only copies no memory brings back).
         public var figures: Placement.Figures?
+        /// Whether no case of the written text is short (every uncovered case
+        /// loses only copies no memory brings back).
         public var covered: Bool
     }
 

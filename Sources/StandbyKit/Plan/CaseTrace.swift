@@ -4,6 +4,7 @@ public let lostSuffix = " (lost)"
 
 /// The resource table of one machine during a case.
 public struct CaseTable: Sendable, Hashable {
+    /// The machine whose table this is.
     public var machine: String
     /// The machine's memory: the regions always add up to it.
     public var memory: Int
@@ -13,6 +14,7 @@ public struct CaseTable: Sendable, Hashable {
     /// the monitor, job regions (likewise), copies started by standbys, the pool.
     public var regions: [Region]
 
+    /// A table of these rows; the regions should add up to `memory`.
     public init(machine: String, memory: Int, lost: Bool, regions: [Region]) {
         self.machine = machine
         self.memory = memory
@@ -74,14 +76,18 @@ public enum CaseEvent: Sendable, Hashable, CustomStringConvertible {
 /// One case step by step: the affected machines' tables before the fault,
 /// every step the monitor takes, and the tables after it.
 public struct CaseTrace: Sendable, Hashable {
+    /// The id of the case traced (`vms50/os/active`).
     public var caseID: String
     /// The final start-up tables of the affected machines (the case's machine
     /// and every machine where a standby starts a copy), in document order.
     public var before: [CaseTable]
+    /// The monitor's steps, in the order taken; each changes one table
+    /// (``tables(afterStep:)`` replays them).
     public var events: [CaseEvent]
     /// The tables after every step.
     public var after: [CaseTable]
 
+    /// A trace of these parts; ``Planner/trace(_:in:)`` makes the real one.
     public init(caseID: String, before: [CaseTable], events: [CaseEvent], after: [CaseTable]) {
         self.caseID = caseID
         self.before = before
@@ -120,6 +126,7 @@ extension Planner {
 public struct CaseTracer: Sendable {
     let index: PlanIndex
 
+    /// A tracer of `compiled`'s cases; indexing costs one pass over the spec.
     public init(_ compiled: CompiledSpec) { index = PlanIndex(compiled) }
 
     /// The tables of the machines a case affects, step by step; `nil` when the

@@ -14,6 +14,8 @@ public struct Plan: Sendable, Hashable {
     /// Sums over the machines.
     public var totals: FleetTotals
 
+    /// A plan of these parts; ``Planner/plan(_:faults:)`` makes the real one,
+    /// and `totals` should be the machines' sums.
     public init(faults: [FaultKind], machines: [MachinePlan], totals: FleetTotals) {
         self.faults = faults
         self.machines = machines
@@ -37,14 +39,28 @@ public struct Plan: Sendable, Hashable {
 /// except ``savingsPercent``, which is the fleet's savings over the fleet's
 /// duplicate total.
 public struct FleetTotals: Sendable, Hashable {
+    /// Σ ``MachinePlan/footprint``: what the active OSes and their jobs hold
+    /// after start-up, in bytes.
     public var footprint: Int
+    /// Σ ``MachinePlan/reserveMinimum``: the pool every machine must keep after
+    /// start-up for its coverable cases, in bytes.
     public var reserveMinimum: Int
+    /// Σ ``MachinePlan/fluidTotal``: the least memory of the fleet with which
+    /// every case memory can cover is covered, in bytes.
     public var fluidTotal: Int
+    /// Σ ``MachinePlan/duplicateTotal``: the memory of the usual layout, each
+    /// standby as large as the largest active it protects, in bytes.
     public var duplicateTotal: Int
+    /// Σ ``MachinePlan/staticTotal``: each standby sized for its copies with
+    /// nothing handed over, in bytes.
     public var staticTotal: Int
+    /// duplicate total − fluid total, in bytes: what the fluid layout saves
+    /// the fleet (negative when it costs more).
     public var savings: Int
+    /// ``savings`` over ``duplicateTotal``, in tenths of a percent.
     public var savingsPercent: RoundedPercent
 
+    /// Totals of these figures; the planner sums them over the machines.
     public init(
         footprint: Int, reserveMinimum: Int, fluidTotal: Int, duplicateTotal: Int, staticTotal: Int,
         savings: Int, savingsPercent: RoundedPercent
@@ -65,6 +81,7 @@ public struct RoundedPercent: Sendable, Hashable, Comparable, CustomStringConver
     /// Tenths of a percent: 385 is 38.5 %.
     public var tenths: Int
 
+    /// The percentage of `tenths` tenths of a percent (385 is 38.5 %).
     public init(tenths: Int) { self.tenths = tenths }
 
     /// `part / whole` in tenths of a percent, rounded half away from zero; 0 when
@@ -94,11 +111,14 @@ public struct RoundedPercent: Sendable, Hashable, Comparable, CustomStringConver
         return "\(sign)\(m / 10).\(m % 10)"
     }
 
+    /// Whether `a` is the smaller share.
     public static func < (a: Self, b: Self) -> Bool { a.tenths < b.tenths }
 }
 
-/// The plan of one machine.
+/// The plan of one machine: its figures (every size in bytes), its OSes'
+/// figures and every case simulated on it.
 public struct MachinePlan: Sendable, Hashable {
+    /// The machine's name, as in the spec.
     public var name: String
     /// The machine's memory.
     public var memory: Int
@@ -111,7 +131,10 @@ public struct MachinePlan: Sendable, Hashable {
     /// The least the pool must hold after start-up for every coverable case to be
     /// covered with every standby at its minimum (0 with `pool: false`).
     public var reserveMinimum: Int
-    /// monitor + Σ footprint(active) + Σ min(standby) + reserve minimum.
+    /// monitor + Σ footprint(active) + Σ min(standby) + the larger of the
+    /// reserve minimum and the machine's `reserve`: the least layout's
+    /// memory. At this memory, with every standby at its minimum, every case
+    /// memory can cover is covered; one granule less and something is short.
     public var fluidTotal: Int
     /// monitor + Σ footprint(active) + Σ over standbys of the largest footprint
     /// among the actives each protects (never below kernel + resident jobs).
@@ -135,6 +158,7 @@ public struct MachinePlan: Sendable, Hashable {
     /// minimum. Document order, without repeats.
     public var unrecoverableJobs: [String]
 
+    /// A machine's plan of these figures; the planner makes the real ones.
     public init(
         name: String, memory: Int, monitor: Int, pool: Int, footprint: Int, reserveMinimum: Int,
         fluidTotal: Int, duplicateTotal: Int, staticTotal: Int, savings: Int,
@@ -164,6 +188,7 @@ public struct MachinePlan: Sendable, Hashable {
 
 /// The figures of one standby OS.
 public struct StandbyFigure: Sendable, Hashable {
+    /// The standby OS's name, on the plan's machine.
     public var name: String
     /// Its kernel.
     public var kernel: Int
@@ -171,13 +196,16 @@ public struct StandbyFigure: Sendable, Hashable {
     public var resident: Int
     /// What it holds after start-up: its own region plus its resident jobs' regions.
     public var allocated: Int
-    /// `min(S)`: kernel + resident + the most it must supply beyond what is
-    /// handed to it in any simulated `os` or `job` case.
+    /// `min(S)`, in whole granules: with `pool: true` its floor, kernel +
+    /// resident (what its copies need beyond what is handed to them comes
+    /// from the pool); with `pool: false` the floor + the most it must supply
+    /// beyond what is handed to it in any simulated case.
     public var minimum: Int
     /// The active OSes it protects (`machine/os` when on another machine), in
     /// document order.
     public var protects: [String]
 
+    /// A standby's figures; the planner makes the real ones.
     public init(name: String, kernel: Int, resident: Int, allocated: Int, minimum: Int, protects: [String]) {
         self.name = name
         self.kernel = kernel
@@ -190,6 +218,7 @@ public struct StandbyFigure: Sendable, Hashable {
 
 /// The figures of one active OS.
 public struct ActiveFigure: Sendable, Hashable {
+    /// The active OS's name, on the plan's machine.
     public var name: String
     /// Its own region plus its job regions after start-up.
     public var footprint: Int
@@ -197,6 +226,7 @@ public struct ActiveFigure: Sendable, Hashable {
     /// another machine), in the order its jobs first name them.
     public var protectedBy: [String]
 
+    /// An active OS's figures; the planner makes the real ones.
     public init(name: String, footprint: Int, protectedBy: [String]) {
         self.name = name
         self.footprint = footprint
@@ -213,6 +243,7 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
     public var id: String
     /// The machine the fault happens on.
     public var machine: String
+    /// What fails: an OS, a job, a standby, an OS's memory or the machine.
     public var kind: FaultKind
     /// The failed OS (`os`, `memory`, `standby`), job (`job`) or machine (`machine`).
     public var target: String
@@ -242,6 +273,8 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
     /// Hot-standby jobs no memory can bring back in this case.
     public var unrecoverable: [UnrecoverableJob]
 
+    /// A case of these parts; the planner makes the real ones, whose `id` is
+    /// ``id(machine:kind:target:severity:)``.
     public init(
         id: String, machine: String, kind: FaultKind, target: String, severity: Severity? = nil,
         action: JobFaultAction? = nil, covered: Bool, shortfall: Int = 0, poolDraw: Int = 0,
@@ -265,7 +298,8 @@ public struct FaultCase: Sendable, Hashable, Identifiable {
             unrecoverable: unrecoverable)
     }
 
-    /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine` (``CaseID``).
+    /// The id of a case: `machine/kind/target[/severity]`, or `machine/machine`;
+    /// every case id in every report is built this one way.
     public static func id(machine: String, kind: FaultKind, target: String, severity: Severity? = nil) -> String {
         var id = ""
         CaseID.write(
@@ -303,6 +337,7 @@ public struct Shortage: Sendable, Hashable {
     /// The machine's memory as the spec has it (what ``coveringMemory`` raises).
     public var memory: Int
 
+    /// A shortage of these figures; the planner makes the real ones.
     public init(
         machine: String, held: Int, released: Int, draw: Int, shortfall: Int, requiredPool: Int?,
         standbys: [StandbyShortage], coveringMemory: Int, memory: Int
@@ -339,6 +374,7 @@ public struct StandbyShortage: Sendable, Hashable {
     /// this case: what it holds now plus ``missing``, in whole granules.
     public var coveringAllocation: Int
 
+    /// A standby's shortage of these figures; the planner makes the real ones.
     public init(
         standby: String, need: Int, free: Int, handed: Int, drawn: Int, missing: Int, shortJobs: [String],
         coveringAllocation: Int
@@ -368,8 +404,10 @@ public struct UnrecoverableJob: Sendable, Hashable {
 
     /// The job (relative to the case's machine).
     public var job: String
+    /// Why nothing can take it over.
     public var reason: Reason
 
+    /// The job `job`, lost for `reason`.
     public init(job: String, reason: Reason) {
         self.job = job
         self.reason = reason

@@ -9,6 +9,8 @@ public struct GrowthRate: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The largest rate, 1000% a period.
     public static let maxBasisPoints = 100_000
 
+    /// The rate of `basisPoints` hundredths of a percent a period; `nil`
+    /// outside 0 to ``maxBasisPoints`` (0% to 1000%).
     public init?(basisPoints: Int) {
         guard (0...Self.maxBasisPoints).contains(basisPoints) else { return nil }
         self.basisPoints = basisPoints
@@ -81,6 +83,7 @@ public struct GrowthRate: Sendable, Hashable, Comparable, CustomStringConvertibl
         return "\(whole).\(hundredths < 10 ? "0" : "")\(hundredths)%"
     }
 
+    /// Whether `a` is the slower rate.
     public static func < (a: Self, b: Self) -> Bool { a.basisPoints < b.basisPoints }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -31,6 +31,41 @@ public enum Names {
     /// `true` when `name` follows the rule.
     public static func isValid(_ name: String) -> Bool { problem(with: name) == nil }
 
+    /// `true` when the UTF-8 bytes `name` follow the rule: ``isValid(_:)`` on
+    /// bytes, with no `String` made.
+    static func isValidName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !name.isEmpty, name.count <= maxLength, isAlphanumeric(name[0]) else { return false }
+        var i = 1
+        while i < name.count {
+            let b = name[i]
+            guard isAlphanumeric(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+            else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// ``reference(_:)`` on UTF-8 bytes, making the `String`s only of a valid reference.
+    static func reference(bytes text: UnsafeBufferPointer<UInt8>) -> (machine: String?, os: String)? {
+        guard let slash = text.firstIndex(of: UInt8(ascii: "/")) else {
+            return isValidName(text) ? (nil, string(text)) : nil
+        }
+        let machine = UnsafeBufferPointer(rebasing: text[..<slash])
+        let os = UnsafeBufferPointer(rebasing: text[(slash + 1)...])
+        guard isValidName(machine), isValidName(os) else { return nil }
+        return (string(machine), string(os))
+    }
+
+    /// The `String` of UTF-8 bytes (ill-formed ones repaired, as
+    /// `String(decoding:as:)` does), by the initializer that costs least for
+    /// the short texts names are.
+    static func string(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: utf8.count) { buffer in
+            _ = buffer.initialize(from: utf8)
+            return utf8.count
+        }
+    }
+
     /// Splits `os` or `machine/os`; `nil` when the text is neither, with both parts valid names.
     public static func reference(_ text: String) -> (machine: String?, os: String)? {
         guard let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) else {
@@ -105,11 +140,11 @@ extension Names {
     /// each hit is confirmed by ``editDistance(_:_:limit:)``. A name equal to
     /// the word ignoring case comes first, as in the scan.
     ///
-    /// Bounds: the index holds at most ``maxEntries`` texts (names past that,
-    /// and names longer than ``indexedLength``, are compared one by one, at
-    /// most ``maxScanned`` per query); a query looks up at most 1 + n + n(n−1)/2
-    /// texts for a word of n ≤ ``indexedLength`` + 2 scalars and confirms at
-    /// most ``maxConfirmed`` hits, stopping at the first at one edit. So the
+    /// Bounds: the index holds at most `maxEntries` texts (names past that,
+    /// and names longer than `indexedLength`, are compared one by one, at
+    /// most `maxScanned` per query); a query looks up at most 1 + n + n(n−1)/2
+    /// texts for a word of n ≤ `indexedLength` + 2 scalars and confirms at
+    /// most `maxConfirmed` hits, stopping at the first at one edit. So the
     /// work per query is bounded whatever the number of names; the answer is
     /// the scan's except where those caps cut (thousands of near-identical
     /// names).
@@ -133,6 +168,8 @@ extension Names {
         /// Names not in the index, in order.
         private var unindexed: [Int32] = []
 
+        /// An index of `names` (kept in their order, which breaks ties
+        /// between suggestions); a few names are only kept, and scanned.
         public init(_ names: some Sequence<String>) {
             self.names = Array(names)
             scalars = self.names.map { Array($0.unicodeScalars) }

@@ -31,7 +31,7 @@ public enum Quantity {
     ]
 
     /// The forms a size may take, for notes under an error.
-    public static let acceptedForms =
+    package static let acceptedForms =
         "a size is a whole number of bytes, or a number with a suffix: Ki Mi Gi Ti Pi Ei "
         + "(powers of 1024) or k M G T P E (powers of 1000), such as 256Mi, 1.5Gi or 4G"
 
@@ -43,6 +43,31 @@ public enum Quantity {
     public static func parse(_ text: String) -> Result<Int, Failure> {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// The common form, up to 18 digits and an optional suffix (`64Mi`,
+    /// `4096`), read straight from its bytes: what ``parse(bytes:)`` gives for
+    /// it, or `nil` for any other text (``parse(bytes:)`` decides then).
+    @inline(__always)
+    static func parseWhole(bytes b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        var whole: UInt64 = 0
+        // 18 digits stay below 10^18: no overflow to check.
+        while i < b.count && i < 18 {
+            let digit = b[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            whole = whole &* 10 &+ UInt64(digit)
+            i += 1
+        }
+        guard i > 0 else { return nil }
+        var multiplier: UInt64 = 1
+        if i < b.count {
+            guard let m = lookUp(UnsafeBufferPointer(rebasing: b[i...])) else { return nil }
+            multiplier = m
+        }
+        let (bytes, overflow) = whole.multipliedReportingOverflow(by: multiplier)
+        guard !overflow, bytes <= UInt64(Int.max) else { return nil }
+        return Int(bytes)
     }
 
     static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Result<Int, Failure> {

@@ -6,14 +6,19 @@
 /// per-job policy already has the spec-wide defaults filled in. Names keep the
 /// position they were written at, so later stages can point at them.
 public struct Spec: Sendable, Hashable {
+    /// The format version, `version:` in the file; 1 is the only one there is.
     public var version: Int
+    /// The spec-wide fault policies (`policies:`), defaults filled in.
     public var policies: Policies
+    /// The machines, in document order; names are unique among them.
     public var machines: [Machine]
     /// Where the `machines` list is written, when it was read from a file.
     public var machinesLocation: SourceLocation?
     /// Where `policies.faults` is written; `nil` when it was left to its default.
     public var faultsLocation: SourceLocation?
 
+    /// A spec built in code: the default policies unless given, and no
+    /// positions (a spec read from a file gets them from the decoder).
     public init(
         version: Int = 1, policies: Policies = Policies(), machines: [Machine],
         machinesLocation: SourceLocation? = nil, faultsLocation: SourceLocation? = nil
@@ -27,8 +32,29 @@ public struct Spec: Sendable, Hashable {
 }
 
 /// The kinds of single fault the planner simulates.
+///
+/// A case is one fault of one kind at one place; `policies.faults` chooses
+/// which kinds a plan simulates (all but `machine` by default). The raw
+/// values are the names the spec, the command line and every report use.
 public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable, Comparable {
-    case os, job, standby, memory, machine
+    /// An active OS stops: its hot-standby regions are handed to their
+    /// standbys, its ordinary jobs' regions return to the pool, and its
+    /// ordinary jobs are lost. One case per active OS.
+    case os
+    /// One job faults, at each severity, and its policy says what happens
+    /// (restart, stop or fail over). One case per job and severity.
+    case job
+    /// A standby OS stops: nothing moves, but the hot-standby jobs it protects
+    /// are left without a standby. One case per standby OS.
+    case standby
+    /// As `os`, but a share of each of the failed OS's regions
+    /// (`policies.memory_fault.lost`) cannot be read and is cut off; the pool's
+    /// reserve covers what is lost. One case per active OS.
+    case memory
+    /// A whole machine stops and its memory is gone; only copies on standbys
+    /// of other machines come back. One case per machine; not simulated
+    /// unless `policies.faults` names it.
+    case machine
 
     /// Case order in reports: the order of `allCases`.
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
@@ -44,9 +70,13 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable, Compar
     }
 }
 
-/// How bad a job fault is.
+/// How bad a job fault is: each job is simulated faulting at both, and its
+/// ``JobFaultPolicy`` says what each does.
 public enum Severity: String, CaseIterable, Sendable, Hashable, Codable {
-    case light, severe
+    /// A fault the job survives by restarting, by default (`job_fault.light`).
+    case light
+    /// A fault that, by default, moves a hot-standby job to its standby (`job_fault.severe`).
+    case severe
 }
 
 /// What happens to a job that faults.
@@ -61,14 +91,19 @@ public enum JobFaultAction: String, CaseIterable, Sendable, Hashable, Codable {
 
 /// The action for each severity of job fault.
 public struct JobFaultPolicy: Sendable, Hashable, Codable {
+    /// What a light fault does (default ``JobFaultAction/restart``).
     public var light: JobFaultAction
+    /// What a severe fault does (default ``JobFaultAction/failover``).
     public var severe: JobFaultAction
 
+    /// A policy of the two actions; the defaults are the spec's: restart a
+    /// light fault, fail over a severe one.
     public init(light: JobFaultAction = .restart, severe: JobFaultAction = .failover) {
         self.light = light
         self.severe = severe
     }
 
+    /// The action for a fault of `severity`.
     public subscript(severity: Severity) -> JobFaultAction {
         switch severity {
         case .light: light
@@ -89,17 +124,24 @@ public enum OSAreaPolicy: String, CaseIterable, Sendable, Hashable, Codable {
 ///
 /// Kept as a fraction of integers so that `size × share` is computed exactly.
 public struct Percentage: Sendable, Hashable, CustomStringConvertible {
-    /// `numerator / denominator` is the share (not the percent): 12.5% is 125 / 1000.
+    /// `numerator / denominator` is the share (not the percent): 12.5% is 1 / 8.
     public let numerator: Int
+    /// The share's denominator, above 0; in lowest terms for a share read
+    /// from text (8 for `12.5%`).
     public let denominator: Int
 
+    /// The share `numerator / denominator`; it must lie from 0 to 1
+    /// (`0 ≤ numerator ≤ denominator`, `denominator > 0`), or the program
+    /// stops. ``parse(_:)`` makes one from text and reports a bad one instead.
     public init(numerator: Int, denominator: Int) {
         precondition(denominator > 0 && numerator >= 0 && numerator <= denominator)
         self.numerator = numerator
         self.denominator = denominator
     }
 
+    /// `0%`: nothing.
     public static let zero = Percentage(numerator: 0, denominator: 1)
+    /// `100%`: everything; the default share of memory lost in a `memory` fault.
     public static let full = Percentage(numerator: 1, denominator: 1)
 
     /// `⌈size × share⌉`, exact (128-bit intermediate), never above `size`.
@@ -145,6 +187,10 @@ public struct Policies: Sendable, Hashable {
     /// Whether a standby may draw from its machine's pool at failover.
     public var pool: Bool
 
+    /// Policies with the spec's defaults for whatever is not given: every
+    /// fault kind but `machine`, restart a light job fault and fail over a
+    /// severe one, the failed OS keeps its area, all of a failed OS's memory
+    /// lost in a `memory` fault, and standbys may draw from the pool.
     public init(
         faults: [FaultKind] = [.os, .job, .standby, .memory],
         jobFault: JobFaultPolicy = JobFaultPolicy(),
@@ -162,6 +208,7 @@ public struct Policies: Sendable, Hashable {
 
 /// One physical machine: its memory, the monitor's area, and its guest OSes.
 public struct Machine: Sendable, Hashable {
+    /// The machine's name, unique in the spec: case ids and reports start with it.
     public var name: String
     /// Main memory in bytes, rounded down to the granule.
     public var memory: Int
@@ -178,10 +225,16 @@ public struct Machine: Sendable, Hashable {
     /// Where the `memory`, `monitor`, `reserve` values and the `oses` list are
     /// written, when read from a file (`nil` for a default or a spec built in code).
     public var memoryLocation: SourceLocation?
+    /// Where `monitor` is written, when read from a file.
     public var monitorLocation: SourceLocation?
+    /// Where `reserve` is written; `nil` when it was left to its default of 0.
     public var reserveLocation: SourceLocation?
+    /// Where the `oses` list is written, when read from a file.
     public var osesLocation: SourceLocation?
 
+    /// A machine built in code. Sizes are in bytes and are taken as given:
+    /// rounding to `granule` is the decoder's work, so a spec built in code
+    /// should already hold whole granules. Positions default to none.
     public init(
         name: String, memory: Int, monitor: Int, granule: Int = 1 << 20, reserve: Int = 0,
         oses: [OS], location: SourceLocation = .start,
@@ -204,16 +257,24 @@ public struct Machine: Sendable, Hashable {
 
 /// Whether an OS runs jobs or stands by to take them over.
 public enum OSRole: String, CaseIterable, Sendable, Hashable, Codable {
-    case active, standby
+    /// Runs jobs; when it fails, its hot-standby jobs move to their standbys.
+    case active
+    /// Runs no jobs of its own that fail over; it holds only what it needs to
+    /// run itself until a fault hands it a failed job's region.
+    case standby
 }
 
 /// A reference to an OS: `name` on the same machine, or `machine/name`.
 public struct OSReference: Sendable, Hashable, CustomStringConvertible {
     /// `nil` for an OS on the referring machine.
     public var machine: String?
+    /// The name of the OS referred to.
     public var os: String
+    /// Where the reference is written. Not part of its identity: two
+    /// references to the same OS are equal wherever they are written.
     public var location: SourceLocation
 
+    /// A reference to OS `os`, on `machine` when it is on another machine.
     public init(machine: String? = nil, os: String, location: SourceLocation = .start) {
         self.machine = machine
         self.os = os
@@ -223,7 +284,9 @@ public struct OSReference: Sendable, Hashable, CustomStringConvertible {
     /// As written: `os` or `machine/os`.
     public var description: String { machine.map { "\($0)/\(os)" } ?? os }
 
+    /// Whether the two name the same OS (positions are not compared).
     public static func == (a: Self, b: Self) -> Bool { a.machine == b.machine && a.os == b.os }
+    /// Hashes the machine and OS names, as `==` compares them.
     public func hash(into h: inout Hasher) {
         h.combine(machine)
         h.combine(os)
@@ -232,7 +295,9 @@ public struct OSReference: Sendable, Hashable, CustomStringConvertible {
 
 /// A guest operating system.
 public struct OS: Sendable, Hashable {
+    /// The OS's name, unique on its machine among OSes and jobs (both name regions).
     public var name: String
+    /// Whether it runs jobs or stands by to take them over.
     public var role: OSRole
     /// Allocation at boot, in bytes.
     public var memory: Int
@@ -246,8 +311,10 @@ public struct OS: Sendable, Hashable {
     public var location: SourceLocation
     /// Where the `memory` and `kernel` values are written, when read from a file.
     public var memoryLocation: SourceLocation?
+    /// Where `kernel` is written, when read from a file.
     public var kernelLocation: SourceLocation?
 
+    /// An OS built in code; sizes in bytes, positions default to none.
     public init(
         name: String, role: OSRole, memory: Int, kernel: Int, standby: OSReference? = nil,
         jobs: [Job] = [], location: SourceLocation = .start,
@@ -275,6 +342,7 @@ public struct OS: Sendable, Hashable {
 /// and what most jobs lack — their own standby, sizes or positions that do not
 /// pack — lives in a box allocated only for the jobs that have it.
 public struct Job: Sendable, Hashable {
+    /// The job's name, unique on its machine; its memory region bears it.
     public var name: String
     /// ``memory`` in the low 32 bits and ``standbyMemory`` in the high 32 (see
     /// ``Packing``); unused when `rare` holds them.
@@ -290,6 +358,9 @@ public struct Job: Sendable, Hashable {
     /// Bit 0: ``hotStandby``; bits 1–2 and 3–4: the ``policy`` actions.
     private var flags: UInt8
 
+    /// A job built in code; sizes in bytes. `standbyMemory` defaults to
+    /// `memory`, and `policy` should already be the effective one (the
+    /// decoder fills in the spec's `job_fault` for a job read from a file).
     public init(
         name: String, memory: Int, hotStandby: Bool = false, standbyMemory: Int? = nil,
         standby: OSReference? = nil, policy: JobFaultPolicy = JobFaultPolicy(),
@@ -305,6 +376,17 @@ public struct Job: Sendable, Hashable {
         self.packedHotStandbyAt = 0
         self.packedStandbyMemoryAt = 0
         self.flags = Self.flags(hotStandby: hotStandby, policy: policy)
+        // Most jobs: no standby or growth of their own, everything packs.
+        if standby.isNone && growth.isNone, let memoryCode = Packing.code(memory),
+            let standbyMemoryCode = Packing.code(standbyMemory ?? memory),
+            let memoryAt = Packing.code(memoryLocation, near: location),
+            let hotStandbyAt = Packing.code(hotStandbyLocation, near: location),
+            let standbyMemoryAt = Packing.code(standbyMemoryLocation, near: location)
+        {
+            packedSizes = UInt64(standbyMemoryCode) << 32 | UInt64(memoryCode)
+            (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
+            return
+        }
         store(
             Unpacked(
                 memory: memory, standbyMemory: standbyMemory ?? memory, standby: standby, growth: growth,
@@ -314,10 +396,16 @@ public struct Job: Sendable, Hashable {
 
     /// Its memory region, in bytes (above 0).
     public var memory: Int {
-        get { rare?.wide?.memory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes)) }
+        get {
+            if let rare, let wide = rare.wide { return wide.memory }
+            return Packing.size(UInt32(truncatingIfNeeded: packedSizes))
+        }
         set { update(\.memory, newValue) }
     }
 
+    /// Whether the job is *hot-standby*: its region is recorded with its
+    /// standby as the on-fault destination, and handed over when it fails.
+    /// An ordinary job's region returns to the pool instead.
     public var hotStandby: Bool {
         get { flags & 1 != 0 }
         set { flags = Self.flags(hotStandby: newValue, policy: policy) }
@@ -325,7 +413,10 @@ public struct Job: Sendable, Hashable {
 
     /// What its standby copy needs, in bytes (defaults to ``memory``).
     public var standbyMemory: Int {
-        get { rare?.wide?.standbyMemory ?? Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32)) }
+        get {
+            if let rare, let wide = rare.wide { return wide.standbyMemory }
+            return Packing.size(UInt32(truncatingIfNeeded: packedSizes >> 32))
+        }
         set { update(\.standbyMemory, newValue) }
     }
 
@@ -361,16 +452,35 @@ public struct Job: Sendable, Hashable {
     /// Where the `memory`, `hot_standby` and `standby_memory` values are written,
     /// when read from a file (`standbyMemoryLocation` is `nil` when it defaults).
     public var memoryLocation: SourceLocation? {
-        get { rare?.wide.map(\.memoryLocation) ?? Packing.location(packedMemoryAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.memoryLocation }
+            return Packing.location(packedMemoryAt, near: anchor)
+        }
         set { update(\.memoryLocation, newValue) }
     }
+    /// Where `hot_standby` is written, when it is.
     public var hotStandbyLocation: SourceLocation? {
-        get { rare?.wide.map(\.hotStandbyLocation) ?? Packing.location(packedHotStandbyAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.hotStandbyLocation }
+            return Packing.location(packedHotStandbyAt, near: anchor)
+        }
         set { update(\.hotStandbyLocation, newValue) }
     }
+    /// Where `standby_memory` is written; `nil` when it defaults to `memory`.
     public var standbyMemoryLocation: SourceLocation? {
-        get { rare?.wide.map(\.standbyMemoryLocation) ?? Packing.location(packedStandbyMemoryAt, near: anchor) }
+        get {
+            if let rare, let wide = rare.wide { return wide.standbyMemoryLocation }
+            return Packing.location(packedStandbyMemoryAt, near: anchor)
+        }
         set { update(\.standbyMemoryLocation, newValue) }
+    }
+
+    /// Sets the sizes given (`nil`: kept) in one store of the packed fields.
+    mutating func setSizes(memory: Int?, standbyMemory: Int?) {
+        var values = unpacked
+        if let memory { values.memory = memory }
+        if let standbyMemory { values.standbyMemory = standbyMemory }
+        store(values)
     }
 
     /// Where this job fails over when it runs on `os`: its own standby, else the OS's.
@@ -379,10 +489,12 @@ public struct Job: Sendable, Hashable {
         hotStandby ? (standby ?? os.standby) : nil
     }
 
+    /// Whether the two jobs are the same in every field, positions included.
     public static func == (a: Job, b: Job) -> Bool {
         a.name == b.name && a.flags == b.flags && a.anchor == b.anchor && a.unpacked == b.unpacked
     }
 
+    /// Hashes every field that `==` compares.
     public func hash(into h: inout Hasher) {
         h.combine(name)
         h.combine(flags)
@@ -457,7 +569,7 @@ public struct Job: Sendable, Hashable {
         {
             packedSizes = UInt64(standbyMemory) << 32 | UInt64(memory)
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (memoryAt, hotStandbyAt, standbyMemoryAt)
-            rare = values.standby == nil && values.growth == nil ? nil : Rare(standby: values.standby, growth: values.growth)
+            rare = values.standby.isNone && values.growth.isNone ? nil : Rare(standby: values.standby, growth: values.growth)
         } else {
             packedSizes = 0
             (packedMemoryAt, packedHotStandbyAt, packedStandbyMemoryAt) = (0, 0, 0)
@@ -518,5 +630,15 @@ public struct Job: Sendable, Hashable {
         case 1: .stop
         default: .failover
         }
+    }
+}
+
+extension Optional {
+    /// `self == nil`, without `==`: for an `Equatable` wrapped type that is
+    /// not plain data (``OSReference`` holds strings), `== nil` compares
+    /// through the generic `Optional` equality, copying both sides.
+    var isNone: Bool {
+        if case .none = self { return true }
+        return false
     }
 }

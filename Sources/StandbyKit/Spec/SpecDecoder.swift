@@ -2,11 +2,11 @@ import YAMLReader
 
 /// Stage: bytes → typed ``Spec`` (docs/model.md, "The spec (format version 1)").
 ///
-/// A streaming recursive-descent decoder over ``YAMLReader`` events: it never
+/// A streaming recursive-descent decoder over `YAMLReader` events: it never
 /// builds a tree, so a fleet-sized spec stays in memory only as the ``Spec`` it
 /// becomes. The recursion follows the schema's fixed depth (spec → machine → OS
 /// → job → policy); anything unknown or of the wrong kind is skipped with the
-/// reader's iterative ``YAMLReader/skip(after:)``, so no input can make it
+/// reader's iterative `YAMLReader.skip(after:)`, so no input can make it
 /// recurse deeper.
 ///
 /// Every problem in the document is reported, each at the node it is about.
@@ -16,7 +16,7 @@ import YAMLReader
 /// last). A reader error (bad YAML, a limit) stops decoding: the diagnostics so
 /// far are kept, with the reader's error added.
 ///
-/// The keys of every place come from ``SpecKeys``. This file holds the
+/// The keys of every place come from `SpecKeys`. This file holds the
 /// document, the top level, the policies and the helpers for structure and
 /// reporting; `SpecEntities.swift` the machines, OSes and jobs;
 /// `SpecValues.swift` the scalar values.
@@ -78,7 +78,7 @@ public enum SpecDecoder {
     /// The diagnostic for a reader error: its code, the reader's message, its hint
     /// as a note, the first occurrence of a duplicate key, and the flag that
     /// raises a limit.
-    public static func diagnostic(for error: YAMLError) -> Diagnostic {
+    package static func diagnostic(for error: YAMLError) -> Diagnostic {
         let code: DiagnosticCode
         var flag: String?
         switch error.kind {
@@ -143,7 +143,7 @@ struct SpecDecoding {
     // MARK: - Document and top level
 
     mutating func document() throws(YAMLError) -> Spec? {
-        let first = try reader.next()
+        let first = try reader.nextToken()
         var spec: Spec?
         switch first.kind {
         case .documentEnd:
@@ -158,7 +158,7 @@ struct SpecDecoding {
                 notes: [.init("start the spec with 'version: 1' and 'machines:'")])
         }
         // Asking for the end is what makes the reader check for a second document.
-        _ = try reader.next()
+        _ = try reader.nextToken()
         return spec
     }
 
@@ -168,7 +168,7 @@ struct SpecDecoding {
             notes: [.init("a spec starts with 'version: 1' and lists its machines under 'machines:'")])
     }
 
-    private mutating func top(_ start: YAMLEvent) throws(YAMLError) -> Spec? {
+    private mutating func top(_ start: YAMLToken) throws(YAMLError) -> Spec? {
         let keys = SpecKeys.top
         var seen = KeyMask()
         var policies = Policies()
@@ -177,11 +177,11 @@ struct SpecDecoding {
         var machinesLocation: SourceLocation?
         var explained = KeyMask()
         while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
+            let value = try reader.nextToken()
+            guard let known = keys.match(key) else {
                 // `x-…` keys hold anchors for the rest of the spec; they are not read.
-                if SpecKeys.isExtension(key.text) {
-                    try reader.skip(after: value)
+                if isExtension(key) {
+                    try reader.skip(afterToken: value)
                 } else if let meant = try unknownKey(key, value: value, in: keys) {
                     explained.insert(meant)
                 }
@@ -206,7 +206,7 @@ struct SpecDecoding {
             faultsLocation: faultsLocation)
     }
 
-    private mutating func version(_ value: YAMLEvent) throws(YAMLError) {
+    private mutating func version(_ value: YAMLToken) throws(YAMLError) {
         guard value.kind == .scalar, !isNull(value) else {
             return try wrongType(value, "'version' must be the number 1, not \(describe(value))")
         }
@@ -216,9 +216,9 @@ struct SpecDecoding {
                 notes: [.init("remove the quotes: write 'version: 1'")])
             return
         }
-        if value.value != "1" {
+        if string(value) != "1" {
             report(.error, 
-                .unsupportedVersion, "spec format version '\(value.value)' is not supported",
+                .unsupportedVersion, "spec format version '\(string(value))' is not supported",
                 about: value,
                 notes: [.init("this tool reads format version 1; write 'version: 1'")])
         }
@@ -248,13 +248,13 @@ struct SpecDecoding {
     // MARK: - Policies
 
     private mutating func policies(
-        _ start: YAMLEvent, into policies: inout Policies, faultsLocation: inout SourceLocation?
+        _ start: YAMLToken, into policies: inout Policies, faultsLocation: inout SourceLocation?
     ) throws(YAMLError) {
         let keys = SpecKeys.policies
         guard try expectMapping(start, key: keys.place) else { return }
         while let key = try nextKey() {
-            let value = try reader.next()
-            switch keys.match(key.text) {
+            let value = try reader.nextToken()
+            switch keys.match(key) {
             case .faults?:
                 faultsLocation = location(value)
                 if let faults = try self.faults(value, key: keys[.faults]) { policies.faults = faults }
@@ -266,8 +266,8 @@ struct SpecDecoding {
                 let osFault = SpecKeys.osFault
                 guard try expectMapping(value, key: keys[.osFault]) else { continue }
                 while let key = try nextKey() {
-                    let value = try reader.next()
-                    switch osFault.match(key.text) {
+                    let value = try reader.nextToken()
+                    switch osFault.match(key) {
                     case .osArea?:
                         if let area = try enumValue(value, OSAreaPolicy.self, key: osFault[.osArea]) {
                             policies.osArea = area
@@ -280,8 +280,8 @@ struct SpecDecoding {
                 let memoryFault = SpecKeys.memoryFault
                 guard try expectMapping(value, key: keys[.memoryFault]) else { continue }
                 while let key = try nextKey() {
-                    let value = try reader.next()
-                    switch memoryFault.match(key.text) {
+                    let value = try reader.nextToken()
+                    switch memoryFault.match(key) {
                     case .lost?:
                         if let lost = try percentage(value, key: memoryFault[.lost]) { policies.memoryLost = lost }
                     case nil:
@@ -297,7 +297,7 @@ struct SpecDecoding {
     }
 
     /// The fault kinds, without repeats, in ``FaultKind`` order; a repeat is a warning.
-    private mutating func faults(_ start: YAMLEvent, key: String) throws(YAMLError) -> [FaultKind]? {
+    private mutating func faults(_ start: YAMLToken, key: String) throws(YAMLError) -> [FaultKind]? {
         guard try expectSequence(start, key: key) else { return nil }
         var seen: [FaultKind: SourceLocation] = [:]
         var valid = true
@@ -318,7 +318,7 @@ struct SpecDecoding {
     }
 
     /// A `{light, severe}` mapping (`job_fault`, or a job's `policy`): the actions it sets.
-    mutating func jobFaultPolicy(_ start: YAMLEvent, key name: String)
+    mutating func jobFaultPolicy(_ start: YAMLToken, key name: String)
         throws(YAMLError) -> (JobFaultAction?, JobFaultAction?)
     {
         let keys = SpecKeys.jobFault
@@ -326,8 +326,8 @@ struct SpecDecoding {
         var severe: JobFaultAction?
         guard try expectMapping(start, key: name) else { return (nil, nil) }
         while let key = try nextKey() {
-            let value = try reader.next()
-            switch keys.match(key.text) {
+            let value = try reader.nextToken()
+            switch keys.match(key) {
             case .light?: light = try enumValue(value, JobFaultAction.self, key: keys[.light])
             case .severe?: severe = try enumValue(value, JobFaultAction.self, key: keys[.severe])
             case nil: try unknownKey(key, value: value, in: keys, place: name)
@@ -340,8 +340,8 @@ struct SpecDecoding {
     /// by `element`. `nil` when the list or any item is invalid; every item is
     /// still read, so one run reports every problem.
     mutating func listOfMappings<Element>(
-        _ start: YAMLEvent, key: String,
-        element: (inout SpecDecoding, YAMLEvent) throws(YAMLError) -> Element?
+        _ start: YAMLToken, key: String,
+        element: (inout SpecDecoding, YAMLToken) throws(YAMLError) -> Element?
     ) throws(YAMLError) -> [Element]? {
         guard try expectSequence(start, key: key) else { return nil }
         var elements: [Element] = []
@@ -362,16 +362,22 @@ struct SpecDecoding {
     /// Where a diagnostic about `event` is shown: at the alias that replays it,
     /// else where it is written (a merged node too: its problem is reported
     /// once there, with a note at each merge, see ``SpecDecoder/coalesced(_:)``).
-    func location(_ event: YAMLEvent) -> SourceLocation {
-        if let use = event.use, use.kind == .alias { return SourceLocation(use.mark) }
+    func location(_ event: YAMLToken) -> SourceLocation {
+        if event.isAliasUse, let use = event.use { return SourceLocation(use.mark) }
         return SourceLocation(event.mark)
+    }
+
+    /// A top-level key starting with `x-` is ignored: a place for anchors that
+    /// other entries alias (the Compose convention).
+    func isExtension(_ key: YAMLToken) -> Bool {
+        reader.withBytes(of: key) { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
     }
 
     /// Reports a problem with `event`, tied to where the node is written when it
     /// is used elsewhere: a note at the anchor under an alias, a note at the
     /// merge under a merged node.
     mutating func report(
-        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ message: String, about event: YAMLEvent,
+        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ message: String, about event: YAMLToken,
         notes: [Diagnostic.Note] = []
     ) {
         var notes = notes
@@ -384,25 +390,25 @@ struct SpecDecoding {
     }
 
     /// The next key of the mapping being read, or `nil` at its end.
-    func nextKey() throws(YAMLError) -> YAMLEvent? {
-        let key = try reader.next()
+    func nextKey() throws(YAMLError) -> YAMLToken? {
+        let key = try reader.nextToken()
         // The reader guarantees scalar keys (it reports any other as complex-key).
         return key.kind == .scalar ? key : nil
     }
 
     /// The next item of the sequence being read, or `nil` at its end.
-    func nextItem() throws(YAMLError) -> YAMLEvent? {
-        let item = try reader.next()
+    func nextItem() throws(YAMLError) -> YAMLToken? {
+        let item = try reader.nextToken()
         return item.startsNode ? item : nil
     }
 
-    mutating func expectMapping(_ value: YAMLEvent, key: String) throws(YAMLError) -> Bool {
+    mutating func expectMapping(_ value: YAMLToken, key: String) throws(YAMLError) -> Bool {
         if value.kind == .mappingStart { return true }
         try wrongType(value, "'\(key)' must be a mapping, not \(describe(value))")
         return false
     }
 
-    mutating func expectSequence(_ value: YAMLEvent, key: String) throws(YAMLError) -> Bool {
+    mutating func expectSequence(_ value: YAMLToken, key: String) throws(YAMLError) -> Bool {
         if value.kind == .sequenceStart { return true }
         let empty = isNull(value) ? [Diagnostic.Note("write '\(key): []' for an empty list")] : []
         try wrongType(value, "'\(key)' must be a list, not \(describe(value))", notes: empty)
@@ -411,9 +417,29 @@ struct SpecDecoding {
 
     /// `true` when `value` is a scalar that is not null and carries no tag but
     /// `allowed`; otherwise reports `wrong-type` and skips the node.
+    @inline(__always)
     mutating func expectScalar(
-        _ value: YAMLEvent, key: String, expected: @autoclosure () -> String, allowed: TagSet,
+        _ value: YAMLToken, key: String, expected: @autoclosure () -> String, allowed: TagSet,
         item: Bool = false
+    ) throws(YAMLError) -> Bool {
+        // An untagged scalar, quoted, or plain and not null or a boolean by
+        // its first byte, as nearly every scalar of a spec is: nothing to check.
+        if value.kind == .scalar && value.tag == nil {
+            if value.style != .plain { return true }
+            switch value.firstInlineByte {
+            case nil, UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "f"):
+                break
+            default:
+                return true
+            }
+        }
+        return try checkScalar(value, key: key, expected: expected(), allowed: allowed, item: item)
+    }
+
+    /// ``expectScalar(_:key:expected:allowed:item:)`` for a scalar that may be
+    /// null, tagged or a boolean, or a node that is not a scalar.
+    mutating func checkScalar(
+        _ value: YAMLToken, key: String, expected: @autoclosure () -> String, allowed: TagSet, item: Bool
     ) throws(YAMLError) -> Bool {
         // Built only when reporting: this runs for every scalar of the spec.
         var subject: String { item ? "an item of '\(key)'" : "'\(key)'" }
@@ -426,12 +452,12 @@ struct SpecDecoding {
             }
             // A plain true/false is a boolean in YAML 1.2: it is not a name or a size.
             if value.tag == nil && value.style == .plain && !allowed.contains(.bool)
-                && (value.text == Literal.true || value.text == Literal.false)
+                && (value.hasText(Literal.true) || value.hasText(Literal.false))
             {
                 report(.error, 
                     .wrongType, "\(subject) must be \(expected()), not a boolean",
                     about: value,
-                    notes: [.init("quote it to write the text '\(value.value)'")])
+                    notes: [.init("quote it to write the text '\(string(value))'")])
                 return false
             }
             return true
@@ -441,10 +467,10 @@ struct SpecDecoding {
     }
 
     mutating func wrongType(
-        _ node: YAMLEvent, _ message: String, notes: [Diagnostic.Note] = []
+        _ node: YAMLToken, _ message: String, notes: [Diagnostic.Note] = []
     ) throws(YAMLError) {
         report(.error, .wrongType, message, about: node, notes: notes)
-        try reader.skip(after: node)
+        try reader.skip(afterToken: node)
     }
 
     /// Reports a key `table` does not define and skips its value. `place`
@@ -454,22 +480,23 @@ struct SpecDecoding {
     /// that key's absence (``missingKeys(of:seen:explained:in:at:)``).
     @discardableResult
     mutating func unknownKey<K>(
-        _ key: YAMLEvent, value: YAMLEvent, in table: KeyTable<K>, place: String? = nil
+        _ key: YAMLToken, value: YAMLToken, in table: KeyTable<K>, place: String? = nil
     ) throws(YAMLError) -> K? {
         var meant: K?
         let place = place ?? table.place
         var notes: [Diagnostic.Note] = []
-        if let elsewhere = SpecKeys.places.first(where: { $0.place != place && $0.keys.contains(key.value) }) {
-            notes.append(.init("'\(key.value)' is a key of \(elsewhere.place), not of \(place); check its indentation"))
-        } else if let guess = Names.suggestion(for: key.value, among: table) {
+        let spelt = string(key)
+        if let elsewhere = SpecKeys.places.first(where: { $0.place != place && $0.keys.contains(spelt) }) {
+            notes.append(.init("'\(spelt)' is a key of \(elsewhere.place), not of \(place); check its indentation"))
+        } else if let guess = Names.suggestion(for: spelt, among: table) {
             notes.append(.init("did you mean '\(guess)'?"))
             meant = table.key(spelt: guess)
         } else {
             notes.append(.init("the keys of \(place) are \(Names.list(Array(table), conjunction: "and"))"))
         }
         report(.error, 
-            .unknownKey, "unknown key '\(key.value)' in \(place)", about: key, notes: notes)
-        try reader.skip(after: value)
+            .unknownKey, "unknown key '\(spelt)' in \(place)", about: key, notes: notes)
+        try reader.skip(afterToken: value)
         return meant
     }
 
@@ -484,7 +511,7 @@ struct SpecDecoding {
     /// `missing-key` per merge).
     mutating func missingKeys<K>(
         of table: KeyTable<K>, seen: KeyMask, explained: KeyMask = KeyMask(), in what: @autoclosure () -> String,
-        at start: YAMLEvent
+        at start: YAMLToken
     ) {
         // Nearly every mapping has its required keys: one compare.
         if seen.isSuperset(of: table.requiredMask) { return }

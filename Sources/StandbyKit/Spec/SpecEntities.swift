@@ -12,15 +12,15 @@ extension SpecDecoding {
     /// Returns the keys seen.
     @discardableResult
     mutating func readEntity<K>(
-        _ start: YAMLEvent, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
-        _ body: (inout Self, K, YAMLEvent) throws(YAMLError) -> Void
+        _ start: YAMLToken, keys: KeyTable<K>, noun: String, nameKey: K, name: inout Located<String>?,
+        _ body: (inout Self, K, YAMLToken) throws(YAMLError) -> Void
     ) throws(YAMLError) -> KeyMask {
         var seen = KeyMask()
         // Required keys whose absence a reported typo explains.
         var explained = KeyMask()
         while let key = try nextKey() {
-            let value = try reader.next()
-            guard let known = keys.match(key.text) else {
+            let value = try reader.nextToken()
+            guard let known = keys.match(key) else {
                 if let meant = try unknownKey(key, value: value, in: keys) { explained.insert(meant) }
                 continue
             }
@@ -45,7 +45,7 @@ extension SpecDecoding {
         return nil
     }
 
-    mutating func machine(_ start: YAMLEvent) throws(YAMLError) -> Machine? {
+    mutating func machine(_ start: YAMLToken) throws(YAMLError) -> Machine? {
         let keys = SpecKeys.machine
         var name: Located<String>?
         var memory: Located<Int>?
@@ -90,18 +90,28 @@ extension SpecDecoding {
             valid = roundUp(&oses[o].memory, at: oses[o].memoryLocation, to: g, key: SpecKeys.os[.memory]) && valid
             valid = roundUp(&oses[o].kernel, at: oses[o].kernelLocation, to: g, key: SpecKeys.os[.kernel]) && valid
             for j in oses[o].jobs.indices {
-                // Read the locations alone: copying the whole job would retain its strings.
-                let memoryAt = oses[o].jobs[j].memoryLocation
-                let standbyMemoryAt = oses[o].jobs[j].standbyMemoryLocation
-                valid = roundUp(&oses[o].jobs[j].memory, at: memoryAt, to: g, key: SpecKeys.job[.memory]) && valid
-                if standbyMemoryAt == nil {
-                    oses[o].jobs[j].standbyMemory = oses[o].jobs[j].memory
-                } else {
-                    valid =
-                        roundUp(
-                            &oses[o].jobs[j].standbyMemory, at: standbyMemoryAt, to: g,
-                            key: SpecKeys.job[.standbyMemory])
-                        && valid
+                // Each size read alone (a copy of the whole job would retain its
+                // strings), and a job written back only when a size of it rounds.
+                let memory = oses[o].jobs[j].memory
+                if memory % g != 0 {
+                    var rounded = memory
+                    if roundUp(&rounded, at: oses[o].jobs[j].memoryLocation, to: g, key: SpecKeys.job[.memory]) {
+                        // Without its own, the standby memory is the memory.
+                        let ownStandbyMemory = oses[o].jobs[j].standbyMemoryLocation != nil
+                        oses[o].jobs[j].setSizes(
+                            memory: rounded, standbyMemory: ownStandbyMemory ? nil : rounded)
+                    } else {
+                        valid = false
+                    }
+                }
+                let standbyMemory = oses[o].jobs[j].standbyMemory
+                if standbyMemory % g != 0, let at = oses[o].jobs[j].standbyMemoryLocation {
+                    var rounded = standbyMemory
+                    if roundUp(&rounded, at: at, to: g, key: SpecKeys.job[.standbyMemory]) {
+                        oses[o].jobs[j].setSizes(memory: nil, standbyMemory: rounded)
+                    } else {
+                        valid = false
+                    }
                 }
             }
         }
@@ -114,7 +124,7 @@ extension SpecDecoding {
     }
 
 
-    mutating func os(_ start: YAMLEvent) throws(YAMLError) -> OS? {
+    mutating func os(_ start: YAMLToken) throws(YAMLError) -> OS? {
         let keys = SpecKeys.os
         var name: Located<String>?
         var role: OSRole?
@@ -136,7 +146,7 @@ extension SpecDecoding {
                 kernel = try d.size(value, key: keys[.kernel])
             case .standby:
                 standby = try d.reference(value, key: keys[.standby])
-                valid = valid && standby != nil
+                valid = valid && !standby.isNone
             case .jobs:
                 jobs = try d.listOfMappings(value, key: keys[.jobs]) { (d, item) throws(YAMLError) in try d.job(item) }
             }
@@ -149,7 +159,7 @@ extension SpecDecoding {
     }
 
 
-    mutating func job(_ start: YAMLEvent) throws(YAMLError) -> Job? {
+    mutating func job(_ start: YAMLToken) throws(YAMLError) -> Job? {
         let keys = SpecKeys.job
         var name: Located<String>?
         var memory: Located<Int>?
@@ -177,7 +187,7 @@ extension SpecDecoding {
                 valid = valid && standbyMemory != nil
             case .standby:
                 standby = try d.reference(value, key: keys[.standby])
-                valid = valid && standby != nil
+                valid = valid && !standby.isNone
             case .policy:
                 (light, severe) = try d.jobFaultPolicy(value, key: keys[.policy])
             case .growth:

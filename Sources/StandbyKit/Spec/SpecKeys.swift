@@ -15,7 +15,8 @@ struct KeyTable<Key: RawRepresentable & CaseIterable & Sendable>: Sequence, Send
     /// "the spec", "a machine": where an unknown or missing key is, in messages.
     let place: String
     private let spellings: [String]
-    private let texts: [YAMLText]
+    /// Each spelling's bytes (every key of the format fits inline).
+    private let words: [YAMLText.InlineWords]
     /// The required keys with the example under `missing-key` for each, in order.
     let required: [(key: Key, example: String)]
     /// The required keys as a mask, so a mapping that has them all is checked
@@ -27,19 +28,19 @@ struct KeyTable<Key: RawRepresentable & CaseIterable & Sendable>: Sequence, Send
         precondition(entries.map(\.key.rawValue) == Key.allCases.map(\.rawValue), "one entry per key, in order")
         self.place = place
         spellings = entries.map(\.value.0)
-        texts = spellings.map { YAMLText($0) }
+        words = spellings.map(Literal.words)
         required = entries.compactMap { entry in entry.value.required.map { (entry.key, $0) } }
         var mask = KeyMask()
         for (key, _) in required { mask.insert(key) }
         requiredMask = mask
     }
 
-    /// The key whose spelling is `text`, byte for byte.
-    func match(_ text: YAMLText) -> Key? {
-        // At most six keys per place: a few two-word compares.
+    /// The key whose spelling is the text of `token`, byte for byte.
+    func match(_ token: YAMLToken) -> Key? {
+        // At most seven keys per place: a few two-word compares.
         var i = 0
-        while i < texts.count {
-            if texts[i] == text { return Key(rawValue: i) }
+        while i < words.count {
+            if token.hasText(words[i]) { return Key(rawValue: i) }
             i += 1
         }
         return nil
@@ -123,10 +124,4 @@ enum SpecKeys {
         (os.place, Array(os)), (job.place, Array(job)), (jobFault.place, Array(jobFault)),
         (osFault.place, Array(osFault)), (memoryFault.place, Array(memoryFault)),
     ]
-
-    /// A top-level key starting with `x-` is ignored: a place for anchors that
-    /// other entries alias (the Compose convention).
-    static func isExtension(_ text: YAMLText) -> Bool {
-        text.withUTF8 { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
-    }
 }

@@ -5,40 +5,41 @@ import YAMLReader
 extension SpecDecoding {
     // MARK: - Values
 
-    mutating func size(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<Int>? {
+    mutating func size(_ value: YAMLToken, key: String) throws(YAMLError) -> Located<Int>? {
         guard try expectScalar(value, key: key, expected: "a size", allowed: [.str, .int]) else {
             return nil
         }
         let at = location(value)
-        switch value.text.withUTF8({ Quantity.parse(bytes: $0) }) {
+        if let bytes = withBytes(of: value, Quantity.parseWhole(bytes:)) { return Located(value: bytes, location: at) }
+        switch withBytes(of: value, Quantity.parse(bytes:)) {
         case .success(let bytes):
             return Located(value: bytes, location: at)
         case .failure(.syntax(let hint)):
             var notes: [Diagnostic.Note] = []
             if let hint { notes.append(.init(hint)) }
             notes.append(.init(Quantity.acceptedForms))
-            report(.error, .invalidSize, "'\(value.value)' is not a size", about: value, notes: notes)
+            report(.error, .invalidSize, "'\(string(value))' is not a size", about: value, notes: notes)
         case .failure(.negative):
             report(.error, 
-                .sizeOutOfRange, "'\(key)' cannot be negative: '\(value.value)'", about: value,
+                .sizeOutOfRange, "'\(key)' cannot be negative: '\(string(value))'", about: value,
                 notes: [.init("remove the minus sign")])
         case .failure(.tooLarge):
             report(.error, 
-                .sizeOutOfRange, "'\(value.value)' is larger than the largest size, \(Int.max) bytes",
+                .sizeOutOfRange, "'\(string(value))' is larger than the largest size, \(Int.max) bytes",
                 about: value, notes: [.init("sizes go up to 2^63-1 bytes, just under 8Ei")])
         case .failure(.fractionalBytes):
             report(.error, 
-                .sizeOutOfRange, "'\(value.value)' is not a whole number of bytes", about: value,
+                .sizeOutOfRange, "'\(string(value))' is not a whole number of bytes", about: value,
                 notes: [.init("a fraction must come to whole bytes, as '1.5Gi' does; write the size in a smaller unit")])
         }
         return nil
     }
 
-    mutating func percentage(_ value: YAMLEvent, key: String) throws(YAMLError) -> Percentage? {
+    mutating func percentage(_ value: YAMLToken, key: String) throws(YAMLError) -> Percentage? {
         guard try expectScalar(value, key: key, expected: "a percentage", allowed: [.str]) else {
             return nil
         }
-        switch Percentage.parse(value.value) {
+        switch Percentage.parse(string(value)) {
         case .success(let p):
             return p
         case .failure(let failure):
@@ -52,18 +53,18 @@ extension SpecDecoding {
             }
             notes.append(.init("a percentage is 0% to 100%, decimals allowed, such as 12.5%"))
             report(.error, 
-                .invalidPercentage, "'\(value.value)' is not a percentage from 0% to 100%",
+                .invalidPercentage, "'\(string(value))' is not a percentage from 0% to 100%",
                 about: value, notes: notes)
             return nil
         }
     }
 
     /// A job's `growth`: a rate from 0% to 1000% with at most two decimals.
-    mutating func growth(_ value: YAMLEvent, key: String) throws(YAMLError) -> GrowthRate? {
+    mutating func growth(_ value: YAMLToken, key: String) throws(YAMLError) -> GrowthRate? {
         guard try expectScalar(value, key: key, expected: "a growth rate", allowed: [.str]) else {
             return nil
         }
-        switch GrowthRate.parse(value.value) {
+        switch GrowthRate.parse(string(value)) {
         case .success(let rate):
             return rate
         case .failure(let failure):
@@ -75,16 +76,20 @@ extension SpecDecoding {
             case .tooPrecise: notes.append(.init("write at most 2 digits after the decimal point"))
             }
             report(.error,
-                .invalidGrowth, "'\(value.value)' is not a growth rate from 0% to 1000%",
+                .invalidGrowth, "'\(string(value))' is not a growth rate from 0% to 1000%",
                 about: value, notes: notes)
             return nil
         }
     }
 
-    mutating func boolean(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<Bool>? {
+    mutating func boolean(_ value: YAMLToken, key: String) throws(YAMLError) -> Located<Bool>? {
         let at = location(value)
+        if value.kind == .scalar && value.tag == nil && value.style == .plain {
+            if value.hasText(Literal.true) { return Located(value: true, location: at) }
+            if value.hasText(Literal.false) { return Located(value: false, location: at) }
+        }
         if value.kind == .scalar && !isNull(value) && (value.style.isQuoted || value.tag == .str) {
-            let text = value.value
+            let text = string(value)
             var notes: [Diagnostic.Note] = []
             switch text.lowercased() {
             case "true", "false": notes.append(.init("remove the quotes: write '\(text.lowercased())'"))
@@ -96,12 +101,9 @@ extension SpecDecoding {
         guard try expectScalar(value, key: key, expected: "true or false", allowed: [.bool]) else {
             return nil
         }
-        switch value.text {
-        case Literal.true: return Located(value: true, location: at)
-        case Literal.false: return Located(value: false, location: at)
-        default: break
-        }
-        let text = value.value
+        if value.hasText(Literal.true) { return Located(value: true, location: at) }
+        if value.hasText(Literal.false) { return Located(value: false, location: at) }
+        let text = string(value)
         let note: String
         switch text.lowercased() {
         case "true", "yes", "y", "on": note = "write 'true'"
@@ -114,10 +116,14 @@ extension SpecDecoding {
         return nil
     }
 
-    mutating func name(_ value: YAMLEvent, key: String) throws(YAMLError) -> Located<String>? {
+    mutating func name(_ value: YAMLToken, key: String) throws(YAMLError) -> Located<String>? {
         guard try expectScalar(value, key: key, expected: "a name", allowed: [.str]) else { return nil }
         let at = location(value)
-        let text = value.value
+        // Checked as bytes, and made a `String` once, when valid (as nearly every name is).
+        if let valid = withBytes(of: value, { Names.isValidName($0) ? Names.string($0) : nil }) {
+            return Located(value: valid, location: at)
+        }
+        let text = string(value)
         if let problem = Names.problem(with: text) {
             report(.error,
                 .invalidName, "'\(text)' is not a valid name: it \(problem)", about: value,
@@ -127,14 +133,14 @@ extension SpecDecoding {
         return Located(value: text, location: at)
     }
 
-    mutating func reference(_ value: YAMLEvent, key: String) throws(YAMLError) -> OSReference? {
+    mutating func reference(_ value: YAMLToken, key: String) throws(YAMLError) -> OSReference? {
         guard try expectScalar(value, key: key, expected: "a reference to an OS", allowed: [.str]) else {
             return nil
         }
         let at = location(value)
-        guard let parts = Names.reference(value.value) else {
+        guard let parts = withBytes(of: value, Names.reference(bytes:)) else {
             report(.error, 
-                .invalidReference, "'\(value.value)' is not a reference to an OS", about: value,
+                .invalidReference, "'\(string(value))' is not a reference to an OS", about: value,
                 notes: [
                     .init("write the OS's name for an OS on this machine, or machine/os for one on another machine"),
                     .init(Names.rule),
@@ -145,56 +151,71 @@ extension SpecDecoding {
     }
 
     mutating func enumValue<E: RawRepresentable & CaseIterable>(
-        _ value: YAMLEvent, _ type: E.Type, key: String, item: Bool = false
+        _ value: YAMLToken, _ type: E.Type, key: String, item: Bool = false
     ) throws(YAMLError) -> E? where E.RawValue == String {
         guard
             try expectScalar(
                 value, key: key, expected: "one of \(Names.list(E.allCases.map(\.rawValue)))", allowed: [.str],
                 item: item)
         else { return nil }
-        if let e = E(rawValue: value.value) { return e }
+        if let e = E(rawValue: string(value)) { return e }
         let allowed = E.allCases.map(\.rawValue)
         var notes: [Diagnostic.Note] = []
-        if let guess = Names.suggestion(for: value.value, among: allowed) {
+        if let guess = Names.suggestion(for: string(value), among: allowed) {
             notes.append(.init("did you mean '\(guess)'?"))
         }
         notes.append(.init("'\(key)' is one of \(Names.list(allowed))"))
         report(.error, 
-            .invalidValue, "'\(value.value)' is not a valid \(item ? "fault kind" : "'\(key)'")",
+            .invalidValue, "'\(string(value))' is not a valid \(item ? "fault kind" : "'\(key)'")",
             about: value, notes: notes)
         return nil
     }
 
     // MARK: - Scalars
 
-    func isNull(_ event: YAMLEvent) -> Bool {
+    func isNull(_ event: YAMLToken) -> Bool {
         guard event.kind == .scalar else { return false }
         if event.tag == .null { return true }
         guard event.tag == nil && event.style == .plain else { return false }
         // Most scalars are sizes and names: rule them out by their first byte.
-        switch event.text.first {
-        case nil: return true
+        // (A long text, past 16 bytes, is never one of the short spellings of null.)
+        if event.isEmpty { return true }
+        switch event.firstInlineByte {
         case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
-            switch event.value {
-            case "~", "null", "Null", "NULL": return true
-            default: return false
-            }
+            return Literal.nulls.contains { event.hasText($0) }
         default: return false
         }
     }
 
+    /// The text of `token` as a `String`.
+    func string(_ token: YAMLToken) -> String {
+        guard token.inlineWords != nil else { return reader.string(of: token) }
+        return withBytes(of: token, Names.string)
+    }
+
+    /// Calls `body` with the bytes of `token`, valid only during the call: an
+    /// inline text's from its words, on the stack; a long text's from the reader.
+    @inline(__always)
+    func withBytes<R>(of token: YAMLToken, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let words = token.inlineWords else { return reader.withBytes(of: token, body) }
+        var pair = (words.low.littleEndian, words.high.littleEndian)
+        return withUnsafeBytes(of: &pair) { raw in
+            body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).prefix(Int(words.count))))
+        }
+    }
+
     /// What a node is, for "must be a size, not a list".
-    func describe(_ event: YAMLEvent) -> String {
+    func describe(_ event: YAMLToken) -> String {
         switch event.kind {
         case .mappingStart: return "a mapping"
         case .sequenceStart: return "a list"
         case .scalar:
             if isNull(event) { return "null (no value)" }
             if event.style.isQuoted || event.tag == .str { return "a string" }
-            switch event.value {
+            switch string(event) {
             case "true", "false": return "a boolean"
             default:
-                return event.value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+                return string(event).utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
                     ? "a number" : "a string"
             }
         default: return "nothing"
@@ -204,8 +225,16 @@ extension SpecDecoding {
 
 /// Scalar texts the decoder recognises besides keys, compared as bytes.
 enum Literal {
-    static let `true`: YAMLText = "true"
-    static let `false`: YAMLText = "false"
+    static let `true` = words("true")
+    static let `false` = words("false")
+    /// The plain scalars YAML reads as null (besides the empty one).
+    static let nulls = ["~", "null", "Null", "NULL"].map(words)
+
+    /// The inline words of a text of at most 16 bytes.
+    static func words(_ text: String) -> YAMLText.InlineWords {
+        precondition(text.utf8.count <= 16, "a literal is inline")
+        return YAMLText(text).inlineWords ?? YAMLText.InlineWords()
+    }
 }
 
 /// The core tags a scalar may carry where a value is expected: a bit set, so

@@ -38,6 +38,9 @@ private struct Validation {
     var crossMachine = false
     /// Lookups for the notes under unknown references, built on first need.
     var hints = ReferenceHints()
+    /// The OS and job names of the machine being checked, its storage kept
+    /// from machine to machine.
+    var nameTable = NameTable<Entry>()
 
     enum Entry {
         case os(Int)
@@ -128,17 +131,16 @@ private struct Validation {
                 .noOSes, "machine '\(machine.name)' has no OSes", at: machine.osesLocation ?? machine.location,
                 notes: [.init("add at least one OS under 'oses:', or remove the machine")])
         }
-        var table: [String: Entry] = [:]
-        table.reserveCapacity(machine.oses.count + machine.oses.reduce(0) { $0 + $1.jobs.count })
+        nameTable.reset(capacity: machine.oses.count + machine.oses.reduce(0) { $0 + $1.jobs.count })
         // Indices, not copies: a fleet has hundreds of thousands of jobs.
         let oses = machine.oses
         for o in oses.indices {
-            add(oses[o].name, as: .os(o), kind: "OS", machine: m, into: &table)
+            add(oses[o].name, as: .os(o), kind: "OS", machine: m)
         }
         for o in oses.indices {
             let jobs = oses[o].jobs
             for j in jobs.indices {
-                add(jobs[j].name, as: .job(os: o, job: j), kind: "job", machine: m, into: &table)
+                add(jobs[j].name, as: .job(os: o, job: j), kind: "job", machine: m)
             }
         }
         var osTable: [String: Int] = [:]
@@ -146,10 +148,17 @@ private struct Validation {
         osNames.append(osTable)
     }
 
-    private mutating func add(
-        _ name: String, as entry: Entry, kind: String, machine m: Int, into table: inout [String: Entry]
-    ) {
-        if name == monitorName || name == unallocatedName {
+    /// The keys of the names the resource table reserves.
+    private static let reservedKeys = (monitor: NameKey(monitorName), unallocated: NameKey(unallocatedName))
+
+    private mutating func add(_ name: String, as entry: Entry, kind: String, machine m: Int) {
+        let key = NameKey(name)
+        // An ASCII name is compared as bytes (its key), where bytes decide; another as a string.
+        let reserved =
+            if let key { key == Self.reservedKeys.monitor || key == Self.reservedKeys.unallocated } else {
+                name == monitorName || name == unallocatedName
+            }
+        if reserved {
             diagnostics.error(
                 .reservedName, "\(kind == "OS" ? "an OS" : "a job") may not be named '\(name)'",
                 at: location(of: entry, in: m),
@@ -157,9 +166,7 @@ private struct Validation {
                     .init("'\(monitorName)' and '\(unallocatedName)' name the monitor's area and the pool in the resource table; rename it")
                 ])
         }
-        // One lookup when the name is new, as nearly every name is.
-        guard let first = table.updateValue(entry, forKey: name) else { return }
-        table[name] = first
+        guard let first = nameTable.insert(name, key: key, entry) else { return }
         let location = location(of: entry, in: m)
         let machine = spec.machines[m]
         let firstLocation = self.location(of: first, in: m)
@@ -244,50 +251,59 @@ private struct Validation {
                     osTarget = resolve(reference, from: m, os: o, job: nil)
                 }
             }
-            for job in os.jobs {
+            // Each job read in place, field by field: a fleet has hundreds of
+            // thousands, and a copy of each would retain its name and box.
+            let jobs = os.jobs
+            for j in jobs.indices {
+                let standby = jobs[j].standby
                 var jobTarget: (machine: Int, os: Int)?
-                if let reference = job.standby {
-                    jobTarget = resolve(reference, from: m, os: o, job: job)
+                if let reference = standby {
+                    jobTarget = resolve(reference, from: m, os: o, job: jobs[j])
                 }
-                let hotStandbyAt = job.hotStandbyLocation ?? job.location
-                guard job.hotStandby else {
-                    if let at = job.standbyMemoryLocation {
+                guard jobs[j].hotStandby else {
+                    if let at = jobs[j].standbyMemoryLocation {
                         diagnostics.warning(
                             .ignoredStandbyMemory,
-                            "'standby_memory' has no effect: job '\(job.name)' is not hot-standby", at: at,
+                            "'standby_memory' has no effect: job '\(jobs[j].name)' is not hot-standby", at: at,
                             notes: [.init("set 'hot_standby: true' on the job, or remove 'standby_memory'")])
                     }
-                    if let reference = job.standby {
+                    if let reference = standby {
                         diagnostics.warning(
-                            .ignoredJobStandby, "'standby' has no effect: job '\(job.name)' is not hot-standby",
+                            .ignoredJobStandby, "'standby' has no effect: job '\(jobs[j].name)' is not hot-standby",
                             at: reference.location,
                             notes: [.init("set 'hot_standby: true' on the job, or remove 'standby'")])
                     }
                     continue
                 }
-                if os.role == .standby {
-                    diagnostics.error(
-                        .hotStandbyOnStandbyOS,
-                        "hot-standby job '\(job.name)' runs on standby OS '\(os.name)'", at: hotStandbyAt,
-                        notes: [
-                            .init("hot-standby jobs belong on active OSes; move the job, or remove 'hot_standby' to keep it as a resident job")
-                        ])
+                if os.role == .standby || standby.isNone && os.standby.isNone {
+                    hotStandbyProblem(jobs[j], on: os)
                     continue
                 }
-                if job.standby == nil && os.standby == nil {
-                    diagnostics.error(
-                        .hotStandbyWithoutStandby,
-                        "hot-standby job '\(job.name)' has no standby to fail over to", at: hotStandbyAt,
-                        notes: [
-                            .init("set 'standby:' on OS '\(os.name)' or on the job, naming a standby OS", at: os.location)
-                        ])
-                    continue
-                }
-                if let target = job.standby == nil ? osTarget : jobTarget {
+                if let target = standby.isNone ? osTarget : jobTarget {
                     used[target.machine][target.os] = true
                     if target.machine != m { crossMachine = true }
                 }
             }
+        }
+    }
+
+    /// Reports a hot-standby job on a standby OS, or with no standby to go to.
+    private mutating func hotStandbyProblem(_ job: Job, on os: OS) {
+        let hotStandbyAt = job.hotStandbyLocation ?? job.location
+        if os.role == .standby {
+            diagnostics.error(
+                .hotStandbyOnStandbyOS,
+                "hot-standby job '\(job.name)' runs on standby OS '\(os.name)'", at: hotStandbyAt,
+                notes: [
+                    .init("hot-standby jobs belong on active OSes; move the job, or remove 'hot_standby' to keep it as a resident job")
+                ])
+        } else {
+            diagnostics.error(
+                .hotStandbyWithoutStandby,
+                "hot-standby job '\(job.name)' has no standby to fail over to", at: hotStandbyAt,
+                notes: [
+                    .init("set 'standby:' on OS '\(os.name)' or on the job, naming a standby OS", at: os.location)
+                ])
         }
     }
 
@@ -296,10 +312,10 @@ private struct Validation {
         _ reference: OSReference, from m: Int, os o: Int, job: Job?
     ) -> (machine: Int, os: Int)? {
         let at = reference.location
-        let here = spec.machines[m]
         // What a reference names is `StandbyResolver`'s rule; this says why it names nothing.
-        guard let target = StandbyResolver.machine(of: reference, from: m, named: here.name, in: machineIndex) else {
-            let name = reference.machine ?? here.name
+        guard let target = StandbyResolver.machine(of: reference, from: m, named: spec.machines[m].name, in: machineIndex)
+        else {
+            let name = reference.machine ?? spec.machines[m].name
             var notes: [Diagnostic.Note] = []
             if let guess = hints.machine(like: name, in: spec) {
                 notes.append(.init("did you mean '\(guess)/\(reference.os)'?"))
@@ -309,8 +325,8 @@ private struct Validation {
                 .unknownReference, "'\(reference)' names no machine '\(name)'", at: at, notes: notes)
             return nil
         }
-        let machine = spec.machines[target]
         guard let t = osNames[target][reference.os] else {
+            let machine = spec.machines[target]
             var notes: [Diagnostic.Note] = []
             // Job names are not kept: look for one only to explain this error.
             if let jobOS = hints.osOfJob(named: reference.os, on: target, in: spec) {
@@ -327,7 +343,9 @@ private struct Validation {
                 "'\(reference)' names no OS on machine '\(machine.name)'", at: at, notes: notes)
             return nil
         }
-        let targetOS = machine.oses[t]
+        // The usual answer, a standby OS elsewhere, read in place; copies only to report.
+        if spec.machines[target].oses[t].role == .standby && (target != m || t != o) { return (target, t) }
+        let targetOS = spec.machines[target].oses[t]
         if target == m && t == o {
             let message =
                 job.map { "job '\($0.name)' names its own OS '\(targetOS.name)' as its standby" }

@@ -51,6 +51,10 @@ final class FlatBuffer<Element: BitwiseCopyable> {
         return base + count
     }
 
+    /// How many elements fit after the last one before the buffer grows: at
+    /// least what ``reserve(_:)`` made room for.
+    var spare: Int { capacity - count }
+
     /// Counts `n` elements written at ``reserve(_:)``'s pointer as appended.
     @inline(__always)
     func commit(_ n: Int) { count += n }
@@ -154,27 +158,21 @@ private func writeLongDecimal(_ value: Int, to target: UnsafeMutablePointer<UInt
         start += 1
     }
     var magnitude = value.magnitude
-    // An Int's magnitude is below 10^19.
-    var digits = 1
-    var power: UInt = 10
-    while digits < 19 && magnitude >= power {
-        digits += 1
-        power &*= 10
-    }
-    let end = start + digits
+    let end = start + decimalDigitCount(magnitude)
     var p = end
+    let pairs = decimalPairs.utf8Start
     while magnitude >= 100 {
-        let pair = Int(magnitude % 100) &* 2
+        let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
         magnitude /= 100
         p -= 2
-        p[0] = decimalPairs[pair]
-        p[1] = decimalPairs[pair &+ 1]
+        p[0] = pairs[pair]
+        p[1] = pairs[pair &+ 1]
     }
     if magnitude >= 10 {
-        let pair = Int(magnitude) &* 2
+        let pair = Int(truncatingIfNeeded: magnitude) &* 2
         p -= 2
-        p[0] = decimalPairs[pair]
-        p[1] = decimalPairs[pair &+ 1]
+        p[0] = pairs[pair]
+        p[1] = pairs[pair &+ 1]
     } else {
         p -= 1
         p[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
@@ -182,8 +180,47 @@ private func writeLongDecimal(_ value: Int, to target: UnsafeMutablePointer<UInt
     return end
 }
 
-/// "00" through "99", two bytes each.
-private let decimalPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
+/// How many decimal digits `x` has (1 for 0): from its bit length, which
+/// tells the count but for one, and one comparison.
+@inline(__always)
+func decimalDigitCount(_ x: UInt) -> Int {
+    // log10(2) is about 1233 / 4096: the guess is the count, or one less.
+    let bits = UInt.bitWidth &- (x | 1).leadingZeroBitCount
+    let guess = (bits &* 1233) >> 12
+    return guess &+ (x >= powerOfTen(guess) ? 1 : 0)
+}
+
+/// 10^`k` for `k` in 0...19 (every power an `UInt` holds).
+@inline(__always)
+private func powerOfTen(_ k: Int) -> UInt {
+    switch k {
+    case 0: 1
+    case 1: 10
+    case 2: 100
+    case 3: 1_000
+    case 4: 10_000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    case 8: 100_000_000
+    case 9: 1_000_000_000
+    case 10: 10_000_000_000
+    case 11: 100_000_000_000
+    case 12: 1_000_000_000_000
+    case 13: 10_000_000_000_000
+    case 14: 100_000_000_000_000
+    case 15: 1_000_000_000_000_000
+    case 16: 10_000_000_000_000_000
+    case 17: 100_000_000_000_000_000
+    case 18: 1_000_000_000_000_000_000
+    default: 10_000_000_000_000_000_000
+    }
+}
+
+/// "00" through "99", two bytes each: static text, read with no check.
+private var decimalPairs: StaticString {
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+}
 
 /// Copies `n` bytes. Short runs (keys, names, numbers) go eight bytes at a time
 /// instead of through `memcpy`: whole words from the front, then one last word

@@ -2,7 +2,19 @@
 public enum Size {
     /// The binary units sizes are shown in.
     public enum Unit: String, CaseIterable, Sendable {
-        case auto, B, KiB, MiB, GiB, TiB
+        /// Each size in the largest unit that shows it exactly with at most one
+        /// decimal, else in bytes (the reports' default; `--unit auto`).
+        case auto
+        /// Bytes, exact.
+        case B
+        /// Kibibytes, 1024 bytes.
+        case KiB
+        /// Mebibytes, 2^20 bytes.
+        case MiB
+        /// Gibibytes, 2^30 bytes.
+        case GiB
+        /// Tebibytes, 2^40 bytes.
+        case TiB
 
         var bytes: Int {
             switch self {

@@ -104,13 +104,15 @@ public struct PlanFigures: Sendable {
         self.unrecoverable = tally.unrecoverable
         var figures: [MachinePlan] = []
         figures.reserveCapacity(machineCount)
-        for m in 0..<machineCount { figures.append(machinePlan(m, cases: [])) }
+        for m in 0..<machineCount { figures.append(machinePlan(m, cases: [], named: false)) }
         self.totals = FigureRules.totals(figures)
     }
 
     /// The figures of machine `m`: footprints, standby minimums and the totals,
-    /// with `cases` as its cases.
-    func machinePlan(_ m: Int, cases: [FaultCase]) -> MachinePlan {
+    /// with `cases` as its cases. Without `named`, the lists of names (the
+    /// standbys each active names, the actives each standby protects, the
+    /// jobs no memory brings back) are left empty: the sizes alone, for sums.
+    func machinePlan(_ m: Int, cases: [FaultCase], named: Bool = true) -> MachinePlan {
         let record = index.machines[m]
         var actives: [ActiveFigure] = []
         var standbys: [(figure: StandbyFigure, duplicate: Int, staticTotal: Int)] = []
@@ -135,7 +137,7 @@ public struct PlanFigures: Sendable {
                 actives.append(
                     ActiveFigure(
                         name: index.osName(o), footprint: os.footprint,
-                        protectedBy: protectedBy.map { index.name(os: $0, from: m) }))
+                        protectedBy: named ? protectedBy.map { index.name(os: $0, from: m) } : []))
             case .standby:
                 // The actives it protects, each with the Σ standby_memory it sends here;
                 // incoming jobs are in document order, so one active's jobs are adjacent.
@@ -158,13 +160,13 @@ public struct PlanFigures: Sendable {
                     FigureRules.standby(
                         name: index.osName(o), kernel: os.kernel, resident: os.resident, allocated: os.footprint,
                         extra: extra[o], granule: record.granule,
-                        protects: protected.map { index.name(os: $0.os, from: m) }, largestFootprint: largestFootprint,
-                        largestCopies: largestCopies))
+                        protects: named ? protected.map { index.name(os: $0.os, from: m) } : [],
+                        largestFootprint: largestFootprint, largestCopies: largestCopies))
             }
         }
         let machine = index.machine(m).machine
         var unrecoverableJobs: [String] = []
-        for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where unrecoverable[j] {
+        for j in Int(record.jobs.lowerBound)..<Int(record.jobs.upperBound) where named && unrecoverable[j] {
             unrecoverableJobs.append(index.name(job: j, from: m))
         }
         return FigureRules.machinePlan(
@@ -175,7 +177,7 @@ public struct PlanFigures: Sendable {
     /// The machines as the JSON and CSV exports walk them: each machine's
     /// figures, then its cases simulated one at a time and written as they come,
     /// never made into ``FaultCase``s.
-    func exportMachines() -> some Sequence<ExportMachine<NameBytes, UnsafeBufferPointer<NameBytes>>> {
+    func exportMachines() -> some Sequence<SimulatedMachine> {
         let simulator = CaseSimulator(index)
         let namer = CaseNamer(index)
         return (0..<machineCount).lazy.map { m in exportMachine(m, simulator: simulator, namer: namer) }
@@ -189,17 +191,32 @@ public struct PlanFigures: Sendable {
 
     /// Machine `m` as ``exportMachines()`` walks it, simulated with `simulator`
     /// and named with `namer` (one pair per thread: they are scratch space).
-    func exportMachine(
-        _ m: Int, simulator: CaseSimulator, namer: CaseNamer
-    ) -> ExportMachine<NameBytes, UnsafeBufferPointer<NameBytes>> {
-        ExportMachine(
-            plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0,
-            forEachCase: { write in
-                index.forEachCase(of: faults, machine: m) { spec in
-                    simulator.run(spec)
-                    write(namer.view(of: simulator))
-                }
-            })
+    func exportMachine(_ m: Int, simulator: CaseSimulator, namer: CaseNamer) -> SimulatedMachine {
+        SimulatedMachine(
+            plan: machinePlan(m, cases: []), covered: uncoveredByMachine[m] == 0, machine: m, faults: faults,
+            simulator: simulator, namer: namer)
+    }
+}
+
+/// A machine of ``PlanFigures`` as the exports walk it: its cases are
+/// simulated and named one at a time as they are walked.
+struct SimulatedMachine: ExportedMachine {
+    let plan: MachinePlan
+    let covered: Bool
+    let machine: Int
+    let faults: [FaultKind]
+    let simulator: CaseSimulator
+    let namer: CaseNamer
+
+    func forEachCase(_ write: (SimulatedCase) -> Void) {
+        let index = simulator.index
+        index.forEachCase(of: faults, machine: machine) { spec in
+            // A job that restarts in place is named without simulating it, as
+            // the figures' pass counts it without.
+            if index.restartsInPlace(spec) { return write(namer.view(restarting: spec)) }
+            simulator.run(spec)
+            write(namer.view(of: simulator))
+        }
     }
 }
 

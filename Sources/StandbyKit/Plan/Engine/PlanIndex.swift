@@ -108,7 +108,7 @@ struct PlanIndex: Sendable {
                             machine: Self.position(m), local: Self.position(o), role: os.role, own: own.sizes[o],
                             kernel: os.kernel, resident: 0, jobs: 0..<0, incoming: 0..<0))
                 }
-                return (oses: oses, names: names, pool: own.pool, started: Self.startedJobs(cm.steps, of: cm.machine))
+                return (oses: oses, names: names, pool: own.pool, started: Self.startedJobs(cm))
             }
         }.flatMap { $0 }
 
@@ -159,6 +159,9 @@ struct PlanIndex: Sendable {
                 for m in runs[t] {
                     let machine = cms[m].machine
                     let started = perMachine[m].started
+                    // The standby a job names is mostly the one the job before it
+                    // named: resolved once for each run of jobs naming it.
+                    var last: (machine: String?, os: String, target: Int32)?
                     for (o, os) in machine.oses.enumerated() {
                         var total = 0
                         // As `Job.failoverTarget(on:)`: the job's own standby, else its OS's.
@@ -169,9 +172,19 @@ struct PlanIndex: Sendable {
                             guard let specJob = specJobs.baseAddress else { return }
                             for j in started.jobs[started.ranges[o]] {
                                 let job = specJob + Int(j)
-                                let target = job.pointee.hotStandby
-                                    ? (job.pointee.standby == nil ? osTarget : resolve(job.pointee.standby, from: m))
-                                    : -1
+                                var target: Int32 = -1
+                                if job.pointee.hotStandby {
+                                    if let ref = job.pointee.standby {
+                                        if let last, last.os == ref.os, last.machine == ref.machine {
+                                            target = last.target
+                                        } else {
+                                            target = resolve(ref, from: m)
+                                            last = (ref.machine, ref.os, target)
+                                        }
+                                    } else {
+                                        target = osTarget
+                                    }
+                                }
                                 if target >= 0 { incomingCount[Int(target)] += 1 }
                                 total += job.pointee.memory
                                 base?.advanced(by: next).initialize(
@@ -239,6 +252,25 @@ struct PlanIndex: Sendable {
         self.oses = oses
         self.jobs = jobs
         self.incomingJobs = incomingJobs
+    }
+
+    /// Per OS of `cm`'s machine (in `ranges`), the positions in its `jobs` of
+    /// the jobs that started, in start order: every job, in a machine where
+    /// all started (so in every machine of a spec that compiles without
+    /// errors), without rebuilding the steps.
+    private static func startedJobs(_ cm: CompiledMachine) -> (jobs: [Int32], ranges: [Range<Int>]) {
+        guard cm.startsEveryJob else { return startedJobs(cm.steps, of: cm.machine) }
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(cm.machine.oses.count)
+        var total = 0
+        for os in cm.machine.oses {
+            ranges.append(total..<total + os.jobs.count)
+            total += os.jobs.count
+        }
+        var jobs: [Int32] = []
+        jobs.reserveCapacity(total)
+        for range in ranges { jobs.append(contentsOf: (0..<range.count).lazy.map { position($0) }) }
+        return (jobs, ranges)
     }
 
     /// Per OS of `machine` (in `ranges`), the positions in its `jobs` of the jobs

@@ -12,6 +12,10 @@
 /// Output is one line (or row, or object) per active OS and at most
 /// ``Headroom/worseListed`` cases under it: linear in the spec.
 public enum HeadroomRenderer {
+    /// Writes `report` in `format` (HTML and CSV write the text), sizes in
+    /// `unit`. `detail` says whether text and Markdown list every OS; when
+    /// `nil` it follows `machines`, the spec's machine count: every OS for one
+    /// machine, the summary alone for a fleet.
     public static func render(
         _ report: HeadroomReport, format: OutputFormat, unit: Size.Unit = .auto, detail: HeadroomDetail? = nil,
         machines: Int = 2, to out: inout some TextOutputStream

@@ -2,8 +2,8 @@
 ///
 /// - `text`: the answer first — the fleet's runway and the memory that lasts
 ///   the horizon — then the machines that run out, the earliest first, each
-///   with its reason and its memory for the horizon, at most ``ListCap/lines``
-///   of them and how many were left out; names escaped for the terminal.
+///   with its reason and its memory for the horizon, at most 20 of them and
+///   how many were left out; names escaped for the terminal.
 /// - `markdown`: the same under one H2, the machines as a table.
 /// - `json`: `schemas/runway.schema.json`, sorted keys, sizes in bytes, every
 ///   machine.
@@ -12,6 +12,7 @@
 /// Output is one line (or row, or object) per machine at the most: linear in
 /// the spec.
 public enum RunwayRenderer {
+    /// Writes `runway` in `format` (HTML writes the text), sizes in `unit`.
     public static func render(
         _ runway: Runway, format: OutputFormat, unit: Size.Unit = .auto, to out: inout some TextOutputStream
     ) {

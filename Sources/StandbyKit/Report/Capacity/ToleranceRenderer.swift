@@ -7,6 +7,7 @@
 /// - `json`: `schemas/tolerate.schema.json`, `format_version` 1.0, sorted
 ///   keys, sizes in bytes.
 public enum ToleranceRenderer {
+    /// Writes `report` in `format` (HTML and CSV write the text), sizes in `unit`.
     public static func render(
         _ report: ToleranceReport, format: OutputFormat, unit: Size.Unit, to out: inout some TextOutputStream
     ) {
@@ -212,7 +213,7 @@ public enum ToleranceRenderer {
         json.object { o in
             o.strings(Keys.cases, c.cases)
             PlanRenderer.writeShortages(c.shortages, as: k[.machines], missing: true, keys: k, into: &o)
-            o.field(k[.shortfallBytes], c.shortfall)
+            o.field(k[PlanRenderer.CaseKeys.CaseMember.shortfallBytes], c.shortfall)
             o.field(Keys.size, c.cases.count)
             PlanRenderer.writeUnrecoverable(c.unrecoverable, keys: k, into: &o)
             o.strings(Keys.wouldBeCoveredBy, covers(c, unit: .auto).map(\.plain))

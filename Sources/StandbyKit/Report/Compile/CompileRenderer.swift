@@ -29,6 +29,9 @@ public enum StateSelection: String, CaseIterable, Sendable {
 /// always give the same bytes. Every writer streams: at most one state's rows are
 /// held at a time.
 public enum CompileRenderer {
+    /// Writes the start-up tables of `compiled` in `format`: the states
+    /// `states` selects, sizes in `unit` (text and Markdown; JSON and CSV
+    /// write bytes).
     public static func render(
         _ compiled: CompiledSpec, format: OutputFormat, states: StateSelection, unit: Size.Unit,
         to out: inout some TextOutputStream

@@ -13,7 +13,7 @@ public enum DiffFindings {
 
     /// The findings of `diff`, whose NEW is `newSpec`, read from `path`.
     /// Linear in the cases newly uncovered and the values changed; a changed
-    /// line's message names at most ``ListCap/lines`` cases, then how many more.
+    /// line's message names at most 20 cases, then how many more.
     public static func findings(_ diff: PlanDiff, newSpec: Spec, path: String) -> [Finding] {
         var specs: [String: Machine] = [:]
         for machine in newSpec.machines where specs[machine.name] == nil { specs[machine.name] = machine }

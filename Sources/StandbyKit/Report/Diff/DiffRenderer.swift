@@ -5,10 +5,10 @@
 ///   cases with what is short and where, the fix of NEW that covers them,
 ///   newly covered cases, the figures that changed, the spec values that
 ///   changed with their places in NEW), then the policies and the fleet's
-///   totals that changed. Every list stops after ``ListCap/lines`` entries
-///   and says how many it left out.
-/// - `markdown`: for a pull-request comment (``renderMarkdown(_:new:unit:to:)``).
-/// - `json`: `schemas/diff.schema.json` (``renderJSON(_:to:)``).
+///   totals that changed. Every list stops after 20 entries and says how
+///   many it left out.
+/// - `markdown`: the same, for a pull-request comment.
+/// - `json`: the document `schemas/diff.schema.json` describes.
 ///
 /// A change is said in one unit (``Size/scale(for:unit:)``, the plan's rule
 /// for sizes read together): before, after and the difference, with one
@@ -18,6 +18,9 @@ public enum DiffRenderer {
     /// The most characters a Markdown diff holds: a pull-request comment takes 65,536.
     public static let markdownLimit = 60_000
 
+    /// Writes `diff` in `format` (HTML and CSV write the text), sizes in
+    /// `unit`; `old` and `new` are the two specs' paths as the report names
+    /// them (Markdown names only NEW, where its places are).
     public static func render(
         _ diff: PlanDiff, old: String, new: String, format: OutputFormat, unit: Size.Unit = .auto,
         to out: inout some TextOutputStream

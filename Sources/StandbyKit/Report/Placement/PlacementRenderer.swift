@@ -10,6 +10,8 @@
 /// Output is one line (or row, or object) per changed reference: at most one
 /// per active OS of the spec.
 public enum PlacementRenderer {
+    /// Writes `result` in `format` (HTML and CSV write the text), sizes in
+    /// `unit`; `path` is the spec's, which locates each changed reference.
     public static func render(
         _ result: Placement.Result, path: String, format: OutputFormat, unit: Size.Unit = .auto,
         to out: inout some TextOutputStream
@@ -22,7 +24,7 @@ public enum PlacementRenderer {
     }
 
     /// The answer's lines, for text and Markdown: figures, saving, proof.
-    public static func summary(_ r: Placement.Result, unit: Size.Unit) -> [String] {
+    package static func summary(_ r: Placement.Result, unit: Size.Unit) -> [String] {
         func cases(_ n: Int) -> String { "\(n) \(n == 1 ? "case" : "cases") no memory can cover" }
         let size = { (bytes: Int) in Size.format(bytes, unit: unit) }
         var lines = [

@@ -1,14 +1,17 @@
 /// The fix a plan report shows beside its cases: the least-memory change of
-/// the spec (``LeastMemory/fix(_:)``) and the path the spec was read from,
+/// the spec (``LeastMemory/fix(_:compiled:)``) and the path the spec was read from,
 /// which locates each edit (`spec.yaml:4:13`).
 public struct PlanFix: Sendable {
+    /// The least-memory change, machine by machine.
     public var advice: Advice
+    /// The spec's path as the report names it.
     public var path: String
     /// Per machine name, its change.
     let changes: [String: Advice.MachineChange]
     /// Where a value edited here is an anchor other entries read too.
     let shared: Set<SourceLocation>
 
+    /// The fix `advice` of the spec read from `path`.
     public init(advice: Advice, path: String) {
         self.advice = advice
         self.path = path

@@ -34,9 +34,9 @@
 ///   steps are in the other formats only: CSV holds one table per export.
 /// - `html`: the Markdown report (a case has no HTML page of its own).
 ///
-/// The human formats say one content: a walk over the plan (``walkPlan``) and
-/// one over a case (``walkCase``) yield its blocks (`PlanDocument`, `CaseDocument`), with
-/// every sentence written once in ``Sentences``; text and Markdown render
+/// The human formats say one content: a walk over the plan (`walkPlan`) and
+/// one over a case (`walkCase`) yield its blocks (`PlanDocument`, `CaseDocument`), with
+/// every sentence written once in `Sentences`; text and Markdown render
 /// those blocks, and the HTML page takes its words from the same sentences.
 ///
 /// Output is deterministic: the same plan, format and unit always give the same
@@ -76,8 +76,9 @@ public enum PlanRenderer {
     /// Writes the report of a plan made one machine at a time: `figures` come
     /// from ``Planner/figures(_:faults:)`` on `compiled`, and each machine is
     /// planned (``Planner/forEachMachine(_:_:)``), written and dropped in turn.
-    /// The bytes are those ``render(_:compiled:format:unit:to:)`` writes for the
-    /// whole plan. Text and Markdown hold one machine's cases at a time; JSON
+    /// The bytes are those that
+    /// ``render(_:compiled:format:unit:fix:detail:path:tolerance:to:)-(Plan,_,_,_,_,_,_,_,_)``
+    /// writes for the whole plan. Text and Markdown hold one machine's cases at a time; JSON
     /// and CSV write each case as it is simulated and hold none but the output
     /// of the few machines written at once on other cores; HTML simulates
     /// the machines on every core for its overview and plans again only those

@@ -141,8 +141,135 @@ func writeUTF8<Out: TextOutputStream>(_ bytes: UnsafeBufferPointer<UInt8>, to ou
 }
 
 /// A text stream that also takes UTF-8 bytes as they are, so that writers which
-/// build bytes (``JSONWriter``) need not make a `String` of them first.
+/// build bytes need not make a `String` of them first.
+///
+/// The JSON and CSV renderers build their output as bytes; given a stream of
+/// this kind (a file or pipe writer, say) they hand it those bytes directly,
+/// and given any other `TextOutputStream` they write `String`s, with the same
+/// text either way.
 public protocol UTF8OutputStream: TextOutputStream {
     /// Writes `bytes`, which hold valid UTF-8.
     mutating func write(utf8 bytes: UnsafeRawBufferPointer)
+}
+
+/// A run of bytes made once for the program's run and never freed: a fixed
+/// piece of a report that many records share (``CaseTemplate``).
+///
+/// Its storage is padded to whole blocks of ``block`` bytes, so that
+/// ``ByteCursor/append(_:)`` copies it a block at a time, the last block
+/// whole: a few stores, with no tail to copy byte by byte.
+// Sendable: immutable, and its bytes are never written nor freed.
+struct ByteRun: @unchecked Sendable {
+    let start: UnsafePointer<UInt8>
+    let count: Int
+
+    static let block = 16
+
+    /// `bytes`, copied where they never move nor are freed: make only a fixed,
+    /// small set of runs.
+    init(_ bytes: [UInt8]) {
+        let padded = (bytes.count / Self.block + 1) * Self.block
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: padded)
+        copy.initialize(repeating: 0, count: padded)
+        copy.update(from: bytes, count: bytes.count)
+        start = UnsafePointer(copy)
+        count = bytes.count
+    }
+
+    init(_ text: String) { self.init(Array(text.utf8)) }
+}
+
+/// A place to write in a byte buffer with room ahead of it, for a record
+/// written straight into the buffer: pieces of known length go in without a
+/// check each, and the buffer learns what was written once, at ``commit()``.
+///
+/// The writer keeps `room` bytes free ahead of the place at all times
+/// (``ensure(_:)`` before a piece of any length): a record's fixed pieces
+/// then need no check. Only the one writer that made it may write the buffer
+/// until it commits.
+struct ByteCursor {
+    // Unmanaged: a cursor lives within one call of the writer that owns the
+    // buffer, and a strong reference would be retained and released per record.
+    private let buffer: Unmanaged<FlatBuffer<UInt8>>
+    private var p: UnsafeMutablePointer<UInt8>
+    private var end: UnsafeMutablePointer<UInt8>
+    /// The room kept free ahead of the place.
+    let room: Int
+
+    @inline(__always)
+    init(_ bytes: FlatBuffer<UInt8>, room: Int) {
+        buffer = Unmanaged.passUnretained(bytes)
+        self.room = room
+        p = bytes.reserve(room)
+        end = p + bytes.spare
+    }
+
+    /// Makes sure that `n` bytes more than ``room`` are free ahead.
+    @inline(__always)
+    mutating func ensure(_ n: Int) {
+        if end - p < n &+ room { regrow(n) }
+    }
+
+    private mutating func regrow(_ n: Int) {
+        let needed = n + room
+        buffer._withUnsafeGuaranteedRef { bytes in
+            bytes.commit(upTo: p)
+            p = bytes.reserve(needed)
+            end = p + bytes.spare
+        }
+    }
+
+    /// Appends `run`; the caller made sure of the room (at most ``room``
+    /// bytes since the last ``ensure(_:)``, counting each run as a whole
+    /// number of blocks). The run is copied in whole blocks: the bytes past
+    /// its end are written too, and overwritten by whatever comes next.
+    @inline(__always)
+    mutating func append(_ run: ByteRun) {
+        let source = UnsafeRawPointer(run.start)
+        let target = UnsafeMutableRawPointer(p)
+        var offset = 0
+        repeat {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self), toByteOffset: offset, as: SIMD16<UInt8>.self)
+            offset &+= ByteRun.block
+        } while offset < run.count
+        p += run.count
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        p.pointee = byte
+        p += 1
+    }
+
+    /// Appends `n` bytes from `source`; the caller made sure of the room.
+    @inline(__always)
+    mutating func append(_ source: UnsafePointer<UInt8>, count n: Int) {
+        copyBytes(from: source, to: p, count: n)
+        p += n
+    }
+
+    /// An integer in decimal (at most ``maxDecimalCount`` bytes: within ``room``).
+    @inline(__always)
+    mutating func decimal(_ value: Int) {
+        p = writeDecimal(value, to: p)
+    }
+
+    /// Lends the buffer to `body`, which appends to it as usual, and stands
+    /// after what it appended, with ``room`` free again.
+    @inline(__always)
+    mutating func appendThroughBuffer(_ body: (FlatBuffer<UInt8>) -> Void) {
+        let room = self.room
+        buffer._withUnsafeGuaranteedRef { bytes in
+            bytes.commit(upTo: p)
+            body(bytes)
+            p = bytes.reserve(room)
+            end = p + bytes.spare
+        }
+    }
+
+    /// Counts what was written as appended to the buffer.
+    @inline(__always)
+    func commit() {
+        buffer._withUnsafeGuaranteedRef { $0.commit(upTo: p) }
+    }
 }

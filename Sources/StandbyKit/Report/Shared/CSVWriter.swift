@@ -8,23 +8,23 @@
 ///
 /// Fields are appended one by one; ``endRow(to:)`` hands the finished record to
 /// the stream, so the writer never holds more than one row. (Inside the
-/// package, renderers may end rows with ``endRow()`` and hand several at once
-/// to the stream with ``flush(to:)``.)
-public struct CSVWriter {
+/// package, renderers may end rows with `endRow()` and hand several at once
+/// to the stream with `flush(to:)`.)
+package struct CSVWriter {
     /// The record separator.
-    public static let lineEnding = "\r\n"
+    package static let lineEnding = "\r\n"
 
     /// The rows not yet handed to a stream; shared by copies until one writes.
     private var rows = FlatBuffer<UInt8>(capacity: 256)
     private var fields = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func field(_ value: String) {
+    package mutating func field(_ value: String) {
         field(text: value)
     }
 
-    public mutating func field(_ value: Int) {
+    package mutating func field(_ value: Int) {
         nextField().appendDecimal(value)
     }
 
@@ -60,7 +60,7 @@ public struct CSVWriter {
     }
 
     /// Ends the record and writes it, and any ended before it, to `out`.
-    public mutating func endRow(to out: inout some TextOutputStream) {
+    package mutating func endRow(to out: inout some TextOutputStream) {
         endRow()
         flush(to: &out)
     }
@@ -82,13 +82,13 @@ public struct CSVWriter {
     }
 
     /// Writes one whole record.
-    public mutating func row(_ values: [String], to out: inout some TextOutputStream) {
+    package mutating func row(_ values: [String], to out: inout some TextOutputStream) {
         for value in values { field(value) }
         endRow(to: &out)
     }
 
     /// `value` as one CSV field: quoted only when it has to be.
-    public static func escaped(_ value: String) -> String {
+    package static func escaped(_ value: String) -> String {
         var writer = CSVWriter()
         writer.field(value)
         return writer.rows.string

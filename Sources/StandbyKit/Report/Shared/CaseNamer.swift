@@ -26,6 +26,8 @@ final class CaseNamer {
     private let lostNames = FlatBuffer<NameBytes>()
     private let takenNames = FlatBuffer<NameBytes>()
     private let unprotectedNames = FlatBuffer<NameBytes>()
+    private let shortageList = RecordList<Shortage>()
+    private let unrecoverableList = RecordList<UnrecoverableJob>()
 
     init(_ index: PlanIndex) { self.index = index }
 
@@ -74,10 +76,16 @@ final class CaseNamer {
         slotSpans.reserveCapacity(slots.count)
         for slot in slots {
             let j = Int(index.incomingJobs[slot])
-            if index.machineOf(job: j) == m {
+            let home = index.machineOf(job: j)
+            if home == m {
                 slotSpans.append(jobSpans[j - firstJob])
             } else {
-                slotSpans.append(add(index.name(job: j, from: m)))
+                // `machine/job`, as ``PlanIndex/name(job:from:)`` spells it, without making the string.
+                let start = text.count
+                _ = add(index.compiled.machines[home].machine.name)
+                text.append(UInt8(ascii: "/"))
+                _ = add(index.jobName(j))
+                slotSpans.append(start..<text.count)
             }
         }
 
@@ -104,12 +112,28 @@ final class CaseNamer {
             // `lost` is in document order already.
             for j in simulator.lost.elements { lostNames.append(jobNames[Int(j) - firstJob]) }
         } else {
+            // The jobs that stop and the copies come each in document order
+            // (the simulator meets the jobs in that order): the copies that
+            // could not start merge into the lost jobs.
             lost.removeAll()
             taken.removeAll()
-            lost.append(contentsOf: simulator.lost.elements)
+            let stopped = simulator.lost.elements
+            var next = 0
             for c in 0..<copies.count {
                 let copy = copies[c]
-                if copy.started { taken.append(copy.job) } else { lost.append(copy.job) }
+                if copy.started {
+                    taken.append(copy.job)
+                    continue
+                }
+                while next < stopped.count && stopped[next] < copy.job {
+                    lost.append(stopped[next])
+                    next += 1
+                }
+                lost.append(copy.job)
+            }
+            while next < stopped.count {
+                lost.append(stopped[next])
+                next += 1
             }
             name(lost, into: lostNames)
             name(taken, into: takenNames)
@@ -122,29 +146,66 @@ final class CaseNamer {
             unprotectedMemory += index.jobs[Int(index.incomingJobs[Int(slot)])].memory
         }
 
+        return record(
+            spec, covered: simulator.covered, shortfall: simulator.shortfall, poolDraw: simulator.poolDraw,
+            shortages: simulator.shortfall > 0 ? shortages(of: simulator) : UnsafeBufferPointer(start: nil, count: 0),
+            unrecoverable: simulator.unrecoverable.isEmpty
+                ? UnsafeBufferPointer(start: nil, count: 0) : unrecoverables(of: simulator))
+    }
+
+    /// A case that does nothing at all (``PlanIndex/restartsInPlace(_:)``: a
+    /// job restarts where it is), named without being simulated: it is
+    /// covered, moves nothing and lists nothing, as simulating it finds.
+    func view(restarting spec: CaseSpec) -> SimulatedCase {
+        if spec.machine != machine { load(spec.machine) }
+        lostNames.removeAll()
+        takenNames.removeAll()
+        unprotectedNames.removeAll()
+        unprotectedMemory = 0
+        return record(
+            spec, covered: true, shortfall: 0, poolDraw: 0, shortages: UnsafeBufferPointer(start: nil, count: 0),
+            unrecoverable: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The record of case `spec` with the lists named last, its id made here.
+    @inline(__always)
+    private func record(
+        _ spec: CaseSpec, covered: Bool, shortfall: Int, poolDraw: Int, shortages: UnsafeBufferPointer<Shortage>,
+        unrecoverable: UnsafeBufferPointer<UnrecoverableJob>
+    ) -> SimulatedCase {
         let target: NameBytes
         switch spec.kind {
         case .machine: target = machineName
         case .job: target = jobNames[spec.target - firstJob]
         case .os, .memory, .standby: target = osNames[spec.target - firstOS]
         }
+        // The id in one piece of the buffer: its names and at most 17 bytes of spellings.
         id.removeAll()
+        var p = id.reserve(machineName.bytes.count + target.bytes.count + 32)
         CaseID.write(
             machine: machineName, kind: spec.kind, target: target, severity: spec.severity,
-            name: { id.appendBytes($0.bytes) }, spelling: { id.appendASCII($0) })
+            name: { name in
+                if let start = name.bytes.baseAddress { copyBytes(from: start, to: p, count: name.bytes.count) }
+                p += name.bytes.count
+            },
+            spelling: { spelling in
+                copyBytes(from: spelling.utf8Start, to: p, count: spelling.utf8CodeUnitCount)
+                p += spelling.utf8CodeUnitCount
+            })
+        id.commit(upTo: p)
         let caseID = NameBytes(id.elements, isPlain: machineName.isPlain && target.isPlain)
         let kind = spec.kind
         let severity = kind == .job ? spec.severity : nil
         return SimulatedCase(
             id: caseID, machine: machineName, kind: kind, target: target, severity: severity,
-            action: severity.map { index.jobs[spec.target].policy[$0] }, covered: simulator.covered,
-            shortfall: simulator.shortfall, poolDraw: simulator.poolDraw, lostJobs: lostNames.elements,
-            takenOver: takenNames.elements, unprotectedJobs: unprotectedNames.elements,
-            unprotectedMemory: unprotectedMemory, shortages: shortages(of: simulator),
-            unrecoverable: unrecoverable(of: simulator))
+            action: severity.map { index.jobs[spec.target].policy[$0] }, covered: covered, shortfall: shortfall,
+            poolDraw: poolDraw, lostJobs: lostNames.elements, takenOver: takenNames.elements,
+            unprotectedJobs: unprotectedNames.elements, unprotectedMemory: unprotectedMemory, shortages: shortages,
+            unrecoverable: unrecoverable)
     }
 
-    /// Sorts the jobs (of the named machine) into document order and names them.
+    /// Sorts the jobs (of the named machine) into document order, unless they
+    /// are in it (as they come from the simulator), and names them.
     private func name(_ jobs: FlatBuffer<Int32>, into names: FlatBuffer<NameBytes>) {
         jobs.sortIfNeeded(by: <)
         names.removeAll()
@@ -152,10 +213,10 @@ final class CaseNamer {
     }
 
     /// Per machine whose pool could not make up what its standbys lacked.
-    private func shortages(of simulator: CaseSimulator) -> [Shortage] {
-        guard simulator.shortfall > 0 else { return [] }
+    private func shortages(of simulator: CaseSimulator) -> UnsafeBufferPointer<Shortage> {
+        let shortages = shortageList
+        shortages.removeAll()
         let m = simulator.spec.machine
-        var shortages: [Shortage] = []
         for p in 0..<simulator.pools.count where simulator.pools[p].shortfall > 0 {
             let pool = simulator.pools[p]
             var short: [(String, Int, Int, Int, Int, Int, Int, [String])] = []
@@ -172,25 +233,67 @@ final class CaseNamer {
                         receiver.drawn, receiver.missing, shortJobs
                     ))
             }
-            let machine = index.machine(Int(pool.machine))
+            // The machine's fields read in place: a copy of it would retain all it holds.
+            let pm = Int(pool.machine)
             shortages.append(
                 FigureRules.shortage(
                     on: (
-                        machine.name, machine.machine.memory, machine.machine.reserve, machine.machine.granule,
-                        index.machines[Int(pool.machine)].pool
+                        index.compiled.machines[pm].name, index.compiled.machines[pm].machine.memory,
+                        index.compiled.machines[pm].machine.reserve, index.compiled.machines[pm].machine.granule,
+                        index.machines[pm].pool
                     ), pool: (pool.held, pool.released, pool.draw, pool.shortfall),
                     poolPolicy: index.policies.pool, requiredPool: lacking(pool.missing, minus: pool.released),
                     standbys: short))
         }
-        return shortages
+        return shortages.elements
     }
 
     /// Hot-standby jobs no memory can bring back.
-    private func unrecoverable(of simulator: CaseSimulator) -> [UnrecoverableJob] {
-        guard !simulator.unrecoverable.isEmpty else { return [] }
+    private func unrecoverables(of simulator: CaseSimulator) -> UnsafeBufferPointer<UnrecoverableJob> {
+        let jobs = unrecoverableList
+        jobs.removeAll()
         let m = simulator.spec.machine
-        return simulator.unrecoverable.elements.map { u in
-            UnrecoverableJob(job: index.name(job: Int(u.job), from: m), cause: u.reason) { index.name(os: Int($0), from: m) }
+        for u in simulator.unrecoverable.elements {
+            jobs.append(
+                UnrecoverableJob(job: index.name(job: Int(u.job), from: m), cause: u.reason) { index.name(os: Int($0), from: m) })
         }
+        return jobs.elements
+    }
+}
+
+/// Values a ``CaseNamer`` holds for the case it named last, at one address
+/// until the next case: a simulated case points at them rather than holding
+/// arrays of its own, so that it holds nothing to release.
+final class RecordList<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity = 4
+    private(set) var count = 0
+
+    init() { base = .allocate(capacity: capacity) }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// The values, valid until the next change.
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    func removeAll() {
+        guard count > 0 else { return }
+        base.deinitialize(count: count)
+        count = 0
+    }
+
+    func append(_ element: Element) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: 2 * capacity)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
     }
 }

@@ -15,6 +15,9 @@ protocol ExportText {
 
 extension String: ExportText {
     func withUTF8Bytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // In place when the text is stored as UTF-8 (almost always), rather
+        // than through a copy of the string.
+        if utf8.withContiguousStorageIfAvailable(body) != nil { return }
         var text = self
         text.withUTF8(body)
     }
@@ -54,7 +57,7 @@ struct NameBytes: ExportText {
 /// with `String`s, made from that. The JSON and CSV exports write this record
 /// whichever it holds, so a streamed report and a rendered ``Plan`` have one
 /// source for every field of a case. Names are relative to the case's machine.
-struct CaseRecord<Text: ExportText, Texts: Collection<Text>> {
+struct CaseRecord<Text: ExportText, Texts: CaseLists<Text>> {
     /// `machine/kind/target`, plus `/severity` for `job` (``CaseID``).
     var id: Text
     var machine: Text
@@ -70,8 +73,8 @@ struct CaseRecord<Text: ExportText, Texts: Collection<Text>> {
     var unprotectedJobs: Texts
     var unprotectedMemory: Int
     /// Empty when ``shortfall`` is 0.
-    var shortages: [Shortage]
-    var unrecoverable: [UnrecoverableJob]
+    var shortages: Texts.Shortages
+    var unrecoverable: Texts.Unrecoverables
 
     /// ``kind``, ``severity`` and ``action`` as the exports spell them (their raw values).
     var kindName: Text { Text(spelling: kind.spelling) }
@@ -79,9 +82,34 @@ struct CaseRecord<Text: ExportText, Texts: Collection<Text>> {
     var actionName: Text? { action.map { Text(spelling: $0.spelling) } }
 }
 
-extension CaseRecord: Equatable where Text: Equatable, Texts: Equatable {}
-extension CaseRecord: Hashable where Text: Hashable, Texts: Hashable {}
-extension CaseRecord: Sendable where Text: Sendable, Texts: Sendable {}
+extension CaseRecord: Equatable
+where Text: Equatable, Texts: Equatable, Texts.Shortages: Equatable, Texts.Unrecoverables: Equatable {}
+extension CaseRecord: Hashable
+where Text: Hashable, Texts: Hashable, Texts.Shortages: Hashable, Texts.Unrecoverables: Hashable {}
+extension CaseRecord: Sendable
+where Text: Sendable, Texts: Sendable, Texts.Shortages: Sendable, Texts.Unrecoverables: Sendable {}
+
+/// The lists of a ``CaseRecord``: its names (the collection itself), and of
+/// the same kind its shortages and unrecoverable jobs — arrays in a kept
+/// ``FaultCase``, buffers a ``CaseNamer`` holds in a simulated case, so that
+/// a simulated case holds nothing to release.
+protocol CaseLists<Text>: Collection where Element == Text {
+    associatedtype Text: ExportText
+    associatedtype Shortages: Collection<Shortage>
+    associatedtype Unrecoverables: Collection<UnrecoverableJob>
+}
+
+extension Array: CaseLists where Element: ExportText {
+    typealias Text = Element
+    typealias Shortages = [Shortage]
+    typealias Unrecoverables = [UnrecoverableJob]
+}
+
+extension UnsafeBufferPointer: CaseLists where Element == NameBytes {
+    typealias Text = NameBytes
+    typealias Shortages = UnsafeBufferPointer<Shortage>
+    typealias Unrecoverables = UnsafeBufferPointer<UnrecoverableJob>
+}
 
 /// The case a ``CaseSimulator`` has just run, named by a ``CaseNamer``: its
 /// names and lists are held by the namer, valid until either moves on.
@@ -103,8 +131,8 @@ extension FaultCase {
         takenOver = c.takenOver.map(\.string)
         unprotectedJobs = c.unprotectedJobs.map(\.string)
         unprotectedMemory = c.unprotectedMemory
-        shortages = c.shortages
-        unrecoverable = c.unrecoverable
+        shortages = Array(c.shortages)
+        unrecoverable = Array(c.unrecoverable)
     }
 }
 
@@ -135,12 +163,36 @@ enum CaseID {
 
 /// One machine as the JSON and CSV exports walk it: its figures, whether every
 /// case of it is covered, and its cases, made one at a time as they are walked.
-struct ExportMachine<Text: ExportText, Texts: Collection<Text>> {
-    /// The machine's figures; its `cases` are unused (see ``forEachCase``).
+///
+/// The exports are generic over it, so that each kind of machine (a planned
+/// ``MachinePlan``'s cases, or cases simulated as they are walked) gets writers
+/// of its own, which take each case as it is made rather than through a
+/// closure of any case.
+protocol ExportedMachine {
+    associatedtype Text: ExportText
+    associatedtype Texts: CaseLists<Text>
+    /// The machine's figures; its `cases` are unused (see ``forEachCase(_:)``).
+    var plan: MachinePlan { get }
+    var covered: Bool { get }
+    /// Hands each case, in report order, to `body`.
+    func forEachCase(_ body: (CaseRecord<Text, Texts>) -> Void)
+}
+
+/// A machine whose cases a closure walks.
+struct ExportMachine<Text: ExportText, Texts: CaseLists<Text>>: ExportedMachine {
     var plan: MachinePlan
     var covered: Bool
-    /// Hands each case, in report order, to its argument.
-    var forEachCase: ((CaseRecord<Text, Texts>) -> Void) -> Void
+    private let walk: ((CaseRecord<Text, Texts>) -> Void) -> Void
+
+    init(plan: MachinePlan, covered: Bool, forEachCase: @escaping ((CaseRecord<Text, Texts>) -> Void) -> Void) {
+        self.plan = plan
+        self.covered = covered
+        walk = forEachCase
+    }
+
+    func forEachCase(_ body: (CaseRecord<Text, Texts>) -> Void) {
+        withoutActuallyEscaping(body) { walk($0) }
+    }
 }
 
 extension NameBytes {

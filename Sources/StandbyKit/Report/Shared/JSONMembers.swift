@@ -50,6 +50,24 @@ extension JSONWriter {
         }
     }
 
+    /// Writes one element of the innermost array, every byte of it by `body`
+    /// straight into the buffer — the comma when `comma`, the newline and
+    /// indentation of `depth`, and the value — when the array's elements are at
+    /// `depth`; otherwise writes nothing and returns `false`. For elements a
+    /// report writes many times from a template (a plan's cases): their bytes
+    /// must be those the scalar and container writers would write.
+    @inline(__always)
+    mutating func rawElement(depth: Int, _ body: (_ bytes: FlatBuffer<UInt8>, _ comma: Bool) -> Void) -> Bool {
+        let s = writable()
+        guard s.levels.count == depth, depth > 0, !s.afterKey else { return false }
+        let slot = s.levels.base + (depth - 1)
+        let flags = slot.pointee
+        guard flags & State.isArray != 0 else { return false }
+        slot.pointee = flags | State.hasMembers
+        body(s.bytes, flags & State.hasMembers != 0)
+        return true
+    }
+
     mutating func endMembers(_ members: Members) {
         let s = writable()
         if members.count > 0 { s.levels[s.levels.count - 1] |= State.hasMembers }

@@ -32,21 +32,21 @@
 /// whenever a self-contained piece is done (a region, a state) so the buffer
 /// stays small. Copies of a writer are independent: a copy's buffer is copied
 /// before either writes again.
-public struct JSONWriter {
+package struct JSONWriter {
     /// What has been written since the last flush, as UTF-8.
-    public var buffer: [UInt8] { Array(state.bytes.elements) }
+    package var buffer: [UInt8] { Array(state.bytes.elements) }
     /// How many bytes ``buffer`` holds.
-    public var bufferedByteCount: Int { state.bytes.count }
+    package var bufferedByteCount: Int { state.bytes.count }
     /// Whether the top-level value is complete (and its newline written).
-    public var isComplete: Bool { state.isComplete }
+    package var isComplete: Bool { state.isComplete }
 
     private var state = State()
 
-    public init() {}
+    package init() {}
 
     /// Hands what was written so far to `out` and empties the buffer. A
     /// ``UTF8OutputStream`` gets the bytes as they are.
-    public mutating func flush<Out: TextOutputStream>(to out: inout Out) {
+    package mutating func flush<Out: TextOutputStream>(to out: inout Out) {
         guard state.bytes.count > 0 else { return }
         writeUTF8(state.bytes.elements, to: &out)
         writable().bytes.removeAll()
@@ -56,7 +56,7 @@ public struct JSONWriter {
     /// buffered: what it writes can come after what this one wrote, through
     /// ``append(_:)``. Parts of a document can so be written apart (on other
     /// threads) and joined in order.
-    public func continuation() -> JSONWriter {
+    package func continuation() -> JSONWriter {
         var next = JSONWriter()
         next.state = state.position()
         return next
@@ -64,7 +64,7 @@ public struct JSONWriter {
 
     /// Empties the buffer, keeping its memory, and stands where `other` stands:
     /// a ``continuation()`` of `other` that reuses this writer's memory.
-    public mutating func restart(at other: JSONWriter) {
+    package mutating func restart(at other: JSONWriter) {
         let s = writable()
         s.bytes.removeAll()
         s.take(positionOf: other.state)
@@ -72,7 +72,7 @@ public struct JSONWriter {
 
     /// Appends what `next`, a continuation of this writer, wrote, and stands
     /// where `next` stands.
-    public mutating func append(_ next: JSONWriter) {
+    package mutating func append(_ next: JSONWriter) {
         let s = writable()
         s.bytes.append(contentsOf: next.state.bytes.elements)
         s.take(positionOf: next.state)
@@ -80,24 +80,24 @@ public struct JSONWriter {
 
     // MARK: Containers
 
-    public mutating func beginObject() {
+    package mutating func beginObject() {
         writable().begin(UInt8(ascii: "{"), array: false)
     }
 
-    public mutating func endObject() {
+    package mutating func endObject() {
         writable().end(UInt8(ascii: "}"), array: false)
     }
 
-    public mutating func beginArray() {
+    package mutating func beginArray() {
         writable().begin(UInt8(ascii: "["), array: true)
     }
 
-    public mutating func endArray() {
+    package mutating func endArray() {
         writable().end(UInt8(ascii: "]"), array: true)
     }
 
     /// Writes an object member's key; the next value written is its value.
-    public mutating func key(_ key: String) {
+    package mutating func key(_ key: String) {
         let s = writable()
         s.beginMember(key)
         s.appendQuoted(key)
@@ -106,14 +106,14 @@ public struct JSONWriter {
 
     /// Writes an object member's key made ready beforehand; the next value written
     /// is its value.
-    public mutating func key(_ key: Key) {
+    package mutating func key(_ key: Key) {
         writable().key(key)
     }
 
     /// An object key quoted once, for members written many times: the same bytes
     /// as writing the name as a key, without escaping it again each time.
-    public struct Key: Sendable {
-        public let name: String
+    package struct Key: Sendable {
+        package let name: String
         /// The quoted name and `": "`.
         let bytes: [UInt8]
         /// The depth ``member`` is made for, or −1.
@@ -123,7 +123,7 @@ public struct JSONWriter {
         /// the first), for ``Members``.
         let member: [UInt8]
 
-        public init(_ name: String) {
+        package init(_ name: String) {
             self.init(name, depth: -1)
         }
 
@@ -138,28 +138,28 @@ public struct JSONWriter {
 
     // MARK: Scalars
 
-    public mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         let s = writable()
         s.beginValue()
         s.appendQuoted(value)
         s.endValue()
     }
 
-    public mutating func int(_ value: Int) {
+    package mutating func int(_ value: Int) {
         let s = writable()
         s.beginValue()
         s.bytes.appendDecimal(value)
         s.endValue()
     }
 
-    public mutating func bool(_ value: Bool) {
+    package mutating func bool(_ value: Bool) {
         let s = writable()
         s.beginValue()
         if value { s.bytes.appendASCII("true") } else { s.bytes.appendASCII("false") }
         s.endValue()
     }
 
-    public mutating func null() {
+    package mutating func null() {
         let s = writable()
         s.beginValue()
         s.bytes.appendASCII("null")
@@ -169,7 +169,7 @@ public struct JSONWriter {
     /// An exact fixed-point number: `scaled / 10^decimals` with exactly `decimals`
     /// digits after the point (`decimal(385, decimals: 1)` is `38.5`,
     /// `decimal(5, decimals: 2)` is `0.05`). `decimals` of 0 writes an integer.
-    public mutating func decimal(_ scaled: Int, decimals: Int) {
+    package mutating func decimal(_ scaled: Int, decimals: Int) {
         raw(Self.fixedPoint(scaled, decimals: decimals))
     }
 
@@ -178,7 +178,7 @@ public struct JSONWriter {
     /// NaN or infinity, so those are written as `null`; a value too large for a
     /// 64-bit fixed-point form is written in Swift's shortest exponent form, which
     /// is valid JSON.
-    public mutating func number(_ value: Double, decimals: Int) {
+    package mutating func number(_ value: Double, decimals: Int) {
         let decimals = max(0, min(decimals, 18))
         guard value.isFinite else { return null() }
         var scale = 1.0
@@ -198,36 +198,36 @@ public struct JSONWriter {
 
     // MARK: Members (a key and a scalar value)
 
-    public mutating func field(_ key: String, _ value: String) {
+    package mutating func field(_ key: String, _ value: String) {
         self.key(key)
         string(value)
     }
 
-    public mutating func field(_ key: String, _ value: Int) {
+    package mutating func field(_ key: String, _ value: Int) {
         self.key(key)
         int(value)
     }
 
-    public mutating func field(_ key: String, _ value: Bool) {
+    package mutating func field(_ key: String, _ value: Bool) {
         self.key(key)
         bool(value)
     }
 
-    public mutating func field(_ key: Key, _ value: String) {
+    package mutating func field(_ key: Key, _ value: String) {
         let s = writable()
         s.key(key)
         s.afterKey = false
         s.appendQuoted(value)
     }
 
-    public mutating func field(_ key: Key, _ value: Int) {
+    package mutating func field(_ key: Key, _ value: Int) {
         let s = writable()
         s.key(key)
         s.afterKey = false
         s.bytes.appendDecimal(value)
     }
 
-    public mutating func field(_ key: Key, _ value: Bool) {
+    package mutating func field(_ key: Key, _ value: Bool) {
         let s = writable()
         s.key(key)
         s.afterKey = false
@@ -237,7 +237,7 @@ public struct JSONWriter {
     // MARK: Escaping
 
     /// `value` as a JSON string literal, quotes included.
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         let state = State()
         value.withUTF8Bytes { state.appendQuoted($0) }
         return state.bytes.string

@@ -3,8 +3,8 @@
 extension PlanRenderer {
     // MARK: - CSV
 
-    static func renderCSV<Text, Texts>(
-        _ machines: some Sequence<ExportMachine<Text, Texts>>, piece: Int, flush: (inout CSVWriter) -> Void
+    static func renderCSV(
+        _ machines: some Sequence<some ExportedMachine>, piece: Int, flush: (inout CSVWriter) -> Void
     ) {
         var csv = CSVWriter()
         writeCSVHeader(into: &csv)
@@ -46,8 +46,8 @@ extension PlanRenderer {
 
     /// One row per case of `machine`; the rows are flushed once `piece` bytes or
     /// more are buffered.
-    private static func writeMachineCSV<Text, Texts>(
-        _ machine: ExportMachine<Text, Texts>, piece: Int, into csv: inout CSVWriter, flush: (inout CSVWriter) -> Void
+    private static func writeMachineCSV(
+        _ machine: some ExportedMachine, piece: Int, into csv: inout CSVWriter, flush: (inout CSVWriter) -> Void
     ) {
         let name = machine.plan.name
         machine.forEachCase { c in

@@ -29,8 +29,8 @@ extension PlanRenderer {
     /// when it needs no change) and those that write its least layout (`layout`,
     /// from the same figures); the cases are flushed once `piece` bytes or
     /// more are buffered (0: one case at a time).
-    static func writeMachineJSON<Text, Texts>(
-        _ machine: ExportMachine<Text, Texts>, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
+    static func writeMachineJSON(
+        _ machine: some ExportedMachine, fix: [Advice.Edit], layout: LeastLayout?, piece: Int,
         into json: inout JSONWriter, flush: (inout JSONWriter) -> Void
     ) {
         let m = machine.plan
@@ -43,16 +43,18 @@ extension PlanRenderer {
             ])
         json.beginObject()
         scalars.write(upTo: "actives", into: &json)
-        json.objects(m.actives) { json, a in
-            json.field("footprint_bytes", a.footprint)
-            json.field("name", a.name)
-            json.strings("protected_by", a.protectedBy)
+        let k = MachineKeys.shared
+        writeObjects(m.actives, into: &json) { o, a in
+            o.field(k.footprintBytes, a.footprint)
+            o.field(k.name, a.name)
+            o.strings(k.protectedBy, a.protectedBy)
         }
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
         let keys = CaseKeys.shared
+        let template = CaseTemplate.shared
         machine.forEachCase { c in
-            writeCaseJSON(c, keys: keys, into: &json)
+            writeCaseJSON(c, template: template, keys: keys, into: &json)
             // A fleet's cases run to hundreds of megabytes: never buffer them all.
             if json.bufferedByteCount >= piece { flush(&json) }
         }
@@ -62,13 +64,13 @@ extension PlanRenderer {
         scalars.write(upTo: "reclaim", into: &json)
         writeEdits(layout?.edits ?? [], into: &json)
         scalars.write(upTo: "standbys", into: &json)
-        json.objects(m.standbys) { json, s in
-            json.field("allocated_bytes", s.allocated)
-            json.field("kernel_bytes", s.kernel)
-            json.field("minimum_bytes", s.minimum)
-            json.field("name", s.name)
-            json.strings("protects", s.protects)
-            json.field("resident_bytes", s.resident)
+        writeObjects(m.standbys, into: &json) { o, s in
+            o.field(k.allocatedBytes, s.allocated)
+            o.field(k.kernelBytes, s.kernel)
+            o.field(k.minimumBytes, s.minimum)
+            o.field(k.name, s.name)
+            o.strings(k.protects, s.protects)
+            o.field(k.residentBytes, s.resident)
         }
         scalars.write(upTo: nil, into: &json)
         json.strings("unrecoverable_jobs", m.unrecoverableJobs)
@@ -78,19 +80,55 @@ extension PlanRenderer {
 
     /// Edits of the spec (a fix's, a least layout's), one object each.
     static func writeEdits(_ edits: [Advice.Edit], into json: inout JSONWriter) {
-        json.objects(edits) { json, edit in
-            json.field("column", orNull: edit.location?.column)
-            json.field("from_bytes", edit.from)
-            json.field("line", orNull: edit.location?.line)
-            json.field("target", edit.target)
-            json.field("to_bytes", edit.to)
+        let k = MachineKeys.shared
+        writeObjects(edits, into: &json) { o, edit in
+            o.field(k.column, orNull: edit.location?.column)
+            o.field(k.fromBytes, edit.from)
+            o.field(k.line, orNull: edit.location?.line)
+            o.field(k.target, edit.target)
+            o.field(k.toBytes, edit.to)
         }
     }
 
-    static func writeCaseJSON<Text, Texts>(_ c: CaseRecord<Text, Texts>, keys k: borrowing CaseKeys, into json: inout JSONWriter) {
-        // Member by member in line: a fleet writes hundreds of thousands of
-        // cases. Most of a case's lists are empty, and an empty one is written
-        // here rather than through a call.
+    /// An array of one object per item, whose members `body` writes.
+    private static func writeObjects<Item>(
+        _ items: [Item], into json: inout JSONWriter, _ body: (inout JSONWriter.Members, Item) -> Void
+    ) {
+        json.beginArray()
+        for item in items {
+            json.object { body(&$0, item) }
+        }
+        json.endArray()
+    }
+
+    /// The keys of the objects a machine holds (its actives, standbys and
+    /// edits), made ready for their depth in a plan document (5: the
+    /// document, `machines`, the machine, the list, the object).
+    // Sendable: immutable, made once, never freed.
+    struct MachineKeys: @unchecked Sendable {
+        static let shared = MachineKeys()
+        private static func key(_ name: String) -> JSONWriter.StaticKey { .make(name, depth: 5) }
+
+        let allocatedBytes = key("allocated_bytes")
+        let column = key("column")
+        let footprintBytes = key("footprint_bytes")
+        let fromBytes = key("from_bytes")
+        let kernelBytes = key("kernel_bytes")
+        let line = key("line")
+        let minimumBytes = key("minimum_bytes")
+        let name = key("name")
+        let protectedBy = key("protected_by")
+        let protects = key("protects")
+        let residentBytes = key("resident_bytes")
+        let target = key("target")
+        let toBytes = key("to_bytes")
+    }
+
+    /// A case member by member, through the general object writer: what
+    /// ``writeCaseJSON(_:template:keys:into:)`` writes from its template.
+    static func writeCaseMembersJSON<Text, Texts>(
+        _ c: CaseRecord<Text, Texts>, keys k: CaseKeys, into json: inout JSONWriter
+    ) {
         var o = json.beginMembers()
         o.field(k[.action], orNull: c.actionName)
         o.field(k[.covered], c.covered)
@@ -100,22 +138,22 @@ extension PlanRenderer {
         lost.isEmpty ? o.emptyArray(k[.lostJobs]) : o.strings(k[.lostJobs], lost)
         o.field(k[.poolDrawBytes], c.poolDraw)
         o.field(k[.severity], orNull: c.severityName)
-        !c.shortages.isEmpty ? writeShortages(c.shortages, as: k[.shortages], keys: k, into: &o) : o.emptyArray(k[.shortages])
-        o.field(k[.shortfallBytes], c.shortfall)
+        writeShortages(c.shortages, as: k[.shortages], keys: k, into: &o)
+        o.field(k[CaseKeys.CaseMember.shortfallBytes], c.shortfall)
         let takenOver = c.takenOver
         takenOver.isEmpty ? o.emptyArray(k[.takenOver]) : o.strings(k[.takenOver], takenOver)
         o.field(k[.target], c.target)
         let unprotected = c.unprotectedJobs
         unprotected.isEmpty ? o.emptyArray(k[.unprotectedJobs]) : o.strings(k[.unprotectedJobs], unprotected)
         o.field(k[.unprotectedMemoryBytes], c.unprotectedMemory)
-        !c.unrecoverable.isEmpty ? writeUnrecoverable(c.unrecoverable, keys: k, into: &o) : o.emptyArray(k[.unrecoverable])
+        writeUnrecoverable(c.unrecoverable, keys: k, into: &o)
         json.endMembers(o)
     }
 
     /// The one writer of shortages (a case's, a set of faults'), as `key`;
     /// with `missing`, each with what its standbys lacked before the pool gave.
     static func writeShortages(
-        _ shortages: [Shortage], as key: JSONWriter.StaticKey, missing: Bool = false, keys k: CaseKeys,
+        _ shortages: some Collection<Shortage>, as key: JSONWriter.StaticKey, missing: Bool = false, keys k: CaseKeys,
         into o: inout JSONWriter.Members
     ) {
         o.objects(key, shortages) { o, s in
@@ -126,22 +164,22 @@ extension PlanRenderer {
             if missing { o.field(k[.missingBytes], s.missing) }
             o.field(k[.releasedBytes], s.released)
             o.field(k[.requiredPoolBytes], orNull: s.requiredPool)
-            o.field(k[.shortfallBytes], s.shortfall)
+            o.field(k[CaseKeys.NestedMember.shortfallBytes], s.shortfall)
             o.objects(k[.standbys], s.standbys) { o, st in
-                o.field(k[.coveringAllocationBytes], st.coveringAllocation)
-                o.field(k[.drawnBytes], st.drawn)
-                o.field(k[.freeBytes], st.free)
-                o.field(k[.handedBytes], st.handed)
-                o.field(k[.missingBytes], st.missing)
-                o.field(k[.needBytes], st.need)
-                o.strings(k[.shortJobs], st.shortJobs)
-                o.field(k[.standby], st.standby)
+                o.field(k[standby: .coveringAllocationBytes], st.coveringAllocation)
+                o.field(k[standby: .drawnBytes], st.drawn)
+                o.field(k[standby: .freeBytes], st.free)
+                o.field(k[standby: .handedBytes], st.handed)
+                o.field(k[standby: .missingBytes], st.missing)
+                o.field(k[standby: .needBytes], st.need)
+                o.strings(k[standby: .shortJobs], st.shortJobs)
+                o.field(k[standby: .standby], st.standby)
             }
         }
     }
 
     /// The one writer of the jobs no memory brings back (a case's, a set of faults').
-    static func writeUnrecoverable(_ jobs: [UnrecoverableJob], keys k: CaseKeys, into o: inout JSONWriter.Members) {
+    static func writeUnrecoverable(_ jobs: some Collection<UnrecoverableJob>, keys k: CaseKeys, into o: inout JSONWriter.Members) {
         o.objects(k[.unrecoverable], jobs) { o, u in
             o.field(k[.job], u.job)
             o.field(k[.reason], u.reason.spelling)
@@ -151,8 +189,10 @@ extension PlanRenderer {
 
     /// The keys of a case and what it holds, quoted once: a fleet writes them
     /// hundreds of thousands of times. A case's own members are at depth 5 (in
-    /// the document, `machines`, a machine, `cases`, the case), so theirs are
-    /// also made ready with that indentation; any key is right at any depth.
+    /// the document, `machines`, a machine, `cases`, the case), those of its
+    /// shortages and unrecoverable jobs at 7 and those of a shortage's standbys
+    /// at 9, so each is also made ready with that indentation; any key is right
+    /// at any depth.
     /// A renderer takes ``shared`` once per machine and lends it to each case,
     /// rather than reading a global per member.
     // Sendable: immutable, made once, never freed.
@@ -169,16 +209,21 @@ extension PlanRenderer {
         /// The members of a case's shortages and unrecoverable jobs, spelled alike.
         enum NestedMember: Int, CaseIterable {
             case coveringAllocationBytes, coveringMemoryBytes, drawBytes, drawnBytes, freeBytes, handedBytes, heldBytes, job, machine
-            case machines, missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, standby, standbys
+            case machines, missingBytes, needBytes, reason, releasedBytes, requiredPoolBytes, shortJobs, shortfallBytes
+            case standby, standbys
         }
 
         // Made once for the run (``shared``) and never freed, like the keys:
         // lending the table and reading a key count no references.
         private let caseKeys = Self.table(CaseMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth) })
-        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0)) })
+        private let nestedKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth + 2) })
+        private let standbyKeys = Self.table(NestedMember.allCases.map { JSONWriter.StaticKey.make(snakeCase($0), depth: CaseKeys.caseDepth + 4) })
 
         subscript(member: CaseMember) -> JSONWriter.StaticKey { caseKeys[member.rawValue] }
+        /// A member of a shortage or an unrecoverable job.
         subscript(member: NestedMember) -> JSONWriter.StaticKey { nestedKeys[member.rawValue] }
+        /// A member of a shortage's standby.
+        subscript(standby member: NestedMember) -> JSONWriter.StaticKey { standbyKeys[member.rawValue] }
 
         private static func table(_ keys: [JSONWriter.StaticKey]) -> UnsafeBufferPointer<JSONWriter.StaticKey> {
             let table = UnsafeMutableBufferPointer<JSONWriter.StaticKey>.allocate(capacity: keys.count)

@@ -14,7 +14,7 @@
 ///   first), then savings (largest first), then document order;
 /// - a `<details>` section per machine that needs attention (a case of its
 ///   own not covered, or its standbys or pool short in a case of any machine),
-///   at most ``HTMLFleet/maxSections``, the most short first; with
+///   at most `HTMLFleet.maxSections`, the most short first; with
 ///   `allMachines`, or a single machine, every machine's, in document order
 ///   (a single machine's open). A section has the machine's headline and
 ///   totals; the memory layout after start-up and after each `os` and
@@ -30,7 +30,7 @@
 /// (`data-scale`). Charts have no viewBox: they are as wide as the page and
 /// their text keeps its size in CSS pixels on any screen.
 ///
-/// A machine whose start-up table has more than ``HTMLBars/groupingThreshold``
+/// A machine whose start-up table has more than `HTMLBars.groupingThreshold`
 /// rows is *large*, and is drawn and tabled in groups: after start-up, each OS
 /// with its jobs is one rect; after a case, what the case left alone is one
 /// rect (first), and the copies and lost parts are one rect per owner; its job
