@@ -5,14 +5,9 @@
 
 /// One machine as the overview shows it, and what the attention rule reads.
 struct HTMLMachineRow {
-    var name: String
-    var memory: Int
-    var fluid: Int
-    var duplicate: Int
-    var staticTotal: Int
-    var savings: Int
-    var percent: RoundedPercent
-    var reserveMinimum: Int
+    /// Its figures (the row counts its cases itself, below).
+    var plan: MachinePlan
+    var name: String { plan.name }
     var cases = 0
     /// Its own cases that are not covered.
     var uncovered = 0
@@ -30,16 +25,7 @@ struct HTMLMachineRow {
     var sources: [String] = []
     var moreSources = false
 
-    init(_ m: MachinePlan) {
-        name = m.name
-        memory = m.memory
-        fluid = m.fluidTotal
-        duplicate = m.duplicateTotal
-        staticTotal = m.staticTotal
-        savings = m.savings
-        percent = m.savingsPercent
-        reserveMinimum = m.reserveMinimum
-    }
+    init(_ m: MachinePlan) { plan = m }
 
     /// The attention rule: a case of its own not covered, or its memory short
     /// in some case of any machine (a job of m154 failing over to a standby
@@ -182,7 +168,7 @@ struct HTMLFleet {
             let (x, y) = (rows[a], rows[b])
             if x.uncovered != y.uncovered { return x.uncovered > y.uncovered }
             if x.shortHere != y.shortHere { return x.shortHere > y.shortHere }
-            if x.savings != y.savings { return x.savings > y.savings }
+            if x.plan.savings != y.plan.savings { return x.plan.savings > y.plan.savings }
             return a < b
         }
     }

@@ -208,7 +208,7 @@ struct HTMLPage {
             for line in fix.sentences { h += "<li>\(line.rendered(HTMLReport.escape))</li>\n" }
             h += "</ul>\n"
         }
-        let memory = fleet.rows.reduce(0) { satAdd($0, $1.memory) }
+        let memory = fleet.rows.reduce(0) { satAdd($0, $1.plan.memory) }
         HTMLBars.valueChart(
             totalsValues(memory: memory, fluid: t.fluidTotal, duplicate: t.duplicateTotal, staticTotal: t.staticTotal),
             title: count == 1 ? "Totals" : "Fleet totals", into: &h)
@@ -241,13 +241,14 @@ struct HTMLPage {
         h += "<th scope=\"col\">Reserve minimum</th></tr></thead>\n<tbody>\n"
         // One unit per column, the sizes of a column read together.
         let rows = fleet.rows
-        let fluid = Size.scale(for: rows.lazy.map(\.fluid), unit: .auto)
-        let duplicate = Size.scale(for: rows.lazy.map(\.duplicate), unit: .auto)
-        let staticTotal = Size.scale(for: rows.lazy.map(\.staticTotal), unit: .auto)
-        let savings = Size.scale(for: rows.lazy.map(\.savings), unit: .auto)
-        let reserve = Size.scale(for: rows.lazy.map(\.reserveMinimum), unit: .auto)
+        let fluid = Size.scale(for: rows.lazy.map(\.plan.fluidTotal), unit: .auto)
+        let duplicate = Size.scale(for: rows.lazy.map(\.plan.duplicateTotal), unit: .auto)
+        let staticTotal = Size.scale(for: rows.lazy.map(\.plan.staticTotal), unit: .auto)
+        let savings = Size.scale(for: rows.lazy.map(\.plan.savings), unit: .auto)
+        let reserve = Size.scale(for: rows.lazy.map(\.plan.reserveMinimum), unit: .auto)
         for i in fleet.overviewOrder {
             let r = rows[i]
+            let m = r.plan
             let id = esc(HTMLReport.sectionID(r.name))
             // End tags of cells and rows are optional in HTML; a fleet has a row per machine.
             // A machine without a section has the id on its row, so that a link to it still lands.
@@ -260,9 +261,9 @@ struct HTMLPage {
             }
             h += "<td>"
             if r.shortHere > 0 { h += esc(shortHere(r)) }
-            h += "<td>\(r.cases)<td>\(fluid.format(r.fluid))"
-            h += "<td>\(duplicate.format(r.duplicate))<td>\(staticTotal.format(r.staticTotal))"
-            h += "<td>\(savings.format(r.savings))<td>\(r.percent) %<td>\(reserve.format(r.reserveMinimum))\n"
+            h += "<td>\(r.cases)<td>\(fluid.format(m.fluidTotal))"
+            h += "<td>\(duplicate.format(m.duplicateTotal))<td>\(staticTotal.format(m.staticTotal))"
+            h += "<td>\(savings.format(m.savings))<td>\(m.savingsPercent) %<td>\(reserve.format(m.reserveMinimum))\n"
         }
         h += "</tbody>\n</table></div>\n</section>\n"
     }
