@@ -22,14 +22,7 @@ public enum SpecFile {
     /// does. At most one byte past `limits.maxInputBytes` is read: enough for
     /// the decoder to refuse a file too large, whatever its size.
     public static func load(path: FilePath, limits: YAMLLimits = .default) -> Result<LoadedSpec, LoadError> {
-        let name = path.string
-        let bytes: [UInt8]
-        do {
-            bytes = try read(path, maxBytes: limits.maxInputBytes)
-        } catch {
-            return .failure(.unreadable(path: name, reason: (error as? Errno)?.description ?? "\(error)"))
-        }
-        return load(bytes: bytes, path: name, limits: limits)
+        read(path, limits: limits).flatMap { load(bytes: $0, path: path.string, limits: limits) }
     }
 
     /// Decodes, validates and compiles `bytes`; `path` names them in
@@ -51,14 +44,7 @@ public enum SpecFile {
     public static func fix(path: FilePath, faults: [FaultKind]? = nil, limits: YAMLLimits = .default)
         -> Result<SpecFix, LoadError>
     {
-        let name = path.string
-        let bytes: [UInt8]
-        do {
-            bytes = try read(path, maxBytes: limits.maxInputBytes)
-        } catch {
-            return .failure(.unreadable(path: name, reason: (error as? Errno)?.description ?? "\(error)"))
-        }
-        return fix(bytes: bytes, path: name, faults: faults, limits: limits)
+        read(path, limits: limits).flatMap { fix(bytes: $0, path: path.string, faults: faults, limits: limits) }
     }
 
     /// The least memory of the spec in `bytes` (`standby fix`), proven by
@@ -78,6 +64,16 @@ public enum SpecFile {
             return .failure(.invalid(source: source, diagnostics: diagnostics))
         }
         return SpecFix.of(spec, faults: faults, source: source)
+    }
+
+    /// The bytes of the file at `path` as ``read(_:maxBytes:)`` reads them, or
+    /// why they could not be read.
+    private static func read(_ path: FilePath, limits: YAMLLimits) -> Result<[UInt8], LoadError> {
+        do {
+            return .success(try read(path, maxBytes: limits.maxInputBytes))
+        } catch {
+            return .failure(.unreadable(path: path.string, reason: (error as? Errno)?.description ?? "\(error)"))
+        }
     }
 
     /// Up to `maxBytes + 1` bytes of the file at `path`: a regular file in
