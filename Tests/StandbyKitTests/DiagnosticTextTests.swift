@@ -90,22 +90,17 @@ import Testing
         #expect(output.utf8.count < 2_000)
     }
 
-    @Test func tenThousandErrorsOnOneLineAreCappedAndQuick() {
+    @Test func tenThousandErrorsOnOneLineAreCapped() {
         let keys = (0..<10_000).map { "k\($0): 0" }.joined(separator: ", ")
         let text = "{version: 1, machines: [], \(keys)}\n"
-        // The same line with keys the decoder ignores (x-…): what reading and
-        // decoding it cost without a single diagnostic. Reporting 10,000
-        // errors costs a small multiple of that (unoptimised tests on a shared
-        // machine make a bound in seconds unreliable), not 10,000 copies of
-        // the line.
+        // The same line with keys the decoder ignores (x-…) has no error.
+        // With 10,000 errors, the text shows the first ones and counts the
+        // rest: under 1 MiB, not 10,000 copies of the line. (Bounded by what
+        // is written, not timed: speed is measured by the benchmarks.)
         let quiet = "{version: 1, machines: [], \(keys.replacingOccurrences(of: "k", with: "x-k"))}\n"
-        let clock = ContinuousClock()
-        var output = ""
-        var diagnostics = Diagnostics()
-        let reading = clock.measure { #expect(Self.render(quiet).1.all.map(\.code) == [.noMachines]) }
-        let elapsed = clock.measure { (output, diagnostics) = Self.render(text) }
+        #expect(Self.render(quiet).1.all.map(\.code) == [.noMachines])
+        let (output, diagnostics) = Self.render(text)
         #expect(diagnostics.errorCount == 10_000)
-        #expect(elapsed < reading * 10 + .milliseconds(500), "\(elapsed) against \(reading)")
         #expect(output.utf8.count < 1 << 20)
         let headers = output.split(separator: "\n").filter { $0.hasPrefix("x.yaml:1:") && $0.contains(": error:") }
         #expect(headers.count == DiagnosticRenderer.maxTextDiagnostics)

@@ -478,11 +478,10 @@ private func load(_ text: MarkedText) -> (Spec?, Diagnostics) {
     }
 
     /// The same fleet with good references, or with 10,000 unknown ones
-    /// (half to no machine, half to no OS): the unknown ones cost a small
-    /// multiple of what the good ones cost to resolve, not minutes (a scan of
-    /// the names per reference made it 10^8 comparisons). (Compared with
-    /// the good fleet rather than with a second: tests run unoptimised, on a
-    /// shared machine.)
+    /// (half to no machine, half to no OS). What a suggestion costs is
+    /// counted in work above (a scan of the names per reference made it 10^8
+    /// comparisons), not timed: here, each unknown reference is reported once,
+    /// with its suggestion, on one thread as on three.
     static func fleet(misspelled: Bool) -> String {
         var yaml = "version: 1\nmachines:\n"
         for m in 0..<10_000 {
@@ -495,14 +494,11 @@ private func load(_ text: MarkedText) -> (Spec?, Diagnostics) {
         return yaml
     }
 
-    @Test func tenThousandUnknownReferencesAreQuick() throws {
+    @Test func tenThousandUnknownReferencesAreEachReported() throws {
         let good = try #require(SpecDecoder.decode(Array(Self.fleet(misspelled: false).utf8)).0)
         let spec = try #require(SpecDecoder.decode(Array(Self.fleet(misspelled: true).utf8)).0)
-        let clock = ContinuousClock()
-        var diagnostics = Diagnostics()
-        let resolving = clock.measure { #expect(!Validator.validate(good, threads: 1).hasErrors) }
-        let reporting = clock.measure { diagnostics = Validator.validate(spec, threads: 1) }
-        #expect(reporting < resolving * 20 + .milliseconds(500), "\(reporting) against \(resolving)")
+        #expect(!Validator.validate(good, threads: 1).hasErrors)
+        let diagnostics = Validator.validate(spec, threads: 1)
         let unknown = diagnostics.all.filter { $0.code == .unknownReference }
         #expect(unknown.count == 20_000)
         #expect(unknown.contains { $0.message == "'h0st-77/sb' names no machine 'h0st-77'" && $0.notes.first?.message == "did you mean 'host-77/sb'?" })
