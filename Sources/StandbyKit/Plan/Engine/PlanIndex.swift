@@ -26,13 +26,9 @@ struct OSRecord: Sendable, Equatable {
     /// The hot-standby jobs that fail over to it, in document order, as
     /// positions in ``PlanIndex/incomingJobs``.
     var incoming: Range<Int32>
-
-    /// Free memory after start-up: own region − kernel (never below 0).
-    var free: Int { max(0, own - kernel) }
-
-    /// Its own region plus its job regions after start-up.
-    var footprint: Int { own + resident }
 }
+
+extension OSRecord: OSRegions {}
 
 /// A started job: what the planner needs of it, and no more (a fleet has
 /// hundreds of thousands). Its name stays in the spec: ``PlanIndex/jobName(_:)``.
