@@ -1,3 +1,11 @@
+// The engine's index of the final state of start-up. Restates, for speed,
+// FinalState (Plan/Rules/FinalState.swift): its machines, OSes and started
+// jobs, each job's resolved standby and the names relative to a machine
+// (FinalState.name), as flat records numbered across the spec; and
+// CaseRules.unreadable, the part of a region a memory fault loses
+// (lostPart). EngineMatchesRulesTests checks on random specs that the
+// engine's plans and moves equal the rules'.
+
 /// A machine of the planner's index, with the OSes and jobs it holds.
 struct MachineRecord: Sendable, Equatable {
     /// Its OSes, as positions in ``PlanIndex/oses`` (document order).
