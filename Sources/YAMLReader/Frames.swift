@@ -90,22 +90,26 @@ extension ReaderCore {
         }
 
         mutating func push(_ kind: Frame.Kind, capturesMerge: Bool = false) {
-            if count == frameCapacity { growFrames() }
+            if count == frameCapacity { Self.grow(&frames, count: count, capacity: &frameCapacity, least: 16) }
             var frame = Frame(kind, keysStart: keyCount)
             frame.capturesMerge = capturesMerge
             (frames.unsafelyUnwrapped + count).initialize(to: frame)
             count += 1
         }
 
-        private mutating func growFrames() {
-            let capacity = max(16, frameCapacity * 2)
-            let grown = UnsafeMutablePointer<Frame>.allocate(capacity: capacity)
-            if let frames {
-                grown.moveInitialize(from: frames, count: count)
-                frames.deallocate()
+        /// Doubles a stack's storage (to `least` at first), moving its
+        /// `count` elements.
+        private static func grow<Element>(
+            _ storage: inout UnsafeMutablePointer<Element>?, count: Int, capacity: inout Int, least: Int
+        ) {
+            let doubled = max(least, capacity * 2)
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: doubled)
+            if let storage {
+                grown.moveInitialize(from: storage, count: count)
+                storage.deallocate()
             }
-            frames = grown
-            frameCapacity = capacity
+            storage = grown
+            capacity = doubled
         }
 
         /// Pops the innermost frame: its keys, and any merges or large key
@@ -183,22 +187,11 @@ extension ReaderCore {
                 moveToDictionary(top, adding: key, longTexts: longTexts)
                 return nil
             }
-            if keyCount == keyCapacity { growKeys() }
+            if keyCount == keyCapacity { Self.grow(&keys, count: keyCount, capacity: &keyCapacity, least: 64) }
             (keys.unsafelyUnwrapped + keyCount).initialize(
                 to: KeyEntry(low: key.low, high: key.high, count: key.textCount, mark: key.mark))
             keyCount += 1
             return nil
-        }
-
-        private mutating func growKeys() {
-            let capacity = max(64, keyCapacity * 2)
-            let grown = UnsafeMutablePointer<KeyEntry>.allocate(capacity: capacity)
-            if let keys {
-                grown.moveInitialize(from: keys, count: keyCount)
-                keys.deallocate()
-            }
-            keys = grown
-            keyCapacity = capacity
         }
 
         /// Moves the keys of frame `top` (the innermost) into a dictionary, with `key`.

@@ -1,6 +1,12 @@
 // The engine's passes over every case: the figures that need every
 // machine's cases (standby and reserve minimums, counts), on threads when no
 // case is kept, and the streaming of one machine's cases to the exports.
+//
+// Restates, for speed, FigureRules.standbyExtra and
+// FigureRules.reserveMinimums (Plan/Rules/FigureRules.swift) as a running
+// tally of each case as it is simulated (Tally); every other figure it reads
+// from FigureRules (standby, machinePlan, totals). EngineMatchesRulesTests
+// checks on random specs that the engine's figures equal the rules'.
 
 /// The figures of a plan that depend on every machine's cases (see
 /// ``Planner/figures(_:faults:)``): enough to write a report's summary before

@@ -1,3 +1,11 @@
+// The engine's index of the final state of start-up. Restates, for speed,
+// FinalState (Plan/Rules/FinalState.swift): its machines, OSes and started
+// jobs, each job's resolved standby and the names relative to a machine
+// (FinalState.name), as flat records numbered across the spec; and
+// CaseRules.unreadable, the part of a region a memory fault loses
+// (lostPart). EngineMatchesRulesTests checks on random specs that the
+// engine's plans and moves equal the rules'.
+
 /// A machine of the planner's index, with the OSes and jobs it holds.
 struct MachineRecord: Sendable, Equatable {
     /// Its OSes, as positions in ``PlanIndex/oses`` (document order).
@@ -26,13 +34,9 @@ struct OSRecord: Sendable, Equatable {
     /// The hot-standby jobs that fail over to it, in document order, as
     /// positions in ``PlanIndex/incomingJobs``.
     var incoming: Range<Int32>
-
-    /// Free memory after start-up: own region − kernel (never below 0).
-    var free: Int { max(0, own - kernel) }
-
-    /// Its own region plus its job regions after start-up.
-    var footprint: Int { own + resident }
 }
+
+extension OSRecord: OSRegions {}
 
 /// A started job: what the planner needs of it, and no more (a fleet has
 /// hundreds of thousands). Its name stays in the spec: ``PlanIndex/jobName(_:)``.

@@ -1,3 +1,12 @@
+// The engine's simulation of one case. Restates, for speed, on flat buffers
+// reused from case to case: CaseRules.outcome (Plan/Rules/CaseRules.swift)
+// with its moves, CaseRules.count (what each machine's standbys lack and its
+// pool gives), CaseRules.placeCopies (which copies start) and
+// CaseRules.requiredPools (forEachRequiredPool); and FinalState.faults, the
+// cases of a machine in report order (PlanIndex.forEachCase).
+// EngineMatchesRulesTests checks on random specs that both give the same
+// moves and the same result on every field of every case.
+
 /// One case to simulate: a fault kind and what fails.
 struct CaseSpec: Sendable, Hashable {
     var kind: FaultKind

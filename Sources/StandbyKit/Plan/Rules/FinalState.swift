@@ -55,10 +55,6 @@ struct FinalState: Sendable {
 
         /// Σ its jobs' regions.
         var resident: Int { jobs.reduce(0) { $0 + $1.memory } }
-        /// Free memory after start-up: own region − kernel, never below 0.
-        var free: Int { max(0, own - kernel) }
-        /// Its own region plus its job regions: an active's footprint, a standby's allocation.
-        var footprint: Int { own + resident }
     }
 
     /// A started job.
@@ -163,3 +159,23 @@ extension FinalState {
         self.init(policies: compiled.spec.policies, machines: machines)
     }
 }
+
+/// An OS's regions after start-up, as the rules (``FinalState/OS``) and the
+/// engine's index hold them, and what they make: its free memory and its
+/// footprint are stated here once.
+protocol OSRegions {
+    /// Its own region after start-up.
+    var own: Int { get }
+    var kernel: Int { get }
+    /// Σ the regions of the jobs that run on it.
+    var resident: Int { get }
+}
+
+extension OSRegions {
+    /// Free memory after start-up: own region − kernel, never below 0.
+    var free: Int { max(0, own - kernel) }
+    /// Its own region plus its job regions: an active's footprint, a standby's allocation.
+    var footprint: Int { own + resident }
+}
+
+extension FinalState.OS: OSRegions {}

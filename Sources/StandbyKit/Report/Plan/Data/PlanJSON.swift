@@ -45,9 +45,9 @@ extension PlanRenderer {
         scalars.write(upTo: "actives", into: &json)
         let k = MachineKeys.shared
         writeObjects(m.actives, into: &json) { o, a in
-            o.field(k.footprintBytes, a.footprint)
-            o.field(k.name, a.name)
-            o.strings(k.protectedBy, a.protectedBy)
+            o.field(k[.footprintBytes], a.footprint)
+            o.field(k[.name], a.name)
+            o.strings(k[.protectedBy], a.protectedBy)
         }
         scalars.write(upTo: "cases", into: &json)
         json.beginArray()
@@ -65,12 +65,12 @@ extension PlanRenderer {
         writeEdits(layout?.edits ?? [], into: &json)
         scalars.write(upTo: "standbys", into: &json)
         writeObjects(m.standbys, into: &json) { o, s in
-            o.field(k.allocatedBytes, s.allocated)
-            o.field(k.kernelBytes, s.kernel)
-            o.field(k.minimumBytes, s.minimum)
-            o.field(k.name, s.name)
-            o.strings(k.protects, s.protects)
-            o.field(k.residentBytes, s.resident)
+            o.field(k[.allocatedBytes], s.allocated)
+            o.field(k[.kernelBytes], s.kernel)
+            o.field(k[.minimumBytes], s.minimum)
+            o.field(k[.name], s.name)
+            o.strings(k[.protects], s.protects)
+            o.field(k[.residentBytes], s.resident)
         }
         scalars.write(upTo: nil, into: &json)
         json.strings("unrecoverable_jobs", m.unrecoverableJobs)
@@ -82,11 +82,11 @@ extension PlanRenderer {
     static func writeEdits(_ edits: [Advice.Edit], into json: inout JSONWriter) {
         let k = MachineKeys.shared
         writeObjects(edits, into: &json) { o, edit in
-            o.field(k.column, orNull: edit.location?.column)
-            o.field(k.fromBytes, edit.from)
-            o.field(k.line, orNull: edit.location?.line)
-            o.field(k.target, edit.target)
-            o.field(k.toBytes, edit.to)
+            o.field(k[.column], orNull: edit.location?.column)
+            o.field(k[.fromBytes], edit.from)
+            o.field(k[.line], orNull: edit.location?.line)
+            o.field(k[.target], edit.target)
+            o.field(k[.toBytes], edit.to)
         }
     }
 
@@ -107,21 +107,17 @@ extension PlanRenderer {
     // Sendable: immutable, made once, never freed.
     struct MachineKeys: @unchecked Sendable {
         static let shared = MachineKeys()
-        private static func key(_ name: String) -> JSONWriter.StaticKey { .make(name, depth: 5) }
 
-        let allocatedBytes = key("allocated_bytes")
-        let column = key("column")
-        let footprintBytes = key("footprint_bytes")
-        let fromBytes = key("from_bytes")
-        let kernelBytes = key("kernel_bytes")
-        let line = key("line")
-        let minimumBytes = key("minimum_bytes")
-        let name = key("name")
-        let protectedBy = key("protected_by")
-        let protects = key("protects")
-        let residentBytes = key("resident_bytes")
-        let target = key("target")
-        let toBytes = key("to_bytes")
+        /// The members of a machine's actives, standbys and edits; each is
+        /// spelled as its name in snake case.
+        enum Member: Int, CaseIterable {
+            case allocatedBytes, column, footprintBytes, fromBytes, kernelBytes, line, minimumBytes, name, protectedBy
+            case protects, residentBytes, target, toBytes
+        }
+
+        private let keys = CaseKeys.table(Member.allCases.map { JSONWriter.StaticKey.make(CaseKeys.snakeCase($0), depth: 5) })
+
+        subscript(member: Member) -> JSONWriter.StaticKey { keys[member.rawValue] }
     }
 
     /// A case member by member, through the general object writer: what
@@ -225,14 +221,14 @@ extension PlanRenderer {
         /// A member of a shortage's standby.
         subscript(standby member: NestedMember) -> JSONWriter.StaticKey { standbyKeys[member.rawValue] }
 
-        private static func table(_ keys: [JSONWriter.StaticKey]) -> UnsafeBufferPointer<JSONWriter.StaticKey> {
+        static func table(_ keys: [JSONWriter.StaticKey]) -> UnsafeBufferPointer<JSONWriter.StaticKey> {
             let table = UnsafeMutableBufferPointer<JSONWriter.StaticKey>.allocate(capacity: keys.count)
             _ = table.initialize(from: keys)
             return UnsafeBufferPointer(table)
         }
 
         /// `poolDrawBytes` as `pool_draw_bytes`: the schema's spelling of a member.
-        private static func snakeCase(_ member: some Any) -> String {
+        static func snakeCase(_ member: some Any) -> String {
             var name = ""
             for c in String(describing: member) {
                 if c.isUppercase {
