@@ -90,7 +90,16 @@ final class CaseNamer {
         }
 
         let arena = text
-        func names(_ spans: [Range<Int>]) -> [NameBytes] { spans.map { Self.name($0, in: arena) } }
+        // Plain text is plain in every part: one pass over the machine's names
+        // usually tells it for each of them.
+        let allPlain = isPlainText(arena.elements)
+        func names(_ spans: [Range<Int>]) -> [NameBytes] {
+            spans.map { span in
+                allPlain
+                    ? NameBytes(UnsafeBufferPointer(start: UnsafePointer(arena.base) + span.lowerBound, count: span.count), isPlain: true)
+                    : Self.name(span, in: arena)
+            }
+        }
         machineName = Self.name(machineSpan, in: arena)
         osNames = names(osSpans)
         jobNames = names(jobSpans)
